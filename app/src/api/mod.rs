@@ -1,0 +1,7 @@
+//! Server functions: the thin HTTP surface of the app. Each one runs its service inside
+//! [`run`](crate::server::context::run), which resolves the caller and maps errors to statuses.
+//! All are POST under `/api/…`; every one has a row in the access-matrix test.
+
+pub mod auth;
+pub mod clients;
+pub mod organization;

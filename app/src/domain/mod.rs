@@ -1,0 +1,9 @@
+//! Domain types, DTOs and validation rules shared by the server and the browser.
+//!
+//! Nothing here touches the database or the DOM, so every rule is written once and runs on both sides.
+
+pub mod client;
+pub mod contact;
+pub mod rules;
+pub mod validation;
+pub mod viewer;

@@ -1,0 +1,90 @@
+//! Who is signed in, as the browser may know it (no ids of other people, no secrets).
+
+use serde::{Deserialize, Serialize};
+
+/// A client a portal login may act for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientRef {
+    pub id: i32,
+    pub name: String,
+}
+
+/// The kind of signed-in person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ViewerKind {
+    /// Practice staff, working in the admin.
+    Staff { is_admin: bool, is_therapist: bool },
+    /// A client or client contact, using the portal.
+    Portal {
+        is_contact: bool,
+        clients: Vec<ClientRef>,
+    },
+}
+
+/// The signed-in person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub name: String,
+    pub email: String,
+    pub organization: String,
+    pub kind: ViewerKind,
+}
+
+impl Viewer {
+    pub fn is_staff(&self) -> bool {
+        matches!(self.kind, ViewerKind::Staff { .. })
+    }
+
+    pub fn is_admin(&self) -> bool {
+        matches!(self.kind, ViewerKind::Staff { is_admin: true, .. })
+    }
+
+    /// Where this person lands after signing in.
+    pub fn home(&self) -> &'static str {
+        if self.is_staff() {
+            "/admin"
+        } else {
+            "/portal"
+        }
+    }
+}
+
+/// The sign-in form as typed, with its (deliberately light) validation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInInput {
+    pub email: String,
+    pub password: String,
+}
+
+impl SignInInput {
+    pub fn validate(&self) -> Result<(), super::validation::FieldErrors> {
+        let mut errors = super::validation::FieldErrors::default();
+        errors.check("email", super::rules::email(&self.email));
+        errors.check("password", super::rules::password_present(&self.password));
+        errors.into_result(())
+    }
+}
+
+/// The organization overview shown to administrators.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationOverview {
+    pub name: String,
+    pub time_zone: String,
+    pub locations: Vec<LocationSummary>,
+    pub staff: Vec<StaffSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocationSummary {
+    pub name: String,
+    pub address: String,
+    pub telehealth: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffSummary {
+    pub name: String,
+    pub email: String,
+    pub is_admin: bool,
+    pub is_therapist: bool,
+}

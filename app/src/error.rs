@@ -1,0 +1,97 @@
+//! The one error type of Client Portal, shared by server functions, services and the UI.
+//!
+//! Each variant documents the HTTP status it answers with. Internal failures are logged on
+//! the server and reach the user only as [`AppError::Internal`], never with their details.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::validation::FieldErrors;
+
+/// Everything that can go wrong in a request, as the user is allowed to see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// 400 Bad Request: the input failed validation; one message per field.
+    #[error("{0}")]
+    Invalid(FieldErrors),
+    /// 401 Unauthorized: no valid session.
+    #[error("Please sign in to continue.")]
+    Unauthenticated,
+    /// 401 Unauthorized: wrong email or password (one generic message for both).
+    #[error("The email or password is incorrect.")]
+    BadCredentials,
+    /// 403 Forbidden: signed in, but not allowed to do this.
+    #[error("You do not have permission to do that.")]
+    Forbidden,
+    /// 404 Not Found: no such record, or one the caller may not know exists.
+    #[error("That record was not found.")]
+    NotFound,
+    /// 409 Conflict: the change clashes with existing data (the message says how).
+    #[error("{0}")]
+    Conflict(String),
+    /// 429 Too Many Requests: too many failed sign-ins; says when to try again.
+    #[error("Too many sign-in attempts. Try again in {minutes} minute{}.", if *.minutes == 1 { "" } else { "s" })]
+    RateLimited { minutes: u32 },
+    /// 500 Internal Server Error: details are logged on the server, never sent.
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal,
+    /// The request never reached the server or its answer could not be read (client side only).
+    #[error("Could not reach the server. Check your connection and try again.")]
+    Transport(String),
+}
+
+impl AppError {
+    /// The HTTP status code this error answers with.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Invalid(_) => 400,
+            AppError::Unauthenticated | AppError::BadCredentials => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::Conflict(_) => 409,
+            AppError::RateLimited { .. } => 429,
+            AppError::Internal | AppError::Transport(_) => 500,
+        }
+    }
+
+    /// The message for one form field, when this is a validation error.
+    pub fn field(&self, name: &str) -> Option<String> {
+        match self {
+            AppError::Invalid(errors) => errors.get(name).map(str::to_owned),
+            _ => None,
+        }
+    }
+}
+
+impl From<FieldErrors> for AppError {
+    fn from(errors: FieldErrors) -> Self {
+        AppError::Invalid(errors)
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            // Malformed arguments are the caller's fault, not ours.
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                AppError::Invalid(FieldErrors::single(
+                    "form",
+                    "The form was incomplete. Please reload the page and try again.",
+                ))
+            }
+            ServerFnErrorErr::Request(e) | ServerFnErrorErr::Response(e) => AppError::Transport(e),
+            other => AppError::Transport(other.to_string()),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sea_orm::DbErr> for AppError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        tracing::error!(error = %err, "database error");
+        AppError::Internal
+    }
+}

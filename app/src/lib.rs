@@ -1,0 +1,68 @@
+//! Client Portal's application crate: the shared domain rules, the UI (staff admin and client
+//! portal), the server functions, and — behind the `ssr` feature — the server-side services and
+//! entities. Compiled with `ssr` into the server and with `hydrate` into the browser bundle.
+
+pub mod api;
+pub mod domain;
+pub mod error;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+
+use pages::{admin, portal, sign_in::SignInPage, Home, NotFound};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The routes of the staff admin and the client portal.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/client_portal.css"/>
+        <Title formatter=|page: String| if page.is_empty() { "Client Portal".to_string() } else { format!("{page} · Client Portal") }/>
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/") view=Home/>
+                <Route path=path!("/sign-in") view=SignInPage/>
+                <ParentRoute path=path!("/admin") view=admin::AdminShell>
+                    <Route path=path!("") view=admin::clients::ClientsPage/>
+                    <Route path=path!("clients") view=admin::clients::ClientsPage/>
+                    <Route path=path!("clients/new") view=admin::client_new::NewClientPage/>
+                    <Route path=path!("clients/:id") view=admin::client_page::ClientPage/>
+                    <Route path=path!("organization") view=admin::organization::OrganizationPage/>
+                </ParentRoute>
+                <ParentRoute path=path!("/portal") view=portal::PortalShell>
+                    <Route path=path!("") view=portal::PortalHome/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+/// The browser entry point, called by the `frontend` crate.
+#[cfg(feature = "hydrate")]
+pub fn hydrate() {
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,89 @@
+//! The client list: search by name and pagination, scoped to what the viewer may see.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Form, A};
+use leptos_router::hooks::use_query_map;
+
+use super::use_viewer;
+use crate::api::clients::list_clients;
+use crate::pages::ErrorNotice;
+
+/// `/admin/clients` (also `/admin`).
+#[component]
+pub fn ClientsPage() -> impl IntoView {
+    let viewer = use_viewer();
+    let query = use_query_map();
+    let search = move || query.with(|q| q.get("q").unwrap_or_default());
+    let page = move || {
+        query.with(|q| {
+            q.get("page")
+                .and_then(|p| p.parse::<u64>().ok())
+                .unwrap_or(1)
+        })
+    };
+    let clients = Resource::new(move || (search(), page()), |(q, p)| list_clients(q, p));
+    let page_href = move |p: u64| {
+        let q = search();
+        if q.is_empty() {
+            format!("/admin/clients?page={p}")
+        } else {
+            format!("/admin/clients?q={}&page={p}", urlencode(&q))
+        }
+    };
+    view! {
+        <Title text="Clients"/>
+        <div class="page-head">
+            <h1>"Clients"</h1>
+            {viewer.is_admin().then(|| view! { <A href="/admin/clients/new" attr:class="button">"New client"</A> })}
+        </div>
+        <Form method="GET" action="/admin/clients" attr:class="search" attr:role="search">
+            <label for="client-search">"Search clients by name"</label>
+            <input id="client-search" type="search" name="q" prop:value=search/>
+            <button type="submit">"Search"</button>
+        </Form>
+        <Transition fallback=|| view! { <p>"Loading clients…"</p> }>
+            {move || Suspend::new(async move {
+                match clients.await {
+                    Ok(list) if list.clients.is_empty() => view! {
+                        <p class="empty">{if search().is_empty() { "No clients yet." } else { "No clients match this search." }}</p>
+                    }.into_any(),
+                    Ok(list) => view! {
+                        <p class="count" aria-live="polite">{format!("{} client{}", list.total, if list.total == 1 { "" } else { "s" })}</p>
+                        <table class="clients">
+                            <thead><tr><th scope="col">"Name"</th><th scope="col">"Date of birth"</th><th scope="col">"Email"</th></tr></thead>
+                            <tbody>
+                                {list.clients.into_iter().map(|c| view! {
+                                    <tr>
+                                        <td><A href=format!("/admin/clients/{}", c.id)>{c.name}</A></td>
+                                        <td>{c.date_of_birth.format("%Y-%m-%d").to_string()}</td>
+                                        <td>{c.email.unwrap_or_default()}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                        <nav class="pager" aria-label="Pages">
+                            {(list.page > 1).then(|| view! { <A href=page_href(list.page - 1)>"Previous"</A> })}
+                            <span>{format!("Page {} of {}", list.page, list.pages)}</span>
+                            {(list.page < list.pages).then(|| view! { <A href=page_href(list.page + 1)>"Next"</A> })}
+                        </nav>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// Percent-encodes a query-string value.
+fn urlencode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,60 @@
+//! The staff admin: its shell (primary navigation, sign-out) and pages.
+
+pub mod client_new;
+pub mod client_page;
+pub mod clients;
+pub mod organization;
+
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, Redirect, A};
+
+use super::viewer_resource;
+use crate::api::auth::SignOut;
+use crate::domain::viewer::Viewer;
+
+/// The admin frame with the primary navigation bar; staff only.
+#[component]
+pub fn AdminShell() -> impl IntoView {
+    let viewer = viewer_resource();
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match viewer.await {
+                    Ok(Some(v)) if v.is_staff() => {
+                        provide_context(v.clone());
+                        view! {
+                            <header class="topbar">
+                                <span class="brand">{v.organization.clone()}</span>
+                                <nav aria-label="Primary">
+                                    <A href="/admin/clients">"Clients"</A>
+                                    {v.is_admin().then(|| view! { <A href="/admin/organization">"Organization"</A> })}
+                                </nav>
+                                <span class="who">{v.name.clone()}</span>
+                                <SignOutButton/>
+                            </header>
+                            <main class="page"><Outlet/></main>
+                        }.into_any()
+                    }
+                    Ok(Some(v)) => view! { <Redirect path=v.home()/> }.into_any(),
+                    _ => view! { <Redirect path="/sign-in"/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Signs out (a real form, so it works before hydration).
+#[component]
+pub fn SignOutButton() -> impl IntoView {
+    let action = ServerAction::<SignOut>::new();
+    view! {
+        <ActionForm action=action>
+            <button type="submit" class="link-button" disabled=move || action.pending().get()>"Sign out"</button>
+        </ActionForm>
+    }
+}
+
+/// The signed-in staff member (provided by [`AdminShell`]).
+pub fn use_viewer() -> Viewer {
+    expect_context::<Viewer>()
+}

@@ -1,0 +1,70 @@
+//! The pages of the staff admin and the client portal, and the small components they share.
+
+pub mod admin;
+pub mod form;
+pub mod portal;
+pub mod sign_in;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Redirect, A};
+
+use crate::api::auth::current_viewer;
+use crate::domain::viewer::Viewer;
+use crate::error::AppError;
+
+/// The signed-in person, loaded before the page is sent so that redirects are real HTTP redirects.
+pub fn viewer_resource() -> Resource<Result<Option<Viewer>, AppError>> {
+    Resource::new_blocking(|| (), |_| current_viewer())
+}
+
+/// `/`: sends each person to where they work.
+#[component]
+pub fn Home() -> impl IntoView {
+    let viewer = viewer_resource();
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let path = match viewer.await {
+                    Ok(Some(v)) => v.home(),
+                    _ => "/sign-in",
+                };
+                view! { <Redirect path=path/> }
+            })}
+        </Suspense>
+    }
+}
+
+/// Any unknown address.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Page not found"/>
+        <main class="centered">
+            <h1>"Page not found"</h1>
+            <p>"There is nothing at this address."</p>
+            <p><A href="/">"Go to your home page"</A></p>
+        </main>
+    }
+}
+
+/// A page-level error message (access denied, not found, server trouble).
+#[component]
+pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    let title = match error {
+        AppError::Forbidden => "Access denied",
+        AppError::NotFound => "Not found",
+        AppError::Unauthenticated => "Signed out",
+        _ => "Something went wrong",
+    };
+    view! {
+        <section class="notice error" role="alert">
+            <h2>{title}</h2>
+            <p>{error.to_string()}</p>
+        </section>
+    }
+}

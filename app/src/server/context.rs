@@ -1,0 +1,185 @@
+//! The request context of a server function: state, actor and IP, plus the helpers that
+//! authorize, audit, set cookies and map errors to HTTP statuses.
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use axum::extract::ConnectInfo;
+use chrono::Utc;
+use http::request::Parts;
+use http::{header, HeaderValue, StatusCode};
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+use sea_orm::DatabaseConnection;
+
+use super::actor::{Actor, Portal, Staff};
+use super::audit::{self, Entry};
+use super::{session, AppState};
+use crate::error::AppError;
+
+/// Everything a service needs to know about the request.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub state: AppState,
+    pub actor: Option<Actor>,
+    pub ip: Option<String>,
+    /// The session token of the request, if any (for sign-out).
+    pub token: Option<String>,
+}
+
+impl Ctx {
+    /// Builds the context from the Leptos request context (inside a server function or SSR).
+    pub async fn from_request() -> Result<Ctx, AppError> {
+        let state = use_context::<AppState>().ok_or_else(|| {
+            tracing::error!("AppState missing from the Leptos context");
+            AppError::Internal
+        })?;
+        let parts = use_context::<Parts>();
+        let ip = parts.as_ref().and_then(client_ip);
+        let token = parts
+            .as_ref()
+            .and_then(|p| p.headers.get(header::COOKIE))
+            .and_then(|v| v.to_str().ok())
+            .and_then(session::token_from_cookie_header)
+            .map(str::to_owned);
+        let owner = match &token {
+            Some(token) => session::resolve(&state.db, &state.sessions, token, Utc::now()).await?,
+            None => None,
+        };
+        let actor = match owner {
+            Some(owner) => Actor::load(&state.db, owner).await?,
+            None => None,
+        };
+        Ok(Ctx {
+            state,
+            actor,
+            ip,
+            token,
+        })
+    }
+
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.state.db
+    }
+
+    /// The signed-in staff member, or 401/403.
+    pub async fn staff(&self) -> Result<&Staff, AppError> {
+        match &self.actor {
+            Some(Actor::Staff(staff)) => Ok(staff),
+            Some(_) => Err(self.deny("admin", AppError::Forbidden).await),
+            None => Err(AppError::Unauthenticated),
+        }
+    }
+
+    /// The signed-in administrator (Organization Administration permission), or 401/403.
+    pub async fn admin(&self) -> Result<&Staff, AppError> {
+        let staff = self.staff().await?;
+        if staff.is_admin {
+            Ok(staff)
+        } else {
+            Err(self.deny("organization", AppError::Forbidden).await)
+        }
+    }
+
+    /// The signed-in portal account, or 401/403.
+    pub async fn portal(&self) -> Result<&Portal, AppError> {
+        match &self.actor {
+            Some(Actor::Portal(portal)) => Ok(portal),
+            Some(_) => Err(self.deny("portal", AppError::Forbidden).await),
+            None => Err(AppError::Unauthenticated),
+        }
+    }
+
+    /// Writes an audit entry in the name of the current actor.
+    pub async fn audit(
+        &self,
+        action: &str,
+        object: &str,
+        old: Option<String>,
+        new: Option<String>,
+    ) -> Result<(), AppError> {
+        let actor = self
+            .actor
+            .as_ref()
+            .map(Actor::label)
+            .unwrap_or_else(|| "anonymous".into());
+        audit::record(
+            self.db(),
+            Entry {
+                organization_id: self.actor.as_ref().map(Actor::organization_id),
+                actor: &actor,
+                action,
+                object,
+                old_value: old,
+                new_value: new,
+                ip: self.ip.as_deref(),
+            },
+        )
+        .await
+    }
+
+    /// Records a denied access to `object` and returns `err` to send back.
+    pub async fn deny(&self, object: &str, err: AppError) -> AppError {
+        if let Err(e) = self
+            .audit(
+                "access.denied",
+                object,
+                None,
+                Some(err.status().to_string()),
+            )
+            .await
+        {
+            return e;
+        }
+        err
+    }
+}
+
+/// Runs a server function body with its context, and answers errors with their HTTP status.
+pub async fn run<T, F, Fut>(body: F) -> Result<T, AppError>
+where
+    F: FnOnce(Ctx) -> Fut,
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    let result = match Ctx::from_request().await {
+        Ok(ctx) => body(ctx).await,
+        Err(e) => Err(e),
+    };
+    if let Err(err) = &result {
+        set_error_status(err);
+    }
+    result
+}
+
+/// Sets the response status for `err`, except for plain HTML form posts, which Leptos answers
+/// with a redirect back to the form carrying the error.
+fn set_error_status(err: &AppError) {
+    let plain_form = use_context::<Parts>()
+        .and_then(|p| p.headers.get(header::ACCEPT).cloned())
+        .and_then(|v| v.to_str().map(|s| s.contains("text/html")).ok())
+        .unwrap_or(false);
+    if let (false, Some(response)) = (plain_form, use_context::<ResponseOptions>()) {
+        response.set_status(
+            StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        );
+    }
+}
+
+/// Adds a `Set-Cookie` header to the response.
+pub fn set_cookie(value: &str) {
+    if let (Some(response), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(value),
+    ) {
+        response.append_header(header::SET_COOKIE, value);
+    }
+}
+
+/// The peer address of the connection. Forwarded headers are not trusted: behind a proxy,
+/// configure the proxy to pass the connection through or accept per-proxy limits.
+fn client_ip(parts: &Parts) -> Option<String> {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
+}

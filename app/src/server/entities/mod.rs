@@ -1,0 +1,13 @@
+//! sea-orm entities: one module per table. Server-only; the browser gets DTOs from `domain`.
+
+pub mod audit_log;
+pub mod client;
+pub mod client_contact;
+pub mod client_contact_link;
+pub mod client_staff;
+pub mod location;
+pub mod organization;
+pub mod portal_account;
+pub mod session;
+pub mod sign_in_attempt;
+pub mod staff_user;

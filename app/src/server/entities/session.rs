@@ -1,0 +1,23 @@
+//! The `sessions` table.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "sessions")]
+pub struct Model {
+    /// SHA-256 (hex) of the cookie token.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub staff_user_id: Option<i32>,
+    pub portal_account_id: Option<i32>,
+    pub created_at: DateTimeUtc,
+    pub last_seen_at: DateTimeUtc,
+    /// The absolute end of the session, whatever the activity.
+    pub expires_at: DateTimeUtc,
+    pub ip: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

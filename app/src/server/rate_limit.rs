@@ -1,0 +1,80 @@
+//! Sign-in rate limits per account (email) and per IP, kept in the database so that every
+//! server process sees the same counts. Limits are windows, never a permanent lock-out.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
+};
+
+use super::entities::sign_in_attempt::{self, Column};
+use crate::error::AppError;
+
+/// The window over which failures are counted.
+pub const WINDOW_MINUTES: i64 = 15;
+/// Failed sign-ins allowed per email within the window.
+pub const MAX_FAILURES_PER_ACCOUNT: u64 = 5;
+/// Failed sign-ins allowed per IP within the window (a shared office may have several users).
+pub const MAX_FAILURES_PER_IP: u64 = 30;
+
+/// Refuses with [`AppError::RateLimited`] while `email` or `ip` has too many recent failures.
+pub async fn check(
+    db: &impl ConnectionTrait,
+    email: &str,
+    ip: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    for (column, value, max) in [
+        (Column::Email, email, MAX_FAILURES_PER_ACCOUNT),
+        (Column::Ip, ip, MAX_FAILURES_PER_IP),
+    ] {
+        let since = now - Duration::minutes(WINDOW_MINUTES);
+        let recent = sign_in_attempt::Entity::find()
+            .filter(column.eq(value))
+            .filter(Column::Succeeded.eq(false))
+            .filter(Column::At.gt(since));
+        if recent.clone().count(db).await? < max {
+            continue;
+        }
+        // The limit lifts when enough of the failures have aged out of the window.
+        let oldest_counted = recent
+            .order_by_desc(Column::At)
+            .offset(max - 1)
+            .one(db)
+            .await?
+            .map(|a| a.at)
+            .unwrap_or(now);
+        let wait = oldest_counted + Duration::minutes(WINDOW_MINUTES) - now;
+        let minutes = (wait.num_seconds().max(1) + 59) / 60;
+        return Err(AppError::RateLimited {
+            minutes: minutes as u32,
+        });
+    }
+    Ok(())
+}
+
+/// Records one attempt. A success clears the account's earlier failures.
+pub async fn record(
+    db: &impl ConnectionTrait,
+    email: &str,
+    ip: &str,
+    succeeded: bool,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    if succeeded {
+        sign_in_attempt::Entity::delete_many()
+            .filter(Column::Email.eq(email))
+            .exec(db)
+            .await?;
+    }
+    sign_in_attempt::ActiveModel {
+        id: NotSet,
+        email: Set(email.to_owned()),
+        ip: Set(ip.to_owned()),
+        succeeded: Set(succeeded),
+        at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}

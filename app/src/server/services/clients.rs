@@ -1,0 +1,306 @@
+//! Clients for staff: the searchable list, a client's page, creating and editing clients,
+//! assigning staff and adding contacts. Administrators manage; therapists see their own clients.
+
+use chrono::Utc;
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, NotSet, PaginatorTrait, QueryFilter, QueryOrder,
+    Set, TransactionTrait,
+};
+
+use crate::domain::client::{
+    search_name, ClientDetail, ClientInput, ClientPage, ClientSummary, ContactSummary, StaffRef,
+    CLIENTS_PER_PAGE,
+};
+use crate::domain::contact::ContactInput;
+use crate::error::AppError;
+use crate::server::context::Ctx;
+use crate::server::entities::{
+    client, client_contact, client_contact_link, client_staff, staff_user,
+};
+
+/// Escapes `%`, `_` and `\` so user text matches literally in `LIKE`.
+fn like_pattern(query: &str) -> String {
+    let mut escaped = String::with_capacity(query.len() + 2);
+    for c in query.trim().to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    format!("%{escaped}%")
+}
+
+/// One page (1-based) of the clients the caller may see, filtered by name.
+pub async fn list(ctx: &Ctx, query: &str, page: u64) -> Result<ClientPage, AppError> {
+    let staff = ctx.staff().await?;
+    let mut select = staff.visible_clients();
+    if !query.trim().is_empty() {
+        use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
+        select = select.filter(
+            Expr::col((client::Entity, client::Column::SearchName))
+                .like(LikeExpr::new(like_pattern(query)).escape('\\')),
+        );
+    }
+    let paginator = select
+        .order_by_asc(client::Column::LastName)
+        .order_by_asc(client::Column::FirstName)
+        .order_by_asc(client::Column::Id)
+        .paginate(ctx.db(), CLIENTS_PER_PAGE);
+    let counts = paginator.num_items_and_pages().await?;
+    let page = page.clamp(1, counts.number_of_pages.max(1));
+    let clients = paginator
+        .fetch_page(page - 1)
+        .await?
+        .into_iter()
+        .map(|c| ClientSummary {
+            id: c.id,
+            name: format!("{} {}", c.first_name, c.last_name),
+            date_of_birth: c.date_of_birth,
+            email: c.email,
+        })
+        .collect();
+    Ok(ClientPage {
+        clients,
+        total: counts.number_of_items,
+        page,
+        pages: counts.number_of_pages.max(1),
+    })
+}
+
+/// A client's page: details, assigned staff and contacts.
+pub async fn detail(ctx: &Ctx, id: i32) -> Result<ClientDetail, AppError> {
+    let staff = ctx.staff().await?;
+    let db = ctx.db();
+    let client = match staff.client(db, id).await {
+        Ok(client) => client,
+        Err(e) => return Err(ctx.deny(&format!("client:{id}"), e).await),
+    };
+    let assigned_ids = Query::select()
+        .column(client_staff::Column::StaffId)
+        .from(client_staff::Entity)
+        .and_where(client_staff::Column::ClientId.eq(id))
+        .to_owned();
+    let org_staff = staff_user::Entity::find()
+        .filter(staff_user::Column::OrganizationId.eq(staff.organization_id))
+        .order_by_asc(staff_user::Column::Name);
+    let to_ref = |s: staff_user::Model| StaffRef {
+        id: s.id,
+        name: s.name,
+        is_therapist: s.is_therapist,
+    };
+    let assigned_staff = org_staff
+        .clone()
+        .filter(staff_user::Column::Id.in_subquery(assigned_ids.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_ref)
+        .collect();
+    let assignable_staff = if staff.is_admin {
+        org_staff
+            .filter(staff_user::Column::Id.not_in_subquery(assigned_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(to_ref)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let contacts = client_contact::Entity::find()
+        .filter(
+            client_contact::Column::Id.in_subquery(
+                Query::select()
+                    .column(client_contact_link::Column::ContactId)
+                    .from(client_contact_link::Entity)
+                    .and_where(client_contact_link::Column::ClientId.eq(id))
+                    .to_owned(),
+            ),
+        )
+        .order_by_asc(client_contact::Column::Name)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| ContactSummary {
+            id: c.id,
+            name: c.name,
+            email: c.email,
+            phone: c.phone,
+            relationship: c.relationship,
+        })
+        .collect();
+    Ok(ClientDetail {
+        id: client.id,
+        first_name: client.first_name,
+        last_name: client.last_name,
+        date_of_birth: client.date_of_birth,
+        email: client.email,
+        assigned_staff,
+        contacts,
+        assignable_staff,
+        can_manage: staff.is_admin,
+    })
+}
+
+/// Creates a client in the administrator's organization; returns its id.
+pub async fn create(ctx: &Ctx, input: &ClientInput) -> Result<i32, AppError> {
+    let admin = ctx.admin().await?;
+    let valid = input.validate(Utc::now().date_naive())?;
+    let row = client::ActiveModel {
+        id: NotSet,
+        organization_id: Set(admin.organization_id),
+        search_name: Set(search_name(&valid.first_name, &valid.last_name)),
+        first_name: Set(valid.first_name),
+        last_name: Set(valid.last_name),
+        date_of_birth: Set(valid.date_of_birth),
+        email: Set(valid.email),
+        created_at: Set(Utc::now()),
+    }
+    .insert(ctx.db())
+    .await?;
+    ctx.audit(
+        "client.create",
+        &format!("client:{}", row.id),
+        None,
+        Some(describe(&row)),
+    )
+    .await?;
+    Ok(row.id)
+}
+
+/// Updates a client's details; administrators only.
+pub async fn update(ctx: &Ctx, id: i32, input: &ClientInput) -> Result<(), AppError> {
+    let admin = ctx.admin().await?;
+    let valid = input.validate(Utc::now().date_naive())?;
+    let before = admin.client(ctx.db(), id).await?;
+    let mut row: client::ActiveModel = before.clone().into();
+    row.search_name = Set(search_name(&valid.first_name, &valid.last_name));
+    row.first_name = Set(valid.first_name);
+    row.last_name = Set(valid.last_name);
+    row.date_of_birth = Set(valid.date_of_birth);
+    row.email = Set(valid.email);
+    let after = row.update(ctx.db()).await?;
+    ctx.audit(
+        "client.update",
+        &format!("client:{id}"),
+        Some(describe(&before)),
+        Some(describe(&after)),
+    )
+    .await
+}
+
+fn describe(c: &client::Model) -> String {
+    serde_json::json!({
+        "first_name": c.first_name,
+        "last_name": c.last_name,
+        "date_of_birth": c.date_of_birth.to_string(),
+        "email": c.email,
+    })
+    .to_string()
+}
+
+/// Assigns a staff member of the same organization to a client; administrators only.
+pub async fn assign(ctx: &Ctx, client_id: i32, staff_id: i32) -> Result<(), AppError> {
+    let admin = ctx.admin().await?;
+    let db = ctx.db();
+    admin.client(db, client_id).await?;
+    let member = staff_user::Entity::find_by_id(staff_id)
+        .filter(staff_user::Column::OrganizationId.eq(admin.organization_id))
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            AppError::Invalid(crate::domain::validation::FieldErrors::single(
+                "staff_id",
+                "Choose a staff member of this organization.",
+            ))
+        })?;
+    let exists = client_staff::Entity::find_by_id((client_id, member.id))
+        .one(db)
+        .await?;
+    if exists.is_some() {
+        return Err(AppError::Conflict(format!(
+            "{} is already assigned to this client.",
+            member.name
+        )));
+    }
+    client_staff::ActiveModel {
+        client_id: Set(client_id),
+        staff_id: Set(member.id),
+    }
+    .insert(db)
+    .await?;
+    ctx.audit(
+        "client.assign_staff",
+        &format!("client:{client_id}"),
+        None,
+        Some(format!("staff:{}", member.id)),
+    )
+    .await
+}
+
+/// Removes a staff member from a client; administrators only.
+pub async fn unassign(ctx: &Ctx, client_id: i32, staff_id: i32) -> Result<(), AppError> {
+    let admin = ctx.admin().await?;
+    admin.client(ctx.db(), client_id).await?;
+    let deleted = client_staff::Entity::delete_by_id((client_id, staff_id))
+        .exec(ctx.db())
+        .await?;
+    if deleted.rows_affected == 0 {
+        return Err(AppError::NotFound);
+    }
+    ctx.audit(
+        "client.unassign_staff",
+        &format!("client:{client_id}"),
+        Some(format!("staff:{staff_id}")),
+        None,
+    )
+    .await
+}
+
+/// Adds a new contact linked to a client; administrators only.
+pub async fn add_contact(ctx: &Ctx, client_id: i32, input: &ContactInput) -> Result<i32, AppError> {
+    let admin = ctx.admin().await?;
+    let valid = input.validate()?;
+    admin.client(ctx.db(), client_id).await?;
+    let now = Utc::now();
+    let txn = ctx.db().begin().await?;
+    let contact = client_contact::ActiveModel {
+        id: NotSet,
+        organization_id: Set(admin.organization_id),
+        name: Set(valid.name),
+        email: Set(valid.email),
+        phone: Set(valid.phone),
+        relationship: Set(valid.relationship.as_str().to_owned()),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    client_contact_link::ActiveModel {
+        id: NotSet,
+        contact_id: Set(contact.id),
+        client_id: Set(client_id),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    ctx.audit(
+        "client.add_contact",
+        &format!("client:{client_id}"),
+        None,
+        Some(format!("contact:{} ({})", contact.id, contact.relationship)),
+    )
+    .await?;
+    Ok(contact.id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::like_pattern;
+
+    #[test]
+    fn like_pattern_escapes_wildcards() {
+        assert_eq!(like_pattern(" Jo%_n\\ "), "%jo\\%\\_n\\\\%");
+    }
+}

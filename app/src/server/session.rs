@@ -1,0 +1,149 @@
+//! Database-backed sessions: an opaque random cookie token, stored only as its SHA-256, with an
+//! idle timeout and an absolute lifetime. Any server process can resolve any session.
+
+use chrono::{DateTime, Duration, Utc};
+use rand::RngCore;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sha2::{Digest, Sha256};
+
+use super::entities::session;
+use super::SessionConfig;
+use crate::error::AppError;
+
+/// The cookie that carries the session token.
+pub const COOKIE: &str = "cp_session";
+
+/// Skip the `last_seen_at` write when the previous one is more recent than this.
+const TOUCH_EVERY_SECONDS: i64 = 60;
+
+/// Who a session belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    Staff(i32),
+    Portal(i32),
+}
+
+fn digest(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Starts a new session (always a fresh id) and returns the cookie token.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    config: &SessionConfig,
+    owner: Owner,
+    ip: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let token = hex::encode(bytes);
+    let (staff, portal) = match owner {
+        Owner::Staff(id) => (Some(id), None),
+        Owner::Portal(id) => (None, Some(id)),
+    };
+    session::ActiveModel {
+        id: Set(digest(&token)),
+        staff_user_id: Set(staff),
+        portal_account_id: Set(portal),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        expires_at: Set(now + to_chrono(config.absolute_timeout)),
+        ip: Set(ip.map(str::to_owned)),
+    }
+    .insert(db)
+    .await?;
+    Ok(token)
+}
+
+/// The owner of the live session behind `token`, refreshing its idle timer.
+/// Expired sessions are deleted and yield `None`.
+pub async fn resolve(
+    db: &impl ConnectionTrait,
+    config: &SessionConfig,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Owner>, AppError> {
+    let Some(row) = session::Entity::find_by_id(digest(token)).one(db).await? else {
+        return Ok(None);
+    };
+    let idle_end = row.last_seen_at + to_chrono(config.idle_timeout);
+    if now >= row.expires_at || now >= idle_end {
+        session::Entity::delete_by_id(row.id).exec(db).await?;
+        return Ok(None);
+    }
+    let owner = match (row.staff_user_id, row.portal_account_id) {
+        (Some(id), _) => Owner::Staff(id),
+        (None, Some(id)) => Owner::Portal(id),
+        (None, None) => return Ok(None),
+    };
+    if (now - row.last_seen_at).num_seconds() >= TOUCH_EVERY_SECONDS {
+        let mut active: session::ActiveModel = row.into();
+        active.last_seen_at = Set(now);
+        active.update(db).await?;
+    }
+    Ok(Some(owner))
+}
+
+/// Ends the session behind `token` (sign-out).
+pub async fn end(db: &impl ConnectionTrait, token: &str) -> Result<(), AppError> {
+    session::Entity::delete_many()
+        .filter(session::Column::Id.eq(digest(token)))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The `Set-Cookie` value that stores `token`.
+pub fn cookie(token: &str, config: &SessionConfig) -> String {
+    let secure = if config.secure_cookie { "; Secure" } else { "" };
+    let max_age = config.absolute_timeout.as_secs();
+    format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+}
+
+/// The `Set-Cookie` value that removes the cookie.
+pub fn clear_cookie(config: &SessionConfig) -> String {
+    let secure = if config.secure_cookie { "; Secure" } else { "" };
+    format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
+}
+
+/// The session token in a `Cookie` request header, if any.
+pub fn token_from_cookie_header(header: &str) -> Option<&str> {
+    header
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, value)| value)
+        .filter(|v| !v.is_empty())
+}
+
+fn to_chrono(d: std::time::Duration) -> Duration {
+    Duration::from_std(d).unwrap_or(Duration::hours(12))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookie_flags() {
+        let config = SessionConfig::default();
+        let c = cookie("abc", &config);
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && !c.contains("Secure"));
+        let secure = SessionConfig {
+            secure_cookie: true,
+            ..config
+        };
+        assert!(cookie("abc", &secure).ends_with("; Secure"));
+    }
+
+    #[test]
+    fn token_is_read_from_among_other_cookies() {
+        assert_eq!(
+            token_from_cookie_header("a=1; cp_session=xyz; b=2"),
+            Some("xyz")
+        );
+        assert_eq!(token_from_cookie_header("cp_session="), None);
+        assert_eq!(token_from_cookie_header("other=1"), None);
+    }
+}

@@ -1,0 +1,18 @@
+//! Database schema migrations for Client Portal, written once for SQLite and PostgreSQL.
+//!
+//! The server runs [`Migrator`] at start-up; `cargo run -p migrations -- up|down|status`
+//! runs it by hand against `DATABASE_URL`.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_foundation;
+
+/// Every migration, in the order it is applied.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261127_000001_foundation::Migration)]
+    }
+}

@@ -1,0 +1,163 @@
+//! Configuration from environment variables and command-line flags (flags win).
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use app::server::SessionConfig;
+
+/// The embedded default database: a SQLite file under `data/`.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/client-portal.sqlite?mode=rwc";
+
+/// Everything the server needs to start.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `DATABASE_URL`: `sqlite://…` or `postgres://…`.
+    pub database_url: String,
+    /// `LEPTOS_SITE_ADDR` or `--addr`: where to listen.
+    pub addr: SocketAddr,
+    /// `--demo` / `--no-demo` (`DEMO_DATA=true|false`); on by default for the embedded SQLite database only.
+    pub demo: bool,
+    pub sessions: SessionConfig,
+    /// `SMTP_URL`: outgoing mail; unset means the outbox (used by the email feature).
+    pub smtp_url: Option<String>,
+}
+
+/// A configuration mistake, reported before anything starts.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+impl Config {
+    /// Reads the environment, then the flags in `args` (without the program name).
+    pub fn load(
+        env: impl Fn(&str) -> Option<String>,
+        args: &[String],
+    ) -> Result<Config, ConfigError> {
+        let mut database_url = env("DATABASE_URL").filter(|v| !v.is_empty());
+        let mut addr = env("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
+        let mut demo = match env("DEMO_DATA").as_deref() {
+            None | Some("") => None,
+            Some(v) => Some(parse_bool("DEMO_DATA", v)?),
+        };
+        let mut iter = args.iter();
+        while let Some(arg) = iter.next() {
+            match arg.as_str() {
+                "--demo" => demo = Some(true),
+                "--no-demo" => demo = Some(false),
+                "--addr" => {
+                    addr = iter.next().cloned().ok_or_else(|| {
+                        ConfigError("--addr needs a value such as 127.0.0.1:3000".into())
+                    })?
+                }
+                "--database-url" => {
+                    database_url = Some(
+                        iter.next()
+                            .cloned()
+                            .ok_or_else(|| ConfigError("--database-url needs a value".into()))?,
+                    )
+                }
+                "--help" | "-h" => return Err(ConfigError(HELP.into())),
+                other => return Err(ConfigError(format!("unknown argument {other:?}\n\n{HELP}"))),
+            }
+        }
+        let database_url = database_url.unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
+        let embedded = database_url.starts_with("sqlite:");
+        let minutes = |name: &str, default: u64| -> Result<Duration, ConfigError> {
+            match env(name).filter(|v| !v.is_empty()) {
+                None => Ok(Duration::from_secs(default * 60)),
+                Some(v) => v
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|m| *m > 0)
+                    .map(|m| Duration::from_secs(m * 60))
+                    .ok_or_else(|| {
+                        ConfigError(format!(
+                            "{name} must be a positive number of minutes, got {v:?}"
+                        ))
+                    }),
+            }
+        };
+        let sessions = SessionConfig {
+            idle_timeout: minutes("SESSION_IDLE_MINUTES", 30)?,
+            absolute_timeout: minutes("SESSION_ABSOLUTE_MINUTES", 12 * 60)?,
+            secure_cookie: match env("COOKIE_SECURE").as_deref() {
+                None | Some("") => false,
+                Some(v) => parse_bool("COOKIE_SECURE", v)?,
+            },
+        };
+        Ok(Config {
+            addr: addr
+                .parse()
+                .map_err(|_| ConfigError(format!("listen address {addr:?} is not host:port")))?,
+            demo: demo.unwrap_or(embedded),
+            database_url,
+            sessions,
+            smtp_url: env("SMTP_URL").filter(|v| !v.is_empty()),
+        })
+    }
+}
+
+fn parse_bool(name: &str, value: &str) -> Result<bool, ConfigError> {
+    match value {
+        "1" | "true" | "yes" => Ok(true),
+        "0" | "false" | "no" => Ok(false),
+        _ => Err(ConfigError(format!(
+            "{name} must be true or false, got {value:?}"
+        ))),
+    }
+}
+
+const HELP: &str = "usage: server [--demo | --no-demo] [--addr HOST:PORT] [--database-url URL]
+environment: DATABASE_URL, LEPTOS_SITE_ADDR, LEPTOS_SITE_ROOT, DEMO_DATA, SESSION_IDLE_MINUTES,
+SESSION_ABSOLUTE_MINUTES, COOKIE_SECURE, SMTP_URL (see README.md)";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn load(env: &[(&str, &str)], args: &[&str]) -> Result<Config, ConfigError> {
+        let env: HashMap<String, String> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        Config::load(|k| env.get(k).cloned(), &args)
+    }
+
+    #[test]
+    fn defaults_are_embedded_sqlite_with_demo_data() {
+        let c = load(&[], &[]).unwrap();
+        assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
+        assert!(c.demo);
+        assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.sessions.idle_timeout, Duration::from_secs(1800));
+        assert_eq!(c.sessions.absolute_timeout, Duration::from_secs(12 * 3600));
+        assert!(c.smtp_url.is_none());
+    }
+
+    #[test]
+    fn postgres_has_no_demo_unless_asked_and_flags_win() {
+        let pg = [("DATABASE_URL", "postgres://postgres@127.0.0.1/cp")];
+        assert!(!load(&pg, &[]).unwrap().demo);
+        assert!(load(&pg, &["--demo"]).unwrap().demo);
+        assert!(!load(&[("DEMO_DATA", "true")], &["--no-demo"]).unwrap().demo);
+        let c = load(
+            &[("LEPTOS_SITE_ADDR", "0.0.0.0:8080")],
+            &["--addr", "127.0.0.1:4000"],
+        )
+        .unwrap();
+        assert_eq!(c.addr.to_string(), "127.0.0.1:4000");
+    }
+
+    #[test]
+    fn bad_values_are_clear_errors() {
+        assert!(load(&[("SESSION_IDLE_MINUTES", "soon")], &[])
+            .unwrap_err()
+            .0
+            .contains("SESSION_IDLE_MINUTES"));
+        assert!(load(&[], &["--bogus"]).unwrap_err().0.contains("--bogus"));
+        assert!(load(&[("LEPTOS_SITE_ADDR", "nowhere")], &[]).is_err());
+        assert!(load(&[("COOKIE_SECURE", "maybe")], &[]).is_err());
+    }
+}

@@ -1,0 +1,7 @@
+//! The Client Portal server as a library: configuration, database start-up, demo data and the
+//! axum router, so that `main` and the integration tests build exactly the same server.
+
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod router;

@@ -1,0 +1,78 @@
+//! `server`: starts Client Portal — reads the configuration, migrates the database, loads the
+//! demo data when asked, and serves the staff admin and the portal.
+
+use std::net::SocketAddr;
+
+use leptos::config::get_configuration;
+use server::config::Config;
+use server::router::{router, ServerState};
+use server::{db, demo};
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
+        )
+        .init();
+    if let Err(message) = run().await {
+        eprintln!("server: {message}");
+        std::process::exit(1);
+    }
+}
+
+async fn run() -> Result<(), String> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let config = Config::load(|k| std::env::var(k).ok(), &args).map_err(|e| e.to_string())?;
+    if std::env::var_os("LEPTOS_OUTPUT_NAME").is_none()
+        && option_env!("LEPTOS_OUTPUT_NAME").is_none()
+    {
+        // Built without cargo-leptos: use the name from Cargo.toml's [workspace.metadata.leptos].
+        std::env::set_var("LEPTOS_OUTPUT_NAME", "client_portal");
+    }
+    let mut leptos_options = get_configuration(None)
+        .map_err(|e| e.to_string())?
+        .leptos_options;
+    leptos_options.site_addr = config.addr;
+
+    let db = db::connect_and_migrate(&config.database_url)
+        .await
+        .map_err(|e| format!("database {}: {e}", redact(&config.database_url)))?;
+    if config.demo {
+        demo::load(&db)
+            .await
+            .map_err(|e| format!("demo data: {e}"))?;
+    }
+    let state = ServerState {
+        leptos_options,
+        app: app::server::AppState {
+            db,
+            sessions: config.sessions.clone(),
+        },
+    };
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
+    println!("Client Portal is listening on http://{}", config.addr);
+    if config.demo {
+        println!("{}", demo::LOGINS);
+    }
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .map_err(|e| e.to_string())
+}
+
+/// The URL without its password, for error messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => format!("{}://…{}", &url[..scheme], &url[at..]),
+        _ => url.to_owned(),
+    }
+}

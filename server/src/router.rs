@@ -1,0 +1,100 @@
+//! The axum router: server functions (POST only), server-rendered pages, static files, and the
+//! cross-site request guard and security headers around them.
+
+use axum::body::Body;
+use axum::extract::{FromRef, Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+
+use app::server::AppState;
+use app::{shell, App};
+
+/// The router's state: Leptos options for rendering plus the app's own state.
+#[derive(Clone, Debug, FromRef)]
+pub struct ServerState {
+    pub leptos_options: LeptosOptions,
+    pub app: AppState,
+}
+
+/// Builds the whole application router.
+pub fn router(state: ServerState) -> Router {
+    let routes = generate_route_list(App);
+    let app_state = state.app.clone();
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/api/{*fn_name}", post(server_fn_handler))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(app_state.clone()),
+            move || shell(options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(shell))
+        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn(same_site_only))
+        .with_state(state)
+}
+
+async fn server_fn_handler(
+    State(state): State<ServerState>,
+    req: Request<Body>,
+) -> impl IntoResponse {
+    let app_state = state.app.clone();
+    handle_server_fns_with_context(move || provide_context(app_state.clone()), req).await
+}
+
+/// Refuses state-changing requests that come from another site (CSRF defence in depth,
+/// beside the SameSite=Lax cookie): `Sec-Fetch-Site` must be same-origin (or absent/none),
+/// and an `Origin` header must name this host.
+async fn same_site_only(req: Request<Body>, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) || is_same_site(&req) {
+        next.run(req).await
+    } else {
+        tracing::warn!(path = %req.uri().path(), "cross-site request refused");
+        (
+            StatusCode::FORBIDDEN,
+            "Cross-site requests are not allowed.",
+        )
+            .into_response()
+    }
+}
+
+fn is_same_site(req: &Request<Body>) -> bool {
+    let headers = req.headers();
+    let fetch_site_ok = match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        None => true,
+        Some(site) => site == "same-origin" || site == "none",
+    };
+    let origin_ok = match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        None => true,
+        Some(origin) => {
+            let host = headers
+                .get(header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            let origin_host = origin
+                .split_once("://")
+                .map(|(_, rest)| rest)
+                .unwrap_or(origin);
+            !host.is_empty() && origin_host.trim_end_matches('/') == host
+        }
+    };
+    fetch_site_ok && origin_ok
+}
+
+async fn security_headers(req: Request<Body>, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let headers = res.headers_mut();
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    headers.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    res
+}
