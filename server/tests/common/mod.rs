@@ -1,0 +1,244 @@
+//! Test harness: runs each test body against a fresh SQLite database and a throw-away
+//! PostgreSQL database (mandatory when `CI=true`), and drives the real router over HTTP.
+
+#![allow(dead_code)]
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::pin::Pin;
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use leptos::config::LeptosOptions;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+use tower::ServiceExt;
+
+use app::server::{AppState, SessionConfig};
+use server::router::{router, ServerState};
+
+/// One database under test.
+#[derive(Clone)]
+pub struct TestDb {
+    /// `sqlite` or `postgres`.
+    pub kind: &'static str,
+    pub db: DatabaseConnection,
+}
+
+impl TestDb {
+    pub fn state(&self) -> AppState {
+        AppState {
+            db: self.db.clone(),
+            sessions: SessionConfig::default(),
+        }
+    }
+
+    /// The full application router on this database.
+    pub fn app(&self) -> Router {
+        let leptos_options = LeptosOptions::builder()
+            .output_name("client_portal")
+            .site_root("target/site")
+            .build();
+        router(ServerState {
+            leptos_options,
+            app: self.state(),
+        })
+    }
+}
+
+type Body_ = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+fn pg_admin_url() -> String {
+    std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+/// Runs `body` on a fresh SQLite database, then on a fresh PostgreSQL database.
+/// With demo data when `demo` is true. Each database is dropped afterwards, pass or fail.
+pub async fn each_database<F>(demo: bool, body: F)
+where
+    F: Fn(TestDb) -> Body_ + Send + Sync + 'static,
+{
+    let body = std::sync::Arc::new(body);
+    // SQLite: a file in a temporary directory (several pooled connections share it).
+    let dir = std::env::temp_dir().join(format!(
+        "cp-test-{}-{}",
+        std::process::id(),
+        rand::random::<u64>()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.join("test.sqlite").display());
+    let db = server::db::connect_and_migrate(&url)
+        .await
+        .expect("sqlite migrates");
+    run_one(TestDb { kind: "sqlite", db }, demo, body.clone()).await;
+    let _ = std::fs::remove_dir_all(&dir);
+
+    // PostgreSQL: a throw-away database on the local server.
+    let admin_url = pg_admin_url();
+    let admin = match Database::connect(format!("{admin_url}/postgres")).await {
+        Ok(admin) => admin,
+        Err(e) => {
+            if std::env::var("CI").as_deref() == Ok("true") {
+                panic!("CI=true requires PostgreSQL at {admin_url}: {e}");
+            }
+            eprintln!("SKIPPED the PostgreSQL run: cannot connect to {admin_url}: {e}");
+            return;
+        }
+    };
+    let name = format!("cp_test_{}_{}", std::process::id(), rand::random::<u32>());
+    exec(&admin, &format!("CREATE DATABASE {name}")).await;
+    let db = server::db::connect_and_migrate(&format!("{admin_url}/{name}"))
+        .await
+        .expect("postgres migrates");
+    let outcome = run_one_catching(
+        TestDb {
+            kind: "postgres",
+            db: db.clone(),
+        },
+        demo,
+        body,
+    )
+    .await;
+    db.close().await.ok();
+    exec(
+        &admin,
+        &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+    )
+    .await;
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+async fn exec(db: &DatabaseConnection, sql: &str) {
+    db.execute_raw(Statement::from_string(
+        db.get_database_backend(),
+        sql.to_owned(),
+    ))
+    .await
+    .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+async fn run_one(
+    test: TestDb,
+    demo: bool,
+    body: std::sync::Arc<dyn Fn(TestDb) -> Body_ + Send + Sync>,
+) {
+    if let Err(panic) = run_one_catching(test, demo, body).await {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+async fn run_one_catching(
+    test: TestDb,
+    demo: bool,
+    body: std::sync::Arc<dyn Fn(TestDb) -> Body_ + Send + Sync>,
+) -> Result<(), Box<dyn std::any::Any + Send>> {
+    if demo {
+        server::demo::load(&test.db).await.expect("demo data loads");
+    }
+    let kind = test.kind;
+    tokio::spawn(async move { body(test).await })
+        .await
+        .map_err(|e| {
+            eprintln!("failed on {kind}");
+            e.into_panic()
+        })
+}
+
+/// A response, read whole.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    /// The session cookie set by this response (`name=value`).
+    pub fn session_cookie(&self) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("cp_session=") && !v.starts_with("cp_session=;"))
+            .map(|v| v.split(';').next().unwrap().to_owned())
+    }
+}
+
+/// Sends one request to the router, from 127.0.0.1.
+pub async fn send(app: &Router, req: Request<Body>) -> Reply {
+    let mut req = req;
+    req.extensions_mut()
+        .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+/// Calls a server function the way the browser's server-function client does.
+pub async fn call(app: &Router, name: &str, form: &str, cookie: Option<&str>) -> Reply {
+    let mut req = Request::post(format!("/api/{name}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json");
+    if let Some(cookie) = cookie {
+        req = req.header(header::COOKIE, cookie);
+    }
+    send(app, req.body(Body::from(form.to_owned())).unwrap()).await
+}
+
+/// Signs in and returns the session cookie.
+pub async fn sign_in(app: &Router, email: &str) -> String {
+    let form = format!(
+        "email={}&password=demo-password-1",
+        email.replace('@', "%40")
+    );
+    let reply = call(app, "sign_in", &form, None).await;
+    assert!(
+        reply.status.is_success() || reply.status.is_redirection(),
+        "sign-in of {email}: {} {}",
+        reply.status,
+        reply.body
+    );
+    reply
+        .session_cookie()
+        .unwrap_or_else(|| panic!("no session cookie for {email}"))
+}
+
+/// A GET of a page, with an optional session cookie.
+pub async fn page(app: &Router, path: &str, cookie: Option<&str>) -> Reply {
+    let mut req = Request::get(path).header(header::ACCEPT, "text/html");
+    if let Some(cookie) = cookie {
+        req = req.header(header::COOKIE, cookie);
+    }
+    send(app, req.body(Body::empty()).unwrap()).await
+}
+
+/// The id of a client by first name.
+pub async fn client_id(db: &DatabaseConnection, first_name: &str) -> i32 {
+    use app::server::entities::client;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    client::Entity::find()
+        .filter(client::Column::FirstName.eq(first_name))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no client {first_name}"))
+        .id
+}
+
+/// Wraps an async block as a test body.
+#[macro_export]
+macro_rules! body {
+    (|$t:ident| $block:block) => {
+        |$t: $crate::common::TestDb| -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> { Box::pin(async move $block) }
+    };
+}
