@@ -1,0 +1,39 @@
+# Client Portal — the two commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
+
+.PHONY: run test setup build lint unit db-test e2e size clean-data
+
+## make run: install what is missing, build, migrate the SQLite database, load the demo data, serve.
+run: setup build
+	LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD target/release/server --demo
+
+## make test: every test — lint, unit tests, server + database tests (SQLite and PostgreSQL), Playwright.
+test: setup lint unit db-test build size e2e
+
+setup:
+	@bash .ci/setup
+
+build:
+	cargo leptos build --release
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy -p app -p server -p migrations --all-targets --features app/ssr -- -D warnings
+	cargo clippy -p frontend -p app --target wasm32-unknown-unknown --features app/hydrate -- -D warnings
+
+unit:
+	cargo test -p app --features ssr
+	cargo test -p migrations
+
+db-test:
+	cargo test -p server
+
+size:
+	node bench/wasm-size
+
+e2e:
+	cd end2end && npx playwright test
+
+clean-data:
+	rm -rf data

@@ -1,0 +1,43 @@
+// Shared steps for the end-to-end tests: signing in, accessibility and layout checks.
+const { expect } = require("@playwright/test");
+const { default: AxeBuilder } = require("@axe-core/playwright");
+
+const PASSWORD = "demo-password-1";
+
+/** Signs in through the sign-in form and waits for the landing page. */
+async function signIn(page, email, landing) {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(new RegExp(`${landing}(/|$|\\?)`));
+}
+
+/** Fails on any axe-core violation on the current page. */
+async function expectAccessible(page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(", ")})`);
+  expect(summary, `axe-core violations on ${page.url()}`).toEqual([]);
+}
+
+/** Fails when the page scrolls sideways at a 360 px wide viewport. */
+async function expectNoHorizontalScroll(page) {
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 360, height: 740 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, `horizontal overflow at 360 px on ${page.url()}`).toBeLessThanOrEqual(0);
+  if (size) await page.setViewportSize(size);
+}
+
+/** Both page-level checks. */
+async function expectGoodPage(page) {
+  await expectAccessible(page);
+  await expectNoHorizontalScroll(page);
+}
+
+/** Waits until the WASM bundle has hydrated the page. */
+async function waitForHydration(page) {
+  await page.locator('body[data-hydrated="true"]').waitFor({ state: "attached" });
+}
+
+module.exports = { PASSWORD, signIn, expectAccessible, expectNoHorizontalScroll, expectGoodPage, waitForHydration };

@@ -1,0 +1,44 @@
+// Pages work from the server-rendered HTML alone, and keep working once the WASM has hydrated them.
+const { test, expect } = require("@playwright/test");
+const { PASSWORD, waitForHydration } = require("./helpers");
+
+test.describe("before hydration (JavaScript off)", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("sign-in, the client list and search work as plain HTML", async ({ page }) => {
+    await page.goto("/sign-in");
+    await page.getByLabel("Email").fill("admin@brightpath.example");
+    await page.getByLabel("Password").fill("wrong-password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("alert")).toHaveText("The email or password is incorrect.");
+    await page.getByLabel("Email").fill("admin@brightpath.example");
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(/\/admin/);
+    await expect(page.getByRole("link", { name: "Jordan Lee" })).toBeVisible();
+    await page.getByRole("searchbox", { name: "Search clients by name" }).fill("sam");
+    await page.getByRole("button", { name: "Search" }).click();
+    await expect(page).toHaveURL(/q=sam/);
+    await expect(page.getByRole("link", { name: "Sam Lee" })).toBeVisible();
+    await expect(page.getByRole("link", { name: "Jordan Lee" })).toHaveCount(0);
+  });
+});
+
+test("after hydration: live validation, then sign-in and search without reloads", async ({ page }) => {
+  await page.goto("/sign-in");
+  await waitForHydration(page);
+  await page.getByLabel("Email").fill("not-an-email");
+  await expect(page.getByText("Enter an email address like name@example.com.")).toBeVisible();
+  await page.getByLabel("Email").fill("admin@brightpath.example");
+  await expect(page.getByText("Enter an email address like name@example.com.")).toHaveCount(0);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/admin/);
+  await expect(page.getByRole("link", { name: "Jordan Lee" })).toBeVisible();
+  await waitForHydration(page);
+  await page.getByRole("searchbox", { name: "Search clients by name" }).fill("jordan");
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page).toHaveURL(/q=jordan/);
+  await expect(page.getByRole("link", { name: "Sam Lee" })).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "Jordan Lee" })).toBeVisible();
+});
