@@ -12,7 +12,7 @@ pub mod server;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 use pages::{admin, portal, sign_in::SignInPage, Home, NotFound};
 
@@ -36,7 +36,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The routes of the staff admin and the client portal.
+/// The routes of the staff admin and the client portal. Every page is rendered whole on the
+/// server (`SsrMode::Async`), so it works before hydration and without JavaScript.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -45,17 +46,17 @@ pub fn App() -> impl IntoView {
         <Title formatter=|page: String| if page.is_empty() { "Client Portal".to_string() } else { format!("{page} · Client Portal") }/>
         <Router>
             <Routes fallback=NotFound>
-                <Route path=path!("/") view=Home/>
-                <Route path=path!("/sign-in") view=SignInPage/>
-                <ParentRoute path=path!("/admin") view=admin::AdminShell>
-                    <Route path=path!("") view=admin::clients::ClientsPage/>
-                    <Route path=path!("clients") view=admin::clients::ClientsPage/>
-                    <Route path=path!("clients/new") view=admin::client_new::NewClientPage/>
-                    <Route path=path!("clients/:id") view=admin::client_page::ClientPage/>
-                    <Route path=path!("organization") view=admin::organization::OrganizationPage/>
+                <Route path=path!("/") view=Home ssr=SsrMode::Async/>
+                <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
+                <ParentRoute path=path!("/admin") view=admin::AdminShell ssr=SsrMode::Async>
+                    <Route path=path!("") view=admin::clients::ClientsPage ssr=SsrMode::Async/>
+                    <Route path=path!("clients") view=admin::clients::ClientsPage ssr=SsrMode::Async/>
+                    <Route path=path!("clients/new") view=admin::client_new::NewClientPage ssr=SsrMode::Async/>
+                    <Route path=path!("clients/:id") view=admin::client_page::ClientPage ssr=SsrMode::Async/>
+                    <Route path=path!("organization") view=admin::organization::OrganizationPage ssr=SsrMode::Async/>
                 </ParentRoute>
-                <ParentRoute path=path!("/portal") view=portal::PortalShell>
-                    <Route path=path!("") view=portal::PortalHome/>
+                <ParentRoute path=path!("/portal") view=portal::PortalShell ssr=SsrMode::Async>
+                    <Route path=path!("") view=portal::PortalHome ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>
