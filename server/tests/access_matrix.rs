@@ -8,14 +8,22 @@ use std::collections::BTreeSet;
 
 use axum::http::StatusCode;
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, NotSet, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, NotSet, PaginatorTrait, QueryFilter, Set,
+};
 
 use app::server::entities::{client, staff_user};
 use app::server::password;
 use common::{call, client_id, each_database, sign_in};
 
 /// The callers, in column order.
-const CALLERS: [&str; 5] = ["anonymous", "client", "contact", "unassigned therapist", "other-org admin"];
+const CALLERS: [&str; 5] = [
+    "anonymous",
+    "client",
+    "contact",
+    "unassigned therapist",
+    "other-org admin",
+];
 
 /// One row: the function, its arguments (`{client}` and `{staff}` are filled in), and the status per caller.
 struct Row {
@@ -58,71 +66,113 @@ fn every_server_function_has_a_row() {
         .collect();
     let covered: BTreeSet<String> = MATRIX.iter().map(|r| r.name.to_owned()).collect();
     let missing: Vec<_> = registered.difference(&covered).collect();
-    assert!(missing.is_empty(), "server functions without a row in the access matrix: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "server functions without a row in the access matrix: {missing:?}"
+    );
     let stale: Vec<_> = covered.difference(&registered).collect();
-    assert!(stale.is_empty(), "rows for server functions that no longer exist: {stale:?}");
+    assert!(
+        stale.is_empty(),
+        "rows for server functions that no longer exist: {stale:?}"
+    );
 }
 
 #[tokio::test]
 async fn every_caller_gets_exactly_what_the_matrix_allows() {
-    each_database(true, body!(|t| {
-        let app = t.app();
-        let org = staff_user::Entity::find()
-            .filter(staff_user::Column::Email.eq("admin@brightpath.example"))
-            .one(&t.db)
+    each_database(
+        true,
+        body!(|t| {
+            let app = t.app();
+            let org = staff_user::Entity::find()
+                .filter(staff_user::Column::Email.eq("admin@brightpath.example"))
+                .one(&t.db)
+                .await
+                .unwrap()
+                .unwrap()
+                .organization_id;
+            staff_user::ActiveModel {
+                id: NotSet,
+                organization_id: Set(org),
+                name: Set("Riley Unassigned".into()),
+                email: Set("unassigned@brightpath.example".into()),
+                password_hash: Set(password::hash("demo-password-1".into()).await.unwrap()),
+                is_admin: Set(false),
+                is_therapist: Set(true),
+                created_at: Set(Utc::now()),
+            }
+            .insert(&t.db)
             .await
-            .unwrap()
-            .unwrap()
-            .organization_id;
-        staff_user::ActiveModel {
-            id: NotSet,
-            organization_id: Set(org),
-            name: Set("Riley Unassigned".into()),
-            email: Set("unassigned@brightpath.example".into()),
-            password_hash: Set(password::hash("demo-password-1".into()).await.unwrap()),
-            is_admin: Set(false),
-            is_therapist: Set(true),
-            created_at: Set(Utc::now()),
-        }
-        .insert(&t.db)
-        .await
-        .unwrap();
-        let therapist = staff_user::Entity::find()
-            .filter(staff_user::Column::Email.eq("therapist@brightpath.example"))
-            .one(&t.db)
-            .await
-            .unwrap()
             .unwrap();
-        let jordan = client_id(&t.db, "Jordan").await;
-        let bright_path_clients = client::Entity::find().filter(client::Column::OrganizationId.eq(org)).count(&t.db).await.unwrap();
+            let therapist = staff_user::Entity::find()
+                .filter(staff_user::Column::Email.eq("therapist@brightpath.example"))
+                .one(&t.db)
+                .await
+                .unwrap()
+                .unwrap();
+            let jordan = client_id(&t.db, "Jordan").await;
+            let bright_path_clients = client::Entity::find()
+                .filter(client::Column::OrganizationId.eq(org))
+                .count(&t.db)
+                .await
+                .unwrap();
 
-        let mut cookies = vec![None];
-        for email in [
-            "client@brightpath.example",
-            "parent@brightpath.example",
-            "unassigned@brightpath.example",
-            "admin@otherclinic.example",
-        ] {
-            cookies.push(Some(sign_in(&app, email).await));
-        }
-        let mut failures = Vec::new();
-        for row in MATRIX {
-            let args = row.args.replace("{client}", &jordan.to_string()).replace("{staff}", &therapist.id.to_string());
-            for (i, caller) in CALLERS.iter().enumerate() {
-                let reply = call(&app, row.name, &args, cookies[i].as_deref()).await;
-                if reply.status.as_u16() != row.expect[i] {
-                    failures.push(format!("{} as {caller}: expected {}, got {} {}", row.name, row.expect[i], reply.status, reply.body));
-                }
-                let outsider = i == 0 || i >= 3;
-                if outsider && reply.status == StatusCode::OK && reply.body.contains("Jordan") {
-                    failures.push(format!("{} as {caller} leaked Jordan's data: {}", row.name, reply.body));
+            let mut cookies = vec![None];
+            for email in [
+                "client@brightpath.example",
+                "parent@brightpath.example",
+                "unassigned@brightpath.example",
+                "admin@otherclinic.example",
+            ] {
+                cookies.push(Some(sign_in(&app, email).await));
+            }
+            let mut failures = Vec::new();
+            for row in MATRIX {
+                let args = row
+                    .args
+                    .replace("{client}", &jordan.to_string())
+                    .replace("{staff}", &therapist.id.to_string());
+                for (i, caller) in CALLERS.iter().enumerate() {
+                    let reply = call(&app, row.name, &args, cookies[i].as_deref()).await;
+                    if reply.status.as_u16() != row.expect[i] {
+                        failures.push(format!(
+                            "{} as {caller}: expected {}, got {} {}",
+                            row.name, row.expect[i], reply.status, reply.body
+                        ));
+                    }
+                    let outsider = i == 0 || i >= 3;
+                    if outsider && reply.status == StatusCode::OK && reply.body.contains("Jordan") {
+                        failures.push(format!(
+                            "{} as {caller} leaked Jordan's data: {}",
+                            row.name, reply.body
+                        ));
+                    }
                 }
             }
-        }
-        assert!(failures.is_empty(), "on {}:\n{}", t.kind, failures.join("\n"));
-        let after = client::Entity::find().filter(client::Column::OrganizationId.eq(org)).count(&t.db).await.unwrap();
-        assert_eq!(after, bright_path_clients, "nobody outside Bright Path created a client in it");
-        assert_eq!(client::Entity::find_by_id(jordan).one(&t.db).await.unwrap().unwrap().first_name, "Jordan");
-    }))
+            assert!(
+                failures.is_empty(),
+                "on {}:\n{}",
+                t.kind,
+                failures.join("\n")
+            );
+            let after = client::Entity::find()
+                .filter(client::Column::OrganizationId.eq(org))
+                .count(&t.db)
+                .await
+                .unwrap();
+            assert_eq!(
+                after, bright_path_clients,
+                "nobody outside Bright Path created a client in it"
+            );
+            assert_eq!(
+                client::Entity::find_by_id(jordan)
+                    .one(&t.db)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .first_name,
+                "Jordan"
+            );
+        }),
+    )
     .await;
 }
