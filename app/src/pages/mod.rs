@@ -18,6 +18,35 @@ pub fn viewer_resource() -> Resource<Result<Option<Viewer>, AppError>> {
     Resource::new_blocking(|| (), |_| current_viewer())
 }
 
+/// Loads the signed-in person and renders `frame` for them when they belong in this area (staff in
+/// the admin, portal logins in the portal); everyone else is redirected to their home or to sign-in.
+/// The viewer is provided as context to the pages inside.
+#[component]
+pub fn AreaGuard<F, V>(staff: bool, frame: F) -> impl IntoView
+where
+    F: Fn(Viewer) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let viewer = viewer_resource();
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || {
+                let frame = frame.clone();
+                Suspend::new(async move {
+                    match viewer.await {
+                        Ok(Some(v)) if v.is_staff() == staff => {
+                            provide_context(v.clone());
+                            frame(v).into_any()
+                        }
+                        Ok(Some(v)) => view! { <Redirect path=v.home()/> }.into_any(),
+                        _ => view! { <Redirect path="/sign-in"/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
 /// `/`: sends each person to where they work.
 #[component]
 pub fn Home() -> impl IntoView {

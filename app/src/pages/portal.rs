@@ -2,35 +2,23 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::{Outlet, Redirect};
+use leptos_router::components::Outlet;
 
 use super::admin::SignOutButton;
-use super::viewer_resource;
+use super::AreaGuard;
 use crate::domain::viewer::{Viewer, ViewerKind};
 
-/// The portal frame; sends anyone who is not a portal login elsewhere.
+/// The portal frame; portal logins only.
 #[component]
 pub fn PortalShell() -> impl IntoView {
-    let viewer = viewer_resource();
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match viewer.await {
-                    Ok(Some(v)) if !v.is_staff() => {
-                        provide_context(v.clone());
-                        view! {
-                            <header class="topbar">
-                                <span class="brand">{v.organization.clone()}" · Client Portal"</span>
-                                <SignOutButton/>
-                            </header>
-                            <main class="page"><Outlet/></main>
-                        }.into_any()
-                    }
-                    Ok(Some(v)) => view! { <Redirect path=v.home()/> }.into_any(),
-                    _ => view! { <Redirect path="/sign-in"/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <AreaGuard staff=false frame=|v: Viewer| view! {
+            <header class="topbar">
+                <span class="brand">{v.organization.clone()}" · Client Portal"</span>
+                <SignOutButton/>
+            </header>
+            <main class="page"><Outlet/></main>
+        }/>
     }
 }
 

@@ -6,40 +6,28 @@ pub mod clients;
 pub mod organization;
 
 use leptos::prelude::*;
-use leptos_router::components::{Outlet, Redirect, A};
+use leptos_router::components::{Outlet, A};
 
-use super::viewer_resource;
+use super::AreaGuard;
 use crate::api::auth::SignOut;
 use crate::domain::viewer::Viewer;
 
 /// The admin frame with the primary navigation bar; staff only.
 #[component]
 pub fn AdminShell() -> impl IntoView {
-    let viewer = viewer_resource();
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match viewer.await {
-                    Ok(Some(v)) if v.is_staff() => {
-                        provide_context(v.clone());
-                        view! {
-                            <header class="topbar">
-                                <span class="brand">{v.organization.clone()}</span>
-                                <nav aria-label="Primary">
-                                    <A href="/admin/clients">"Clients"</A>
-                                    {v.is_admin().then(|| view! { <A href="/admin/organization">"Organization"</A> })}
-                                </nav>
-                                <span class="who">{v.name.clone()}</span>
-                                <SignOutButton/>
-                            </header>
-                            <main class="page"><Outlet/></main>
-                        }.into_any()
-                    }
-                    Ok(Some(v)) => view! { <Redirect path=v.home()/> }.into_any(),
-                    _ => view! { <Redirect path="/sign-in"/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <AreaGuard staff=true frame=|v: Viewer| view! {
+            <header class="topbar">
+                <span class="brand">{v.organization.clone()}</span>
+                <nav aria-label="Primary">
+                    <A href="/admin/clients">"Clients"</A>
+                    {v.is_admin().then(|| view! { <A href="/admin/organization">"Organization"</A> })}
+                </nav>
+                <span class="who">{v.name.clone()}</span>
+                <SignOutButton/>
+            </header>
+            <main class="page"><Outlet/></main>
+        }/>
     }
 }
 
