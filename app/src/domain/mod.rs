@@ -5,5 +5,6 @@
 pub mod client;
 pub mod contact;
 pub mod rules;
+pub mod settings;
 pub mod validation;
 pub mod viewer;
