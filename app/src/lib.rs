@@ -53,7 +53,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("clients") view=admin::clients::ClientsPage ssr=SsrMode::Async/>
                     <Route path=path!("clients/new") view=admin::client_new::NewClientPage ssr=SsrMode::Async/>
                     <Route path=path!("clients/:id") view=admin::client_page::ClientPage ssr=SsrMode::Async/>
-                    <Route path=path!("organization") view=admin::organization::OrganizationPage ssr=SsrMode::Async/>
+                    <ParentRoute path=path!("organization") view=admin::organization::OrganizationLayout ssr=SsrMode::Async>
+                        <Route path=path!("") view=admin::organization::OrganizationPage ssr=SsrMode::Async/>
+                        <Route path=path!("client-portal") view=admin::client_portal::ClientPortalPage ssr=SsrMode::Async/>
+                        <Route path=path!("audit-log") view=admin::audit::AuditLogPage ssr=SsrMode::Async/>
+                    </ParentRoute>
                 </ParentRoute>
                 <ParentRoute path=path!("/portal") view=portal::PortalShell ssr=SsrMode::Async>
                     <Route path=path!("") view=portal::PortalHome ssr=SsrMode::Async/>

@@ -8,11 +8,13 @@ use sea_orm::{
 };
 
 use app::domain::client::search_name;
+use app::domain::settings::OrgSettings;
 use app::server::entities::{
     client, client_contact, client_contact_link, client_staff, location, organization,
     portal_account, staff_user,
 };
 use app::server::password;
+use app::server::services::settings;
 
 /// The password of every demo login.
 pub const DEMO_PASSWORD: &str = "demo-password-1";
@@ -148,9 +150,13 @@ async fn org(db: &impl sea_orm::ConnectionTrait, name: &str, tz: &str) -> Result
         name: Set(name.into()),
         time_zone: Set(tz.into()),
         created_at: Set(Utc::now()),
+        card_processor: Set(None),
     }
     .insert(db)
     .await?;
+    settings::store_all(db, row.id, &OrgSettings::starting_point())
+        .await
+        .map_err(|e| DbErr::Custom(e.to_string()))?;
     Ok(row.id)
 }
 

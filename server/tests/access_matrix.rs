@@ -55,6 +55,16 @@ const MATRIX: &[Row] = &[
         expect: [401, 403, 403, 403, 404],
     },
     Row { name: "get_organization", args: "", expect: [401, 403, 403, 403, 200] },
+    Row { name: "get_portal_settings", args: "", expect: [401, 403, 403, 403, 200] },
+    Row {
+        name: "change_setting",
+        args: "client_id={client}&setting=insurance_info&on=false",
+        expect: [401, 403, 403, 403, 404],
+    },
+    Row { name: "set_card_processing", args: "processor=sandbox", expect: [401, 403, 403, 403, 200] },
+    Row { name: "list_portal_clients", args: "query=&page=1", expect: [401, 403, 403, 403, 200] },
+    Row { name: "get_effective_settings", args: "client_id={client}", expect: [401, 200, 200, 404, 404] },
+    Row { name: "list_audit_log", args: "page=1", expect: [401, 403, 403, 403, 200] },
     // Last, because it ends each caller's session.
     Row { name: "sign_out", args: "", expect: [200, 200, 200, 200, 200] },
 ];

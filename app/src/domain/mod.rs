@@ -4,6 +4,7 @@
 
 pub mod client;
 pub mod contact;
+pub mod portal;
 pub mod rules;
 pub mod settings;
 pub mod validation;

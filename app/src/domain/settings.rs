@@ -132,6 +132,20 @@ impl SettingSet {
         self
     }
 
+    /// Where a new organization starts (and the demo organization, SPEC §5): everything on except
+    /// payments (which also needs card processing), the 24-hour rule and hiding the location address.
+    pub fn starting_point() -> Self {
+        let mut set = SettingSet([true; 8]);
+        for off in [
+            Setting::Payments,
+            Setting::Within24Hours,
+            Setting::HideLocationAddress,
+        ] {
+            set.set(off, false);
+        }
+        set
+    }
+
     /// The settings that are on.
     pub fn on(&self) -> impl Iterator<Item = Setting> + '_ {
         Setting::ALL.into_iter().filter(|s| self.get(*s))

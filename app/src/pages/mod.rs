@@ -4,6 +4,7 @@ pub mod admin;
 pub mod form;
 pub mod portal;
 pub mod sign_in;
+pub mod switch;
 
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -5,6 +5,7 @@ use leptos_meta::Title;
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::use_query_map;
 
+use super::client_portal::encode;
 use super::use_viewer;
 use crate::api::clients::list_clients;
 use crate::pages::ErrorNotice;
@@ -28,7 +29,7 @@ pub fn ClientsPage() -> impl IntoView {
         if q.is_empty() {
             format!("/admin/clients?page={p}")
         } else {
-            format!("/admin/clients?q={}&page={p}", urlencode(&q))
+            format!("/admin/clients?q={}&page={p}", encode(&q))
         }
     };
     view! {
@@ -73,17 +74,4 @@ pub fn ClientsPage() -> impl IntoView {
             })}
         </Transition>
     }
-}
-
-/// Percent-encodes a query-string value.
-fn urlencode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

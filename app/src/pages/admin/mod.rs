@@ -1,7 +1,9 @@
 //! The staff admin: its shell (primary navigation, sign-out) and pages.
 
+pub mod audit;
 pub mod client_new;
 pub mod client_page;
+pub mod client_portal;
 pub mod clients;
 pub mod organization;
 

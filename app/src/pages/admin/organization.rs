@@ -1,10 +1,31 @@
-//! Organization overview for administrators: time zone, locations and staff.
+//! Organization administration: the side menu, and the overview with locations, staff and the
+//! credit-card processing status.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::{Outlet, A};
 
 use crate::api::organization::get_organization;
+use crate::api::settings::{get_portal_settings, SetCardProcessing};
+use crate::domain::portal::CardProcessor;
+use crate::pages::form::{ActionMessage, Submit};
 use crate::pages::ErrorNotice;
+
+/// The Organization area: a side menu beside the selected page (administrators only; the
+/// server refuses everyone else).
+#[component]
+pub fn OrganizationLayout() -> impl IntoView {
+    view! {
+        <div class="with-side-menu">
+            <nav class="side-menu" aria-label="Organization">
+                <A href="/admin/organization" exact=true>"Overview"</A>
+                <A href="/admin/organization/client-portal">"Client Portal"</A>
+                <A href="/admin/organization/audit-log">"Audit Log"</A>
+            </nav>
+            <div class="side-content"><Outlet/></div>
+        </div>
+    }
+}
 
 /// `/admin/organization`.
 #[component]
@@ -18,6 +39,7 @@ pub fn OrganizationPage() -> impl IntoView {
                     Ok(org) => view! {
                         <h1>{org.name}</h1>
                         <p>"Time zone: " {org.time_zone}</p>
+                        <CardProcessing/>
                         <h2>"Locations"</h2>
                         <ul>
                             {org.locations.into_iter().map(|l| view! {
@@ -44,5 +66,42 @@ pub fn OrganizationPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The credit-card processing status and the form that changes it.
+#[component]
+fn CardProcessing() -> impl IntoView {
+    let action = ServerAction::<SetCardProcessing>::new();
+    let settings = Resource::new(move || action.version().get(), |_| get_portal_settings());
+    view! {
+        <section aria-labelledby="card-heading" class="panel">
+            <h2 id="card-heading">"Credit-card processing"</h2>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    settings.await.ok().map(|s| {
+                        let current = s.card_processor;
+                        let status = match current {
+                            Some(p) => format!("Enabled with {}.", p.label()),
+                            None => "Not enabled. Payments through the portal stay off until it is.".to_string(),
+                        };
+                        view! {
+                            <p class="status">{status}</p>
+                            <ActionForm action=action attr:class="inline-form">
+                                <label for="card-processor">"Card processor"</label>
+                                <select id="card-processor" name="processor">
+                                    <option value="" selected=current.is_none()>"Not enabled"</option>
+                                    {CardProcessor::ALL.into_iter().map(|p| view! {
+                                        <option value=p.key() selected=current == Some(p)>{p.label()}</option>
+                                    }).collect_view()}
+                                </select>
+                                <Submit label="Save" pending_label="Saving…" pending=action.pending()/>
+                            </ActionForm>
+                        }
+                    })
+                })}
+            </Transition>
+            <ActionMessage value=action.value() success="Saved."/>
+        </section>
     }
 }

@@ -10,6 +10,8 @@ pub struct Model {
     pub name: String,
     pub time_zone: String,
     pub created_at: DateTimeUtc,
+    /// `sandbox` or `stripe` when credit-card processing is enabled.
+    pub card_processor: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -20,7 +20,7 @@ use crate::server::entities::{
 };
 
 /// Escapes `%`, `_` and `\` so user text matches literally in `LIKE`.
-fn like_pattern(query: &str) -> String {
+pub(crate) fn like_pattern(query: &str) -> String {
     let mut escaped = String::with_capacity(query.len() + 2);
     for c in query.trim().to_lowercase().chars() {
         if matches!(c, '%' | '_' | '\\') {

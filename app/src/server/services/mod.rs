@@ -4,3 +4,4 @@
 pub mod auth;
 pub mod clients;
 pub mod organization;
+pub mod settings;

@@ -1,0 +1,50 @@
+//! Client Portal Settings: organization switches, card processing, Manage Clients, effective
+//! settings and the audit log.
+
+use leptos::prelude::*;
+
+use crate::domain::portal::{AuditPage, PortalClientPage, PortalSettings};
+use crate::domain::settings::EffectiveSettings;
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::server::{context::run, services::settings};
+
+/// The organization's settings and card-processing status (administrators).
+#[server(endpoint = "get_portal_settings")]
+pub async fn get_portal_settings() -> Result<PortalSettings, AppError> {
+    run(|ctx| async move { settings::get(&ctx).await }).await
+}
+
+/// Turns one setting on or off for the organization, or (with `client_id`) for one client (administrators).
+#[server(endpoint = "change_setting")]
+pub async fn change_setting(
+    client_id: Option<i32>,
+    setting: String,
+    on: bool,
+) -> Result<PortalSettings, AppError> {
+    run(|ctx| async move { settings::change(&ctx, client_id, &setting, on).await }).await
+}
+
+/// Enables credit-card processing with a processor, or disables it with an empty one (administrators).
+#[server(endpoint = "set_card_processing")]
+pub async fn set_card_processing(processor: String) -> Result<PortalSettings, AppError> {
+    run(|ctx| async move { settings::set_card_processing(&ctx, &processor).await }).await
+}
+
+/// Manage Clients: the clients who use the portal, with their turn-offs (administrators).
+#[server(endpoint = "list_portal_clients")]
+pub async fn list_portal_clients(query: String, page: u64) -> Result<PortalClientPage, AppError> {
+    run(|ctx| async move { settings::portal_clients(&ctx, &query, page).await }).await
+}
+
+/// The effective settings of one client (the client, their contacts, or staff who may see them).
+#[server(endpoint = "get_effective_settings")]
+pub async fn get_effective_settings(client_id: i32) -> Result<EffectiveSettings, AppError> {
+    run(|ctx| async move { settings::effective_for(&ctx, client_id).await }).await
+}
+
+/// The audit log, newest first, optionally for one client (administrators).
+#[server(endpoint = "list_audit_log")]
+pub async fn list_audit_log(client_id: Option<i32>, page: u64) -> Result<AuditPage, AppError> {
+    run(|ctx| async move { settings::audit_log(&ctx, client_id, page).await }).await
+}

@@ -1,0 +1,109 @@
+//! DTOs of the Client Portal Settings pages and the portal home.
+
+use serde::{Deserialize, Serialize};
+
+use super::settings::{ClientOverrides, EffectiveSettings, OrgSettings, Setting};
+
+/// A card processor the organization can enable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CardProcessor {
+    /// Built-in test processor (demo and tests).
+    Sandbox,
+}
+
+impl CardProcessor {
+    pub const ALL: [CardProcessor; 1] = [CardProcessor::Sandbox];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            CardProcessor::Sandbox => "sandbox",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CardProcessor::Sandbox => "Sandbox (test cards)",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<CardProcessor> {
+        CardProcessor::ALL.into_iter().find(|p| p.key() == key)
+    }
+}
+
+/// The organization's settings and card-processing status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortalSettings {
+    pub org: OrgSettings,
+    /// `None` while credit-card processing is not enabled.
+    pub card_processor: Option<CardProcessor>,
+}
+
+impl PortalSettings {
+    pub fn card_processing(&self) -> bool {
+        self.card_processor.is_some()
+    }
+}
+
+/// One client row of Manage Clients.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortalClient {
+    pub id: i32,
+    pub name: String,
+    pub off: ClientOverrides,
+}
+
+/// One page of Manage Clients.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortalClientPage {
+    pub clients: Vec<PortalClient>,
+    pub total: u64,
+    pub page: u64,
+    pub pages: u64,
+}
+
+/// One audit-log row for administrators.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRow {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub object: String,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+}
+
+/// One page of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub rows: Vec<AuditRow>,
+    pub page: u64,
+    pub pages: u64,
+}
+
+/// What a client (or a contact for them) can do in the portal, derived from the effective settings.
+pub fn portal_capabilities(effective: &EffectiveSettings) -> Vec<&'static str> {
+    let mut list = Vec::new();
+    if effective.get(Setting::Payments) {
+        list.push("Pay for appointments by card");
+    }
+    if effective.get(Setting::InsuranceInfo) {
+        list.push(if effective.get(Setting::AddPayers) {
+            "View and update insurance, including adding a new payer"
+        } else {
+            "View and update insurance"
+        });
+    }
+    if effective.get(Setting::SecureMessaging) {
+        list.push("Exchange secure messages with the care team");
+    }
+    if effective.get(Setting::SelfScheduling) {
+        list.push(if effective.get(Setting::Within24Hours) {
+            "Request and cancel appointments, also within 24 hours"
+        } else {
+            "Request and cancel appointments (not within 24 hours)"
+        });
+    }
+    list.push("Complete intake forms");
+    list
+}

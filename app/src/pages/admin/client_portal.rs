@@ -1,0 +1,155 @@
+//! Organization → Client Portal: the organization-wide settings at the top, Manage Clients below.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Form, A};
+use leptos_router::hooks::use_query_map;
+
+use crate::api::settings::{get_portal_settings, list_portal_clients};
+use crate::domain::portal::{PortalClient, PortalSettings};
+use crate::domain::settings::{client_blocker, effective, org_blocker, Setting};
+use crate::pages::switch::SettingSwitch;
+use crate::pages::ErrorNotice;
+
+/// `/admin/organization/client-portal`.
+#[component]
+pub fn ClientPortalPage() -> impl IntoView {
+    let settings = Resource::new(|| (), |_| get_portal_settings());
+    view! {
+        <Title text="Client Portal Settings"/>
+        <h1>"Client Portal Settings"</h1>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match settings.await {
+                    Ok(initial) => view! { <SettingsBoard initial/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SettingsBoard(initial: PortalSettings) -> impl IntoView {
+    let state = RwSignal::new(initial);
+    let saved = Callback::new(move |(_, settings): (bool, PortalSettings)| state.set(settings));
+    view! {
+        <section aria-labelledby="org-settings-heading">
+            <h2 id="org-settings-heading">"Organization-wide settings"</h2>
+            <p class="lead">"These apply to every client. Below, you can turn any of them off for individual clients."</p>
+            {Setting::ALL.into_iter().map(|s| view! {
+                <SettingSwitch
+                    id=format!("org-{}", s.key())
+                    setting=s
+                    client_id=None
+                    checked=Signal::derive(move || state.with(|p| p.org.get(s)))
+                    blocker=Signal::derive(move || state.with(|p| org_blocker(s, &p.org, p.card_processing())))
+                    on_saved=saved
+                    with_definition=true
+                />
+            }).collect_view()}
+        </section>
+        <ManageClients state/>
+    }
+}
+
+#[component]
+fn ManageClients(state: RwSignal<PortalSettings>) -> impl IntoView {
+    let query = use_query_map();
+    let search = move || query.with(|q| q.get("q").unwrap_or_default());
+    let page = move || {
+        query.with(|q| {
+            q.get("page")
+                .and_then(|p| p.parse::<u64>().ok())
+                .unwrap_or(1)
+        })
+    };
+    let clients = Resource::new(
+        move || (search(), page()),
+        |(q, p)| list_portal_clients(q, p),
+    );
+    let page_href = move |p: u64| {
+        format!(
+            "/admin/organization/client-portal?q={}&page={p}",
+            encode(&search())
+        )
+    };
+    view! {
+        <section aria-labelledby="manage-heading">
+            <h2 id="manage-heading">"Manage Clients"</h2>
+            <p class="lead">"Clients who use the portal. A client's switch can only turn a setting off for that client."</p>
+            <Form method="GET" action="/admin/organization/client-portal" attr:class="search" attr:role="search">
+                <label for="portal-client-search">"Search portal clients by name"</label>
+                <input id="portal-client-search" type="search" name="q" prop:value=search/>
+                <button type="submit">"Search"</button>
+            </Form>
+            <Transition fallback=|| view! { <p>"Loading clients…"</p> }>
+                {move || Suspend::new(async move {
+                    match clients.await {
+                        Ok(list) if list.clients.is_empty() => view! { <p class="empty">"No portal clients match."</p> }.into_any(),
+                        Ok(list) => view! {
+                            <p class="count">{format!("{} portal client{}", list.total, if list.total == 1 { "" } else { "s" })}</p>
+                            <ul class="portal-clients">
+                                {list.clients.into_iter().map(|c| view! { <ClientRow client=c state/> }).collect_view()}
+                            </ul>
+                            <nav class="pager" aria-label="Portal client pages">
+                                {(list.page > 1).then(|| view! { <A href=page_href(list.page - 1)>"Previous"</A> })}
+                                <span>{format!("Page {} of {}", list.page, list.pages)}</span>
+                                {(list.page < list.pages).then(|| view! { <A href=page_href(list.page + 1)>"Next"</A> })}
+                            </nav>
+                        }.into_any(),
+                        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn ClientRow(client: PortalClient, state: RwSignal<PortalSettings>) -> impl IntoView {
+    let id = client.id;
+    let off = RwSignal::new(client.off);
+    let summary = move || {
+        let now = state.with(|p| effective(&p.org, &off.get(), p.card_processing()));
+        let on: Vec<&str> = now.on().map(Setting::name).collect();
+        if on.is_empty() {
+            "Nothing is in effect.".to_string()
+        } else {
+            on.join("; ")
+        }
+    };
+    let heading_id = format!("client-{id}-name");
+    view! {
+        <li class="portal-client">
+            <h3 id=heading_id>{client.name.clone()}</h3>
+            <p class="effective"><strong>"In effect: "</strong>{summary}</p>
+            <div class="client-switches">
+                {Setting::ALL.into_iter().map(|s| view! {
+                    <SettingSwitch
+                        id=format!("c{id}-{}", s.key())
+                        setting=s
+                        client_id=Some(id)
+                        checked=Signal::derive(move || state.with(|p| p.org.get(s)) && !off.with(|o| o.get(s)))
+                        blocker=Signal::derive(move || state.with(|p| client_blocker(s, &p.org, p.card_processing())))
+                        on_saved=Callback::new(move |(on, _): (bool, PortalSettings)| off.update(|o| o.set(s, !on)))
+                    />
+                }).collect_view()}
+            </div>
+            <A href=format!("/admin/organization/audit-log?client={id}")>{format!("Audit log for {}", client.name)}</A>
+        </li>
+    }
+}
+
+/// Percent-encodes a query-string value.
+pub fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

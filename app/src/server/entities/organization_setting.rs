@@ -1,0 +1,20 @@
+//! The `organization_settings` table: one row per organization and setting.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "organization_settings")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub organization_id: i32,
+    /// A [`Setting`](crate::domain::settings::Setting) key.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub setting: String,
+    pub enabled: bool,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
