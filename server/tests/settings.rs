@@ -13,9 +13,11 @@ fn json(body: &str) -> Value {
     serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
 }
 
-/// The `SettingSet` array of a `PortalSettings` or `EffectiveSettings` answer, in `Setting::ALL` order.
+/// The `SettingSet` array of a `SettingChanged`, `PortalSettings` or `EffectiveSettings` answer,
+/// in `Setting::ALL` order.
 fn flags(v: &Value) -> Vec<bool> {
-    let set = if v.get("org").is_some() { &v["org"] } else { v };
+    let v = v.get("settings").unwrap_or(v);
+    let set = v.get("org").unwrap_or(v);
     set.as_array()
         .unwrap()
         .iter()

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::domain::portal::{AuditPage, PortalClientPage, PortalSettings};
+use crate::domain::portal::{AuditPage, PortalClientPage, PortalSettings, SettingChanged};
 use crate::domain::settings::EffectiveSettings;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
@@ -21,7 +21,7 @@ pub async fn change_setting(
     client_id: Option<i32>,
     setting: String,
     on: bool,
-) -> Result<PortalSettings, AppError> {
+) -> Result<SettingChanged, AppError> {
     run(|ctx| async move { settings::change(&ctx, client_id, &setting, on).await }).await
 }
 

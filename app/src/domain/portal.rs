@@ -45,6 +45,15 @@ impl PortalSettings {
     }
 }
 
+/// The outcome of a saved setting change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingChanged {
+    /// The organization's settings after the change.
+    pub settings: PortalSettings,
+    /// For a client-level change, what is now turned off for that client.
+    pub client_off: Option<ClientOverrides>,
+}
+
 /// One client row of Manage Clients.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PortalClient {

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::api::settings::ChangeSetting;
-use crate::domain::portal::PortalSettings;
+use crate::domain::portal::SettingChanged;
 use crate::domain::settings::Setting;
 
 /// One switch for `setting`, at organization level (`client_id = None`) or for one client.
@@ -21,8 +21,8 @@ pub fn SettingSwitch(
     /// Why the switch cannot be turned on right now; while set, an off switch is disabled.
     #[prop(into)]
     blocker: Signal<Option<String>>,
-    /// Called with the organization's settings after a saved change.
-    on_saved: Callback<(bool, PortalSettings)>,
+    /// Called with the outcome of a saved change.
+    on_saved: Callback<SettingChanged>,
     /// Show the setting's definition under the name.
     #[prop(optional)]
     with_definition: bool,
@@ -40,10 +40,8 @@ pub fn SettingSwitch(
     };
     let disabled = move || pending.get() || (!checked.get() && blocker.with(Option::is_some));
     Effect::new(move |_| {
-        if let Some(Ok(settings)) = action.value().get() {
-            if let Some(on) = action.input().get_untracked().map(|i| i.on) {
-                on_saved.run((on, settings));
-            }
+        if let Some(Ok(changed)) = action.value().get() {
+            on_saved.run(changed);
         }
     });
     let error = move || {

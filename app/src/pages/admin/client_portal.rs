@@ -4,10 +4,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::use_query_map;
+use leptos_router::params::ParamsMap;
 
 use crate::api::settings::{get_portal_settings, list_portal_clients};
-use crate::domain::portal::{PortalClient, PortalSettings};
+use crate::domain::portal::{PortalClient, PortalClientPage, PortalSettings, SettingChanged};
 use crate::domain::settings::{client_blocker, effective, org_blocker, Setting};
+use crate::error::AppError;
 use crate::pages::switch::SettingSwitch;
 use crate::pages::ErrorNotice;
 
@@ -15,13 +17,19 @@ use crate::pages::ErrorNotice;
 #[component]
 pub fn ClientPortalPage() -> impl IntoView {
     let settings = Resource::new(|| (), |_| get_portal_settings());
+    // Created beside `settings`, not inside its Suspense, so that hydration finds both resolved.
+    let query = use_query_map();
+    let clients = Resource::new(
+        move || (search_of(&query), page_of(&query)),
+        |(q, p)| list_portal_clients(q, p),
+    );
     view! {
         <Title text="Client Portal Settings"/>
         <h1>"Client Portal Settings"</h1>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match settings.await {
-                    Ok(initial) => view! { <SettingsBoard initial/> }.into_any(),
+                    Ok(initial) => view! { <SettingsBoard initial clients/> }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 }
             })}
@@ -30,9 +38,12 @@ pub fn ClientPortalPage() -> impl IntoView {
 }
 
 #[component]
-fn SettingsBoard(initial: PortalSettings) -> impl IntoView {
+fn SettingsBoard(
+    initial: PortalSettings,
+    clients: Resource<Result<PortalClientPage, AppError>>,
+) -> impl IntoView {
     let state = RwSignal::new(initial);
-    let saved = Callback::new(move |(_, settings): (bool, PortalSettings)| state.set(settings));
+    let saved = Callback::new(move |changed: SettingChanged| state.set(changed.settings));
     view! {
         <section aria-labelledby="org-settings-heading">
             <h2 id="org-settings-heading">"Organization-wide settings"</h2>
@@ -49,25 +60,17 @@ fn SettingsBoard(initial: PortalSettings) -> impl IntoView {
                 />
             }).collect_view()}
         </section>
-        <ManageClients state/>
+        <ManageClients state clients/>
     }
 }
 
 #[component]
-fn ManageClients(state: RwSignal<PortalSettings>) -> impl IntoView {
+fn ManageClients(
+    state: RwSignal<PortalSettings>,
+    clients: Resource<Result<PortalClientPage, AppError>>,
+) -> impl IntoView {
     let query = use_query_map();
-    let search = move || query.with(|q| q.get("q").unwrap_or_default());
-    let page = move || {
-        query.with(|q| {
-            q.get("page")
-                .and_then(|p| p.parse::<u64>().ok())
-                .unwrap_or(1)
-        })
-    };
-    let clients = Resource::new(
-        move || (search(), page()),
-        |(q, p)| list_portal_clients(q, p),
-    );
+    let search = move || search_of(&query);
     let page_href = move |p: u64| {
         format!(
             "/admin/organization/client-portal?q={}&page={p}",
@@ -132,13 +135,30 @@ fn ClientRow(client: PortalClient, state: RwSignal<PortalSettings>) -> impl Into
                         client_id=Some(id)
                         checked=Signal::derive(move || state.with(|p| p.org.get(s)) && !off.with(|o| o.get(s)))
                         blocker=Signal::derive(move || state.with(|p| client_blocker(s, &p.org, p.card_processing())))
-                        on_saved=Callback::new(move |(on, _): (bool, PortalSettings)| off.update(|o| o.set(s, !on)))
+                        on_saved=Callback::new(move |changed: SettingChanged| {
+                            state.set(changed.settings);
+                            if let Some(now) = changed.client_off {
+                                off.set(now);
+                            }
+                        })
                     />
                 }).collect_view()}
             </div>
             <A href=format!("/admin/organization/audit-log?client={id}")>{format!("Audit log for {}", client.name)}</A>
         </li>
     }
+}
+
+fn search_of(query: &Memo<ParamsMap>) -> String {
+    query.with(|q| q.get("q").unwrap_or_default())
+}
+
+fn page_of(query: &Memo<ParamsMap>) -> u64 {
+    query.with(|q| {
+        q.get("page")
+            .and_then(|p| p.parse::<u64>().ok())
+            .unwrap_or(1)
+    })
 }
 
 /// Percent-encodes a query-string value.

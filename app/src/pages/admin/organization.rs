@@ -7,7 +7,8 @@ use leptos_router::components::{Outlet, A};
 
 use crate::api::organization::get_organization;
 use crate::api::settings::{get_portal_settings, SetCardProcessing};
-use crate::domain::portal::CardProcessor;
+use crate::domain::portal::{CardProcessor, PortalSettings};
+use crate::error::AppError;
 use crate::pages::form::{ActionMessage, Submit};
 use crate::pages::ErrorNotice;
 
@@ -31,6 +32,12 @@ pub fn OrganizationLayout() -> impl IntoView {
 #[component]
 pub fn OrganizationPage() -> impl IntoView {
     let overview = Resource::new(|| (), |_| get_organization());
+    // Created beside `overview`, not inside its Suspense, so that hydration finds both resolved.
+    let card_action = ServerAction::<SetCardProcessing>::new();
+    let card_settings = Resource::new(
+        move || card_action.version().get(),
+        |_| get_portal_settings(),
+    );
     view! {
         <Title text="Organization"/>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
@@ -39,7 +46,7 @@ pub fn OrganizationPage() -> impl IntoView {
                     Ok(org) => view! {
                         <h1>{org.name}</h1>
                         <p>"Time zone: " {org.time_zone}</p>
-                        <CardProcessing/>
+                        <CardProcessing action=card_action settings=card_settings/>
                         <h2>"Locations"</h2>
                         <ul>
                             {org.locations.into_iter().map(|l| view! {
@@ -71,9 +78,10 @@ pub fn OrganizationPage() -> impl IntoView {
 
 /// The credit-card processing status and the form that changes it.
 #[component]
-fn CardProcessing() -> impl IntoView {
-    let action = ServerAction::<SetCardProcessing>::new();
-    let settings = Resource::new(move || action.version().get(), |_| get_portal_settings());
+fn CardProcessing(
+    action: ServerAction<SetCardProcessing>,
+    settings: Resource<Result<PortalSettings, AppError>>,
+) -> impl IntoView {
     view! {
         <section aria-labelledby="card-heading" class="panel">
             <h2 id="card-heading">"Credit-card processing"</h2>

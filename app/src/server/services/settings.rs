@@ -12,6 +12,7 @@ use sea_orm::{
 use crate::domain::client::CLIENTS_PER_PAGE;
 use crate::domain::portal::{
     AuditPage, AuditRow, CardProcessor, PortalClient, PortalClientPage, PortalSettings,
+    SettingChanged,
 };
 use crate::domain::settings::{
     check_client_change, check_org_change, effective, ClientOverrides, EffectiveSettings,
@@ -133,13 +134,13 @@ fn on_off(on: bool) -> &'static str {
 }
 
 /// Turns one setting on or off, for the organization (`client_id = None`) or for one client.
-/// Returns the organization's settings after the change.
+/// Returns the settings after the change.
 pub async fn change(
     ctx: &Ctx,
     client_id: Option<i32>,
     key: &str,
     on: bool,
-) -> Result<PortalSettings, AppError> {
+) -> Result<SettingChanged, AppError> {
     let admin = ctx.admin().await?;
     let setting = parse_setting(key)?;
     let db = ctx.db();
@@ -187,7 +188,14 @@ pub async fn change(
             .await?;
         }
     }
-    load(db, admin.organization_id).await
+    let client_off = match client_id {
+        Some(client_id) => Some(overrides(db, client_id).await?),
+        None => None,
+    };
+    Ok(SettingChanged {
+        settings: load(db, admin.organization_id).await?,
+        client_off,
+    })
 }
 
 /// Enables card processing with a processor (its key) or disables it (an empty key); administrators only.
