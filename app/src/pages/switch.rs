@@ -18,7 +18,7 @@ pub fn SettingSwitch(
     /// Whether the setting is on (for the organization, or for this client).
     #[prop(into)]
     checked: Signal<bool>,
-    /// Why the switch cannot be turned on right now; while set, an off switch is disabled.
+    /// Why the switch cannot be used right now; while set, the switch is disabled and says why.
     #[prop(into)]
     blocker: Signal<Option<String>>,
     /// Called with the outcome of a saved change.
@@ -38,7 +38,14 @@ pub fn SettingSwitch(
             checked.get()
         }
     };
-    let disabled = move || pending.get() || (!checked.get() && blocker.with(Option::is_some));
+    // Disabled only while blocked (it keeps showing its stored value); a pending switch keeps its
+    // focus and ignores further presses.
+    let disabled = move || blocker.with(Option::is_some);
+    let ignore_while_pending = move |ev: leptos::ev::MouseEvent| {
+        if pending.get_untracked() {
+            ev.prevent_default();
+        }
+    };
     Effect::new(move |_| {
         if let Some(Ok(changed)) = action.value().get() {
             on_saved.run(changed);
@@ -70,6 +77,7 @@ pub fn SettingSwitch(
                     aria-describedby=described
                     aria-busy=move || pending.get().to_string()
                     disabled=disabled
+                    on:click=ignore_while_pending
                 >
                     <span class="track" aria-hidden="true"><span class="thumb"></span></span>
                 </button>
@@ -77,7 +85,7 @@ pub fn SettingSwitch(
             </ActionForm>
             <div class="switch-note" id=note_id>
                 {with_definition.then(|| view! { <p class="definition">{setting.definition()}</p> })}
-                {move || (!checked.get()).then(|| blocker.get()).flatten().map(|reason| view! { <p class="reason">{reason}</p> })}
+                {move || blocker.get().map(|reason| view! { <p class="reason">{reason}</p> })}
                 {move || pending.get().then(|| view! { <p class="pending">"Saving…"</p> })}
             </div>
             {move || error().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
