@@ -7,14 +7,14 @@ use sea_orm::{
     Set, TransactionTrait,
 };
 
-use app::domain::client::search_name;
+use app::domain::client::{last_name_key, search_name};
 use app::domain::settings::OrgSettings;
 use app::server::entities::{
     client, client_contact, client_contact_link, client_staff, location, organization,
     portal_account, staff_user,
 };
 use app::server::password;
-use app::server::services::settings;
+use app::server::services::{clients, settings};
 
 /// The password of every demo login.
 pub const DEMO_PASSWORD: &str = "demo-password-1";
@@ -118,6 +118,9 @@ pub async fn load(db: &DatabaseConnection) -> Result<(), DbErr> {
         Some(parent),
     )
     .await?;
+    clients::refresh_portal_use(&txn, &[jordan, sam])
+        .await
+        .map_err(|e| DbErr::Custom(e.to_string()))?;
 
     let oc = org(&txn, OTHER_CLINIC, "America/Chicago").await?;
     place(
@@ -216,6 +219,8 @@ async fn person(
         first_name: Set(first.into()),
         last_name: Set(last.into()),
         search_name: Set(search_name(first, last)),
+        last_name_key: Set(last_name_key(last)),
+        uses_portal: Set(false),
         date_of_birth: Set(NaiveDate::from_ymd_opt(y, m, d).expect("valid demo date")),
         email: Set(email.map(str::to_owned)),
         created_at: Set(Utc::now()),

@@ -159,6 +159,16 @@ async fn search_is_case_insensitive_literal_and_paginated() {
         let wildcard: serde_json::Value =
             serde_json::from_str(&call(&app, "list_clients", "query=%25&page=1", Some(&admin)).await.body).unwrap();
         assert_eq!(wildcard["total"], 0, "% is matched literally");
+        let by_first_name: serde_json::Value =
+            serde_json::from_str(&call(&app, "list_clients", "query=test0&page=1", Some(&admin)).await.body).unwrap();
+        assert_eq!(by_first_name["total"], 10, "first-name prefix");
+        let full: serde_json::Value =
+            serde_json::from_str(&call(&app, "list_clients", "query=Jordan%20%20LEE&page=1", Some(&admin)).await.body).unwrap();
+        assert_eq!(full["total"], 1, "\"first last\" prefix");
+        let other_admin = sign_in(&app, "admin@otherclinic.example").await;
+        let foreign: serde_json::Value =
+            serde_json::from_str(&call(&app, "list_clients", "query=lee&page=1", Some(&other_admin)).await.body).unwrap();
+        assert_eq!(foreign["total"], 0, "search stays inside the organization");
     }))
     .await;
 }

@@ -58,9 +58,52 @@ impl ClientInput {
     }
 }
 
-/// The lower-cased text that client search matches against.
+/// The lower-cased "first last" that client search matches against.
 pub fn search_name(first_name: &str, last_name: &str) -> String {
     format!("{} {}", first_name.trim(), last_name.trim()).to_lowercase()
+}
+
+/// The lower-cased last name that client search matches against.
+pub fn last_name_key(last_name: &str) -> String {
+    last_name.trim().to_lowercase()
+}
+
+/// A name search: names (first name, "first last", or last name) that start with the query.
+/// `low..high` is the same set as a range, so an index can serve it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamePrefix {
+    /// A `LIKE` pattern with `\` as the escape character.
+    pub pattern: String,
+    pub low: String,
+    pub high: String,
+}
+
+/// The prefix search for `query`, or `None` for a blank query.
+pub fn name_prefix(query: &str) -> Option<NamePrefix> {
+    let low = query
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    let mut chars: Vec<char> = low.chars().collect();
+    let last = chars.pop()?;
+    let next = (last as u32 + 1..=char::MAX as u32)
+        .find_map(char::from_u32)
+        .unwrap_or(char::MAX);
+    chars.push(next);
+    let mut pattern = String::with_capacity(low.len() + 2);
+    for c in low.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    Some(NamePrefix {
+        pattern,
+        high: chars.into_iter().collect(),
+        low,
+    })
 }
 
 /// One row of the client list.
@@ -184,5 +227,23 @@ mod tests {
     #[test]
     fn search_name_is_lowercase_first_last() {
         assert_eq!(search_name(" Jordan", "LEE "), "jordan lee");
+        assert_eq!(last_name_key(" Lee-Park"), "lee-park");
+    }
+
+    #[test]
+    fn name_prefix_is_a_range_and_an_escaped_pattern() {
+        assert_eq!(name_prefix("   "), None);
+        let p = name_prefix(" Jordan   LEE ").unwrap();
+        assert_eq!(
+            (p.low.as_str(), p.high.as_str(), p.pattern.as_str()),
+            ("jordan lee", "jordan lef", "jordan lee%")
+        );
+        let p = name_prefix("50%_a\\").unwrap();
+        assert_eq!(p.pattern, "50\\%\\_a\\\\%");
+        for name in ["jordan lee", "jordan lee-park", "jordan leeway"] {
+            let p = name_prefix("jordan lee").unwrap();
+            assert!(p.low.as_str() <= name && name < p.high.as_str(), "{name}");
+        }
+        assert!("jordan lef" >= name_prefix("jordan lee").unwrap().high.as_str());
     }
 }

@@ -12,6 +12,11 @@ pub struct Model {
     pub last_name: String,
     /// Lower-cased "first last", kept in step with the names, for search.
     pub search_name: String,
+    /// Lower-cased last name, for prefix search.
+    pub last_name_key: String,
+    /// Whether the client uses the portal (their own login, or a contact's); kept by
+    /// [`refresh_portal_use`](crate::server::services::clients::refresh_portal_use).
+    pub uses_portal: bool,
     pub date_of_birth: Date,
     pub email: Option<String>,
     pub created_at: DateTimeUtc,

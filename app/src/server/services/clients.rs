@@ -4,43 +4,99 @@
 use chrono::Utc;
 use sea_orm::sea_query::Query;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, NotSet, PaginatorTrait, QueryFilter, QueryOrder,
-    Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, NotSet, PaginatorTrait,
+    QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 
 use crate::domain::client::{
-    search_name, ClientDetail, ClientInput, ClientPage, ClientSummary, ContactSummary, StaffRef,
-    CLIENTS_PER_PAGE,
+    last_name_key, name_prefix, search_name, ClientDetail, ClientInput, ClientPage, ClientSummary,
+    ContactSummary, StaffRef, CLIENTS_PER_PAGE,
 };
 use crate::domain::contact::ContactInput;
 use crate::error::AppError;
 use crate::server::context::Ctx;
 use crate::server::entities::{
-    client, client_contact, client_contact_link, client_staff, staff_user,
+    client, client_contact, client_contact_link, client_staff, portal_account, staff_user,
 };
 
-/// Escapes `%`, `_` and `\` so user text matches literally in `LIKE`.
-pub(crate) fn like_pattern(query: &str) -> String {
-    let mut escaped = String::with_capacity(query.len() + 2);
-    for c in query.trim().to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            escaped.push('\\');
-        }
-        escaped.push(c);
+/// Clients matching `base` whose first name, "first last" or last name starts with `query`;
+/// `None` for a blank query. Each branch repeats `base` and is an exact `LIKE` prefix plus the
+/// same prefix as a range, so that each can be served by its own index
+/// (`(organization_id, …, search_name)` and `(organization_id, …, last_name_key)`).
+pub(crate) fn name_filter(query: &str, base: Condition) -> Option<Condition> {
+    use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
+    let prefix = name_prefix(query)?;
+    let starts_with = |col: client::Column| {
+        base.clone()
+            .add(
+                Expr::col((client::Entity, col))
+                    .like(LikeExpr::new(prefix.pattern.clone()).escape('\\')),
+            )
+            .add(col.gte(prefix.low.clone()))
+            .add(col.lt(prefix.high.clone()))
+    };
+    Some(
+        Condition::any()
+            .add(starts_with(client::Column::SearchName))
+            .add(starts_with(client::Column::LastNameKey)),
+    )
+}
+
+/// Recomputes whether each of `client_ids` uses the portal: their own login, or a login of a
+/// contact linked to them. Call it whenever portal accounts or contact links change.
+pub async fn refresh_portal_use(
+    db: &impl ConnectionTrait,
+    client_ids: &[i32],
+) -> Result<(), AppError> {
+    let own = portal_account::Entity::find()
+        .filter(portal_account::Column::ClientId.is_in(client_ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|a| a.client_id);
+    let contact_logins = Query::select()
+        .column(portal_account::Column::ContactId)
+        .from(portal_account::Entity)
+        .and_where(portal_account::Column::ContactId.is_not_null())
+        .to_owned();
+    let through_contacts = client_contact_link::Entity::find()
+        .filter(client_contact_link::Column::ClientId.is_in(client_ids.iter().copied()))
+        .filter(client_contact_link::Column::ContactId.in_subquery(contact_logins))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| l.client_id);
+    let users: std::collections::BTreeSet<i32> = own.chain(through_contacts).collect();
+    for (value, ids) in [
+        (true, users.iter().copied().collect::<Vec<_>>()),
+        (
+            false,
+            client_ids
+                .iter()
+                .copied()
+                .filter(|id| !users.contains(id))
+                .collect(),
+        ),
+    ] {
+        client::Entity::update_many()
+            .col_expr(
+                client::Column::UsesPortal,
+                sea_orm::sea_query::Expr::value(value),
+            )
+            .filter(client::Column::Id.is_in(ids))
+            .exec(db)
+            .await?;
     }
-    format!("%{escaped}%")
+    Ok(())
 }
 
 /// One page (1-based) of the clients the caller may see, filtered by name.
 pub async fn list(ctx: &Ctx, query: &str, page: u64) -> Result<ClientPage, AppError> {
     let staff = ctx.staff().await?;
     let mut select = staff.visible_clients();
-    if !query.trim().is_empty() {
-        use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
-        select = select.filter(
-            Expr::col((client::Entity, client::Column::SearchName))
-                .like(LikeExpr::new(like_pattern(query)).escape('\\')),
-        );
+    let org = Condition::all().add(client::Column::OrganizationId.eq(staff.organization_id));
+    if let Some(names) = name_filter(query, org) {
+        select = select.filter(names);
     }
     let paginator = select
         .order_by_asc(client::Column::LastName)
@@ -151,6 +207,8 @@ pub async fn create(ctx: &Ctx, input: &ClientInput) -> Result<i32, AppError> {
         id: NotSet,
         organization_id: Set(admin.organization_id),
         search_name: Set(search_name(&valid.first_name, &valid.last_name)),
+        last_name_key: Set(last_name_key(&valid.last_name)),
+        uses_portal: Set(false),
         first_name: Set(valid.first_name),
         last_name: Set(valid.last_name),
         date_of_birth: Set(valid.date_of_birth),
@@ -176,6 +234,7 @@ pub async fn update(ctx: &Ctx, id: i32, input: &ClientInput) -> Result<(), AppEr
     let before = admin.client(ctx.db(), id).await?;
     let mut row: client::ActiveModel = before.clone().into();
     row.search_name = Set(search_name(&valid.first_name, &valid.last_name));
+    row.last_name_key = Set(last_name_key(&valid.last_name));
     row.first_name = Set(valid.first_name);
     row.last_name = Set(valid.last_name);
     row.date_of_birth = Set(valid.date_of_birth);
@@ -293,14 +352,4 @@ pub async fn add_contact(ctx: &Ctx, client_id: i32, input: &ContactInput) -> Res
     )
     .await?;
     Ok(contact.id)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::like_pattern;
-
-    #[test]
-    fn like_pattern_escapes_wildcards() {
-        assert_eq!(like_pattern(" Jo%_n\\ "), "%jo\\%\\_n\\\\%");
-    }
 }

@@ -3,7 +3,7 @@
 //! Every change is validated with the shared rule in `domain::settings` and audited.
 
 use chrono::Utc;
-use sea_orm::sea_query::{OnConflict, Query};
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, Set,
@@ -23,8 +23,7 @@ use crate::error::AppError;
 use crate::server::actor::Actor;
 use crate::server::context::Ctx;
 use crate::server::entities::{
-    audit_log, client, client_contact_link, client_setting_override, organization,
-    organization_setting, portal_account, staff_user,
+    audit_log, client, client_setting_override, organization, organization_setting, staff_user,
 };
 
 /// Audit rows per page.
@@ -238,38 +237,11 @@ pub async fn portal_clients(
 ) -> Result<PortalClientPage, AppError> {
     let admin = ctx.admin().await?;
     let db = ctx.db();
-    let with_own_login = Query::select()
-        .column(portal_account::Column::ClientId)
-        .from(portal_account::Entity)
-        .and_where(portal_account::Column::ClientId.is_not_null())
-        .to_owned();
-    let through_contacts = Query::select()
-        .column(client_contact_link::Column::ClientId)
-        .from(client_contact_link::Entity)
-        .and_where(
-            client_contact_link::Column::ContactId.in_subquery(
-                Query::select()
-                    .column(portal_account::Column::ContactId)
-                    .from(portal_account::Entity)
-                    .and_where(portal_account::Column::ContactId.is_not_null())
-                    .to_owned(),
-            ),
-        )
-        .to_owned();
-    let mut select = client::Entity::find()
-        .filter(client::Column::OrganizationId.eq(admin.organization_id))
-        .filter(
-            Condition::any()
-                .add(client::Column::Id.in_subquery(with_own_login))
-                .add(client::Column::Id.in_subquery(through_contacts)),
-        );
-    if !query.trim().is_empty() {
-        use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
-        select = select.filter(
-            Expr::col((client::Entity, client::Column::SearchName))
-                .like(LikeExpr::new(super::clients::like_pattern(query)).escape('\\')),
-        );
-    }
+    let base = Condition::all()
+        .add(client::Column::OrganizationId.eq(admin.organization_id))
+        .add(client::Column::UsesPortal.eq(true));
+    let select = client::Entity::find()
+        .filter(super::clients::name_filter(query, base.clone()).unwrap_or(base));
     let paginator = select
         .order_by_asc(client::Column::LastName)
         .order_by_asc(client::Column::FirstName)

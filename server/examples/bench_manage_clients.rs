@@ -1,0 +1,129 @@
+//! Benchmark: Manage Clients search and page query over 100,000 portal clients.
+//!
+//! Loads 100,000 clients (each with a portal login) into a scratch database and times the
+//! service behind `list_portal_clients` — server time, no HTTP — for a few typical queries.
+//! Usage: `bench/manage-clients [DATABASE_URL]` (default: a scratch SQLite file). Budget: p99 ≤ 25 ms.
+
+use std::time::{Duration, Instant};
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::{EntityTrait, NotSet, Set};
+
+use app::domain::client::{last_name_key, search_name};
+use app::server::actor::{Actor, Staff};
+use app::server::context::Ctx;
+use app::server::entities::{client, portal_account};
+use app::server::services::settings;
+use app::server::{AppState, SessionConfig};
+
+const CLIENTS: usize = 100_000;
+const RUNS: usize = 60;
+const FIRST: [&str; 10] = [
+    "Jordan", "Sam", "Avery", "Riley", "Casey", "Quinn", "Morgan", "Taylor", "Jamie", "Drew",
+];
+const LAST: [&str; 10] = [
+    "Lee", "Smith", "Garcia", "Nguyen", "Patel", "Brown", "Kim", "Lopez", "Clark", "Young",
+];
+
+#[tokio::main]
+async fn main() {
+    let scratch = std::env::temp_dir().join(format!("cp-bench-{}.sqlite", std::process::id()));
+    let url = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", scratch.display()));
+    let db = server::db::connect_and_migrate(&url)
+        .await
+        .expect("database");
+    server::demo::load(&db).await.expect("demo data");
+    let started = Instant::now();
+    for chunk in (0..CLIENTS).collect::<Vec<_>>().chunks(1_000) {
+        let clients = chunk.iter().map(|i| {
+            let (first, last) = (FIRST[i % 10], format!("{}{}", LAST[(i / 10) % 10], i / 100));
+            client::ActiveModel {
+                id: NotSet,
+                organization_id: Set(1),
+                search_name: Set(search_name(first, &last)),
+                last_name_key: Set(last_name_key(&last)),
+                uses_portal: Set(true),
+                first_name: Set(first.to_owned()),
+                last_name: Set(last),
+                date_of_birth: Set(NaiveDate::from_ymd_opt(2015, 1, 1).unwrap()),
+                email: Set(Some(format!("bench{i}@example.com"))),
+                created_at: Set(Utc::now()),
+            }
+        });
+        let first_id = client::Entity::insert_many(clients)
+            .exec(&db)
+            .await
+            .expect("clients")
+            .last_insert_id
+            .expect("ids")
+            - chunk.len() as i32
+            + 1;
+        let accounts = chunk
+            .iter()
+            .enumerate()
+            .map(|(n, i)| portal_account::ActiveModel {
+                id: NotSet,
+                organization_id: Set(1),
+                email: Set(format!("bench{i}@example.com")),
+                password_hash: Set("not-a-login".into()),
+                client_id: Set(Some(first_id + n as i32)),
+                contact_id: Set(None),
+                created_at: Set(Utc::now()),
+            });
+        portal_account::Entity::insert_many(accounts)
+            .exec(&db)
+            .await
+            .expect("accounts");
+    }
+    println!(
+        "loaded {CLIENTS} portal clients in {:.1} s ({url})",
+        started.elapsed().as_secs_f64()
+    );
+
+    let ctx = Ctx {
+        state: AppState {
+            db,
+            sessions: SessionConfig::default(),
+        },
+        actor: Some(Actor::Staff(Staff {
+            id: 1,
+            organization_id: 1,
+            name: "Bench".into(),
+            email: "admin@brightpath.example".into(),
+            is_admin: true,
+            is_therapist: true,
+        })),
+        ip: None,
+        token: None,
+    };
+    println!("{:<28} {:>10} {:>10}", "query", "median", "p99");
+    for (label, query, page) in [
+        ("first page, no search", "", 1),
+        ("page 2000, no search", "", 2_000),
+        ("search \"lee\"", "lee", 1),
+        ("search \"jordan\", page 50", "jordan", 50),
+        ("search \"smith42\", page 1", "smith42", 1),
+        ("search \"zz\" (no match)", "zz", 1),
+    ] {
+        let mut times: Vec<Duration> = Vec::with_capacity(RUNS);
+        for _ in 0..RUNS {
+            let t = Instant::now();
+            let result = settings::portal_clients(&ctx, query, page)
+                .await
+                .expect("query");
+            times.push(t.elapsed());
+            std::hint::black_box(result);
+        }
+        times.sort();
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        println!(
+            "{label:<28} {:>8.2} ms {:>8.2} ms",
+            ms(times[RUNS / 2]),
+            ms(times[RUNS * 99 / 100])
+        );
+    }
+    println!("budget: 25 ms server time");
+    let _ = std::fs::remove_file(&scratch);
+}
