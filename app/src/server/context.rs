@@ -98,13 +98,25 @@ impl Ctx {
         old: Option<String>,
         new: Option<String>,
     ) -> Result<(), AppError> {
+        self.audit_in(self.db(), action, object, old, new).await
+    }
+
+    /// Writes an audit entry on `db`, e.g. inside the transaction of the change it records.
+    pub async fn audit_in(
+        &self,
+        db: &impl sea_orm::ConnectionTrait,
+        action: &str,
+        object: &str,
+        old: Option<String>,
+        new: Option<String>,
+    ) -> Result<(), AppError> {
         let actor = self
             .actor
             .as_ref()
             .map(Actor::label)
             .unwrap_or_else(|| "anonymous".into());
         audit::record(
-            self.db(),
+            db,
             Entry {
                 organization_id: self.actor.as_ref().map(Actor::organization_id),
                 actor: &actor,

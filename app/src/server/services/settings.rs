@@ -6,7 +6,7 @@ use chrono::Utc;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
+    QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 
 use crate::domain::client::CLIENTS_PER_PAGE;
@@ -149,25 +149,30 @@ pub async fn change(
         None => {
             check_org_change(setting, on, &current.org, card).map_err(AppError::Conflict)?;
             let old = current.org.get(setting);
-            store(db, admin.organization_id, setting, on).await?;
-            ctx.audit(
+            // The change and its audit entry commit together.
+            let txn = db.begin().await?;
+            store(&txn, admin.organization_id, setting, on).await?;
+            ctx.audit_in(
+                &txn,
                 &format!("setting.organization.{}", setting.key()),
                 "organization",
                 Some(on_off(old).into()),
                 Some(on_off(on).into()),
             )
             .await?;
+            txn.commit().await?;
         }
         Some(client_id) => {
             admin.client(db, client_id).await?;
             check_client_change(setting, on, &current.org, card).map_err(AppError::Conflict)?;
             let was_on = !overrides(db, client_id).await?.get(setting);
+            let txn = db.begin().await?;
             if on {
                 client_setting_override::Entity::delete_by_id((
                     client_id,
                     setting.key().to_owned(),
                 ))
-                .exec(db)
+                .exec(&txn)
                 .await?;
             } else if was_on {
                 client_setting_override::ActiveModel {
@@ -175,24 +180,31 @@ pub async fn change(
                     setting: Set(setting.key().to_owned()),
                     created_at: Set(Utc::now()),
                 }
-                .insert(db)
+                .insert(&txn)
                 .await?;
             }
-            ctx.audit(
+            ctx.audit_in(
+                &txn,
                 &format!("setting.client.{}", setting.key()),
                 &format!("client:{client_id}"),
                 Some(on_off(was_on).into()),
                 Some(on_off(on).into()),
             )
             .await?;
+            txn.commit().await?;
         }
     }
-    let client_off = match client_id {
-        Some(client_id) => Some(overrides(db, client_id).await?),
-        None => None,
+    // The change is the only difference from what was loaded before it: no second read.
+    let (settings, client_off) = match client_id {
+        None => {
+            let mut settings = current;
+            settings.org.set(setting, on);
+            (settings, None)
+        }
+        Some(client_id) => (current, Some(overrides(db, client_id).await?)),
     };
     Ok(SettingChanged {
-        settings: load(db, admin.organization_id).await?,
+        settings,
         client_off,
     })
 }

@@ -1,0 +1,158 @@
+//! Benchmark: the round trip of a settings toggle (`POST /api/change_setting`) with 32
+//! concurrent keep-alive connections against the real router on a loopback port.
+//! Usage: `bench/settings-toggle [DATABASE_URL]` (default: a scratch SQLite file). Budget: p99 ≤ 20 ms.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use app::server::{AppState, SessionConfig};
+use leptos::config::LeptosOptions;
+use server::router::{router, ServerState};
+
+const CONNECTIONS: usize = 32;
+const REQUESTS_PER_CONNECTION: usize = 40;
+
+/// Sends one request on `stream` and reads the whole response; returns the status and headers.
+async fn request(
+    stream: &mut TcpStream,
+    addr: SocketAddr,
+    path: &str,
+    body: &str,
+    cookie: &str,
+) -> (u16, String) {
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Accept: application/json\r\nCookie: {cookie}\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.expect("write");
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        let n = stream.read(&mut chunk).await.expect("read");
+        assert!(n > 0, "connection closed");
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let headers = String::from_utf8_lossy(&buf[..end]).to_string();
+            let length: usize = headers
+                .lines()
+                .find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .strip_prefix("content-length:")
+                        .map(|v| v.trim().parse().unwrap())
+                })
+                .expect("content-length");
+            while buf.len() < end + 4 + length {
+                let n = stream.read(&mut chunk).await.expect("read body");
+                buf.extend_from_slice(&chunk[..n]);
+            }
+            let status = headers[9..12].parse().expect("status");
+            return (status, headers);
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let scratch =
+        std::env::temp_dir().join(format!("cp-bench-toggle-{}.sqlite", std::process::id()));
+    let url = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", scratch.display()));
+    let db = server::db::connect_and_migrate(&url)
+        .await
+        .expect("database");
+    server::demo::load(&db).await.expect("demo data");
+    let leptos_options = LeptosOptions::builder()
+        .output_name("client_portal")
+        .site_root("target/site")
+        .build();
+    let app = router(ServerState {
+        leptos_options,
+        app: AppState {
+            db,
+            sessions: SessionConfig::default(),
+        },
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let (status, headers) = request(
+        &mut stream,
+        addr,
+        "/api/sign_in",
+        "email=admin%40brightpath.example&password=demo-password-1",
+        "",
+    )
+    .await;
+    assert_eq!(status, 200, "sign-in");
+    let cookie = headers
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("set-cookie: ")
+                .or_else(|| l.strip_prefix("Set-Cookie: "))
+        })
+        .and_then(|c| c.split(';').next())
+        .expect("session cookie")
+        .to_owned();
+
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..CONNECTIONS)
+        .map(|i| {
+            let cookie = cookie.clone();
+            tokio::spawn(async move {
+                let mut stream = TcpStream::connect(addr).await.unwrap();
+                let mut times = Vec::with_capacity(REQUESTS_PER_CONNECTION);
+                for n in 0..REQUESTS_PER_CONNECTION {
+                    // Alternate two independent settings so that concurrent writers touch different rows too.
+                    let setting = if i % 2 == 0 {
+                        "hide_location_address"
+                    } else {
+                        "contact_access"
+                    };
+                    let body = format!("setting={setting}&on={}", n % 2 == 0);
+                    let t = Instant::now();
+                    let (status, _) =
+                        request(&mut stream, addr, "/api/change_setting", &body, &cookie).await;
+                    times.push(t.elapsed());
+                    assert_eq!(status, 200, "toggle");
+                }
+                times
+            })
+        })
+        .collect();
+    let mut times: Vec<Duration> = Vec::new();
+    for task in tasks {
+        times.extend(task.await.unwrap());
+    }
+    let wall = started.elapsed();
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "{} toggles over {CONNECTIONS} connections in {:.2} s ({:.0}/s) on {url}",
+        times.len(),
+        wall.as_secs_f64(),
+        times.len() as f64 / wall.as_secs_f64()
+    );
+    println!(
+        "round trip: median {:.2} ms, p99 {:.2} ms, max {:.2} ms (budget: p99 <= 20 ms)",
+        ms(times[times.len() / 2]),
+        ms(times[times.len() * 99 / 100]),
+        ms(*times.last().unwrap())
+    );
+    let _ = std::fs::remove_file(&scratch);
+}
