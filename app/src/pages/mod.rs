@@ -82,6 +82,24 @@ pub fn NotFound() -> impl IntoView {
     }
 }
 
+/// Previous/next links around "Page N of M"; `href` builds the address of a page.
+#[component]
+pub fn Pager(
+    label: &'static str,
+    page: u64,
+    pages: u64,
+    href: impl Fn(u64) -> String + 'static,
+    #[prop(default = ("Previous", "Next"))] words: (&'static str, &'static str),
+) -> impl IntoView {
+    view! {
+        <nav class="pager" aria-label=label>
+            {(page > 1).then(|| view! { <A href=href(page - 1)>{words.0}</A> })}
+            <span>{format!("Page {page} of {pages}")}</span>
+            {(page < pages).then(|| view! { <A href=href(page + 1)>{words.1}</A> })}
+        </nav>
+    }
+}
+
 /// A page-level error message (access denied, not found, server trouble).
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {

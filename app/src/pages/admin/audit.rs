@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::settings::list_audit_log;
 use crate::domain::settings::Setting;
-use crate::pages::ErrorNotice;
+use crate::pages::{ErrorNotice, Pager};
 
 /// A readable action name, e.g. "Display Insurance Info (for a client)".
 fn describe(action: &str) -> String {
@@ -69,11 +69,7 @@ pub fn AuditLogPage() -> impl IntoView {
                                 </tbody>
                             </table>
                         </div>
-                        <nav class="pager" aria-label="Audit log pages">
-                            {(log.page > 1).then(|| view! { <A href=href(log.page - 1)>"Newer"</A> })}
-                            <span>{format!("Page {} of {}", log.page, log.pages)}</span>
-                            {(log.page < log.pages).then(|| view! { <A href=href(log.page + 1)>"Older"</A> })}
-                        </nav>
+                        <Pager label="Audit log pages" page=log.page pages=log.pages href=href words=("Newer", "Older")/>
                     }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 }

@@ -11,7 +11,7 @@ use crate::domain::portal::{PortalClient, PortalClientPage, PortalSettings, Sett
 use crate::domain::settings::{client_blocker, effective, org_blocker, Setting};
 use crate::error::AppError;
 use crate::pages::switch::SettingSwitch;
-use crate::pages::ErrorNotice;
+use crate::pages::{ErrorNotice, Pager};
 
 /// `/admin/organization/client-portal`.
 #[component]
@@ -95,11 +95,7 @@ fn ManageClients(
                             <ul class="portal-clients">
                                 {list.clients.into_iter().map(|c| view! { <ClientRow client=c state/> }).collect_view()}
                             </ul>
-                            <nav class="pager" aria-label="Portal client pages">
-                                {(list.page > 1).then(|| view! { <A href=page_href(list.page - 1)>"Previous"</A> })}
-                                <span>{format!("Page {} of {}", list.page, list.pages)}</span>
-                                {(list.page < list.pages).then(|| view! { <A href=page_href(list.page + 1)>"Next"</A> })}
-                            </nav>
+                            <Pager label="Portal client pages" page=list.page pages=list.pages href=page_href/>
                         }.into_any(),
                         Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                     }

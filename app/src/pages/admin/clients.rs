@@ -8,7 +8,7 @@ use leptos_router::hooks::use_query_map;
 use super::client_portal::encode;
 use super::use_viewer;
 use crate::api::clients::list_clients;
-use crate::pages::ErrorNotice;
+use crate::pages::{ErrorNotice, Pager};
 
 /// `/admin/clients` (also `/admin`).
 #[component]
@@ -63,11 +63,7 @@ pub fn ClientsPage() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                        <nav class="pager" aria-label="Pages">
-                            {(list.page > 1).then(|| view! { <A href=page_href(list.page - 1)>"Previous"</A> })}
-                            <span>{format!("Page {} of {}", list.page, list.pages)}</span>
-                            {(list.page < list.pages).then(|| view! { <A href=page_href(list.page + 1)>"Next"</A> })}
-                        </nav>
+                        <Pager label="Pages" page=list.page pages=list.pages href=page_href/>
                     }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 }
