@@ -8,7 +8,7 @@ pub mod switch;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::{Redirect, A};
+use leptos_router::components::{Form, Redirect, A};
 
 use crate::api::auth::current_viewer;
 use crate::domain::viewer::Viewer;
@@ -80,6 +80,36 @@ pub fn NotFound() -> impl IntoView {
             <p><A href="/">"Go to your home page"</A></p>
         </main>
     }
+}
+
+/// A name search that works as a plain GET form before hydration and navigates client-side after it.
+#[component]
+pub fn SearchForm(
+    action: &'static str,
+    id: &'static str,
+    label: &'static str,
+    #[prop(into)] value: Signal<String>,
+) -> impl IntoView {
+    view! {
+        <Form method="GET" action=action attr:class="search" attr:role="search">
+            <label for=id>{label}</label>
+            <input id=id type="search" name="q" prop:value=value/>
+            <button type="submit">"Search"</button>
+        </Form>
+    }
+}
+
+/// Percent-encodes a query-string value.
+pub fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// Previous/next links around "Page N of M"; `href` builds the address of a page.

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::{Form, A};
+use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 use leptos_router::params::ParamsMap;
 
@@ -11,7 +11,7 @@ use crate::domain::portal::{PortalClient, PortalClientPage, PortalSettings, Sett
 use crate::domain::settings::{client_blocker, effective, org_blocker, Setting};
 use crate::error::AppError;
 use crate::pages::switch::SettingSwitch;
-use crate::pages::{ErrorNotice, Pager};
+use crate::pages::{encode, ErrorNotice, Pager, SearchForm};
 
 /// `/admin/organization/client-portal`.
 #[component]
@@ -81,11 +81,7 @@ fn ManageClients(
         <section aria-labelledby="manage-heading">
             <h2 id="manage-heading">"Manage Clients"</h2>
             <p class="lead">"Clients who use the portal. A client's switch can only turn a setting off for that client."</p>
-            <Form method="GET" action="/admin/organization/client-portal" attr:class="search" attr:role="search">
-                <label for="portal-client-search">"Search portal clients by name"</label>
-                <input id="portal-client-search" type="search" name="q" prop:value=search/>
-                <button type="submit">"Search"</button>
-            </Form>
+            <SearchForm action="/admin/organization/client-portal" id="portal-client-search" label="Search portal clients by name" value=Signal::derive(search)/>
             <Transition fallback=|| view! { <p>"Loading clients…"</p> }>
                 {move || Suspend::new(async move {
                     match clients.await {
@@ -155,17 +151,4 @@ fn page_of(query: &Memo<ParamsMap>) -> u64 {
             .and_then(|p| p.parse::<u64>().ok())
             .unwrap_or(1)
     })
-}
-
-/// Percent-encodes a query-string value.
-pub fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

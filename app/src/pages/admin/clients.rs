@@ -2,13 +2,12 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::{Form, A};
+use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-use super::client_portal::encode;
 use super::use_viewer;
 use crate::api::clients::list_clients;
-use crate::pages::{ErrorNotice, Pager};
+use crate::pages::{encode, ErrorNotice, Pager, SearchForm};
 
 /// `/admin/clients` (also `/admin`).
 #[component]
@@ -38,11 +37,7 @@ pub fn ClientsPage() -> impl IntoView {
             <h1>"Clients"</h1>
             {viewer.is_admin().then(|| view! { <A href="/admin/clients/new" attr:class="button">"New client"</A> })}
         </div>
-        <Form method="GET" action="/admin/clients" attr:class="search" attr:role="search">
-            <label for="client-search">"Search clients by name"</label>
-            <input id="client-search" type="search" name="q" prop:value=search/>
-            <button type="submit">"Search"</button>
-        </Form>
+        <SearchForm action="/admin/clients" id="client-search" label="Search clients by name" value=Signal::derive(search)/>
         <Transition fallback=|| view! { <p>"Loading clients…"</p> }>
             {move || Suspend::new(async move {
                 match clients.await {
