@@ -33,6 +33,9 @@ pub enum AppError {
     /// 429 Too Many Requests: too many failed sign-ins; says when to try again.
     #[error("Too many sign-in attempts. Try again in {minutes} minute{}.", if *.minutes == 1 { "" } else { "s" })]
     RateLimited { minutes: u32 },
+    /// 502 Bad Gateway: the mail server refused or could not be reached; the change itself was saved.
+    #[error("The change was saved, but the email could not be sent. Try sending it again later.")]
+    EmailFailed,
     /// 500 Internal Server Error: details are logged on the server, never sent.
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
@@ -51,6 +54,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Conflict(_) => 409,
             AppError::RateLimited { .. } => 429,
+            AppError::EmailFailed => 502,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }

@@ -14,7 +14,7 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-use pages::{admin, portal, sign_in::SignInPage, Home, NotFound};
+use pages::{account, admin, portal, sign_in::SignInPage, Home, NotFound};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -48,6 +48,9 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=Home ssr=SsrMode::Async/>
                 <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
+                <Route path=path!("/forgot-password") view=account::ForgotPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/welcome") view=account::SetPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/reset-password") view=account::SetPasswordPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("/admin") view=admin::AdminShell ssr=SsrMode::Async>
                     <Route path=path!("") view=admin::clients::ClientsPage ssr=SsrMode::Async/>
                     <Route path=path!("clients") view=admin::clients::ClientsPage ssr=SsrMode::Async/>
@@ -57,10 +60,12 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=admin::organization::OrganizationPage ssr=SsrMode::Async/>
                         <Route path=path!("client-portal") view=admin::client_portal::ClientPortalPage ssr=SsrMode::Async/>
                         <Route path=path!("audit-log") view=admin::audit::AuditLogPage ssr=SsrMode::Async/>
+                        <Route path=path!("outbox") view=admin::outbox::OutboxPage ssr=SsrMode::Async/>
                     </ParentRoute>
                 </ParentRoute>
                 <ParentRoute path=path!("/portal") view=portal::PortalShell ssr=SsrMode::Async>
                     <Route path=path!("") view=portal::PortalHome ssr=SsrMode::Async/>
+                    <Route path=path!("clients/:id") view=portal::PortalClientPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

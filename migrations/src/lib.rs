@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261127_000001_foundation;
 mod m20261127_000002_portal_settings;
 mod m20261127_000003_client_search;
+mod m20261127_000004_portal_access;
 
 /// Every migration, in the order it is applied.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_foundation::Migration),
             Box::new(m20261127_000002_portal_settings::Migration),
             Box::new(m20261127_000003_client_search::Migration),
+            Box::new(m20261127_000004_portal_access::Migration),
         ]
     }
 }

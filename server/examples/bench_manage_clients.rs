@@ -13,6 +13,7 @@ use app::domain::client::{last_name_key, search_name};
 use app::server::actor::{Actor, Staff};
 use app::server::context::Ctx;
 use app::server::entities::{client, portal_account};
+use app::server::mail::Mailer;
 use app::server::services::settings;
 use app::server::{AppState, SessionConfig};
 
@@ -86,6 +87,7 @@ async fn main() {
         state: AppState {
             db,
             sessions: SessionConfig::default(),
+            mailer: Mailer::outbox("http://127.0.0.1:3000"),
         },
         actor: Some(Actor::Staff(Staff {
             id: 1,

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+use app::server::mail::Mailer;
 use app::server::{AppState, SessionConfig};
 use leptos::config::LeptosOptions;
 use server::router::{router, ServerState};
@@ -75,6 +76,7 @@ async fn main() {
         app: AppState {
             db,
             sessions: SessionConfig::default(),
+            mailer: Mailer::outbox("http://127.0.0.1:3000"),
         },
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

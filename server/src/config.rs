@@ -18,8 +18,12 @@ pub struct Config {
     /// `--demo` / `--no-demo` (`DEMO_DATA=true|false`); on by default for the embedded SQLite database only.
     pub demo: bool,
     pub sessions: SessionConfig,
-    /// `SMTP_URL`: outgoing mail; unset means the outbox (used by the email feature).
+    /// `SMTP_URL`: outgoing mail; unset means the outbox that administrators read.
     pub smtp_url: Option<String>,
+    /// `MAIL_FROM`: the sender of outgoing mail, e.g. `Bright Path <portal@brightpath.example>`.
+    pub mail_from: Option<String>,
+    /// `PUBLIC_URL`: the address in emailed links; `http://` + the listen address by default.
+    pub public_url: String,
 }
 
 /// A configuration mistake, reported before anything starts.
@@ -85,14 +89,26 @@ impl Config {
                 Some(v) => parse_bool("COOKIE_SECURE", v)?,
             },
         };
+        let addr: SocketAddr = addr
+            .parse()
+            .map_err(|_| ConfigError(format!("listen address {addr:?} is not host:port")))?;
+        let public_url = match env("PUBLIC_URL").filter(|v| !v.is_empty()) {
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => url,
+            Some(url) => {
+                return Err(ConfigError(format!(
+                    "PUBLIC_URL must start with http:// or https://, got {url:?}"
+                )))
+            }
+            None => format!("http://{addr}"),
+        };
         Ok(Config {
-            addr: addr
-                .parse()
-                .map_err(|_| ConfigError(format!("listen address {addr:?} is not host:port")))?,
+            addr,
             demo: demo.unwrap_or(embedded),
             database_url,
             sessions,
             smtp_url: env("SMTP_URL").filter(|v| !v.is_empty()),
+            mail_from: env("MAIL_FROM").filter(|v| !v.is_empty()),
+            public_url,
         })
     }
 }
@@ -109,7 +125,7 @@ fn parse_bool(name: &str, value: &str) -> Result<bool, ConfigError> {
 
 const HELP: &str = "usage: server [--demo | --no-demo] [--addr HOST:PORT] [--database-url URL]
 environment: DATABASE_URL, LEPTOS_SITE_ADDR, LEPTOS_SITE_ROOT, DEMO_DATA, SESSION_IDLE_MINUTES,
-SESSION_ABSOLUTE_MINUTES, COOKIE_SECURE, SMTP_URL (see README.md)";
+SESSION_ABSOLUTE_MINUTES, COOKIE_SECURE, SMTP_URL, MAIL_FROM, PUBLIC_URL (see README.md)";
 
 #[cfg(test)]
 mod tests {
@@ -134,6 +150,17 @@ mod tests {
         assert_eq!(c.sessions.idle_timeout, Duration::from_secs(1800));
         assert_eq!(c.sessions.absolute_timeout, Duration::from_secs(12 * 3600));
         assert!(c.smtp_url.is_none());
+        assert_eq!(c.public_url, "http://127.0.0.1:3000");
+    }
+
+    #[test]
+    fn public_url_must_be_http() {
+        let c = load(&[("PUBLIC_URL", "https://portal.example.org")], &[]).unwrap();
+        assert_eq!(c.public_url, "https://portal.example.org");
+        assert!(load(&[("PUBLIC_URL", "portal.example.org")], &[])
+            .unwrap_err()
+            .0
+            .contains("PUBLIC_URL"));
     }
 
     #[test]

@@ -265,6 +265,7 @@ async fn contact(
     Ok(row.id)
 }
 
+/// Links a contact to a client with portal access for every scope and no end date.
 async fn link(
     db: &impl sea_orm::ConnectionTrait,
     contact_id: i32,
@@ -275,6 +276,12 @@ async fn link(
         contact_id: Set(contact_id),
         client_id: Set(client_id),
         created_at: Set(Utc::now()),
+        portal_access: Set(true),
+        scope_forms: Set(true),
+        scope_payments: Set(true),
+        scope_scheduling: Set(true),
+        scope_messages: Set(true),
+        access_ends_on: Set(None),
     }
     .insert(db)
     .await?;

@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 
+use app::server::mail::Mailer;
 use leptos::config::get_configuration;
 use server::config::Config;
 use server::router::{router, ServerState};
@@ -44,11 +45,16 @@ async fn run() -> Result<(), String> {
             .await
             .map_err(|e| format!("demo data: {e}"))?;
     }
+    let mailer = match &config.smtp_url {
+        Some(url) => Mailer::smtp(url, config.mail_from.as_deref(), &config.public_url)?,
+        None => Mailer::outbox(&config.public_url),
+    };
     let state = ServerState {
         leptos_options,
         app: app::server::AppState {
             db,
             sessions: config.sessions.clone(),
+            mailer,
         },
     };
     let listener = tokio::net::TcpListener::bind(config.addr)

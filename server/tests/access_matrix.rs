@@ -12,7 +12,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, NotSet, PaginatorTrait, QueryFilter, Set,
 };
 
-use app::server::entities::{client, staff_user};
+use app::server::entities::{client, client_contact, staff_user};
 use app::server::password;
 use common::{call, client_id, each_database, sign_in};
 
@@ -25,7 +25,8 @@ const CALLERS: [&str; 5] = [
     "other-org admin",
 ];
 
-/// One row: the function, its arguments (`{client}` and `{staff}` are filled in), and the status per caller.
+/// One row: the function, its arguments (`{client}`, `{contact}` and `{staff}` are filled in),
+/// and the status per caller.
 struct Row {
     name: &'static str,
     args: &'static str,
@@ -52,8 +53,26 @@ const MATRIX: &[Row] = &[
     Row {
         name: "add_contact",
         args: "client_id={client}&input[name]=Eve&input[email]=&input[phone]=&input[relationship]=other",
-        expect: [401, 403, 403, 403, 404],
+        expect: [401, 403, 403, 404, 404],
     },
+    Row { name: "link_contact", args: "client_id={client}&contact_id={contact}", expect: [401, 403, 403, 404, 404] },
+    Row {
+        name: "set_contact_access",
+        args: "client_id={client}&contact_id={contact}&access[portal_access]=true&access[forms]=true",
+        expect: [401, 403, 403, 404, 404],
+    },
+    Row { name: "invite_client", args: "client_id={client}", expect: [401, 403, 403, 404, 404] },
+    Row { name: "invite_contact", args: "client_id={client}&contact_id={contact}", expect: [401, 403, 403, 404, 404] },
+    Row { name: "revoke_invitation", args: "client_id={client}", expect: [401, 403, 403, 404, 404] },
+    Row { name: "check_link", args: "token=not-a-real-token", expect: [200, 200, 200, 200, 200] },
+    Row {
+        name: "accept_link",
+        args: "input[token]=not-a-real-token&input[password]=long%20enough%20pass&input[confirm]=long%20enough%20pass",
+        expect: [409, 409, 409, 409, 409],
+    },
+    Row { name: "request_password_reset", args: "input[email]=nobody%40example.com", expect: [200, 200, 200, 200, 200] },
+    Row { name: "get_portal_client", args: "client_id={client}", expect: [401, 200, 200, 403, 403] },
+    Row { name: "list_outbox", args: "page=1", expect: [401, 403, 403, 403, 200] },
     Row { name: "get_organization", args: "", expect: [401, 403, 403, 403, 200] },
     Row { name: "get_portal_settings", args: "", expect: [401, 403, 403, 403, 200] },
     Row {
@@ -120,6 +139,13 @@ async fn every_caller_gets_exactly_what_the_matrix_allows() {
                 .unwrap()
                 .unwrap();
             let jordan = client_id(&t.db, "Jordan").await;
+            let parent = client_contact::Entity::find()
+                .filter(client_contact::Column::Email.eq("parent@brightpath.example"))
+                .one(&t.db)
+                .await
+                .unwrap()
+                .unwrap()
+                .id;
             let bright_path_clients = client::Entity::find()
                 .filter(client::Column::OrganizationId.eq(org))
                 .count(&t.db)
@@ -140,6 +166,7 @@ async fn every_caller_gets_exactly_what_the_matrix_allows() {
                 let args = row
                     .args
                     .replace("{client}", &jordan.to_string())
+                    .replace("{contact}", &parent.to_string())
                     .replace("{staff}", &therapist.id.to_string());
                 for (i, caller) in CALLERS.iter().enumerate() {
                     let reply = call(&app, row.name, &args, cookies[i].as_deref()).await;

@@ -271,7 +271,7 @@ async fn client_turn_offs_affect_only_that_client_and_cannot_enable_what_is_off(
             .await;
             assert_eq!(
                 other.status,
-                StatusCode::NOT_FOUND,
+                StatusCode::FORBIDDEN,
                 "Jordan cannot read Sam's settings"
             );
 

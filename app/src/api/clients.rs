@@ -3,7 +3,6 @@
 use leptos::prelude::*;
 
 use crate::domain::client::{ClientDetail, ClientInput, ClientPage};
-use crate::domain::contact::ContactInput;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::server::{context::run, services::clients};
@@ -47,10 +46,4 @@ pub async fn assign_staff(client_id: i32, staff_id: i32) -> Result<(), AppError>
 #[server(endpoint = "unassign_staff")]
 pub async fn unassign_staff(client_id: i32, staff_id: i32) -> Result<(), AppError> {
     run(|ctx| async move { clients::unassign(&ctx, client_id, staff_id).await }).await
-}
-
-/// Adds a contact to a client (administrators).
-#[server(endpoint = "add_contact")]
-pub async fn add_contact(client_id: i32, input: ContactInput) -> Result<i32, AppError> {
-    run(|ctx| async move { clients::add_contact(&ctx, client_id, &input).await }).await
 }

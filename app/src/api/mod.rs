@@ -2,7 +2,10 @@
 //! [`run`](crate::server::context::run), which resolves the caller and maps errors to statuses.
 //! All are POST under `/api/…`; every one has a row in the access-matrix test.
 
+pub mod accounts;
 pub mod auth;
 pub mod clients;
+pub mod contacts;
 pub mod organization;
+pub mod portal;
 pub mod settings;

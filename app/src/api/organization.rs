@@ -1,14 +1,24 @@
-//! The organization overview (administrators).
+//! The organization overview and the outbox (administrators).
 
 use leptos::prelude::*;
 
+use crate::domain::portal::OutboxPage;
 use crate::domain::viewer::OrganizationOverview;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::server::{context::run, services::organization};
+use crate::server::{
+    context::run,
+    services::{organization, outbox},
+};
 
 /// The caller's organization: locations and staff.
 #[server(endpoint = "get_organization")]
 pub async fn get_organization() -> Result<OrganizationOverview, AppError> {
     run(|ctx| async move { organization::overview(&ctx).await }).await
+}
+
+/// One page of the organization's outbox, newest first.
+#[server(endpoint = "list_outbox")]
+pub async fn list_outbox(page: u64) -> Result<OutboxPage, AppError> {
+    run(|ctx| async move { outbox::list(&ctx, page).await }).await
 }

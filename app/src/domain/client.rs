@@ -3,6 +3,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::access::ContactAccess;
+use super::account::PortalStatus;
 use super::rules;
 use super::validation::FieldErrors;
 
@@ -132,7 +134,7 @@ pub struct StaffRef {
     pub is_therapist: bool,
 }
 
-/// A contact as shown on a client's page.
+/// A contact as shown on a client's page, with their portal access to this client.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactSummary {
     pub id: i32,
@@ -140,6 +142,17 @@ pub struct ContactSummary {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub relationship: String,
+    pub access: ContactAccess,
+    /// Whether the grant is live today (granted and not past its end date).
+    pub access_live: bool,
+    pub portal: PortalStatus,
+}
+
+/// A contact of the organization that could be linked to this client.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactRef {
+    pub id: i32,
+    pub name: String,
 }
 
 /// Everything a client's page shows.
@@ -152,9 +165,13 @@ pub struct ClientDetail {
     pub email: Option<String>,
     pub assigned_staff: Vec<StaffRef>,
     pub contacts: Vec<ContactSummary>,
+    /// The organization's contacts not yet linked to this client.
+    pub linkable_contacts: Vec<ContactRef>,
+    /// The client's own portal login or invitation.
+    pub portal: PortalStatus,
     /// Staff who could still be assigned (administrators only; empty otherwise).
     pub assignable_staff: Vec<StaffRef>,
-    /// Whether the viewer may edit, assign and add contacts.
+    /// Whether the viewer may edit details and assign staff (administrators).
     pub can_manage: bool,
 }
 

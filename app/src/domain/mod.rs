@@ -2,6 +2,8 @@
 //!
 //! Nothing here touches the database or the DOM, so every rule is written once and runs on both sides.
 
+pub mod access;
+pub mod account;
 pub mod client;
 pub mod contact;
 pub mod portal;

@@ -1,8 +1,10 @@
-//! DTOs of the Client Portal Settings pages and the portal home.
+//! DTOs of the Organization pages (Client Portal Settings, Audit Log, Outbox) and the portal home.
 
 use serde::{Deserialize, Serialize};
 
-use super::settings::{ClientOverrides, EffectiveSettings, OrgSettings, Setting};
+use super::access::PortalAbilities;
+use super::settings::{ClientOverrides, OrgSettings};
+use super::viewer::ClientRef;
 
 /// A card processor the organization can enable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,29 +92,30 @@ pub struct AuditPage {
     pub pages: u64,
 }
 
-/// What a client (or a contact for them) can do in the portal, derived from the effective settings.
-pub fn portal_capabilities(effective: &EffectiveSettings) -> Vec<&'static str> {
-    let mut list = Vec::new();
-    if effective.get(Setting::Payments) {
-        list.push("Pay for appointments by card");
-    }
-    if effective.get(Setting::InsuranceInfo) {
-        list.push(if effective.get(Setting::AddPayers) {
-            "View and update insurance, including adding a new payer"
-        } else {
-            "View and update insurance"
-        });
-    }
-    if effective.get(Setting::SecureMessaging) {
-        list.push("Exchange secure messages with the care team");
-    }
-    if effective.get(Setting::SelfScheduling) {
-        list.push(if effective.get(Setting::Within24Hours) {
-            "Request and cancel appointments, also within 24 hours"
-        } else {
-            "Request and cancel appointments (not within 24 hours)"
-        });
-    }
-    list.push("Complete intake forms");
-    list
+/// One email in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxRow {
+    pub id: i32,
+    pub at: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+}
+
+/// One page of the outbox, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxPage {
+    pub rows: Vec<OutboxRow>,
+    pub page: u64,
+    pub pages: u64,
+    /// Whether mail goes out by SMTP instead (the outbox then stays empty).
+    pub smtp: bool,
+}
+
+/// A client's home in the portal, for the signed-in login.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortalClientHome {
+    pub client: ClientRef,
+    /// What this login may do for the client: effective settings cut down by its scopes.
+    pub abilities: PortalAbilities,
 }

@@ -19,7 +19,8 @@ pub fn Field(
     /// The form field name (the server function argument).
     name: &'static str,
     /// The element id (unique on the page).
-    id: &'static str,
+    #[prop(into)]
+    id: String,
     #[prop(optional, into)] value: String,
     /// The input type (`text` by default).
     #[prop(optional)]
@@ -42,9 +43,10 @@ pub fn Field(
         local_error.set(result.err());
     };
     let described = error_id.clone();
+    let label_for = id.clone();
     view! {
         <div class="field">
-            <label for=id>{label}{required.then_some(view! { <span aria-hidden="true">" *"</span> })}</label>
+            <label for=label_for>{label}{required.then_some(view! { <span aria-hidden="true">" *"</span> })}</label>
             <input
                 id=id
                 name=name

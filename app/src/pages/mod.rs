@@ -1,5 +1,6 @@
 //! The pages of the staff admin and the client portal, and the small components they share.
 
+pub mod account;
 pub mod admin;
 pub mod form;
 pub mod portal;

@@ -1,44 +1,86 @@
-//! The client portal: its shell (header, sign-out) and home page.
+//! The client portal: its shell (header with the client switcher, sign-out), the overview of
+//! the clients a login acts for, and each client's home. The selected client is in the URL.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Outlet;
+use leptos_router::components::{Outlet, A};
+use leptos_router::hooks::{use_location, use_params_map};
 
 use super::admin::SignOutButton;
-use super::AreaGuard;
-use crate::api::settings::get_effective_settings;
-use crate::domain::portal::portal_capabilities;
+use super::{AreaGuard, ErrorNotice};
+use crate::api::portal::get_portal_client;
+use crate::domain::portal::PortalClientHome;
 use crate::domain::viewer::{ClientRef, Viewer, ViewerKind};
+
+fn clients_of(viewer: &Viewer) -> Vec<ClientRef> {
+    match &viewer.kind {
+        ViewerKind::Portal { clients, .. } => clients.clone(),
+        ViewerKind::Staff { .. } => Vec::new(),
+    }
+}
+
+/// The address of a client's home in the portal.
+pub fn client_href(id: i32) -> String {
+    format!("/portal/clients/{id}")
+}
 
 /// The portal frame; portal logins only.
 #[component]
 pub fn PortalShell() -> impl IntoView {
     view! {
-        <AreaGuard staff=false frame=|v: Viewer| view! {
-            <header class="topbar">
-                <span class="brand">{v.organization.clone()}" · Client Portal"</span>
-                <SignOutButton/>
-            </header>
-            <main class="page"><Outlet/></main>
+        <AreaGuard staff=false frame=|v: Viewer| {
+            let clients = clients_of(&v);
+            view! {
+                <header class="topbar">
+                    <A href="/portal" attr:class="brand">{v.organization.clone()}" · Client Portal"</A>
+                    {(clients.len() > 1).then(|| view! { <ClientSwitcher clients/> })}
+                    <SignOutButton/>
+                </header>
+                <main class="page"><Outlet/></main>
+            }
         }/>
     }
 }
 
-/// `/portal`: who is signed in and the clients they act for.
+/// Links to each client the login acts for; the one in the URL is marked current.
+#[component]
+fn ClientSwitcher(clients: Vec<ClientRef>) -> impl IntoView {
+    let location = use_location();
+    let selected = move || {
+        location.pathname.with(|p| {
+            p.strip_prefix("/portal/clients/")
+                .and_then(|rest| rest.split('/').next()?.parse::<i32>().ok())
+        })
+    };
+    view! {
+        <nav class="client-switcher" aria-label="Switch client">
+            <span class="switcher-label">"Client:"</span>
+            {clients.into_iter().map(|c| {
+                let id = c.id;
+                view! {
+                    <A href=client_href(id) attr:aria-current=move || (selected() == Some(id)).then_some("page")>{c.name}</A>
+                }
+            }).collect_view()}
+        </nav>
+    }
+}
+
+/// `/portal`: the clients this login acts for, each with what it may do for them.
 #[component]
 pub fn PortalHome() -> impl IntoView {
     let viewer = expect_context::<Viewer>();
-    let (is_contact, clients) = match &viewer.kind {
+    let clients = clients_of(&viewer);
+    let is_contact = matches!(
+        viewer.kind,
         ViewerKind::Portal {
-            is_contact,
-            clients,
-        } => (*is_contact, clients.clone()),
-        ViewerKind::Staff { .. } => (false, Vec::new()),
-    };
-    let intro = if is_contact {
-        "You manage care for these clients:"
-    } else {
-        "Your portal account is for:"
+            is_contact: true,
+            ..
+        }
+    );
+    let intro = match (clients.is_empty(), is_contact) {
+        (true, _) => "No client is available to you in the portal right now. If you think this is a mistake, contact the practice.",
+        (false, true) => "You manage care for these clients:",
+        (false, false) => "Your portal account is for:",
     };
     view! {
         <Title text="Portal"/>
@@ -50,29 +92,67 @@ pub fn PortalHome() -> impl IntoView {
     }
 }
 
-/// One client and what can be done for them in the portal, from their effective settings
-/// (read fresh on every page load).
+/// One client and what this login can do for them (read fresh on every page load).
 #[component]
 fn ClientCard(client: ClientRef) -> impl IntoView {
     let id = client.id;
-    let settings = Resource::new(move || id, get_effective_settings);
+    let home = Resource::new(move || id, get_portal_client);
     let heading = format!("portal-client-{id}");
     view! {
         <li class="card">
-            <h2 id=heading>{client.name}</h2>
+            <h2 id=heading><A href=client_href(id)>{client.name}</A></h2>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    match settings.await {
-                        Ok(effective) => view! {
-                            <p>"In the portal you can:"</p>
-                            <ul class="capabilities">
-                                {portal_capabilities(&effective).into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}
-                            </ul>
-                        }.into_any(),
+                    match home.await {
+                        Ok(home) => view! { <Abilities home/> }.into_any(),
                         Err(e) => view! { <p class="form-error">{e.to_string()}</p> }.into_any(),
                     }
                 })}
             </Suspense>
         </li>
+    }
+}
+
+#[component]
+fn Abilities(home: PortalClientHome) -> impl IntoView {
+    let list = home.abilities.describe();
+    if list.is_empty() {
+        return view! { <p>"Nothing is available in the portal for this client at the moment."</p> }.into_any();
+    }
+    view! {
+        <p>"In the portal you can:"</p>
+        <ul class="capabilities">
+            {list.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+/// `/portal/clients/:id`: one client's home. The server answers 403 when this login may not
+/// (or no longer may) act for the client.
+#[component]
+pub fn PortalClientPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params.with(|p| {
+            p.get("id")
+                .and_then(|id| id.parse::<i32>().ok())
+                .unwrap_or(0)
+        })
+    };
+    let home = Resource::new(id, get_portal_client);
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match home.await {
+                    Ok(home) => view! {
+                        <Title text=home.client.name.clone()/>
+                        <h1>{home.client.name.clone()}</h1>
+                        <Abilities home/>
+                    }.into_any(),
+                    Err(e) => view! { <Title text="Client"/><ErrorNotice error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::A;
 
 use super::form::{server_error, ActionMessage, Field, Submit};
 use crate::api::auth::SignIn;
@@ -44,6 +45,7 @@ pub fn SignInPage() -> impl IntoView {
                 <ActionMessage value=value/>
                 <Submit label="Sign in" pending_label="Signing in…" pending=pending/>
             </ActionForm>
+            <p><A href="/forgot-password">"Forgot your password?"</A></p>
         </main>
     }
 }

@@ -1,13 +1,20 @@
 //! The current actor: a staff member with their permissions, or a portal account with the
-//! clients it may act for. Every query that reads client data is scoped through here.
+//! clients it may act for (re-checked at every request). Every query that reads client data is scoped through here.
 
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Select};
 
 use super::entities::{
-    client, client_contact, client_contact_link, client_staff, portal_account, staff_user,
+    client, client_contact, client_contact_link, client_staff, organization, portal_account,
+    staff_user,
 };
+use super::services::settings;
 use super::session::Owner;
+use crate::domain::access::{ContactAccess, Scopes};
+use crate::domain::settings::{effective, Setting};
 use crate::domain::viewer::ClientRef;
 use crate::error::AppError;
 
@@ -23,6 +30,14 @@ pub struct Staff {
     pub is_therapist: bool,
 }
 
+/// A client a portal login may act for right now, with what the login covers for them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActingFor {
+    pub client: ClientRef,
+    /// Everything for a client's own login; the link's scopes for a contact.
+    pub scopes: Scopes,
+}
+
 /// A signed-in portal account (a client, or a client contact).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Portal {
@@ -31,8 +46,9 @@ pub struct Portal {
     pub name: String,
     pub email: String,
     pub is_contact: bool,
-    /// The clients this login may act for, by name.
-    pub clients: Vec<ClientRef>,
+    /// The clients this login may act for at this request: for a contact, only links with
+    /// live access whose client has Allow Client Portal Access for Client Contacts effective.
+    pub clients: Vec<ActingFor>,
 }
 
 /// Whoever is making the request.
@@ -85,46 +101,105 @@ async fn load_portal(
     db: &impl ConnectionTrait,
     account: portal_account::Model,
 ) -> Result<Portal, AppError> {
-    let org = account.organization_id;
-    let (name, client_ids) = match (account.client_id, account.contact_id) {
-        (Some(client_id), _) => {
-            let client = client::Entity::find_by_id(client_id).one(db).await?;
-            let name = client.map(|c| format!("{} {}", c.first_name, c.last_name));
-            (name.unwrap_or_default(), vec![client_id])
-        }
+    let org_id = account.organization_id;
+    let (name, grants) = match (account.client_id, account.contact_id) {
+        (Some(client_id), _) => (None, vec![(client_id, Scopes::ALL)]),
         (None, Some(contact_id)) => {
             let contact = client_contact::Entity::find_by_id(contact_id)
                 .one(db)
                 .await?;
-            let links = client_contact_link::Entity::find()
-                .filter(client_contact_link::Column::ContactId.eq(contact_id))
-                .all(db)
-                .await?;
-            let name = contact.map(|c| c.name).unwrap_or_default();
-            (name, links.into_iter().map(|l| l.client_id).collect())
+            let grants = contact_grants(db, org_id, contact_id).await?;
+            (contact.map(|c| c.name), grants)
         }
-        (None, None) => (String::new(), Vec::new()),
+        (None, None) => (None, Vec::new()),
     };
-    let clients = client::Entity::find()
-        .filter(client::Column::OrganizationId.eq(org))
-        .filter(client::Column::Id.is_in(client_ids))
+    let scopes: HashMap<i32, Scopes> = grants.into_iter().collect();
+    let rows = client::Entity::find()
+        .filter(client::Column::OrganizationId.eq(org_id))
+        .filter(client::Column::Id.is_in(scopes.keys().copied()))
         .order_by_asc(client::Column::FirstName)
+        .order_by_asc(client::Column::Id)
         .all(db)
-        .await?
+        .await?;
+    let own_name = account
+        .client_id
+        .and_then(|id| rows.iter().find(|c| c.id == id))
+        .map(|c| format!("{} {}", c.first_name, c.last_name));
+    let clients = rows
         .into_iter()
-        .map(|c| ClientRef {
-            id: c.id,
-            name: format!("{} {}", c.first_name, c.last_name),
+        .map(|c| ActingFor {
+            scopes: scopes[&c.id],
+            client: ClientRef {
+                id: c.id,
+                name: format!("{} {}", c.first_name, c.last_name),
+            },
         })
         .collect();
     Ok(Portal {
         account_id: account.id,
-        organization_id: org,
-        name,
+        organization_id: org_id,
+        name: name.or(own_name).unwrap_or_default(),
         email: account.email,
         is_contact: account.contact_id.is_some(),
         clients,
     })
+}
+
+/// The clients a contact may act for now, with the scopes of each link: access granted and
+/// not past its end date (the organization's date), and contact access effective for the client.
+async fn contact_grants(
+    db: &impl ConnectionTrait,
+    org_id: i32,
+    contact_id: i32,
+) -> Result<Vec<(i32, Scopes)>, AppError> {
+    let links = client_contact_link::Entity::find()
+        .filter(client_contact_link::Column::ContactId.eq(contact_id))
+        .filter(client_contact_link::Column::PortalAccess.eq(true))
+        .all(db)
+        .await?;
+    if links.is_empty() {
+        return Ok(Vec::new());
+    }
+    let Some(org) = organization::Entity::find_by_id(org_id).one(db).await? else {
+        return Ok(Vec::new());
+    };
+    let today = today_in(&org.time_zone, Utc::now());
+    let settings = settings::settings_of(db, &org).await?;
+    let ids: Vec<i32> = links.iter().map(|l| l.client_id).collect();
+    let off = settings::overrides_of(db, &ids).await?;
+    Ok(links
+        .into_iter()
+        .map(|l| (l.client_id, contact_access(&l)))
+        .filter(|(client_id, access)| {
+            let client_off = off.get(client_id).copied().unwrap_or_default();
+            access.is_live(today)
+                && effective(&settings.org, &client_off, settings.card_processing())
+                    .get(Setting::ContactAccess)
+        })
+        .map(|(client_id, access)| (client_id, access.scopes))
+        .collect())
+}
+
+/// The access stored on a client–contact link.
+pub fn contact_access(link: &client_contact_link::Model) -> ContactAccess {
+    ContactAccess {
+        portal_access: link.portal_access,
+        scopes: Scopes {
+            forms: link.scope_forms,
+            payments: link.scope_payments,
+            scheduling: link.scope_scheduling,
+            messages: link.scope_messages,
+        },
+        ends_on: link.access_ends_on,
+    }
+}
+
+/// The calendar date at `now` in the time zone `tz` (UTC if the name is unknown).
+pub fn today_in(tz: &str, now: DateTime<Utc>) -> NaiveDate {
+    match tz.parse::<chrono_tz::Tz>() {
+        Ok(zone) => now.with_timezone(&zone).date_naive(),
+        Err(_) => now.date_naive(),
+    }
 }
 
 impl Staff {
@@ -166,6 +241,16 @@ impl Staff {
 impl Portal {
     /// Whether this login may act for the client `id`.
     pub fn may_act_for(&self, id: i32) -> bool {
-        self.clients.iter().any(|c| c.id == id)
+        self.acting_for(id).is_some()
+    }
+
+    /// The client `id` with this login's scopes, if it may act for them.
+    pub fn acting_for(&self, id: i32) -> Option<&ActingFor> {
+        self.clients.iter().find(|c| c.client.id == id)
+    }
+
+    /// The clients, as the browser may see them.
+    pub fn client_refs(&self) -> Vec<ClientRef> {
+        self.clients.iter().map(|c| c.client.clone()).collect()
     }
 }

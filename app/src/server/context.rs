@@ -163,10 +163,11 @@ where
     result
 }
 
-/// Sets the response status for `err`, except for plain HTML form posts, which Leptos answers
-/// with a redirect back to the form carrying the error.
+/// Sets the response status for `err` (also of a page rendered on the server), except for plain
+/// HTML form posts, which Leptos answers with a redirect back to the form carrying the error.
 fn set_error_status(err: &AppError) {
     let plain_form = use_context::<Parts>()
+        .filter(|p| p.method == http::Method::POST)
         .and_then(|p| p.headers.get(header::ACCEPT).cloned())
         .and_then(|v| v.to_str().map(|s| s.contains("text/html")).ok())
         .unwrap_or(false);

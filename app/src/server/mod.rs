@@ -1,10 +1,11 @@
 //! Server-only code (feature `ssr`): state, entities, sessions, the current actor, audit,
-//! sign-in rate limits and the services that server functions call.
+//! email, sign-in rate limits and the services that server functions call.
 
 pub mod actor;
 pub mod audit;
 pub mod context;
 pub mod entities;
+pub mod mail;
 pub mod password;
 pub mod rate_limit;
 pub mod services;
@@ -18,6 +19,7 @@ use std::time::Duration;
 pub struct AppState {
     pub db: DatabaseConnection,
     pub sessions: SessionConfig,
+    pub mailer: mail::Mailer,
 }
 
 /// Session lifetimes and cookie flags.

@@ -23,8 +23,16 @@ pub enum Owner {
     Portal(i32),
 }
 
-fn digest(token: &str) -> String {
+/// The SHA-256 (hex) under which a token is stored.
+pub fn digest(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A new random token: 32 bytes from the OS, hex-encoded.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
 }
 
 /// Starts a new session (always a fresh id) and returns the cookie token.
@@ -35,9 +43,7 @@ pub async fn create(
     ip: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let token = hex::encode(bytes);
+    let token = new_token();
     let (staff, portal) = match owner {
         Owner::Staff(id) => (Some(id), None),
         Owner::Portal(id) => (None, Some(id)),
@@ -92,6 +98,19 @@ pub async fn end(db: &impl ConnectionTrait, token: &str) -> Result<(), AppError>
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// Ends every session of `owner` (after a password change).
+pub async fn end_all(db: &impl ConnectionTrait, owner: Owner) -> Result<u64, AppError> {
+    let column = match owner {
+        Owner::Staff(id) => session::Column::StaffUserId.eq(id),
+        Owner::Portal(id) => session::Column::PortalAccountId.eq(id),
+    };
+    Ok(session::Entity::delete_many()
+        .filter(column)
+        .exec(db)
+        .await?
+        .rows_affected)
 }
 
 /// The `Set-Cookie` value that stores `token`.

@@ -16,6 +16,7 @@ use leptos::config::LeptosOptions;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 use tower::ServiceExt;
 
+use app::server::mail::Mailer;
 use app::server::{AppState, SessionConfig};
 use server::router::{router, ServerState};
 
@@ -32,6 +33,7 @@ impl TestDb {
         AppState {
             db: self.db.clone(),
             sessions: SessionConfig::default(),
+            mailer: Mailer::outbox("http://portal.test"),
         }
     }
 

@@ -1,16 +1,15 @@
-//! A client's page: details, assigned staff and contacts; administrators edit, assign and add contacts.
-
-use std::sync::Arc;
+//! A client's page: details and assigned staff (administrators edit and assign), the portal
+//! login and the contacts (see [`super::contacts`]).
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::client_new::ClientFields;
-use crate::api::clients::{get_client, AddContact, AssignStaff, UnassignStaff, UpdateClient};
+use super::contacts::{ClientPortalAccess, ContactActions, ContactsSection};
+use crate::api::clients::{get_client, AssignStaff, UnassignStaff, UpdateClient};
 use crate::domain::client::ClientDetail;
-use crate::domain::contact::{ContactInput, Relationship};
-use crate::pages::form::{field_error, last_error, ActionMessage, Field, Submit};
+use crate::pages::form::{last_error, ActionMessage, Submit};
 use crate::pages::ErrorNotice;
 
 /// `/admin/clients/:id`.
@@ -27,7 +26,7 @@ pub fn ClientPage() -> impl IntoView {
     let update = ServerAction::<UpdateClient>::new();
     let assign = ServerAction::<AssignStaff>::new();
     let unassign = ServerAction::<UnassignStaff>::new();
-    let add_contact = ServerAction::<AddContact>::new();
+    let contact_actions = ContactActions::new();
     let client = Resource::new(
         move || {
             (
@@ -35,7 +34,7 @@ pub fn ClientPage() -> impl IntoView {
                 update.version().get(),
                 assign.version().get(),
                 unassign.version().get(),
-                add_contact.version().get(),
+                contact_actions.version(),
             )
         },
         |(id, ..)| get_client(id),
@@ -44,7 +43,7 @@ pub fn ClientPage() -> impl IntoView {
         <Transition fallback=|| view! { <p>"Loading client…"</p> }>
             {move || Suspend::new(async move {
                 match client.await {
-                    Ok(c) => view! { <ClientView client=c update assign unassign add_contact/> }.into_any(),
+                    Ok(c) => view! { <ClientView client=c update assign unassign contact_actions/> }.into_any(),
                     Err(e) => view! { <Title text="Client"/><ErrorNotice error=e/> }.into_any(),
                 }
             })}
@@ -58,9 +57,10 @@ fn ClientView(
     update: ServerAction<UpdateClient>,
     assign: ServerAction<AssignStaff>,
     unassign: ServerAction<UnassignStaff>,
-    add_contact: ServerAction<AddContact>,
+    contact_actions: ContactActions,
 ) -> impl IntoView {
     let name = client.name();
+    let client_name = name.clone();
     let id = client.id;
     let manage = client.can_manage;
     let initial = client.to_input();
@@ -117,67 +117,9 @@ fn ClientView(
                 <ActionMessage value=assign.value()/>
             })}
         </section>
-        <section aria-labelledby="contacts-heading">
-            <h2 id="contacts-heading">"Contacts"</h2>
-            {if client.contacts.is_empty() {
-                view! { <p class="empty">"No contacts."</p> }.into_any()
-            } else {
-                view! {
-                    <ul class="rows">
-                        {client.contacts.into_iter().map(|c| {
-                            let relationship = Relationship::parse(&c.relationship).map(Relationship::label).unwrap_or("Other");
-                            view! {
-                                <li>
-                                    <span><strong>{c.name}</strong>" · "{relationship}</span>
-                                    <span>{c.email.unwrap_or_default()}" "{c.phone.unwrap_or_default()}</span>
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                }.into_any()
-            }}
-            {manage.then(|| view! { <AddContactForm client_id=id action=add_contact/> })}
-        </section>
-    }
-}
-
-#[component]
-fn AddContactForm(client_id: i32, action: ServerAction<AddContact>) -> impl IntoView {
-    let error = last_error(action.value());
-    let rule = |field: &'static str| -> crate::pages::form::Check {
-        Arc::new(move |v: &str| {
-            let mut input = ContactInput {
-                relationship: "other".into(),
-                ..Default::default()
-            };
-            match field {
-                "name" => input.name = v.into(),
-                "email" => input.email = v.into(),
-                _ => input.phone = v.into(),
-            }
-            input.check_field(field)
-        })
-    };
-    view! {
-        <details class="panel">
-            <summary>"Add a contact"</summary>
-            <ActionForm action=action attr:class="stacked">
-                <input type="hidden" name="client_id" value=client_id/>
-                <Field label="Contact name" name="input[name]" id="contact-name" required=true
-                    server_error=field_error(error, "name") check=rule("name")/>
-                <Field label="Contact email" name="input[email]" id="contact-email" kind="email"
-                    server_error=field_error(error, "email") check=rule("email")/>
-                <Field label="Contact phone" name="input[phone]" id="contact-phone" kind="tel"
-                    server_error=field_error(error, "phone") check=rule("phone")/>
-                <div class="field">
-                    <label for="contact-relationship">"Relationship"</label>
-                    <select id="contact-relationship" name="input[relationship]">
-                        {Relationship::ALL.into_iter().map(|r| view! { <option value=r.as_str()>{r.label()}</option> }).collect_view()}
-                    </select>
-                </div>
-                <ActionMessage value=action.value() success="Contact added."/>
-                <Submit label="Add contact" pending_label="Adding…" pending=action.pending()/>
-            </ActionForm>
-        </details>
+        <ClientPortalAccess client_id=id name=client_name has_email=client.email.is_some()
+            status=client.portal actions=contact_actions/>
+        <ContactsSection client_id=id contacts=client.contacts linkable=client.linkable_contacts
+            actions=contact_actions/>
     }
 }

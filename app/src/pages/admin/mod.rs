@@ -5,7 +5,9 @@ pub mod client_new;
 pub mod client_page;
 pub mod client_portal;
 pub mod clients;
+pub mod contacts;
 pub mod organization;
+pub mod outbox;
 
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};

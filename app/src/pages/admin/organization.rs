@@ -22,6 +22,7 @@ pub fn OrganizationLayout() -> impl IntoView {
                 <A href="/admin/organization" exact=true>"Overview"</A>
                 <A href="/admin/organization/client-portal">"Client Portal"</A>
                 <A href="/admin/organization/audit-log">"Audit Log"</A>
+                <A href="/admin/organization/outbox">"Outbox"</A>
             </nav>
             <div class="side-content"><Outlet/></div>
         </div>

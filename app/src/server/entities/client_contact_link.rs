@@ -1,4 +1,4 @@
-//! The `client_contact_links` table.
+//! The `client_contact_links` table: a contact linked to a client, with the portal access granted.
 
 use sea_orm::entity::prelude::*;
 
@@ -10,6 +10,14 @@ pub struct Model {
     pub contact_id: i32,
     pub client_id: i32,
     pub created_at: DateTimeUtc,
+    /// Whether the contact may use the portal for this client at all.
+    pub portal_access: bool,
+    pub scope_forms: bool,
+    pub scope_payments: bool,
+    pub scope_scheduling: bool,
+    pub scope_messages: bool,
+    /// The last day of access, in the organization's time zone.
+    pub access_ends_on: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

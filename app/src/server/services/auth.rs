@@ -130,7 +130,7 @@ pub async fn viewer(ctx: &Ctx) -> Result<Option<Viewer>, AppError> {
             organization,
             kind: ViewerKind::Portal {
                 is_contact: p.is_contact,
-                clients: p.clients.clone(),
+                clients: p.client_refs(),
             },
         },
     }))

@@ -5,19 +5,21 @@ use chrono::Utc;
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, NotSet, PaginatorTrait,
-    QueryFilter, QueryOrder, Set, TransactionTrait,
+    QueryFilter, QueryOrder, Set,
 };
 
+use crate::domain::account::LinkPurpose;
 use crate::domain::client::{
     last_name_key, name_prefix, search_name, ClientDetail, ClientInput, ClientPage, ClientSummary,
-    ContactSummary, StaffRef, CLIENTS_PER_PAGE,
+    StaffRef, CLIENTS_PER_PAGE,
 };
-use crate::domain::contact::ContactInput;
 use crate::error::AppError;
 use crate::server::context::Ctx;
 use crate::server::entities::{
-    client, client_contact, client_contact_link, client_staff, portal_account, staff_user,
+    client, client_contact_link, client_staff, portal_account, portal_link, staff_user,
 };
+use crate::server::services::contacts;
+use crate::server::services::links::{self, Invitee};
 
 /// Clients matching `base` whose first name, "first last" or last name starts with `query`;
 /// `None` for a blank query. Each branch repeats `base` and is an exact `LIKE` prefix plus the
@@ -42,31 +44,56 @@ pub(crate) fn name_filter(query: &str, base: Condition) -> Option<Condition> {
     )
 }
 
-/// Recomputes whether each of `client_ids` uses the portal: their own login, or a login of a
-/// contact linked to them. Call it whenever portal accounts or contact links change.
+/// Recomputes whether each of `client_ids` uses the portal: their own login or open
+/// invitation, or a login or open invitation of a contact linked to them. Call it whenever
+/// portal accounts, invitations or contact links change.
 pub async fn refresh_portal_use(
     db: &impl ConnectionTrait,
     client_ids: &[i32],
 ) -> Result<(), AppError> {
+    let ids = || client_ids.iter().copied();
     let own = portal_account::Entity::find()
-        .filter(portal_account::Column::ClientId.is_in(client_ids.iter().copied()))
+        .filter(portal_account::Column::ClientId.is_in(ids()))
         .all(db)
         .await?
         .into_iter()
         .filter_map(|a| a.client_id);
+    let open_invitation = || {
+        Condition::all()
+            .add(portal_link::Column::Purpose.eq(LinkPurpose::Invitation.key()))
+            .add(portal_link::Column::UsedAt.is_null())
+            .add(portal_link::Column::RevokedAt.is_null())
+    };
+    let invited = portal_link::Entity::find()
+        .filter(open_invitation())
+        .filter(portal_link::Column::ClientId.is_in(ids()))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|l| l.client_id);
     let contact_logins = Query::select()
         .column(portal_account::Column::ContactId)
         .from(portal_account::Entity)
         .and_where(portal_account::Column::ContactId.is_not_null())
         .to_owned();
+    let invited_contacts = Query::select()
+        .column(portal_link::Column::ContactId)
+        .from(portal_link::Entity)
+        .cond_where(open_invitation().add(portal_link::Column::ContactId.is_not_null()))
+        .to_owned();
     let through_contacts = client_contact_link::Entity::find()
-        .filter(client_contact_link::Column::ClientId.is_in(client_ids.iter().copied()))
-        .filter(client_contact_link::Column::ContactId.in_subquery(contact_logins))
+        .filter(client_contact_link::Column::ClientId.is_in(ids()))
+        .filter(
+            Condition::any()
+                .add(client_contact_link::Column::ContactId.in_subquery(contact_logins))
+                .add(client_contact_link::Column::ContactId.in_subquery(invited_contacts)),
+        )
         .all(db)
         .await?
         .into_iter()
         .map(|l| l.client_id);
-    let users: std::collections::BTreeSet<i32> = own.chain(through_contacts).collect();
+    let users: std::collections::BTreeSet<i32> =
+        own.chain(invited).chain(through_contacts).collect();
     for (value, ids) in [
         (true, users.iter().copied().collect::<Vec<_>>()),
         (
@@ -164,28 +191,9 @@ pub async fn detail(ctx: &Ctx, id: i32) -> Result<ClientDetail, AppError> {
     } else {
         Vec::new()
     };
-    let contacts = client_contact::Entity::find()
-        .filter(
-            client_contact::Column::Id.in_subquery(
-                Query::select()
-                    .column(client_contact_link::Column::ContactId)
-                    .from(client_contact_link::Entity)
-                    .and_where(client_contact_link::Column::ClientId.eq(id))
-                    .to_owned(),
-            ),
-        )
-        .order_by_asc(client_contact::Column::Name)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| ContactSummary {
-            id: c.id,
-            name: c.name,
-            email: c.email,
-            phone: c.phone,
-            relationship: c.relationship,
-        })
-        .collect();
+    let contacts = contacts::summaries(db, &client).await?;
+    let linkable_contacts = contacts::linkable(db, &client).await?;
+    let portal = links::status(db, &Invitee::Client(id), Utc::now()).await?;
     Ok(ClientDetail {
         id: client.id,
         first_name: client.first_name,
@@ -194,6 +202,8 @@ pub async fn detail(ctx: &Ctx, id: i32) -> Result<ClientDetail, AppError> {
         email: client.email,
         assigned_staff,
         contacts,
+        linkable_contacts,
+        portal,
         assignable_staff,
         can_manage: staff.is_admin,
     })
@@ -315,41 +325,4 @@ pub async fn unassign(ctx: &Ctx, client_id: i32, staff_id: i32) -> Result<(), Ap
         None,
     )
     .await
-}
-
-/// Adds a new contact linked to a client; administrators only.
-pub async fn add_contact(ctx: &Ctx, client_id: i32, input: &ContactInput) -> Result<i32, AppError> {
-    let admin = ctx.admin().await?;
-    let valid = input.validate()?;
-    admin.client(ctx.db(), client_id).await?;
-    let now = Utc::now();
-    let txn = ctx.db().begin().await?;
-    let contact = client_contact::ActiveModel {
-        id: NotSet,
-        organization_id: Set(admin.organization_id),
-        name: Set(valid.name),
-        email: Set(valid.email),
-        phone: Set(valid.phone),
-        relationship: Set(valid.relationship.as_str().to_owned()),
-        created_at: Set(now),
-    }
-    .insert(&txn)
-    .await?;
-    client_contact_link::ActiveModel {
-        id: NotSet,
-        contact_id: Set(contact.id),
-        client_id: Set(client_id),
-        created_at: Set(now),
-    }
-    .insert(&txn)
-    .await?;
-    txn.commit().await?;
-    ctx.audit(
-        "client.add_contact",
-        &format!("client:{client_id}"),
-        None,
-        Some(format!("contact:{} ({})", contact.id, contact.relationship)),
-    )
-    .await?;
-    Ok(contact.id)
 }

@@ -3,5 +3,9 @@
 
 pub mod auth;
 pub mod clients;
+pub mod contacts;
+pub mod links;
 pub mod organization;
+pub mod outbox;
+pub mod portal;
 pub mod settings;

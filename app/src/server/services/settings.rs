@@ -79,9 +79,17 @@ pub async fn load(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
+    settings_of(db, &org).await
+}
+
+/// The stored settings and card processor of an organization already read.
+pub async fn settings_of(
+    db: &impl ConnectionTrait,
+    org: &organization::Model,
+) -> Result<PortalSettings, AppError> {
     let mut values = OrgSettings::default();
     for row in organization_setting::Entity::find()
-        .filter(organization_setting::Column::OrganizationId.eq(organization_id))
+        .filter(organization_setting::Column::OrganizationId.eq(org.id))
         .all(db)
         .await?
     {
@@ -97,6 +105,24 @@ pub async fn load(
         org: values,
         card_processor,
     })
+}
+
+/// The settings turned off for each of `client_ids` (clients without turn-offs are absent).
+pub async fn overrides_of(
+    db: &impl ConnectionTrait,
+    client_ids: &[i32],
+) -> Result<std::collections::HashMap<i32, ClientOverrides>, AppError> {
+    let mut off = std::collections::HashMap::<i32, ClientOverrides>::new();
+    for row in client_setting_override::Entity::find()
+        .filter(client_setting_override::Column::ClientId.is_in(client_ids.iter().copied()))
+        .all(db)
+        .await?
+    {
+        if let Some(setting) = Setting::from_key(&row.setting) {
+            off.entry(row.client_id).or_default().set(setting, true);
+        }
+    }
+    Ok(off)
 }
 
 /// The settings turned off for one client.
@@ -302,7 +328,7 @@ pub async fn effective_for(ctx: &Ctx, client_id: i32) -> Result<EffectiveSetting
             Ok(c) => c.organization_id,
             Err(e) => return Err(ctx.deny(&object, e).await),
         },
-        Some(Actor::Portal(_)) => return Err(ctx.deny(&object, AppError::NotFound).await),
+        Some(Actor::Portal(_)) => return Err(ctx.deny(&object, AppError::Forbidden).await),
     };
     let settings = load(db, organization_id).await?;
     Ok(effective(

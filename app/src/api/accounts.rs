@@ -1,0 +1,34 @@
+//! Single-use links (invitations, password resets) and the forgot-password form. These are
+//! the server functions a person without a session may call.
+
+use leptos::prelude::*;
+
+use crate::domain::account::{LinkInfo, NewPasswordInput, ResetRequestInput};
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::server::{context::run, services::links};
+
+/// Whether the link with `token` can still be used, for the page behind it.
+#[server(endpoint = "check_link")]
+pub async fn check_link(token: String) -> Result<LinkInfo, AppError> {
+    run(|ctx| async move { links::info(&ctx, &token).await }).await
+}
+
+/// Sets the password through an invitation or reset link, then signs the person in.
+#[server(endpoint = "accept_link")]
+pub async fn accept_link(input: NewPasswordInput) -> Result<(), AppError> {
+    use crate::server::{context::set_cookie, session};
+    run(|ctx| async move {
+        let signed_in = links::accept(&ctx, &input).await?;
+        set_cookie(&session::cookie(&signed_in.token, &ctx.state.sessions));
+        leptos_axum::redirect(signed_in.home);
+        Ok(())
+    })
+    .await
+}
+
+/// Emails a password-reset link if the address belongs to a login; answers the same either way.
+#[server(endpoint = "request_password_reset")]
+pub async fn request_password_reset(input: ResetRequestInput) -> Result<(), AppError> {
+    run(|ctx| async move { links::request_reset(&ctx, &input).await }).await
+}

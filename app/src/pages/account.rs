@@ -1,0 +1,123 @@
+//! The pages behind emailed links: set a password from an invitation or a reset link, and ask
+//! for a reset link. They work before hydration: plain forms, answered by the server.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+use super::form::{server_error, ActionMessage, Field, Submit};
+use super::ErrorNotice;
+use crate::api::accounts::{check_link, AcceptLink, RequestPasswordReset};
+use crate::domain::account::{LinkInfo, LinkPurpose, LinkState, NewPasswordInput};
+use crate::domain::rules;
+
+/// `/welcome?token=…` (invitations) and `/reset-password?token=…` (password resets).
+#[component]
+pub fn SetPasswordPage() -> impl IntoView {
+    let query = use_query_map();
+    let token = move || query.with(|q| q.get("token").unwrap_or_default());
+    let info = Resource::new(token, check_link);
+    let action = ServerAction::<AcceptLink>::new();
+    view! {
+        <Title text="Choose your password"/>
+        <main class="centered sign-in">
+            <Suspense fallback=|| view! { <p>"Checking your link…"</p> }>
+                {move || Suspend::new(async move {
+                    match info.await {
+                        Ok(info) if info.state == LinkState::Valid => {
+                            view! { <PasswordForm info token=token() action/> }.into_any()
+                        }
+                        Ok(info) => view! { <LinkProblem info/> }.into_any(),
+                        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+#[component]
+fn PasswordForm(info: LinkInfo, token: String, action: ServerAction<AcceptLink>) -> impl IntoView {
+    let value = action.value();
+    let (heading, lead) = match info.purpose {
+        Some(LinkPurpose::PasswordReset) => (
+            "Choose a new password".to_string(),
+            format!(
+                "For {} at {}. Signing in elsewhere ends when you save.",
+                info.email, info.practice
+            ),
+        ),
+        _ => (
+            format!("Welcome to {}", info.practice),
+            format!(
+                "Choose a password for {}. You will be signed in right away.",
+                info.email
+            ),
+        ),
+    };
+    let password = RwSignal::new(String::new());
+    view! {
+        <h1>{heading}</h1>
+        <p class="lead">{lead}</p>
+        <ActionForm action=action>
+            <input type="hidden" name="input[token]" value=token/>
+            <input type="email" name="username" value=info.email autocomplete="username" hidden=true aria-hidden="true" tabindex="-1"/>
+            <div on:input=move |ev| {
+                let input = event_target::<leptos::web_sys::HtmlInputElement>(&ev);
+                if input.name() == "input[password]" { password.set(input.value()); }
+            }>
+                <Field label="New password" name="input[password]" id="new-password" kind="password"
+                    autocomplete="new-password" required=true
+                    server_error=server_error(value, "password")
+                    check=Arc::new(NewPasswordInput::check_password)/>
+            </div>
+            <Field label="Repeat the password" name="input[confirm]" id="confirm-password" kind="password"
+                autocomplete="new-password" required=true
+                server_error=server_error(value, "confirm")
+                check=Arc::new(move |v: &str| NewPasswordInput::check_confirm(&password.get_untracked(), v))/>
+            <p class="hint">{format!("At least {} characters.", crate::domain::account::MIN_PASSWORD)}</p>
+            <ActionMessage value=value/>
+            <Submit label="Save password and sign in" pending_label="Saving…" pending=action.pending()/>
+        </ActionForm>
+    }
+}
+
+/// The clear page for a link that cannot be used.
+#[component]
+fn LinkProblem(info: LinkInfo) -> impl IntoView {
+    let title = match info.state {
+        LinkState::Used => "This link has been used",
+        LinkState::Expired => "This link has expired",
+        LinkState::Revoked => "This link was withdrawn",
+        _ => "This link does not work",
+    };
+    view! {
+        <h1>{title}</h1>
+        <p role="alert">{info.state.explanation(info.purpose)}</p>
+        <p><A href="/sign-in">"Go to sign-in"</A>" · "<A href="/forgot-password">"Reset your password"</A></p>
+    }
+}
+
+/// `/forgot-password`.
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let action = ServerAction::<RequestPasswordReset>::new();
+    let value = action.value();
+    view! {
+        <Title text="Reset your password"/>
+        <main class="centered sign-in">
+            <h1>"Reset your password"</h1>
+            <p class="lead">"Enter the email you sign in with. If it has a login, we send a link to choose a new password."</p>
+            <ActionForm action=action>
+                <Field label="Email" name="input[email]" id="reset-email" kind="email" autocomplete="username"
+                    required=true server_error=server_error(value, "email") check=Arc::new(rules::email)/>
+                <ActionMessage value=value success="If that email has a login, a reset link is on its way. It works once, for 2 hours."/>
+                <Submit label="Send reset link" pending_label="Sending…" pending=action.pending()/>
+            </ActionForm>
+            <p><A href="/sign-in">"Back to sign-in"</A></p>
+        </main>
+    }
+}

@@ -1,0 +1,190 @@
+//! Outgoing email: SMTP through lettre when an SMTP URL is configured, otherwise the `outbox`
+//! table that administrators read under Organization → Outbox. Messages never carry health
+//! information: a greeting, the practice's name and a link.
+
+use chrono::Utc;
+use lettre::message::Mailbox;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, NotSet, Set};
+
+use super::entities::outbox;
+use crate::error::AppError;
+
+/// Where messages go.
+#[derive(Clone)]
+enum Transport {
+    Outbox,
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+}
+
+/// Sends the application's email and builds the links inside it.
+#[derive(Clone)]
+pub struct Mailer {
+    transport: Transport,
+    from: Mailbox,
+    /// The address people use to reach the app, e.g. `https://portal.example.org`.
+    public_url: String,
+}
+
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mailer")
+            .field("smtp", &matches!(self.transport, Transport::Smtp(_)))
+            .field("public_url", &self.public_url)
+            .finish()
+    }
+}
+
+/// One message to send.
+#[derive(Debug, Clone)]
+pub struct Email {
+    pub organization_id: Option<i32>,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+impl Mailer {
+    /// A mailer that writes every message to the outbox table.
+    pub fn outbox(public_url: &str) -> Mailer {
+        Mailer {
+            transport: Transport::Outbox,
+            from: default_from(),
+            public_url: public_url.trim_end_matches('/').to_owned(),
+        }
+    }
+
+    /// A mailer that sends through the SMTP server at `url`
+    /// (`smtp://user:pass@host:587?tls=required` or `smtps://…`).
+    pub fn smtp(url: &str, from: Option<&str>, public_url: &str) -> Result<Mailer, String> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| format!("SMTP_URL is not valid: {e}"))?
+            .build();
+        let from = match from {
+            Some(from) => from
+                .parse()
+                .map_err(|e| format!("MAIL_FROM is not a valid address: {e}"))?,
+            None => default_from(),
+        };
+        Ok(Mailer {
+            transport: Transport::Smtp(transport),
+            from,
+            public_url: public_url.trim_end_matches('/').to_owned(),
+        })
+    }
+
+    /// Whether messages go out by SMTP (and so are not kept in the outbox).
+    pub fn uses_smtp(&self) -> bool {
+        matches!(self.transport, Transport::Smtp(_))
+    }
+
+    /// The absolute address of `path` (which starts with `/`).
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{path}", self.public_url)
+    }
+
+    /// Sends `email`, or stores it in the outbox.
+    pub async fn send(&self, db: &impl ConnectionTrait, email: Email) -> Result<(), AppError> {
+        match &self.transport {
+            Transport::Outbox => {
+                outbox::ActiveModel {
+                    id: NotSet,
+                    organization_id: Set(email.organization_id),
+                    recipient: Set(email.to),
+                    subject: Set(email.subject),
+                    body: Set(email.body),
+                    created_at: Set(Utc::now()),
+                }
+                .insert(db)
+                .await?;
+                Ok(())
+            }
+            Transport::Smtp(smtp) => {
+                let to: Mailbox = email.to.parse().map_err(|e| {
+                    tracing::error!("cannot address an email to {:?}: {e}", email.to);
+                    AppError::Internal
+                })?;
+                let message = Message::builder()
+                    .from(self.from.clone())
+                    .to(to)
+                    .subject(email.subject)
+                    .body(email.body)
+                    .map_err(|e| {
+                        tracing::error!("cannot build an email: {e}");
+                        AppError::Internal
+                    })?;
+                smtp.send(message).await.map_err(|e| {
+                    tracing::error!("SMTP delivery failed: {e}");
+                    AppError::EmailFailed
+                })?;
+                Ok(())
+            }
+        }
+    }
+}
+
+fn default_from() -> Mailbox {
+    "Client Portal <no-reply@localhost>"
+        .parse()
+        .expect("the default sender parses")
+}
+
+/// The invitation email: a greeting, the practice and the link; nothing about care.
+pub fn invitation(name: &str, practice: &str, link: &str) -> (String, String) {
+    (
+        format!("{practice} invites you to its client portal"),
+        format!(
+            "Hello {name},\n\n{practice} has invited you to its client portal.\n\n\
+             Choose your password here (the link works once and expires in 72 hours):\n{link}\n\n\
+             If you did not expect this email, you can ignore it.\n"
+        ),
+    )
+}
+
+/// The password-reset email.
+pub fn password_reset(name: &str, practice: &str, link: &str) -> (String, String) {
+    (
+        format!("Reset your {practice} portal password"),
+        format!(
+            "Hello {name},\n\nSomeone asked to reset your password for {practice}.\n\n\
+             Choose a new password here (the link works once and expires in 2 hours):\n{link}\n\n\
+             If it was not you, ignore this email: your password stays as it is.\n"
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_join_the_public_url() {
+        let m = Mailer::outbox("http://127.0.0.1:3000/");
+        assert_eq!(
+            m.link("/welcome?token=a"),
+            "http://127.0.0.1:3000/welcome?token=a"
+        );
+        assert!(!m.uses_smtp());
+    }
+
+    /// The SMTP pool needs a Tokio runtime, as in the server.
+    #[tokio::test]
+    async fn smtp_urls_are_checked() {
+        assert!(Mailer::smtp("not a url", None, "http://x").is_err());
+        assert!(Mailer::smtp(
+            "smtp://localhost:2525",
+            Some("Practice <a@b.example>"),
+            "http://x"
+        )
+        .unwrap()
+        .uses_smtp());
+    }
+
+    #[test]
+    fn emails_carry_a_greeting_the_practice_and_the_link_only() {
+        let (subject, body) = invitation("Alex Lee", "Bright Path ABA", "http://x/welcome?token=t");
+        assert!(subject.contains("Bright Path ABA"));
+        assert!(body.starts_with("Hello Alex Lee,"));
+        assert!(body.contains("http://x/welcome?token=t"));
+    }
+}

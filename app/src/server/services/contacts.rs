@@ -1,0 +1,359 @@
+//! The Client Contact Network for staff: adding and linking contacts, granting portal access
+//! with scopes and an end date, and inviting clients and contacts to the portal. Any staff
+//! member who can see the client (administrators, and the client's assigned staff) may do this;
+//! every change is audited.
+
+use chrono::Utc;
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
+};
+
+use crate::domain::access::AccessInput;
+use crate::domain::account::PortalStatus;
+use crate::domain::client::{ContactRef, ContactSummary};
+use crate::domain::contact::ContactInput;
+use crate::domain::validation::FieldErrors;
+use crate::error::AppError;
+use crate::server::actor::{contact_access, today_in, Staff};
+use crate::server::context::Ctx;
+use crate::server::entities::{client, client_contact, client_contact_link, organization};
+use crate::server::services::clients::refresh_portal_use;
+use crate::server::services::links::{self, Invitee};
+
+/// How many unlinked contacts the "link an existing contact" list offers.
+const LINKABLE_LIMIT: u64 = 200;
+
+/// The clients `contact_id` is linked to.
+pub async fn linked_clients(
+    db: &impl ConnectionTrait,
+    contact_id: i32,
+) -> Result<Vec<i32>, AppError> {
+    Ok(client_contact_link::Entity::find()
+        .filter(client_contact_link::Column::ContactId.eq(contact_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| l.client_id)
+        .collect())
+}
+
+/// The contacts linked to `client`, with their access and portal status.
+pub async fn summaries(
+    db: &impl ConnectionTrait,
+    client: &client::Model,
+) -> Result<Vec<ContactSummary>, AppError> {
+    let links = client_contact_link::Entity::find()
+        .filter(client_contact_link::Column::ClientId.eq(client.id))
+        .all(db)
+        .await?;
+    let contacts = client_contact::Entity::find()
+        .filter(client_contact::Column::Id.is_in(links.iter().map(|l| l.contact_id)))
+        .order_by_asc(client_contact::Column::Name)
+        .all(db)
+        .await?;
+    let today = org_today(db, client.organization_id).await?;
+    let now = Utc::now();
+    let mut out = Vec::with_capacity(contacts.len());
+    for c in contacts {
+        let Some(link) = links.iter().find(|l| l.contact_id == c.id) else {
+            continue;
+        };
+        let access = contact_access(link);
+        out.push(ContactSummary {
+            id: c.id,
+            portal: links::status(db, &Invitee::Contact(c.id), now).await?,
+            name: c.name,
+            email: c.email,
+            phone: c.phone,
+            relationship: c.relationship,
+            access_live: access.is_live(today),
+            access,
+        });
+    }
+    Ok(out)
+}
+
+/// The organization's contacts not linked to `client`, by name.
+pub async fn linkable(
+    db: &impl ConnectionTrait,
+    client: &client::Model,
+) -> Result<Vec<ContactRef>, AppError> {
+    Ok(client_contact::Entity::find()
+        .filter(client_contact::Column::OrganizationId.eq(client.organization_id))
+        .filter(
+            client_contact::Column::Id.not_in_subquery(
+                Query::select()
+                    .column(client_contact_link::Column::ContactId)
+                    .from(client_contact_link::Entity)
+                    .and_where(client_contact_link::Column::ClientId.eq(client.id))
+                    .to_owned(),
+            ),
+        )
+        .order_by_asc(client_contact::Column::Name)
+        .limit(LINKABLE_LIMIT)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| ContactRef {
+            id: c.id,
+            name: c.name,
+        })
+        .collect())
+}
+
+async fn org_today(db: &impl ConnectionTrait, org: i32) -> Result<chrono::NaiveDate, AppError> {
+    let tz = organization::Entity::find_by_id(org)
+        .one(db)
+        .await?
+        .map(|o| o.time_zone)
+        .unwrap_or_default();
+    Ok(today_in(&tz, Utc::now()))
+}
+
+/// The staff caller and the client, if they may see it (audited denial otherwise).
+async fn staff_and_client<'a>(
+    ctx: &'a Ctx,
+    client_id: i32,
+) -> Result<(&'a Staff, client::Model), AppError> {
+    let staff = ctx.staff().await?;
+    match staff.client(ctx.db(), client_id).await {
+        Ok(client) => Ok((staff, client)),
+        Err(e) => Err(ctx.deny(&format!("client:{client_id}"), e).await),
+    }
+}
+
+/// The link between a visible client and one of their contacts.
+async fn link_of(
+    ctx: &Ctx,
+    client_id: i32,
+    contact_id: i32,
+) -> Result<
+    (
+        client::Model,
+        client_contact::Model,
+        client_contact_link::Model,
+    ),
+    AppError,
+> {
+    let (_, client) = staff_and_client(ctx, client_id).await?;
+    let db = ctx.db();
+    let link = client_contact_link::Entity::find()
+        .filter(client_contact_link::Column::ClientId.eq(client_id))
+        .filter(client_contact_link::Column::ContactId.eq(contact_id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let contact = client_contact::Entity::find_by_id(contact_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((client, contact, link))
+}
+
+/// Adds a new contact linked to a client; returns the contact's id.
+pub async fn add(ctx: &Ctx, client_id: i32, input: &ContactInput) -> Result<i32, AppError> {
+    let (staff, _) = staff_and_client(ctx, client_id).await?;
+    let valid = input.validate()?;
+    let now = Utc::now();
+    let txn = ctx.db().begin().await?;
+    let contact = client_contact::ActiveModel {
+        id: NotSet,
+        organization_id: Set(staff.organization_id),
+        name: Set(valid.name),
+        email: Set(valid.email),
+        phone: Set(valid.phone),
+        relationship: Set(valid.relationship.as_str().to_owned()),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    insert_link(&txn, contact.id, client_id).await?;
+    ctx.audit_in(
+        &txn,
+        "client.add_contact",
+        &format!("client:{client_id}"),
+        None,
+        Some(format!("contact:{} ({})", contact.id, contact.relationship)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(contact.id)
+}
+
+async fn insert_link(
+    db: &impl ConnectionTrait,
+    contact_id: i32,
+    client_id: i32,
+) -> Result<(), AppError> {
+    client_contact_link::ActiveModel {
+        id: NotSet,
+        contact_id: Set(contact_id),
+        client_id: Set(client_id),
+        created_at: Set(Utc::now()),
+        portal_access: Set(false),
+        scope_forms: Set(false),
+        scope_payments: Set(false),
+        scope_scheduling: Set(false),
+        scope_messages: Set(false),
+        access_ends_on: Set(None),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Links an existing contact of the organization to another client (a parent of siblings).
+pub async fn link(ctx: &Ctx, client_id: i32, contact_id: i32) -> Result<(), AppError> {
+    let (staff, _) = staff_and_client(ctx, client_id).await?;
+    let db = ctx.db();
+    let contact = client_contact::Entity::find_by_id(contact_id)
+        .filter(client_contact::Column::OrganizationId.eq(staff.organization_id))
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            AppError::Invalid(FieldErrors::single(
+                "contact_id",
+                "Choose a contact of this organization.",
+            ))
+        })?;
+    if linked_clients(db, contact.id).await?.contains(&client_id) {
+        return Err(AppError::Conflict(format!(
+            "{} is already a contact of this client.",
+            contact.name
+        )));
+    }
+    let txn = db.begin().await?;
+    insert_link(&txn, contact.id, client_id).await?;
+    refresh_portal_use(&txn, &[client_id]).await?;
+    ctx.audit_in(
+        &txn,
+        "client.link_contact",
+        &format!("client:{client_id}"),
+        None,
+        Some(format!("contact:{}", contact.id)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Grants, changes or withdraws a contact's portal access to a client.
+pub async fn set_access(
+    ctx: &Ctx,
+    client_id: i32,
+    contact_id: i32,
+    input: &AccessInput,
+) -> Result<(), AppError> {
+    let (client, _, link) = link_of(ctx, client_id, contact_id).await?;
+    let today = org_today(ctx.db(), client.organization_id).await?;
+    let access = input.validate(today)?;
+    let before = contact_access(&link);
+    let mut row: client_contact_link::ActiveModel = link.into();
+    row.portal_access = Set(access.portal_access);
+    row.scope_forms = Set(access.scopes.forms);
+    row.scope_payments = Set(access.scopes.payments);
+    row.scope_scheduling = Set(access.scopes.scheduling);
+    row.scope_messages = Set(access.scopes.messages);
+    row.access_ends_on = Set(access.ends_on);
+    let txn = ctx.db().begin().await?;
+    row.update(&txn).await?;
+    let action = match (before.portal_access, access.portal_access) {
+        (false, true) => "contact.access_granted",
+        (true, false) => "contact.access_revoked",
+        _ => "contact.access_changed",
+    };
+    ctx.audit_in(
+        &txn,
+        action,
+        &format!("client:{client_id}"),
+        Some(describe(contact_id, &before)),
+        Some(describe(contact_id, &access)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+fn describe(contact_id: i32, access: &crate::domain::access::ContactAccess) -> String {
+    serde_json::json!({
+        "contact": contact_id,
+        "portal_access": access.portal_access,
+        "scopes": access.scopes.labels(),
+        "ends_on": access.ends_on.map(|d| d.to_string()),
+    })
+    .to_string()
+}
+
+/// Invites a client to the portal at their own email (or sends a fresh invitation).
+pub async fn invite_client(ctx: &Ctx, client_id: i32) -> Result<PortalStatus, AppError> {
+    let (_, client) = staff_and_client(ctx, client_id).await?;
+    let Some(email) = client.email.clone() else {
+        return Err(AppError::Invalid(FieldErrors::single(
+            "email",
+            "This client has no email. Add one to their details, or invite a contact who manages their care.",
+        )));
+    };
+    let name = format!("{} {}", client.first_name, client.last_name);
+    links::invite(
+        ctx,
+        client.organization_id,
+        Invitee::Client(client.id),
+        &name,
+        &email,
+        &[client.id],
+    )
+    .await
+}
+
+/// Invites a contact to the portal (or sends a fresh invitation). The contact needs an email
+/// and portal access to this client.
+pub async fn invite_contact(
+    ctx: &Ctx,
+    client_id: i32,
+    contact_id: i32,
+) -> Result<PortalStatus, AppError> {
+    let (client, contact, link) = link_of(ctx, client_id, contact_id).await?;
+    let Some(email) = contact.email.clone() else {
+        return Err(AppError::Invalid(FieldErrors::single(
+            "email",
+            "This contact has no email, so they cannot be invited.",
+        )));
+    };
+    if !link.portal_access {
+        return Err(AppError::Invalid(FieldErrors::single(
+            "portal_access",
+            "Grant portal access to this client first, then invite the contact.",
+        )));
+    }
+    let clients = linked_clients(ctx.db(), contact.id).await?;
+    links::invite(
+        ctx,
+        client.organization_id,
+        Invitee::Contact(contact.id),
+        &contact.name,
+        &email,
+        &clients,
+    )
+    .await
+}
+
+/// Revokes the pending invitation of a client (`contact_id` = `None`) or of one of their contacts.
+pub async fn revoke_invitation(
+    ctx: &Ctx,
+    client_id: i32,
+    contact_id: Option<i32>,
+) -> Result<(), AppError> {
+    match contact_id {
+        None => {
+            staff_and_client(ctx, client_id).await?;
+            links::revoke(ctx, Invitee::Client(client_id), &[client_id]).await
+        }
+        Some(contact_id) => {
+            let (_, contact, _) = link_of(ctx, client_id, contact_id).await?;
+            let clients = linked_clients(ctx.db(), contact.id).await?;
+            links::revoke(ctx, Invitee::Contact(contact.id), &clients).await
+        }
+    }
+}
