@@ -113,10 +113,7 @@ async fn org_today(db: &impl ConnectionTrait, org: i32) -> Result<chrono::NaiveD
 }
 
 /// The staff caller and the client, if they may see it (audited denial otherwise).
-async fn staff_and_client<'a>(
-    ctx: &'a Ctx,
-    client_id: i32,
-) -> Result<(&'a Staff, client::Model), AppError> {
+async fn staff_and_client(ctx: &Ctx, client_id: i32) -> Result<(&Staff, client::Model), AppError> {
     let staff = ctx.staff().await?;
     match staff.client(ctx.db(), client_id).await {
         Ok(client) => Ok((staff, client)),
