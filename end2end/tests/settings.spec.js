@@ -1,5 +1,6 @@
 // Organization → Client Portal: the switches, their dependencies, client-level turn-offs and
-// their effect on the portal. Serial: these tests change the demo organization's settings and
+// their effect on the portal, including the parent's client switcher. Every test that depends on
+// the demo organization's settings lives here. Serial: these tests change the demo organization's settings and
 // put them back.
 const { test, expect } = require("@playwright/test");
 const { signIn, expectGoodPage, waitForHydration } = require("./helpers");
@@ -172,4 +173,43 @@ test("a therapist has no Organization menu and is refused the settings", async (
   await page.goto("/admin/organization/client-portal");
   await expect(page.getByRole("alert")).toContainText("You do not have permission to do that.");
   await expect(page.getByRole("switch")).toHaveCount(0);
+});
+
+test("the parent switches between Jordan and Sam; contact access off for Jordan removes Jordan only", async ({ browser }) => {
+  const parent = await (await browser.newContext()).newPage();
+  await signIn(parent, "parent@brightpath.example", "/portal");
+  const switcher = parent.getByRole("navigation", { name: "Switch client" });
+  const cards = parent.getByRole("list", { name: "Clients" });
+  await expect(cards.getByRole("heading", { name: "Jordan Lee" })).toBeVisible();
+  await expect(cards.getByRole("heading", { name: "Sam Lee" })).toBeVisible();
+  await switcher.getByRole("link", { name: "Jordan Lee" }).click();
+  await expect(parent).toHaveURL(/\/portal\/clients\/\d+$/);
+  const jordanUrl = parent.url();
+  await expect(parent.getByRole("heading", { level: 1, name: "Jordan Lee" })).toBeVisible();
+  await expect(switcher.getByRole("link", { name: "Jordan Lee" })).toHaveAttribute("aria-current", "page");
+  await switcher.getByRole("link", { name: "Sam Lee" }).click();
+  await expect(parent.getByRole("heading", { level: 1, name: "Sam Lee" })).toBeVisible();
+  await expect(switcher.getByRole("link", { name: "Sam Lee" })).toHaveAttribute("aria-current", "page");
+  await expectGoodPage(parent);
+
+  const admin = await (await browser.newContext()).newPage();
+  await signIn(admin, "admin@brightpath.example", "/admin");
+  await openSettings(admin);
+  const jordansContacts = clientRow(admin, "Jordan Lee").getByRole("switch", { name: "Allow Client Portal Access for Client Contacts" });
+  await toggle(jordansContacts);
+  await expect(jordansContacts).toHaveAttribute("aria-checked", "false");
+
+  await parent.reload();
+  await expect(switcher.getByRole("link", { name: "Sam Lee" })).toBeVisible();
+  await expect(switcher.getByRole("link", { name: "Jordan Lee" })).toHaveCount(0);
+  const denied = await parent.goto(jordanUrl);
+  expect(denied.status()).toBe(403);
+  await expect(parent.getByRole("alert")).toContainText("You do not have permission");
+
+  await toggle(jordansContacts);
+  await parent.goto("/portal");
+  await expect(switcher.getByRole("link", { name: "Jordan Lee" })).toBeVisible();
+  // Staff pages are not for portal logins.
+  await parent.goto("/admin/clients");
+  await expect(parent).toHaveURL(/\/portal/);
 });

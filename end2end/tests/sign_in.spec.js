@@ -44,12 +44,3 @@ test("sign-out ends the session", async ({ page }) => {
   await page.goto("/admin/clients");
   await expect(page).toHaveURL(/\/sign-in/);
 });
-
-test("portal: the parent sees both children", async ({ page }) => {
-  await signIn(page, "parent@brightpath.example", "/portal");
-  await expect(page.getByText("Jordan Lee")).toBeVisible();
-  await expect(page.getByText("Sam Lee")).toBeVisible();
-  // Staff pages are not for portal logins.
-  await page.goto("/admin/clients");
-  await expect(page).toHaveURL(/\/portal/);
-});

@@ -30,10 +30,13 @@ pub fn PortalShell() -> impl IntoView {
     view! {
         <AreaGuard staff=false frame=|v: Viewer| {
             let clients = clients_of(&v);
+            let is_contact = matches!(v.kind, ViewerKind::Portal { is_contact: true, .. });
+            // A contact always sees whom they act for; a client's own login only when it has several.
+            let switcher = (is_contact && !clients.is_empty()) || clients.len() > 1;
             view! {
-                <header class="topbar">
+                <header class="topbar portal-bar">
                     <A href="/portal" attr:class="brand">{v.organization.clone()}" · Client Portal"</A>
-                    {(clients.len() > 1).then(|| view! { <ClientSwitcher clients/> })}
+                    {switcher.then(|| view! { <ClientSwitcher clients/> })}
                     <SignOutButton/>
                 </header>
                 <main class="page"><Outlet/></main>
