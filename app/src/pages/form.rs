@@ -122,3 +122,21 @@ where
 pub fn field_error(error: Signal<Option<AppError>>, field: &'static str) -> Signal<Option<String>> {
     Signal::derive(move || error.with(|e| e.as_ref().and_then(|e| e.field(field))))
 }
+
+/// Counts an action's successful completions only, so that a page reloads its data after a
+/// save but keeps the form (with what was typed and the field errors) after a refusal.
+pub fn successes<T, V>(value: V, version: RwSignal<usize>) -> Memo<usize>
+where
+    T: Send + Sync + 'static,
+    V: With<Value = Option<Result<T, AppError>>> + Copy + Send + Sync + 'static,
+{
+    Memo::new(move |previous: Option<&usize>| {
+        let version = version.get();
+        let saved = value.with(|v| matches!(v, Some(Ok(_))));
+        if saved {
+            version
+        } else {
+            previous.copied().unwrap_or(version)
+        }
+    })
+}

@@ -9,7 +9,7 @@ use super::client_new::ClientFields;
 use super::contacts::{ClientPortalAccess, ContactActions, ContactsSection};
 use crate::api::clients::{get_client, AssignStaff, UnassignStaff, UpdateClient};
 use crate::domain::client::ClientDetail;
-use crate::pages::form::{last_error, ActionMessage, Submit};
+use crate::pages::form::{last_error, successes, ActionMessage, Submit};
 use crate::pages::ErrorNotice;
 
 /// `/admin/clients/:id`.
@@ -27,14 +27,18 @@ pub fn ClientPage() -> impl IntoView {
     let assign = ServerAction::<AssignStaff>::new();
     let unassign = ServerAction::<UnassignStaff>::new();
     let contact_actions = ContactActions::new();
+    let contacts_saved = contact_actions.saved();
+    let updated = successes(update.value(), update.version());
+    let assigned = successes(assign.value(), assign.version());
+    let unassigned = successes(unassign.value(), unassign.version());
     let client = Resource::new(
         move || {
             (
                 id(),
-                update.version().get(),
-                assign.version().get(),
-                unassign.version().get(),
-                contact_actions.version(),
+                updated.get(),
+                assigned.get(),
+                unassigned.get(),
+                contacts_saved(),
             )
         },
         |(id, ..)| get_client(id),

@@ -13,7 +13,7 @@ use crate::domain::access::{AccessInput, ContactAccess};
 use crate::domain::account::PortalStatus;
 use crate::domain::client::{ContactRef, ContactSummary};
 use crate::domain::contact::{ContactInput, Relationship};
-use crate::pages::form::{field_error, last_error, ActionMessage, Field, Submit};
+use crate::pages::form::{field_error, last_error, successes, ActionMessage, Field, Submit};
 
 /// The actions of this section, created by the page so that they refresh the client.
 #[derive(Clone, Copy)]
@@ -38,14 +38,17 @@ impl ContactActions {
         }
     }
 
-    /// Changes whenever one of the actions completes.
-    pub fn version(&self) -> usize {
-        self.add.version().get()
-            + self.link.version().get()
-            + self.set_access.version().get()
-            + self.invite_client.version().get()
-            + self.invite_contact.version().get()
-            + self.revoke.version().get()
+    /// Changes whenever one of the actions succeeds (see [`successes`]).
+    pub fn saved(&self) -> impl Fn() -> [usize; 6] + Copy + Send + Sync + 'static {
+        let memos = [
+            successes(self.add.value(), self.add.version()),
+            successes(self.link.value(), self.link.version()),
+            successes(self.set_access.value(), self.set_access.version()),
+            successes(self.invite_client.value(), self.invite_client.version()),
+            successes(self.invite_contact.value(), self.invite_contact.version()),
+            successes(self.revoke.value(), self.revoke.version()),
+        ];
+        move || memos.map(|m| m.get())
     }
 }
 
@@ -221,7 +224,9 @@ fn AccessForm(
     view! {
         <details class="panel">
             <summary>{format!("Portal access for {name}")}</summary>
-            <ActionForm action=action attr:class="stacked" on:submit=move |_| editing.set(Some(contact_id))>
+            // The submit event bubbles here from the form: it marks which row's errors to show.
+            <div on:submit=move |_| editing.set(Some(contact_id))>
+            <ActionForm action=action attr:class="stacked">
                 <input type="hidden" name="client_id" value=client_id/>
                 <input type="hidden" name="contact_id" value=contact_id/>
                 {box_("portal_access", "Allow portal access for this client", initial.portal_access)}
@@ -238,6 +243,7 @@ fn AccessForm(
                     check=Arc::new(|v: &str| AccessInput::check_ends_on(v, chrono::NaiveDate::MIN).map(|_| ()))/>
                 <Submit label="Save access" pending_label="Saving…" pending=action.pending()/>
             </ActionForm>
+            </div>
         </details>
     }
 }

@@ -23,7 +23,8 @@ use crate::error::AppError;
 use crate::server::actor::Actor;
 use crate::server::context::Ctx;
 use crate::server::entities::{
-    audit_log, client, client_setting_override, organization, organization_setting, staff_user,
+    audit_log, client, client_contact, client_setting_override, organization, organization_setting,
+    staff_user,
 };
 
 /// Audit rows per page.
@@ -407,6 +408,14 @@ impl Names {
                 format!("client:{}", c.id),
                 format!("{} {}", c.first_name, c.last_name),
             );
+        }
+        for c in client_contact::Entity::find()
+            .filter(client_contact::Column::OrganizationId.eq(organization_id))
+            .filter(client_contact::Column::Id.is_in(ids("contact:")))
+            .all(db)
+            .await?
+        {
+            names.insert(format!("contact:{}", c.id), format!("{} (contact)", c.name));
         }
         Ok(Names(names))
     }
