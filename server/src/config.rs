@@ -13,6 +13,8 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/client-portal.sqlite?mode=
 pub struct Config {
     /// `DATABASE_URL`: `sqlite://…` or `postgres://…`.
     pub database_url: String,
+    /// `DATABASE_MAX_CONNECTIONS`: the pool size; see `db::default_pool_size` when unset.
+    pub max_connections: Option<u32>,
     /// `LEPTOS_SITE_ADDR` or `--addr`: where to listen.
     pub addr: SocketAddr,
     /// `--demo` / `--no-demo` (`DEMO_DATA=true|false`); on by default for the embedded SQLite database only.
@@ -101,8 +103,17 @@ impl Config {
             }
             None => format!("http://{addr}"),
         };
+        let max_connections = match env("DATABASE_MAX_CONNECTIONS").filter(|v| !v.is_empty()) {
+            None => None,
+            Some(v) => Some(v.parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                ConfigError(format!(
+                    "DATABASE_MAX_CONNECTIONS must be a positive number, got {v:?}"
+                ))
+            })?),
+        };
         Ok(Config {
             addr,
+            max_connections,
             demo: demo.unwrap_or(embedded),
             database_url,
             sessions,
@@ -124,7 +135,7 @@ fn parse_bool(name: &str, value: &str) -> Result<bool, ConfigError> {
 }
 
 const HELP: &str = "usage: server [--demo | --no-demo] [--addr HOST:PORT] [--database-url URL]
-environment: DATABASE_URL, LEPTOS_SITE_ADDR, LEPTOS_SITE_ROOT, DEMO_DATA, SESSION_IDLE_MINUTES,
+environment: DATABASE_URL, DATABASE_MAX_CONNECTIONS, LEPTOS_SITE_ADDR, LEPTOS_SITE_ROOT, DEMO_DATA, SESSION_IDLE_MINUTES,
 SESSION_ABSOLUTE_MINUTES, COOKIE_SECURE, SMTP_URL, MAIL_FROM, PUBLIC_URL (see README.md)";
 
 #[cfg(test)]
@@ -184,6 +195,16 @@ mod tests {
             .0
             .contains("SESSION_IDLE_MINUTES"));
         assert!(load(&[], &["--bogus"]).unwrap_err().0.contains("--bogus"));
+        assert!(load(&[("DATABASE_MAX_CONNECTIONS", "0")], &[])
+            .unwrap_err()
+            .0
+            .contains("DATABASE_MAX_CONNECTIONS"));
+        assert_eq!(
+            load(&[("DATABASE_MAX_CONNECTIONS", "12")], &[])
+                .unwrap()
+                .max_connections,
+            Some(12)
+        );
         assert!(load(&[("LEPTOS_SITE_ADDR", "nowhere")], &[]).is_err());
         assert!(load(&[("COOKIE_SECURE", "maybe")], &[]).is_err());
     }

@@ -6,8 +6,28 @@ use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 
-/// Connects to `url` and applies every pending migration.
+/// Connects to `url` with the default pool size and applies every pending migration.
 pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, DbErr> {
+    connect_with(url, None).await
+}
+
+/// The default pool size: 4 for SQLite (one writer at a time anyway); for PostgreSQL twice the
+/// CPU cores, at least 4. More connections than that only make transactions wait longer for
+/// each other's row locks; requests beyond it queue for a connection instead.
+pub fn default_pool_size(url: &str) -> u32 {
+    if url.starts_with("sqlite:") {
+        4
+    } else {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get() as u32);
+        (2 * cores).max(4)
+    }
+}
+
+/// Connects to `url` with `max_connections` (or [`default_pool_size`]) and migrates.
+pub async fn connect_with(
+    url: &str,
+    max_connections: Option<u32>,
+) -> Result<DatabaseConnection, DbErr> {
     if let Some(path) = sqlite_path(url) {
         if let Some(dir) = std::path::Path::new(path)
             .parent()
@@ -19,7 +39,7 @@ pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, DbErr>
     }
     let mut options = ConnectOptions::new(url.to_owned());
     options
-        .max_connections(if url.starts_with("sqlite:") { 4 } else { 10 })
+        .max_connections(max_connections.unwrap_or_else(|| default_pool_size(url)))
         .acquire_timeout(Duration::from_secs(10))
         .sqlx_logging(false)
         // Write-ahead logging: readers never wait for the writer, and commits are cheaper.

@@ -37,7 +37,7 @@ async fn run() -> Result<(), String> {
         .leptos_options;
     leptos_options.site_addr = config.addr;
 
-    let db = db::connect_and_migrate(&config.database_url)
+    let db = db::connect_with(&config.database_url, config.max_connections)
         .await
         .map_err(|e| format!("database {}: {e}", redact(&config.database_url)))?;
     if config.demo {

@@ -62,16 +62,10 @@ impl Actor {
     /// Loads the actor behind a session owner; `None` if the account no longer exists.
     pub async fn load(db: &impl ConnectionTrait, owner: Owner) -> Result<Option<Actor>, AppError> {
         match owner {
-            Owner::Staff(id) => Ok(staff_user::Entity::find_by_id(id).one(db).await?.map(|s| {
-                Actor::Staff(Staff {
-                    id: s.id,
-                    organization_id: s.organization_id,
-                    name: s.name,
-                    email: s.email,
-                    is_admin: s.is_admin,
-                    is_therapist: s.is_therapist,
-                })
-            })),
+            Owner::Staff(id) => Ok(staff_user::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .map(Actor::from_staff)),
             Owner::Portal(id) => {
                 let Some(account) = portal_account::Entity::find_by_id(id).one(db).await? else {
                     return Ok(None);
@@ -79,6 +73,18 @@ impl Actor {
                 Ok(Some(Actor::Portal(load_portal(db, account).await?)))
             }
         }
+    }
+
+    /// The actor of a staff member's row.
+    pub fn from_staff(s: staff_user::Model) -> Actor {
+        Actor::Staff(Staff {
+            id: s.id,
+            organization_id: s.organization_id,
+            name: s.name,
+            email: s.email,
+            is_admin: s.is_admin,
+            is_therapist: s.is_therapist,
+        })
     }
 
     /// How the audit log names this actor, e.g. `staff:3`.

@@ -47,7 +47,8 @@ impl Ctx {
             None => None,
         };
         let actor = match owner {
-            Some(owner) => Actor::load(&state.db, owner).await?,
+            Some((_, Some(staff))) => Some(Actor::from_staff(staff)),
+            Some((owner, None)) => Actor::load(&state.db, owner).await?,
             None => None,
         };
         Ok(Ctx {

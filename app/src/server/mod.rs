@@ -10,6 +10,7 @@ pub mod password;
 pub mod rate_limit;
 pub mod services;
 pub mod session;
+pub mod write;
 
 use sea_orm::DatabaseConnection;
 use std::time::Duration;

@@ -6,7 +6,7 @@ use rand::RngCore;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 
-use super::entities::session;
+use super::entities::{session, staff_user};
 use super::SessionConfig;
 use crate::error::AppError;
 
@@ -62,15 +62,20 @@ pub async fn create(
     Ok(token)
 }
 
-/// The owner of the live session behind `token`, refreshing its idle timer.
-/// Expired sessions are deleted and yield `None`.
+/// The owner of the live session behind `token`, refreshing its idle timer; for a staff
+/// session also the staff member, read in the same query. Expired sessions are deleted and
+/// yield `None`.
 pub async fn resolve(
     db: &impl ConnectionTrait,
     config: &SessionConfig,
     token: &str,
     now: DateTime<Utc>,
-) -> Result<Option<Owner>, AppError> {
-    let Some(row) = session::Entity::find_by_id(digest(token)).one(db).await? else {
+) -> Result<Option<(Owner, Option<staff_user::Model>)>, AppError> {
+    let Some((row, staff)) = session::Entity::find_by_id(digest(token))
+        .find_also_related(staff_user::Entity)
+        .one(db)
+        .await?
+    else {
         return Ok(None);
     };
     let idle_end = row.last_seen_at + to_chrono(config.idle_timeout);
@@ -88,7 +93,7 @@ pub async fn resolve(
         active.last_seen_at = Set(now);
         active.update(db).await?;
     }
-    Ok(Some(owner))
+    Ok(Some((owner, staff)))
 }
 
 /// Ends the session behind `token` (sign-out).

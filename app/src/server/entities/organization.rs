@@ -15,6 +15,16 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    /// Read in the same query as the organization when its settings are needed.
+    #[sea_orm(has_many = "super::organization_setting::Entity")]
+    Settings,
+}
+
+impl Related<super::organization_setting::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Settings.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

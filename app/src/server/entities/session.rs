@@ -18,6 +18,20 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    /// Read in the same query as the session, for staff sessions.
+    #[sea_orm(
+        belongs_to = "super::staff_user::Entity",
+        from = "Column::StaffUserId",
+        to = "super::staff_user::Column::Id"
+    )]
+    StaffUser,
+}
+
+impl Related<super::staff_user::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::StaffUser.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -7,7 +7,7 @@ use chrono::Utc;
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 
 use crate::domain::access::AccessInput;
@@ -21,6 +21,7 @@ use crate::server::context::Ctx;
 use crate::server::entities::{client, client_contact, client_contact_link, organization};
 use crate::server::services::clients::refresh_portal_use;
 use crate::server::services::links::{self, Invitee};
+use crate::server::write;
 
 /// How many unlinked contacts the "link an existing contact" list offers.
 const LINKABLE_LIMIT: u64 = 200;
@@ -154,7 +155,7 @@ pub async fn add(ctx: &Ctx, client_id: i32, input: &ContactInput) -> Result<i32,
     let (staff, _) = staff_and_client(ctx, client_id).await?;
     let valid = input.validate()?;
     let now = Utc::now();
-    let txn = ctx.db().begin().await?;
+    let txn = write::begin(ctx.db()).await?;
     let contact = client_contact::ActiveModel {
         id: NotSet,
         organization_id: Set(staff.organization_id),
@@ -164,11 +165,11 @@ pub async fn add(ctx: &Ctx, client_id: i32, input: &ContactInput) -> Result<i32,
         relationship: Set(valid.relationship.as_str().to_owned()),
         created_at: Set(now),
     }
-    .insert(&txn)
+    .insert(&*txn)
     .await?;
-    insert_link(&txn, contact.id, client_id).await?;
+    insert_link(&*txn, contact.id, client_id).await?;
     ctx.audit_in(
-        &txn,
+        &*txn,
         "client.add_contact",
         &format!("client:{client_id}"),
         None,
@@ -221,11 +222,11 @@ pub async fn link(ctx: &Ctx, client_id: i32, contact_id: i32) -> Result<(), AppE
             contact.name
         )));
     }
-    let txn = db.begin().await?;
-    insert_link(&txn, contact.id, client_id).await?;
-    refresh_portal_use(&txn, &[client_id]).await?;
+    let txn = write::begin(db).await?;
+    insert_link(&*txn, contact.id, client_id).await?;
+    refresh_portal_use(&*txn, &[client_id]).await?;
     ctx.audit_in(
-        &txn,
+        &*txn,
         "client.link_contact",
         &format!("client:{client_id}"),
         None,
@@ -254,15 +255,15 @@ pub async fn set_access(
     row.scope_scheduling = Set(access.scopes.scheduling);
     row.scope_messages = Set(access.scopes.messages);
     row.access_ends_on = Set(access.ends_on);
-    let txn = ctx.db().begin().await?;
-    row.update(&txn).await?;
+    let txn = write::begin(ctx.db()).await?;
+    row.update(&*txn).await?;
     let action = match (before.portal_access, access.portal_access) {
         (false, true) => "contact.access_granted",
         (true, false) => "contact.access_revoked",
         _ => "contact.access_changed",
     };
     ctx.audit_in(
-        &txn,
+        &*txn,
         action,
         &format!("client:{client_id}"),
         Some(describe(contact_id, &before)),

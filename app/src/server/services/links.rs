@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, PaginatorTrait,
-    QueryFilter, QueryOrder, Set, TransactionTrait,
+    QueryFilter, QueryOrder, Set,
 };
 
 use crate::domain::account::{
@@ -21,6 +21,7 @@ use crate::server::password;
 use crate::server::services::auth::SignedIn;
 use crate::server::services::clients::refresh_portal_use;
 use crate::server::session::{self, Owner};
+use crate::server::write;
 
 /// At most this many reset emails per address per hour.
 const RESETS_PER_HOUR: u64 = 3;
@@ -154,8 +155,8 @@ pub async fn invite(
     ensure_email_free(db, email).await?;
     let now = Utc::now();
     let token = session::new_token();
-    let txn = db.begin().await?;
-    let resent = revoke_open(&txn, &invitee, now).await? > 0;
+    let txn = write::begin(db).await?;
+    let resent = revoke_open(&*txn, &invitee, now).await? > 0;
     let (client_id, contact_id) = match invitee {
         Invitee::Client(id) => (Some(id), None),
         Invitee::Contact(id) => (None, Some(id)),
@@ -177,16 +178,16 @@ pub async fn invite(
         used_at: Set(None),
         revoked_at: Set(None),
     }
-    .insert(&txn)
+    .insert(&*txn)
     .await?;
-    refresh_portal_use(&txn, clients).await?;
+    refresh_portal_use(&*txn, clients).await?;
     let action = if resent {
         "portal.invitation_resent"
     } else {
         "portal.invitation_sent"
     };
     ctx.audit_in(
-        &txn,
+        &*txn,
         action,
         &invitee.label(),
         None,
@@ -217,15 +218,15 @@ pub async fn invite(
 
 /// Revokes `invitee`'s open invitation, audited.
 pub async fn revoke(ctx: &Ctx, invitee: Invitee, clients: &[i32]) -> Result<(), AppError> {
-    let txn = ctx.db().begin().await?;
-    if revoke_open(&txn, &invitee, Utc::now()).await? == 0 {
+    let txn = write::begin(ctx.db()).await?;
+    if revoke_open(&*txn, &invitee, Utc::now()).await? == 0 {
         return Err(AppError::Conflict(
             "There is no pending invitation to revoke.".into(),
         ));
     }
-    refresh_portal_use(&txn, clients).await?;
+    refresh_portal_use(&*txn, clients).await?;
     ctx.audit_in(
-        &txn,
+        &*txn,
         "portal.invitation_revoked",
         &invitee.label(),
         None,
@@ -284,14 +285,14 @@ pub async fn accept(ctx: &Ctx, input: &NewPasswordInput) -> Result<SignedIn, App
         return Err(AppError::Conflict(state.explanation(purpose).into()));
     };
     let hash = password::hash(input.password.clone()).await?;
-    let txn = db.begin().await?;
+    let txn = write::begin(db).await?;
     let claimed = portal_link::Entity::update_many()
         .col_expr(portal_link::Column::UsedAt, Expr::value(now))
         .filter(portal_link::Column::Id.eq(link.id))
         .filter(portal_link::Column::UsedAt.is_null())
         .filter(portal_link::Column::RevokedAt.is_null())
         .filter(portal_link::Column::ExpiresAt.gt(now))
-        .exec(&txn)
+        .exec(&*txn)
         .await?
         .rows_affected;
     if claimed != 1 {
@@ -301,17 +302,17 @@ pub async fn accept(ctx: &Ctx, input: &NewPasswordInput) -> Result<SignedIn, App
     }
     let (owner, action) = match purpose {
         LinkPurpose::Invitation => (
-            create_login(&txn, &link, hash, now).await?,
+            create_login(&*txn, &link, hash, now).await?,
             "portal.invitation_accepted",
         ),
-        LinkPurpose::PasswordReset => (reset_password(&txn, &link, hash).await?, "password.reset"),
+        LinkPurpose::PasswordReset => (reset_password(&*txn, &link, hash).await?, "password.reset"),
     };
     let label = match owner {
         Owner::Staff(id) => format!("staff:{id}"),
         Owner::Portal(id) => format!("portal:{id}"),
     };
     audit::record(
-        &txn,
+        &*txn,
         Entry {
             organization_id: Some(link.organization_id),
             actor: &label,
@@ -429,14 +430,14 @@ pub async fn request_reset(ctx: &Ctx, input: &ResetRequestInput) -> Result<(), A
         (None, None) => return Ok(()),
     };
     let token = session::new_token();
-    let txn = db.begin().await?;
+    let txn = write::begin(db).await?;
     portal_link::Entity::update_many()
         .col_expr(portal_link::Column::RevokedAt, Expr::value(now))
         .filter(portal_link::Column::Email.eq(&email))
         .filter(portal_link::Column::Purpose.eq(LinkPurpose::PasswordReset.key()))
         .filter(portal_link::Column::UsedAt.is_null())
         .filter(portal_link::Column::RevokedAt.is_null())
-        .exec(&txn)
+        .exec(&*txn)
         .await?;
     portal_link::ActiveModel {
         id: NotSet,
@@ -455,10 +456,10 @@ pub async fn request_reset(ctx: &Ctx, input: &ResetRequestInput) -> Result<(), A
         used_at: Set(None),
         revoked_at: Set(None),
     }
-    .insert(&txn)
+    .insert(&*txn)
     .await?;
     audit::record(
-        &txn,
+        &*txn,
         Entry {
             organization_id: Some(org),
             actor: "anonymous",

@@ -6,7 +6,7 @@ use chrono::Utc;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Set, TransactionTrait,
+    QueryFilter, QueryOrder, Set,
 };
 
 use crate::domain::client::CLIENTS_PER_PAGE;
@@ -26,6 +26,7 @@ use crate::server::entities::{
     audit_log, client, client_contact, client_setting_override, organization, organization_setting,
     staff_user,
 };
+use crate::server::write;
 
 /// Audit rows per page.
 pub const AUDIT_PER_PAGE: u64 = 50;
@@ -71,16 +72,37 @@ async fn store(
     Ok(())
 }
 
-/// The organization's stored settings and card processor (a missing row means off).
+/// The organization's stored settings and card processor (a missing row means off), in one query.
 pub async fn load(
     db: &impl ConnectionTrait,
     organization_id: i32,
 ) -> Result<PortalSettings, AppError> {
-    let org = organization::Entity::find_by_id(organization_id)
-        .one(db)
+    let (org, rows) = organization::Entity::find_by_id(organization_id)
+        .find_with_related(organization_setting::Entity)
+        .all(db)
         .await?
+        .pop()
         .ok_or(AppError::NotFound)?;
-    settings_of(db, &org).await
+    Ok(portal_settings(&org, &rows))
+}
+
+fn portal_settings(
+    org: &organization::Model,
+    rows: &[organization_setting::Model],
+) -> PortalSettings {
+    let mut values = OrgSettings::default();
+    for row in rows {
+        if let Some(setting) = Setting::from_key(&row.setting) {
+            values.set(setting, row.enabled);
+        }
+    }
+    PortalSettings {
+        org: values,
+        card_processor: org
+            .card_processor
+            .as_deref()
+            .and_then(CardProcessor::from_key),
+    }
 }
 
 /// The stored settings and card processor of an organization already read.
@@ -88,24 +110,11 @@ pub async fn settings_of(
     db: &impl ConnectionTrait,
     org: &organization::Model,
 ) -> Result<PortalSettings, AppError> {
-    let mut values = OrgSettings::default();
-    for row in organization_setting::Entity::find()
+    let rows = organization_setting::Entity::find()
         .filter(organization_setting::Column::OrganizationId.eq(org.id))
         .all(db)
-        .await?
-    {
-        if let Some(setting) = Setting::from_key(&row.setting) {
-            values.set(setting, row.enabled);
-        }
-    }
-    let card_processor = org
-        .card_processor
-        .as_deref()
-        .and_then(CardProcessor::from_key);
-    Ok(PortalSettings {
-        org: values,
-        card_processor,
-    })
+        .await?;
+    Ok(portal_settings(org, &rows))
 }
 
 /// The settings turned off for each of `client_ids` (clients without turn-offs are absent).
@@ -176,30 +185,31 @@ pub async fn change(
         None => {
             check_org_change(setting, on, &current.org, card).map_err(AppError::Conflict)?;
             let old = current.org.get(setting);
-            // The change and its audit entry commit together.
-            let txn = db.begin().await?;
-            store(&txn, admin.organization_id, setting, on).await?;
+            // The change and its audit entry commit together. The audit row goes first, so
+            // that the setting's row is locked only for its own write and the commit.
+            let txn = write::begin(db).await?;
             ctx.audit_in(
-                &txn,
+                &*txn,
                 &format!("setting.organization.{}", setting.key()),
                 "organization",
                 Some(on_off(old).into()),
                 Some(on_off(on).into()),
             )
             .await?;
+            store(&*txn, admin.organization_id, setting, on).await?;
             txn.commit().await?;
         }
         Some(client_id) => {
             admin.client(db, client_id).await?;
             check_client_change(setting, on, &current.org, card).map_err(AppError::Conflict)?;
             let was_on = !overrides(db, client_id).await?.get(setting);
-            let txn = db.begin().await?;
+            let txn = write::begin(db).await?;
             if on {
                 client_setting_override::Entity::delete_by_id((
                     client_id,
                     setting.key().to_owned(),
                 ))
-                .exec(&txn)
+                .exec(&*txn)
                 .await?;
             } else if was_on {
                 client_setting_override::ActiveModel {
@@ -207,11 +217,11 @@ pub async fn change(
                     setting: Set(setting.key().to_owned()),
                     created_at: Set(Utc::now()),
                 }
-                .insert(&txn)
+                .insert(&*txn)
                 .await?;
             }
             ctx.audit_in(
-                &txn,
+                &*txn,
                 &format!("setting.client.{}", setting.key()),
                 &format!("client:{client_id}"),
                 Some(on_off(was_on).into()),

@@ -1,0 +1,45 @@
+//! Write transactions. SQLite allows one writer at a time: concurrent writers that collide back
+//! off in SQLite's busy handler, which sleeps from 1 to 100 ms and makes the slowest requests far
+//! slower than the rest. On SQLite, write transactions of this process therefore queue here,
+//! first come first served, and never collide. PostgreSQL runs them concurrently, unchanged. The
+//! queue holds no data: several processes on one PostgreSQL database stay correct.
+
+use std::ops::Deref;
+
+use sea_orm::{DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, TransactionTrait};
+use tokio::sync::{Mutex, MutexGuard};
+
+static SQLITE_WRITER: Mutex<()> = Mutex::const_new(());
+
+/// A transaction that may write; on SQLite it holds this process's writer turn until it ends.
+pub struct WriteTxn {
+    txn: DatabaseTransaction,
+    _turn: Option<MutexGuard<'static, ()>>,
+}
+
+impl Deref for WriteTxn {
+    type Target = DatabaseTransaction;
+
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+}
+
+impl WriteTxn {
+    /// Commits, then gives the writer turn to the next in line.
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await
+    }
+}
+
+/// Starts a write transaction on `db`, waiting for the writer turn on SQLite.
+pub async fn begin(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
+    let turn = match db.get_database_backend() {
+        DbBackend::Sqlite => Some(SQLITE_WRITER.lock().await),
+        _ => None,
+    };
+    Ok(WriteTxn {
+        txn: db.begin().await?,
+        _turn: turn,
+    })
+}
