@@ -14,7 +14,7 @@ use leptos::config::LeptosOptions;
 use server::router::{router, ServerState};
 
 const CONNECTIONS: usize = 32;
-const REQUESTS_PER_CONNECTION: usize = 40;
+const REQUESTS_PER_CONNECTION: usize = 100;
 /// Untimed requests per connection first, so that pool connections and caches are warm.
 const WARM_UP: usize = 5;
 
