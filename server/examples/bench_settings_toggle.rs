@@ -65,7 +65,10 @@ async fn main() {
     let url = std::env::args()
         .nth(1)
         .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", scratch.display()));
-    let db = server::db::connect_and_migrate(&url)
+    let pool = std::env::var("DATABASE_MAX_CONNECTIONS")
+        .ok()
+        .and_then(|n| n.parse().ok());
+    let db = server::db::connect_with(&url, pool)
         .await
         .expect("database");
     server::demo::load(&db).await.expect("demo data");
