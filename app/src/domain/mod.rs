@@ -6,6 +6,7 @@ pub mod access;
 pub mod account;
 pub mod client;
 pub mod contact;
+pub mod forms;
 pub mod portal;
 pub mod rules;
 pub mod settings;
