@@ -14,7 +14,7 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-use pages::{account, admin, portal, sign_in::SignInPage, Home, NotFound};
+use pages::{account, admin, portal, portal_forms, sign_in::SignInPage, Home, NotFound};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -65,7 +65,11 @@ pub fn App() -> impl IntoView {
                 </ParentRoute>
                 <ParentRoute path=path!("/portal") view=portal::PortalShell ssr=SsrMode::Async>
                     <Route path=path!("") view=portal::PortalHome ssr=SsrMode::Async/>
-                    <Route path=path!("clients/:id") view=portal::PortalClientPage ssr=SsrMode::Async/>
+                    <ParentRoute path=path!("clients/:id") view=portal::PortalClientLayout ssr=SsrMode::Async>
+                        <Route path=path!("") view=portal::PortalClientPage ssr=SsrMode::Async/>
+                        <Route path=path!("forms") view=portal_forms::PortalFormsPage ssr=SsrMode::Async/>
+                        <Route path=path!("forms/:form") view=portal_forms::PortalFormPage ssr=SsrMode::Async/>
+                    </ParentRoute>
                 </ParentRoute>
             </Routes>
         </Router>

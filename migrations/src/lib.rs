@@ -9,6 +9,7 @@ mod m20261127_000001_foundation;
 mod m20261127_000002_portal_settings;
 mod m20261127_000003_client_search;
 mod m20261127_000004_portal_access;
+mod m20261127_000005_intake_forms;
 
 /// Every migration, in the order it is applied.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000002_portal_settings::Migration),
             Box::new(m20261127_000003_client_search::Migration),
             Box::new(m20261127_000004_portal_access::Migration),
+            Box::new(m20261127_000005_intake_forms::Migration),
         ]
     }
 }

@@ -56,14 +56,14 @@ pub async fn load(db: &DatabaseConnection) -> Result<(), DbErr> {
 
     let txn = db.begin().await?;
     let bp = org(&txn, BRIGHT_PATH, "America/New_York").await?;
-    place(
+    let main_clinic = place(
         &txn,
         bp,
         "Main Clinic",
         "125 Harbor Street, Portland, ME 04101",
     )
     .await?;
-    staff(
+    let admin = staff(
         &txn,
         bp,
         "Morgan Reyes",
@@ -121,6 +121,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<(), DbErr> {
     clients::refresh_portal_use(&txn, &[jordan, sam])
         .await
         .map_err(|e| DbErr::Custom(e.to_string()))?;
+    crate::demo_forms::load(&txn, bp, jordan, main_clinic, admin).await?;
 
     let oc = org(&txn, OTHER_CLINIC, "America/Chicago").await?;
     place(
@@ -168,8 +169,8 @@ async fn place(
     org: i32,
     name: &str,
     address: &str,
-) -> Result<(), DbErr> {
-    location::ActiveModel {
+) -> Result<i32, DbErr> {
+    let row = location::ActiveModel {
         id: NotSet,
         organization_id: Set(org),
         name: Set(name.into()),
@@ -178,7 +179,7 @@ async fn place(
     }
     .insert(db)
     .await?;
-    Ok(())
+    Ok(row.id)
 }
 
 async fn staff(

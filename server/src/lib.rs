@@ -4,4 +4,5 @@
 pub mod config;
 pub mod db;
 pub mod demo;
+mod demo_forms;
 pub mod router;

@@ -12,7 +12,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, NotSet, PaginatorTrait, QueryFilter, Set,
 };
 
-use app::server::entities::{client, client_contact, staff_user};
+use app::server::entities::{client, client_contact, form_template, sent_form, staff_user};
 use app::server::password;
 use common::{call, client_id, each_database, sign_in};
 
@@ -25,7 +25,8 @@ const CALLERS: [&str; 5] = [
     "other-org admin",
 ];
 
-/// One row: the function, its arguments (`{client}`, `{contact}` and `{staff}` are filled in),
+/// One row: the function, its arguments (`{client}`, `{contact}`, `{form}`, `{template}` and
+/// `{staff}` are filled in),
 /// and the status per caller.
 struct Row {
     name: &'static str,
@@ -73,6 +74,25 @@ const MATRIX: &[Row] = &[
     Row { name: "request_password_reset", args: "input[email]=nobody%40example.com", expect: [200, 200, 200, 200, 200] },
     Row { name: "get_portal_client", args: "client_id={client}", expect: [401, 200, 200, 403, 403] },
     Row { name: "list_outbox", args: "page=1", expect: [401, 403, 403, 403, 200] },
+    Row { name: "list_form_templates", args: "", expect: [401, 403, 403, 200, 200] },
+    Row {
+        name: "save_form_template",
+        args: "template_id={template}&definition=%7B%22sections%22%3A%5B%7B%22title%22%3A%22S%22%2C%22fields%22%3A%5B%7B%22id%22%3A%22a%22%2C%22label%22%3A%22A%22%2C%22kind%22%3A%22ShortText%22%2C%22required%22%3Afalse%2C%22help%22%3Anull%2C%22options%22%3A%5B%5D%7D%5D%7D%5D%7D",
+        expect: [401, 403, 403, 403, 404],
+    },
+    Row {
+        name: "send_forms",
+        args: "client_id={client}&input[template_ids][0]={template}&input[recipient]=client&input[location_id]=1&input[due_on]=2099-01-01",
+        expect: [401, 403, 403, 404, 404],
+    },
+    Row { name: "list_client_forms", args: "client_id={client}", expect: [401, 403, 403, 404, 404] },
+    Row { name: "remind_form", args: "client_id={client}&form_id={form}", expect: [401, 403, 403, 404, 404] },
+    Row { name: "cancel_form", args: "client_id={client}&form_id={form}", expect: [401, 403, 403, 404, 404] },
+    Row { name: "get_submission", args: "client_id={client}&form_id={form}", expect: [401, 403, 403, 404, 404] },
+    Row { name: "list_portal_forms", args: "client_id={client}", expect: [401, 200, 200, 403, 403] },
+    Row { name: "get_portal_form", args: "client_id={client}&form_id={form}", expect: [401, 200, 200, 403, 403] },
+    Row { name: "save_form_draft", args: "client_id={client}&form_id={form}&answers=%7B%7D", expect: [401, 200, 200, 403, 403] },
+    Row { name: "submit_form", args: "client_id={client}&form_id={form}&answers=%7B%7D", expect: [401, 400, 400, 403, 403] },
     Row { name: "get_organization", args: "", expect: [401, 403, 403, 403, 200] },
     Row { name: "get_portal_settings", args: "", expect: [401, 403, 403, 403, 200] },
     Row {
@@ -139,6 +159,18 @@ async fn every_caller_gets_exactly_what_the_matrix_allows() {
                 .unwrap()
                 .unwrap();
             let jordan = client_id(&t.db, "Jordan").await;
+            let form = sent_form::Entity::find()
+                .one(&t.db)
+                .await
+                .unwrap()
+                .unwrap()
+                .id;
+            let template = form_template::Entity::find()
+                .one(&t.db)
+                .await
+                .unwrap()
+                .unwrap()
+                .id;
             let parent = client_contact::Entity::find()
                 .filter(client_contact::Column::Email.eq("parent@brightpath.example"))
                 .one(&t.db)
@@ -167,6 +199,8 @@ async fn every_caller_gets_exactly_what_the_matrix_allows() {
                     .args
                     .replace("{client}", &jordan.to_string())
                     .replace("{contact}", &parent.to_string())
+                    .replace("{form}", &form.to_string())
+                    .replace("{template}", &template.to_string())
                     .replace("{staff}", &therapist.id.to_string());
                 for (i, caller) in CALLERS.iter().enumerate() {
                     let reply = call(&app, row.name, &args, cookies[i].as_deref()).await;

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod auth;
 pub mod clients;
 pub mod contacts;
+pub mod forms;
 pub mod organization;
 pub mod portal;
 pub mod settings;

@@ -131,8 +131,39 @@ fn Abilities(home: PortalClientHome) -> impl IntoView {
     .into_any()
 }
 
-/// `/portal/clients/:id`: one client's home. The server answers 403 when this login may not
-/// (or no longer may) act for the client.
+/// `/portal/clients/:id/…`: the client's name and the tabs this login may use, above the
+/// selected tab. The server answers 403 when this login may not (or no longer may) act for the
+/// client; the tab below then shows why.
+#[component]
+pub fn PortalClientLayout() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params.with(|p| {
+            p.get("id")
+                .and_then(|id| id.parse::<i32>().ok())
+                .unwrap_or(0)
+        })
+    };
+    let home = Resource::new(id, get_portal_client);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                home.await.ok().map(|home| {
+                    let base = client_href(home.client.id);
+                    view! {
+                        <nav class="tabs" aria-label=format!("{} in the portal", home.client.name)>
+                            <A href=base.clone() exact=true>"Overview"</A>
+                            {home.abilities.forms.then(|| view! { <A href=format!("{base}/forms")>"Forms"</A> })}
+                        </nav>
+                    }
+                })
+            })}
+        </Suspense>
+        <Outlet/>
+    }
+}
+
+/// `/portal/clients/:id`: the client's name and what this login may do for them.
 #[component]
 pub fn PortalClientPage() -> impl IntoView {
     let params = use_params_map();

@@ -4,8 +4,10 @@
 pub mod auth;
 pub mod clients;
 pub mod contacts;
+pub mod forms;
 pub mod links;
 pub mod organization;
 pub mod outbox;
 pub mod portal;
+pub mod portal_forms;
 pub mod settings;

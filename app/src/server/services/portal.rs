@@ -3,7 +3,7 @@
 
 use crate::domain::access::PortalAbilities;
 use crate::domain::portal::PortalClientHome;
-use crate::domain::settings::effective;
+use crate::domain::settings::{effective, EffectiveSettings};
 use crate::error::AppError;
 use crate::server::actor::ActingFor;
 use crate::server::context::Ctx;
@@ -15,6 +15,16 @@ pub async fn acting_for(
     ctx: &Ctx,
     client_id: i32,
 ) -> Result<(ActingFor, PortalAbilities), AppError> {
+    let (acting, abilities, _) = acting_with_settings(ctx, client_id).await?;
+    Ok((acting, abilities))
+}
+
+/// [`acting_for`], plus the client's effective settings (for rules that are not abilities,
+/// such as Hide Location Address on Intake Forms).
+pub async fn acting_with_settings(
+    ctx: &Ctx,
+    client_id: i32,
+) -> Result<(ActingFor, PortalAbilities, EffectiveSettings), AppError> {
     let portal = ctx.portal().await?;
     let Some(acting) = portal.acting_for(client_id).cloned() else {
         return Err(ctx
@@ -29,7 +39,7 @@ pub async fn acting_for(
         .unwrap_or_default();
     let effective = effective(&org.org, &off, org.card_processing());
     let abilities = PortalAbilities::new(&effective, acting.scopes);
-    Ok((acting, abilities))
+    Ok((acting, abilities, effective))
 }
 
 /// A client's portal home.

@@ -1,0 +1,438 @@
+//! The portal's Forms tab and the form-filling page: each answer is checked by the shared rule
+//! as it is typed, the draft is saved on the server as the person goes (so a reload or another
+//! device continues from it), and submitting sends everything for the server to check again.
+//! Filling in needs JavaScript; the completed form reads back without it.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use super::ErrorNotice;
+use crate::api::forms::{get_portal_form, list_portal_forms, save_form_draft, submit_form};
+use crate::domain::forms::{check_answer, Answer, Answers, FieldKind, FormField};
+use crate::domain::intake::{FormLocation, FormStatus, PortalForm, PortalFormSummary};
+use crate::error::AppError;
+
+fn param(name: &'static str) -> impl Fn() -> i32 + Copy + Send + Sync + 'static {
+    let params = use_params_map();
+    move || params.with(|p| p.get(name).and_then(|v| v.parse().ok()).unwrap_or(0))
+}
+
+/// `/portal/clients/:id/forms`: outstanding and completed forms.
+#[component]
+pub fn PortalFormsPage() -> impl IntoView {
+    let client = param("id");
+    let forms = Resource::new(client, list_portal_forms);
+    view! {
+        <Title text="Forms"/>
+        <h1>"Forms"</h1>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match forms.await {
+                    Ok(forms) => {
+                        let (open, done): (Vec<_>, Vec<_>) = forms.into_iter().partition(|f| f.status.is_open());
+                        view! {
+                            <FormList heading="Outstanding" empty="Nothing to fill in right now." forms=open client=client()/>
+                            <FormList heading="Completed" empty="No completed forms yet." forms=done client=client()/>
+                        }.into_any()
+                    }
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn FormList(
+    heading: &'static str,
+    empty: &'static str,
+    forms: Vec<PortalFormSummary>,
+    client: i32,
+) -> impl IntoView {
+    let id = format!("forms-{}", heading.to_lowercase());
+    let labelled_by = id.clone();
+    view! {
+        <section aria-labelledby=labelled_by>
+            <h2 id=id>{heading}</h2>
+            {if forms.is_empty() {
+                view! { <p class="empty">{empty}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="rows">
+                        {forms.into_iter().map(|f| view! {
+                            <li>
+                                <A href=format!("/portal/clients/{client}/forms/{}", f.id)>{f.title}</A>
+                                <span>{f.status.label()}" · due "{f.due_on.format("%Y-%m-%d").to_string()}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// `/portal/clients/:id/forms/:form`.
+#[component]
+pub fn PortalFormPage() -> impl IntoView {
+    let client = param("id");
+    let form_id = param("form");
+    let submitted = RwSignal::new(0usize);
+    let form = Resource::new(
+        move || (client(), form_id(), submitted.get()),
+        |(c, f, _)| get_portal_form(c, f),
+    );
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading the form…"</p> }>
+            {move || Suspend::new(async move {
+                match form.await {
+                    Ok(f) => view! {
+                        <Title text=f.title.clone()/>
+                        <FormView form=f client=client() submitted/>
+                    }.into_any(),
+                    Err(e) => view! { <Title text="Form"/><ErrorNotice error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Where(location: FormLocation) -> impl IntoView {
+    view! {
+        <p class="form-location">
+            "Location: " <strong>{location.name}</strong>
+            {location.address.map(|a| view! { <br/><span class="address">{a}</span> })}
+        </p>
+    }
+}
+
+#[component]
+fn FormView(form: PortalForm, client: i32, submitted: RwSignal<usize>) -> impl IntoView {
+    let back = format!("/portal/clients/{client}/forms");
+    view! {
+        <p><A href=back>"All forms"</A></p>
+        <h1>{form.title.clone()}</h1>
+        <Where location=form.location.clone()/>
+        {if form.status == FormStatus::Completed {
+            view! { <ReadBack form/> }.into_any()
+        } else {
+            view! {
+                <p>"Due " {form.due_on.format("%Y-%m-%d").to_string()} ". Your answers are saved as a draft as you go."</p>
+                <FillIn form client submitted/>
+            }.into_any()
+        }}
+    }
+}
+
+/// A completed form, read-only.
+#[component]
+fn ReadBack(form: PortalForm) -> impl IntoView {
+    let answers = form.answers.clone();
+    view! {
+        <p class="form-success" role="status">{format!("Submitted {}. This form is locked.", form.submitted_at.unwrap_or_default())}</p>
+        {form.definition.sections.into_iter().map(|s| {
+            let answers = answers.clone();
+            view! {
+                <section class="form-section">
+                    <h2>{s.title}</h2>
+                    <dl class="details">
+                        {s.fields.into_iter().map(|f| view! {
+                            <dt>{f.label.clone()}</dt>
+                            <dd>{describe(answers.get(&f.id))}</dd>
+                        }).collect_view()}
+                    </dl>
+                </section>
+            }
+        }).collect_view()}
+    }
+}
+
+/// An answer as text.
+pub fn describe(answer: Option<&Answer>) -> String {
+    match answer {
+        None => "—".into(),
+        Some(Answer::Text(t)) if t.trim().is_empty() => "—".into(),
+        Some(Answer::Text(t)) => t.clone(),
+        Some(Answer::Choices(c)) if c.is_empty() => "—".into(),
+        Some(Answer::Choices(c)) => c.join(", "),
+        Some(Answer::Checked(true)) => "Yes".into(),
+        Some(Answer::Checked(false)) => "No".into(),
+        Some(Answer::Signature {
+            name,
+            consent: true,
+        }) => format!("Signed: {name}"),
+        Some(Answer::Signature { .. }) => "Not signed".into(),
+    }
+}
+
+/// The fillable form: answers in a signal, a draft saved shortly after each change.
+#[component]
+fn FillIn(form: PortalForm, client: i32, submitted: RwSignal<usize>) -> impl IntoView {
+    let form_id = form.id;
+    let answers = RwSignal::new(form.answers.clone());
+    let errors = RwSignal::new(BTreeMap::<String, String>::new());
+    let save = Action::new(move |json: &String| {
+        let json = json.clone();
+        async move { save_form_draft(client, form_id, json).await }
+    });
+    let submit = Action::new(move |json: &String| {
+        let json = json.clone();
+        async move { submit_form(client, form_id, json).await }
+    });
+    let pending_save = StoredValue::new(None::<TimeoutHandle>);
+    let schedule_save = move || {
+        if let Some(handle) = pending_save.get_value() {
+            handle.clear();
+        }
+        let handle = set_timeout_with_handle(
+            move || {
+                let json = serde_json::to_string(&answers.get_untracked()).unwrap_or_default();
+                save.dispatch(json);
+            },
+            std::time::Duration::from_millis(600),
+        )
+        .ok();
+        pending_save.set_value(handle);
+    };
+    Effect::new(move |_| {
+        if let Some(Err(AppError::Invalid(found))) = submit.value().get() {
+            errors.set(found.0.iter().cloned().collect());
+        }
+        if let Some(Ok(())) = submit.value().get() {
+            submitted.update(|n| *n += 1);
+        }
+    });
+    let fields = form.definition.fields().cloned().collect::<Vec<_>>();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Some(handle) = pending_save.get_value() {
+            handle.clear();
+        }
+        let now = answers.get_untracked();
+        let local: BTreeMap<String, String> = fields
+            .iter()
+            .filter_map(|f| {
+                check_answer(f, now.get(&f.id))
+                    .err()
+                    .map(|e| (f.id.clone(), e))
+            })
+            .collect();
+        errors.set(local);
+        // The server checks again either way; its answer replaces these messages.
+        submit.dispatch(serde_json::to_string(&now).unwrap_or_default());
+    };
+    let save_status = move || match (save.pending().get(), save.value().get()) {
+        (true, _) => "Saving draft…".to_string(),
+        (false, Some(Ok(()))) => "Draft saved.".to_string(),
+        (false, Some(Err(e))) => format!("The draft was not saved: {e}"),
+        (false, None) => String::new(),
+    };
+    let submit_error = move || match submit.value().get() {
+        Some(Err(AppError::Invalid(_))) => {
+            Some("Some answers need attention. They are marked below.".to_string())
+        }
+        Some(Err(e)) => Some(e.to_string()),
+        _ => None,
+    };
+    view! {
+        <form class="intake" on:submit=on_submit novalidate=true>
+            {form.definition.sections.into_iter().map(|s| view! {
+                <section class="form-section">
+                    <h2>{s.title}</h2>
+                    {s.fields.into_iter().map(|f| view! { <Question field=f answers errors on_change=schedule_save/> }).collect_view()}
+                </section>
+            }).collect_view()}
+            <p class="draft-status" role="status" aria-live="polite">{save_status}</p>
+            {move || submit_error().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            <button type="submit" disabled=move || submit.pending().get()>
+                {move || if submit.pending().get() { "Submitting…" } else { "Sign and submit" }}
+            </button>
+        </form>
+    }
+}
+
+/// One question, by kind, with its live check and its error.
+#[component]
+fn Question<F>(
+    field: FormField,
+    answers: RwSignal<Answers>,
+    errors: RwSignal<BTreeMap<String, String>>,
+    on_change: F,
+) -> impl IntoView
+where
+    F: Fn() + Copy + Send + Sync + 'static,
+{
+    let id = format!("q-{}", field.id);
+    let error_id = format!("{id}-error");
+    let help_id = format!("{id}-help");
+    let key = field.id.clone();
+    let rule = field.clone();
+    let set = move |answer: Answer| {
+        answers.update(|a| {
+            a.insert(key.clone(), answer);
+        });
+        let result = check_answer(
+            &rule,
+            answers
+                .with_untracked(|a| a.get(&rule.id).cloned())
+                .as_ref(),
+        );
+        errors.update(|e| match result {
+            Ok(()) => {
+                e.remove(&rule.id);
+            }
+            Err(message) => {
+                e.insert(rule.id.clone(), message);
+            }
+        });
+        on_change();
+    };
+    let current = answers.with_untracked(|a| a.get(&field.id).cloned());
+    let text = match &current {
+        Some(Answer::Text(t)) => t.clone(),
+        _ => String::new(),
+    };
+    let field_key = field.id.clone();
+    let error = move || errors.with(|e| e.get(&field_key).cloned());
+    let error_now = error.clone();
+    let described = if field.help.is_some() {
+        format!("{help_id} {error_id}")
+    } else {
+        error_id.clone()
+    };
+    let invalid = move || {
+        if error_now().is_some() {
+            "true"
+        } else {
+            "false"
+        }
+    };
+    let required = field.required;
+    let mark = required.then_some(view! { <span aria-hidden="true">" *"</span> });
+    let help = field
+        .help
+        .clone()
+        .map(|h| view! { <p class="hint" id=help_id.clone()>{h}</p> });
+    let control = match field.kind {
+        FieldKind::ShortText | FieldKind::Date => {
+            let kind = if field.kind == FieldKind::Date {
+                "date"
+            } else {
+                "text"
+            };
+            let set = set.clone();
+            view! {
+                <label for=id.clone()>{field.label.clone()}{mark}</label>
+                {help}
+                <input id=id.clone() type=kind prop:value=text required=required aria-invalid=invalid aria-describedby=described.clone()
+                    on:input=move |ev| set(Answer::Text(event_target_value(&ev)))/>
+            }.into_any()
+        }
+        FieldKind::LongText => {
+            let set = set.clone();
+            view! {
+                <label for=id.clone()>{field.label.clone()}{mark}</label>
+                {help}
+                <textarea id=id.clone() rows="4" prop:value=text required=required aria-invalid=invalid aria-describedby=described.clone()
+                    on:input=move |ev| set(Answer::Text(event_target_value(&ev)))></textarea>
+            }.into_any()
+        }
+        FieldKind::Checkbox => {
+            let checked = matches!(current, Some(Answer::Checked(true)));
+            let set = set.clone();
+            view! {
+                {help}
+                <label for=id.clone() class="check">
+                    <input id=id.clone() type="checkbox" prop:checked=checked aria-invalid=invalid aria-describedby=described.clone()
+                        on:change=move |ev| set(Answer::Checked(event_target_checked(&ev)))/>
+                    {field.label.clone()}{mark}
+                </label>
+            }.into_any()
+        }
+        FieldKind::SingleChoice | FieldKind::MultipleChoice => {
+            let multiple = field.kind == FieldKind::MultipleChoice;
+            let chosen: Vec<String> = match &current {
+                Some(Answer::Text(t)) => vec![t.clone()],
+                Some(Answer::Choices(c)) => c.clone(),
+                _ => Vec::new(),
+            };
+            let options = field.options.clone();
+            view! {
+                <fieldset aria-invalid=invalid aria-describedby=described.clone()>
+                    <legend>{field.label.clone()}{mark}</legend>
+                    {help}
+                    {options.into_iter().enumerate().map(|(n, option)| {
+                        let option_id = format!("{id}-{n}");
+                        let label_for = option_id.clone();
+                        let set = set.clone();
+                        let value = option.clone();
+                        let key = field.id.clone();
+                        view! {
+                            <label for=label_for class="check">
+                                <input id=option_id type=if multiple { "checkbox" } else { "radio" } name=id.clone()
+                                    prop:checked=chosen.contains(&option)
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        if multiple {
+                                            let mut list = match answers.with_untracked(|a| a.get(&key).cloned()) {
+                                                Some(Answer::Choices(c)) => c,
+                                                _ => Vec::new(),
+                                            };
+                                            list.retain(|o| o != &value);
+                                            if on { list.push(value.clone()); }
+                                            set(Answer::Choices(list));
+                                        } else if on {
+                                            set(Answer::Text(value.clone()));
+                                        }
+                                    }/>
+                                {option}
+                            </label>
+                        }
+                    }).collect_view()}
+                </fieldset>
+            }.into_any()
+        }
+        FieldKind::Signature => {
+            let (name, consent) = match &current {
+                Some(Answer::Signature { name, consent }) => (name.clone(), *consent),
+                _ => (String::new(), false),
+            };
+            let key = field.id.clone();
+            let signature = move || match answers.with_untracked(|a| a.get(&key).cloned()) {
+                Some(Answer::Signature { name, consent }) => (name, consent),
+                _ => (String::new(), false),
+            };
+            let (set_name, set_consent) = (set.clone(), set.clone());
+            let name_id = format!("{id}-name");
+            let consent_id = format!("{id}-consent");
+            let consent_for = consent_id.clone();
+            let name_for = name_id.clone();
+            let signature_now = signature.clone();
+            view! {
+                <fieldset class="signature" aria-invalid=invalid aria-describedby=described.clone()>
+                    <legend>{field.label.clone()}{mark}</legend>
+                    {help}
+                    <label for=name_for>"Your full name"</label>
+                    <input id=name_id type="text" autocomplete="name" prop:value=name
+                        on:input=move |ev| set_name(Answer::Signature { name: event_target_value(&ev), consent: signature().1 })/>
+                    <label for=consent_for class="check">
+                        <input id=consent_id type="checkbox" prop:checked=consent
+                            on:change=move |ev| set_consent(Answer::Signature { name: signature_now().0, consent: event_target_checked(&ev) })/>
+                        "I agree that typing my name is my signature on this form."
+                    </label>
+                </fieldset>
+            }.into_any()
+        }
+    };
+    view! {
+        <div class="field question">
+            {control}
+            <p class="field-error" id=error_id aria-live="polite">{error}</p>
+        </div>
+    }
+}

@@ -1,0 +1,510 @@
+//! Intake forms for staff: templates with immutable versions (administrators), sending forms
+//! to a client or a contact with the forms scope, the client's list of sent forms, reminders,
+//! cancelling, and reading a submission (audited: it is health information).
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QueryOrder,
+    Set,
+};
+
+use crate::domain::forms::{Answers, FormDefinition};
+use crate::domain::intake::{
+    FormLocation, FormStatus, Recipient, SendFormsInput, SentFormSummary, Submission,
+    TemplateSummary,
+};
+use crate::domain::validation::FieldErrors;
+use crate::error::AppError;
+use crate::server::actor::{contact_access, today_in, Staff};
+use crate::server::context::Ctx;
+use crate::server::entities::{
+    client, client_contact, client_contact_link, form_template, form_template_version, location,
+    organization, sent_form,
+};
+use crate::server::mail::Email;
+use crate::server::write;
+
+fn stamp(at: chrono::DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// Creates a template with its first version (also used by the demo data); returns its id.
+pub async fn create_template(
+    db: &impl ConnectionTrait,
+    organization_id: i32,
+    name: &str,
+    definition: &FormDefinition,
+    created_by: &str,
+) -> Result<i32, AppError> {
+    definition.validate()?;
+    let now = Utc::now();
+    let template = form_template::ActiveModel {
+        id: NotSet,
+        organization_id: Set(organization_id),
+        name: Set(name.trim().to_owned()),
+        current_version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    insert_version(db, template.id, 1, definition, created_by).await?;
+    Ok(template.id)
+}
+
+async fn insert_version(
+    db: &impl ConnectionTrait,
+    template_id: i32,
+    version: i32,
+    definition: &FormDefinition,
+    created_by: &str,
+) -> Result<form_template_version::Model, AppError> {
+    let json = serde_json::to_string(definition).map_err(|e| {
+        tracing::error!("cannot encode a form definition: {e}");
+        AppError::Internal
+    })?;
+    Ok(form_template_version::ActiveModel {
+        id: NotSet,
+        template_id: Set(template_id),
+        version: Set(version),
+        definition: Set(json),
+        created_by: Set(created_by.to_owned()),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?)
+}
+
+/// Saves an edited definition as the template's next version; forms already sent keep theirs.
+pub async fn new_version(
+    ctx: &Ctx,
+    template_id: i32,
+    definition: &FormDefinition,
+) -> Result<i32, AppError> {
+    let admin = ctx.admin().await?;
+    definition.validate()?;
+    let template = form_template::Entity::find_by_id(template_id)
+        .filter(form_template::Column::OrganizationId.eq(admin.organization_id))
+        .one(ctx.db())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let version = template.current_version + 1;
+    let txn = write::begin(ctx.db()).await?;
+    insert_version(
+        &*txn,
+        template.id,
+        version,
+        definition,
+        &format!("staff:{}", admin.id),
+    )
+    .await?;
+    let mut row: form_template::ActiveModel = template.into();
+    row.current_version = Set(version);
+    row.updated_at = Set(Utc::now());
+    row.update(&*txn).await?;
+    ctx.audit_in(
+        &*txn,
+        "form_template.new_version",
+        &format!("form_template:{template_id}"),
+        Some((version - 1).to_string()),
+        Some(version.to_string()),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(version)
+}
+
+/// The organization's templates, by name; any staff member (to send them).
+pub async fn templates(ctx: &Ctx) -> Result<Vec<TemplateSummary>, AppError> {
+    let staff = ctx.staff().await?;
+    Ok(form_template::Entity::find()
+        .filter(form_template::Column::OrganizationId.eq(staff.organization_id))
+        .order_by_asc(form_template::Column::Name)
+        .all(ctx.db())
+        .await?
+        .into_iter()
+        .map(|t| TemplateSummary {
+            id: t.id,
+            name: t.name,
+            version: t.current_version,
+        })
+        .collect())
+}
+
+/// The definition stored in a version row.
+pub fn definition_of(version: &form_template_version::Model) -> Result<FormDefinition, AppError> {
+    serde_json::from_str(&version.definition).map_err(|e| {
+        tracing::error!("form version {} is not a valid definition: {e}", version.id);
+        AppError::Internal
+    })
+}
+
+/// Answers stored as JSON (a missing value is no answers).
+pub fn answers_of(json: Option<&str>) -> Result<Answers, AppError> {
+    match json {
+        None => Ok(Answers::new()),
+        Some(json) => serde_json::from_str(json).map_err(|e| {
+            tracing::error!("stored answers are not valid: {e}");
+            AppError::Internal
+        }),
+    }
+}
+
+async fn visible_client(ctx: &Ctx, client_id: i32) -> Result<(&Staff, client::Model), AppError> {
+    let staff = ctx.staff().await?;
+    match staff.client(ctx.db(), client_id).await {
+        Ok(client) => Ok((staff, client)),
+        Err(e) => Err(ctx.deny(&format!("client:{client_id}"), e).await),
+    }
+}
+
+/// Sends forms to a client, or to one of their contacts whose live access has the forms scope;
+/// the recipient gets one email with a link to the portal. Returns how many forms were sent.
+pub async fn send(ctx: &Ctx, client_id: i32, input: &SendFormsInput) -> Result<usize, AppError> {
+    let (staff, client) = visible_client(ctx, client_id).await?;
+    let db = ctx.db();
+    let org = organization::Entity::find_by_id(staff.organization_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let valid = input.validate(today_in(&org.time_zone, Utc::now()))?;
+    let place = location::Entity::find_by_id(valid.location_id)
+        .filter(location::Column::OrganizationId.eq(org.id))
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            AppError::Invalid(FieldErrors::single(
+                "location_id",
+                "Choose a location of this practice.",
+            ))
+        })?;
+    let (name, email, contact_id) = match valid.recipient {
+        Recipient::Client => (
+            format!("{} {}", client.first_name, client.last_name),
+            client.email.clone(),
+            None,
+        ),
+        Recipient::Contact(contact_id) => {
+            let link = client_contact_link::Entity::find()
+                .filter(client_contact_link::Column::ClientId.eq(client.id))
+                .filter(client_contact_link::Column::ContactId.eq(contact_id))
+                .one(db)
+                .await?;
+            let access = link.as_ref().map(contact_access).unwrap_or_default();
+            if !access.is_live(today_in(&org.time_zone, Utc::now())) || !access.scopes.forms {
+                return Err(AppError::Invalid(FieldErrors::single(
+                    "recipient",
+                    "This contact has no portal access with the intake forms scope for this client.",
+                )));
+            }
+            let contact = client_contact::Entity::find_by_id(contact_id)
+                .one(db)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            (contact.name, contact.email, Some(contact_id))
+        }
+    };
+    let Some(email) = email else {
+        return Err(AppError::Invalid(FieldErrors::single(
+            "recipient",
+            "The recipient has no email address, so the forms cannot be sent to them.",
+        )));
+    };
+    let mut versions = Vec::new();
+    for template_id in &valid.template_ids {
+        let template = form_template::Entity::find_by_id(*template_id)
+            .filter(form_template::Column::OrganizationId.eq(org.id))
+            .one(db)
+            .await?
+            .ok_or_else(|| {
+                AppError::Invalid(FieldErrors::single(
+                    "template_ids",
+                    "Choose forms of this practice.",
+                ))
+            })?;
+        let version = form_template_version::Entity::find()
+            .filter(form_template_version::Column::TemplateId.eq(template.id))
+            .filter(form_template_version::Column::Version.eq(template.current_version))
+            .one(db)
+            .await?
+            .ok_or(AppError::Internal)?;
+        versions.push((template.name, version.id));
+    }
+    let now = Utc::now();
+    let txn = write::begin(db).await?;
+    for (title, version_id) in &versions {
+        let row = sent_form::ActiveModel {
+            id: NotSet,
+            organization_id: Set(org.id),
+            client_id: Set(client.id),
+            contact_id: Set(contact_id),
+            template_version_id: Set(*version_id),
+            location_id: Set(place.id),
+            due_on: Set(valid.due_on),
+            status: Set(FormStatus::Sent.key().to_owned()),
+            draft: Set(None),
+            answers: Set(None),
+            signed_name: Set(None),
+            signed_at: Set(None),
+            signed_ip: Set(None),
+            sent_by: Set(format!("staff:{}", staff.id)),
+            sent_at: Set(now),
+            updated_at: Set(now),
+            submitted_at: Set(None),
+            reminded_at: Set(None),
+        }
+        .insert(&*txn)
+        .await?;
+        ctx.audit_in(
+            &*txn,
+            "form.sent",
+            &format!("client:{}", client.id),
+            None,
+            Some(format!(
+                "sent_form:{} ({title}) to {}",
+                row.id,
+                valid_label(contact_id)
+            )),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    notify(ctx, org.id, &org.name, &name, &email, client.id, false).await?;
+    Ok(versions.len())
+}
+
+fn valid_label(contact_id: Option<i32>) -> String {
+    contact_id.map_or_else(|| "the client".into(), |id| format!("contact:{id}"))
+}
+
+/// The email about forms to fill in: no form names, no health information.
+async fn notify(
+    ctx: &Ctx,
+    org: i32,
+    practice: &str,
+    name: &str,
+    email: &str,
+    client_id: i32,
+    reminder: bool,
+) -> Result<(), AppError> {
+    let link = ctx
+        .state
+        .mailer
+        .link(&format!("/portal/clients/{client_id}/forms"));
+    let (subject, lead) = if reminder {
+        (
+            format!("Reminder: forms from {practice}"),
+            "This is a reminder that forms are waiting for you",
+        )
+    } else {
+        (
+            format!("{practice} sent you forms to complete"),
+            "You have forms to complete",
+        )
+    };
+    ctx.state
+        .mailer
+        .send(
+            ctx.db(),
+            Email {
+                organization_id: Some(org),
+                to: email.to_owned(),
+                subject,
+                body: format!(
+                    "Hello {name},\n\n{lead} in the {practice} client portal.\n\nOpen them here (sign-in required):\n{link}\n"
+                ),
+            },
+        )
+        .await
+}
+
+/// The forms sent to a client, newest first.
+pub async fn list_for_client(ctx: &Ctx, client_id: i32) -> Result<Vec<SentFormSummary>, AppError> {
+    let (_, client) = visible_client(ctx, client_id).await?;
+    let db = ctx.db();
+    let rows = sent_form::Entity::find()
+        .filter(sent_form::Column::ClientId.eq(client.id))
+        .order_by_desc(sent_form::Column::Id)
+        .all(db)
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let (title, version) = title_of(db, row.template_version_id).await?;
+        let recipient = match row.contact_id {
+            None => format!("{} {}", client.first_name, client.last_name),
+            Some(id) => client_contact::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .map(|c| c.name)
+                .unwrap_or_default(),
+        };
+        out.push(SentFormSummary {
+            id: row.id,
+            title,
+            version,
+            status: FormStatus::from_key(&row.status).unwrap_or(FormStatus::Sent),
+            due_on: row.due_on,
+            recipient,
+            sent_at: stamp(row.sent_at),
+            submitted_at: row.submitted_at.map(stamp),
+        });
+    }
+    Ok(out)
+}
+
+/// A template's name and the version number behind a version id.
+pub async fn title_of(
+    db: &impl ConnectionTrait,
+    version_id: i32,
+) -> Result<(String, i32), AppError> {
+    let version = form_template_version::Entity::find_by_id(version_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let name = form_template::Entity::find_by_id(version.template_id)
+        .one(db)
+        .await?
+        .map(|t| t.name)
+        .unwrap_or_default();
+    Ok((name, version.version))
+}
+
+/// A sent form of a client the caller may see.
+async fn sent_form_of(
+    ctx: &Ctx,
+    client_id: i32,
+    form_id: i32,
+) -> Result<(client::Model, sent_form::Model), AppError> {
+    let (_, client) = visible_client(ctx, client_id).await?;
+    let row = sent_form::Entity::find_by_id(form_id)
+        .filter(sent_form::Column::ClientId.eq(client.id))
+        .one(ctx.db())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((client, row))
+}
+
+/// Emails the recipient again about an open form.
+pub async fn remind(ctx: &Ctx, client_id: i32, form_id: i32) -> Result<(), AppError> {
+    let (client, row) = sent_form_of(ctx, client_id, form_id).await?;
+    if !FormStatus::from_key(&row.status).is_some_and(FormStatus::is_open) {
+        return Err(AppError::Conflict(
+            "Only a form that is still open can be reminded.".into(),
+        ));
+    }
+    let db = ctx.db();
+    let (name, email) = match row.contact_id {
+        None => (
+            format!("{} {}", client.first_name, client.last_name),
+            client.email.clone(),
+        ),
+        Some(id) => client_contact::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|c| (c.name, c.email))
+            .unwrap_or_default(),
+    };
+    let Some(email) = email else {
+        return Err(AppError::Conflict(
+            "The recipient has no email address any more.".into(),
+        ));
+    };
+    let practice = organization::Entity::find_by_id(row.organization_id)
+        .one(db)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    let mut active: sent_form::ActiveModel = row.clone().into();
+    active.reminded_at = Set(Some(Utc::now()));
+    active.update(db).await?;
+    ctx.audit(
+        "form.reminded",
+        &format!("client:{}", client.id),
+        None,
+        Some(format!("sent_form:{}", row.id)),
+    )
+    .await?;
+    notify(
+        ctx,
+        row.organization_id,
+        &practice,
+        &name,
+        &email,
+        client.id,
+        true,
+    )
+    .await
+}
+
+/// Cancels an open form; it disappears from the portal's outstanding list.
+pub async fn cancel(ctx: &Ctx, client_id: i32, form_id: i32) -> Result<(), AppError> {
+    let (client, row) = sent_form_of(ctx, client_id, form_id).await?;
+    let status = FormStatus::from_key(&row.status).unwrap_or(FormStatus::Sent);
+    if !status.is_open() {
+        return Err(AppError::Conflict(format!(
+            "This form is {} and can no longer be cancelled.",
+            status.label().to_lowercase()
+        )));
+    }
+    let mut active: sent_form::ActiveModel = row.clone().into();
+    active.status = Set(FormStatus::Cancelled.key().to_owned());
+    active.updated_at = Set(Utc::now());
+    active.update(ctx.db()).await?;
+    ctx.audit(
+        "form.cancelled",
+        &format!("client:{}", client.id),
+        Some(status.key().into()),
+        Some(format!("sent_form:{}", row.id)),
+    )
+    .await
+}
+
+/// The location of a form, with its address only when `show_address`.
+pub async fn location_of(
+    db: &impl ConnectionTrait,
+    location_id: i32,
+    show_address: bool,
+) -> Result<FormLocation, AppError> {
+    let place = location::Entity::find_by_id(location_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::Internal)?;
+    Ok(FormLocation {
+        name: place.name,
+        address: show_address.then_some(place.address),
+    })
+}
+
+/// A sent form as staff read it; opening it is audited.
+pub async fn submission(ctx: &Ctx, client_id: i32, form_id: i32) -> Result<Submission, AppError> {
+    let (client, row) = sent_form_of(ctx, client_id, form_id).await?;
+    let db = ctx.db();
+    let version = form_template_version::Entity::find_by_id(row.template_version_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let (title, _) = title_of(db, version.id).await?;
+    let status = FormStatus::from_key(&row.status).unwrap_or(FormStatus::Sent);
+    let answers = answers_of(row.answers.as_deref())?;
+    ctx.audit(
+        "form.submission_opened",
+        &format!("client:{}", client.id),
+        None,
+        Some(format!("sent_form:{}", row.id)),
+    )
+    .await?;
+    Ok(Submission {
+        id: row.id,
+        title,
+        version: version.version,
+        client: format!("{} {}", client.first_name, client.last_name),
+        location: location_of(db, row.location_id, true).await?,
+        definition: definition_of(&version)?,
+        answers,
+        status,
+        signed_name: row.signed_name,
+        signed_at: row.signed_at.map(stamp),
+        signed_ip: row.signed_ip,
+        submitted_at: row.submitted_at.map(stamp),
+    })
+}

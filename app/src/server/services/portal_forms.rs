@@ -1,0 +1,202 @@
+//! Intake forms in the portal: the Forms tab, filling a form with a draft kept on the server,
+//! and submitting it, which validates every field with the shared rules and locks the form.
+//! Only for logins that may act for the client with the forms ability.
+
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+
+use crate::domain::forms::{validate_draft, validate_submission, Answer, Answers};
+use crate::domain::intake::{FormStatus, PortalForm, PortalFormSummary};
+use crate::domain::settings::Setting;
+use crate::domain::validation::FieldErrors;
+use crate::error::AppError;
+use crate::server::context::Ctx;
+use crate::server::entities::{form_template_version, sent_form};
+use crate::server::services::forms::{answers_of, definition_of, location_of, title_of};
+use crate::server::services::portal::acting_with_settings;
+
+/// The forms ability for `client_id`, or 403 (audited).
+async fn require_forms(ctx: &Ctx, client_id: i32) -> Result<bool, AppError> {
+    let (_, abilities, effective) = acting_with_settings(ctx, client_id).await?;
+    if !abilities.forms {
+        return Err(ctx
+            .deny(&format!("client:{client_id}:forms"), AppError::Forbidden)
+            .await);
+    }
+    Ok(!effective.get(Setting::HideLocationAddress))
+}
+
+/// The client's forms, open ones first; cancelled forms are not shown.
+pub async fn list(ctx: &Ctx, client_id: i32) -> Result<Vec<PortalFormSummary>, AppError> {
+    require_forms(ctx, client_id).await?;
+    let db = ctx.db();
+    let rows = sent_form::Entity::find()
+        .filter(sent_form::Column::ClientId.eq(client_id))
+        .filter(sent_form::Column::Status.ne(FormStatus::Cancelled.key()))
+        .order_by_asc(sent_form::Column::DueOn)
+        .order_by_asc(sent_form::Column::Id)
+        .all(db)
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        out.push(PortalFormSummary {
+            id: row.id,
+            title: title_of(db, row.template_version_id).await?.0,
+            status: FormStatus::from_key(&row.status).unwrap_or(FormStatus::Sent),
+            due_on: row.due_on,
+        });
+    }
+    Ok(out)
+}
+
+async fn row_of(ctx: &Ctx, client_id: i32, form_id: i32) -> Result<sent_form::Model, AppError> {
+    sent_form::Entity::find_by_id(form_id)
+        .filter(sent_form::Column::ClientId.eq(client_id))
+        .filter(sent_form::Column::Status.ne(FormStatus::Cancelled.key()))
+        .one(ctx.db())
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// One form to fill in (with its draft) or to read back (with its answers). The location's
+/// address is left out when Hide Location Address is effective for the client.
+pub async fn get(ctx: &Ctx, client_id: i32, form_id: i32) -> Result<PortalForm, AppError> {
+    let show_address = require_forms(ctx, client_id).await?;
+    let row = row_of(ctx, client_id, form_id).await?;
+    let db = ctx.db();
+    let version = form_template_version::Entity::find_by_id(row.template_version_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let status = FormStatus::from_key(&row.status).unwrap_or(FormStatus::Sent);
+    let answers = if status == FormStatus::Completed {
+        answers_of(row.answers.as_deref())?
+    } else {
+        answers_of(row.draft.as_deref())?
+    };
+    Ok(PortalForm {
+        id: row.id,
+        title: title_of(db, version.id).await?.0,
+        status,
+        due_on: row.due_on,
+        location: location_of(db, row.location_id, show_address).await?,
+        definition: definition_of(&version)?,
+        answers,
+        submitted_at: row
+            .submitted_at
+            .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()),
+    })
+}
+
+fn parse_answers(json: &str) -> Result<Answers, AppError> {
+    serde_json::from_str(json).map_err(|_| {
+        AppError::Invalid(FieldErrors::single(
+            "form",
+            "The answers could not be read. Reload the form and try again.",
+        ))
+    })
+}
+
+/// The open form and its definition, or a conflict when it is locked.
+async fn open_form(
+    ctx: &Ctx,
+    client_id: i32,
+    form_id: i32,
+) -> Result<(sent_form::Model, crate::domain::forms::FormDefinition), AppError> {
+    require_forms(ctx, client_id).await?;
+    let row = row_of(ctx, client_id, form_id).await?;
+    if !FormStatus::from_key(&row.status).is_some_and(FormStatus::is_open) {
+        return Err(AppError::Conflict(
+            "This form has been submitted and can no longer be changed.".into(),
+        ));
+    }
+    let version = form_template_version::Entity::find_by_id(row.template_version_id)
+        .one(ctx.db())
+        .await?
+        .ok_or(AppError::Internal)?;
+    Ok((row, definition_of(&version)?))
+}
+
+/// Keeps what has been typed so far, so another device or a reload continues from it.
+pub async fn save_draft(
+    ctx: &Ctx,
+    client_id: i32,
+    form_id: i32,
+    answers: &str,
+) -> Result<(), AppError> {
+    let (row, definition) = open_form(ctx, client_id, form_id).await?;
+    let answers = parse_answers(answers)?;
+    validate_draft(&definition, &answers)?;
+    let mut active: sent_form::ActiveModel = row.into();
+    active.draft = Set(Some(
+        serde_json::to_string(&answers).map_err(|_| AppError::Internal)?,
+    ));
+    active.status = Set(FormStatus::InProgress.key().to_owned());
+    active.updated_at = Set(Utc::now());
+    active.update(ctx.db()).await?;
+    Ok(())
+}
+
+/// Submits the form: every field is checked; a signature records the typed name, the time and
+/// the IP; the form is then locked. Audited.
+pub async fn submit(
+    ctx: &Ctx,
+    client_id: i32,
+    form_id: i32,
+    answers: &str,
+) -> Result<(), AppError> {
+    let (row, definition) = open_form(ctx, client_id, form_id).await?;
+    let answers = parse_answers(answers)?;
+    validate_submission(&definition, &answers)?;
+    let signed_name = answers.values().find_map(|a| match a {
+        Answer::Signature {
+            name,
+            consent: true,
+        } => Some(name.trim().to_owned()),
+        _ => None,
+    });
+    let now = Utc::now();
+    let json = serde_json::to_string(&answers).map_err(|_| AppError::Internal)?;
+    let txn = crate::server::write::begin(ctx.db()).await?;
+    // Claimed only while still open, so two submissions cannot both succeed.
+    let claimed = sent_form::Entity::update_many()
+        .col_expr(
+            sent_form::Column::Status,
+            FormStatus::Completed.key().into(),
+        )
+        .col_expr(sent_form::Column::Answers, Some(json).into())
+        .col_expr(sent_form::Column::Draft, Option::<String>::None.into())
+        .col_expr(sent_form::Column::SignedName, signed_name.clone().into())
+        .col_expr(
+            sent_form::Column::SignedAt,
+            signed_name.as_ref().map(|_| now).into(),
+        )
+        .col_expr(
+            sent_form::Column::SignedIp,
+            signed_name.as_ref().and(ctx.ip.clone()).into(),
+        )
+        .col_expr(sent_form::Column::SubmittedAt, Some(now).into())
+        .col_expr(sent_form::Column::UpdatedAt, now.into())
+        .filter(sent_form::Column::Id.eq(row.id))
+        .filter(
+            sent_form::Column::Status.is_in([FormStatus::Sent.key(), FormStatus::InProgress.key()]),
+        )
+        .exec(&*txn)
+        .await?
+        .rows_affected;
+    if claimed != 1 {
+        return Err(AppError::Conflict(
+            "This form has been submitted and can no longer be changed.".into(),
+        ));
+    }
+    ctx.audit_in(
+        &*txn,
+        "form.submitted",
+        &format!("client:{client_id}"),
+        None,
+        Some(format!("sent_form:{}", row.id)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
