@@ -25,7 +25,14 @@ async function expectNoHorizontalScroll(page) {
   const size = page.viewportSize();
   await page.setViewportSize({ width: 360, height: 740 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  expect(overflow, `horizontal overflow at 360 px on ${page.url()}`).toBeLessThanOrEqual(0);
+  const culprits = overflow > 0
+    ? await page.evaluate(() => [...document.querySelectorAll("body *")]
+        .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+        .slice(0, 5)
+        .map((e) => `${e.tagName.toLowerCase()}${e.id ? "#" + e.id : ""}${e.className ? "." + e.className : ""}`)
+        .join(", "))
+    : "";
+  expect(overflow, `horizontal overflow at 360 px on ${page.url()}: ${culprits}`).toBeLessThanOrEqual(0);
   if (size) await page.setViewportSize(size);
 }
 

@@ -213,3 +213,33 @@ test("the parent switches between Jordan and Sam; contact access off for Jordan 
   await parent.goto("/admin/clients");
   await expect(parent).toHaveURL(/\/portal/);
 });
+
+test("with Hide Location Address on, the address is in neither the page nor its HTML; with it off, it is", async ({ browser, request }) => {
+  const admin = await (await browser.newContext()).newPage();
+  await signIn(admin, "admin@brightpath.example", "/admin");
+  const parent = await (await browser.newContext()).newPage();
+  await signIn(parent, "parent@brightpath.example", "/portal");
+  await parent.getByRole("navigation", { name: "Switch client" }).getByRole("link", { name: "Jordan Lee" }).click();
+  await parent.getByRole("link", { name: "Forms" }).click();
+  await parent.getByRole("link", { name: "Client Intake Form" }).first().click();
+  await expect(parent.getByText("Main Clinic")).toBeVisible();
+  const formUrl = parent.url();
+  const address = "125 Harbor Street";
+  await expect(parent.getByText(address, { exact: false })).toBeVisible();
+
+  await openSettings(admin);
+  const hide = orgSwitch(admin, "Hide Location Address on Intake Forms");
+  await toggle(hide);
+  await expect(hide).toHaveAttribute("aria-checked", "true");
+  await parent.goto(formUrl);
+  await expect(parent.getByText("Main Clinic")).toBeVisible();
+  expect(await parent.content()).not.toContain(address);
+  const cookies = await parent.context().cookies();
+  const html = await (await request.get(formUrl, { headers: { cookie: cookies.map((c) => `${c.name}=${c.value}`).join("; ") } })).text();
+  expect(html).toContain("Main Clinic");
+  expect(html).not.toContain(address);
+
+  await toggle(hide);
+  await parent.goto(formUrl);
+  await expect(parent.getByText(address, { exact: false })).toBeVisible();
+});

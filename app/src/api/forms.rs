@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::domain::intake::{
-    PortalForm, PortalFormSummary, SendFormsInput, SentFormSummary, Submission, TemplateSummary,
+    FormOptions, PortalForm, PortalFormSummary, SendFormsInput, SentFormSummary, Submission,
 };
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
@@ -13,10 +13,10 @@ use crate::server::{
     services::{forms, portal_forms},
 };
 
-/// The organization's form templates (staff).
+/// The organization's form templates and locations, to send forms (staff).
 #[server(endpoint = "list_form_templates")]
-pub async fn list_form_templates() -> Result<Vec<TemplateSummary>, AppError> {
-    run(|ctx| async move { forms::templates(&ctx).await }).await
+pub async fn list_form_templates() -> Result<FormOptions, AppError> {
+    run(|ctx| async move { forms::options(&ctx).await }).await
 }
 
 /// Saves an edited template definition (JSON) as its next version (administrators).

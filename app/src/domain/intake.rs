@@ -60,6 +60,20 @@ pub struct TemplateSummary {
     pub version: i32,
 }
 
+/// A location forms can be sent for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocationRef {
+    pub id: i32,
+    pub name: String,
+}
+
+/// What staff choose from when sending forms.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormOptions {
+    pub templates: Vec<TemplateSummary>,
+    pub locations: Vec<LocationRef>,
+}
+
 /// The send-forms form on a client's page.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SendFormsInput {

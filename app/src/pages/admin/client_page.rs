@@ -5,9 +5,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use super::client_forms::{ClientForms, FormActions};
 use super::client_new::ClientFields;
 use super::contacts::{ClientPortalAccess, ContactActions, ContactsSection};
 use crate::api::clients::{get_client, AssignStaff, UnassignStaff, UpdateClient};
+use crate::api::forms::{list_client_forms, list_form_templates};
 use crate::domain::client::ClientDetail;
 use crate::pages::form::{last_error, successes, ActionMessage, Submit};
 use crate::pages::ErrorNotice;
@@ -43,11 +45,30 @@ pub fn ClientPage() -> impl IntoView {
         },
         |(id, ..)| get_client(id),
     );
+    let form_actions = FormActions::new();
+    let forms_saved = form_actions.saved();
+    let forms = Resource::new(
+        move || (id(), forms_saved()),
+        |(id, _)| list_client_forms(id),
+    );
+    let form_options = Resource::new(|| (), |_| list_form_templates());
     view! {
         <Transition fallback=|| view! { <p>"Loading client…"</p> }>
             {move || Suspend::new(async move {
-                match client.await {
-                    Ok(c) => view! { <ClientView client=c update assign unassign contact_actions/> }.into_any(),
+                let (client, forms, options) = (client.await, forms.await, form_options.await);
+                match client {
+                    Ok(c) => {
+                        let (id, has_email, contacts) = (c.id, c.email.is_some(), c.contacts.clone());
+                        view! {
+                            <ClientView client=c update assign unassign contact_actions/>
+                            {match (forms, options) {
+                                (Ok(forms), Ok(options)) => view! {
+                                    <ClientForms client_id=id client_has_email=has_email contacts forms options actions=form_actions/>
+                                }.into_any(),
+                                (Err(e), _) | (_, Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
+                            }}
+                        }.into_any()
+                    }
                     Err(e) => view! { <Title text="Client"/><ErrorNotice error=e/> }.into_any(),
                 }
             })}

@@ -1,6 +1,7 @@
 //! The staff admin: its shell (primary navigation, sign-out) and pages.
 
 pub mod audit;
+pub mod client_forms;
 pub mod client_new;
 pub mod client_page;
 pub mod client_portal;

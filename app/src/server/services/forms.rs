@@ -10,8 +10,8 @@ use sea_orm::{
 
 use crate::domain::forms::{Answers, FormDefinition};
 use crate::domain::intake::{
-    FormLocation, FormStatus, Recipient, SendFormsInput, SentFormSummary, Submission,
-    TemplateSummary,
+    FormLocation, FormOptions, FormStatus, LocationRef, Recipient, SendFormsInput, SentFormSummary,
+    Submission, TemplateSummary,
 };
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
@@ -114,13 +114,14 @@ pub async fn new_version(
     Ok(version)
 }
 
-/// The organization's templates, by name; any staff member (to send them).
-pub async fn templates(ctx: &Ctx) -> Result<Vec<TemplateSummary>, AppError> {
+/// The organization's templates and locations, by name; any staff member (to send forms).
+pub async fn options(ctx: &Ctx) -> Result<FormOptions, AppError> {
     let staff = ctx.staff().await?;
-    Ok(form_template::Entity::find()
+    let db = ctx.db();
+    let templates = form_template::Entity::find()
         .filter(form_template::Column::OrganizationId.eq(staff.organization_id))
         .order_by_asc(form_template::Column::Name)
-        .all(ctx.db())
+        .all(db)
         .await?
         .into_iter()
         .map(|t| TemplateSummary {
@@ -128,7 +129,22 @@ pub async fn templates(ctx: &Ctx) -> Result<Vec<TemplateSummary>, AppError> {
             name: t.name,
             version: t.current_version,
         })
-        .collect())
+        .collect();
+    let locations = location::Entity::find()
+        .filter(location::Column::OrganizationId.eq(staff.organization_id))
+        .order_by_asc(location::Column::Name)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| LocationRef {
+            id: l.id,
+            name: l.name,
+        })
+        .collect();
+    Ok(FormOptions {
+        templates,
+        locations,
+    })
 }
 
 /// The definition stored in a version row.
