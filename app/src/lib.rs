@@ -62,6 +62,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("client-portal") view=admin::client_portal::ClientPortalPage ssr=SsrMode::Async/>
                         <Route path=path!("audit-log") view=admin::audit::AuditLogPage ssr=SsrMode::Async/>
                         <Route path=path!("outbox") view=admin::outbox::OutboxPage ssr=SsrMode::Async/>
+                        <Route path=path!("forms") view=admin::form_builder::FormsPage ssr=SsrMode::Async/>
+                        <Route path=path!("forms/:id") view=admin::form_builder::FormBuilderPage ssr=SsrMode::Async/>
                     </ParentRoute>
                 </ParentRoute>
                 <ParentRoute path=path!("/portal") view=portal::PortalShell ssr=SsrMode::Async>

@@ -81,3 +81,37 @@ test("staff see the submission", async ({ page }) => {
   await expect(page.getByText(/^Alex Lee, \d{4}-\d\d-\d\d \d\d:\d\d UTC, from /)).toBeVisible();
   await expectGoodPage(page);
 });
+
+test("an administrator builds a template; saving makes a new version", async ({ page }) => {
+  await signIn(page, "admin@brightpath.example", "/admin");
+  await page.goto("/admin/organization");
+  await page.getByRole("navigation", { name: "Organization" }).getByRole("link", { name: "Intake Forms" }).click();
+  await expect(page.getByRole("link", { name: "Client Intake Form" })).toBeVisible();
+  await waitForHydration(page);
+  await page.locator("summary", { hasText: "New form template" }).click();
+  await page.getByLabel("Template name").fill("Speech Intake");
+  await page.getByRole("button", { name: "Create and edit" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Speech Intake" })).toBeVisible();
+  await expect(page.getByText("Current version: 1.")).toBeVisible();
+  await waitForHydration(page);
+
+  await page.getByLabel("Section title").first().fill("About the child");
+  await page.getByLabel("Question", { exact: true }).first().fill("Child's name");
+  await page.getByLabel("Required").first().check();
+  await page.getByRole("button", { name: "Add field" }).click();
+  await page.getByLabel("Answer type").nth(1).selectOption("single_choice");
+  await expect(page.getByText("A choice field needs at least two options.")).toBeVisible();
+  await page.getByLabel("Options, one per line").nth(1).fill("Yes\nNo");
+  await expect(page.getByText("A choice field needs at least two options.")).toHaveCount(0);
+  await page.getByRole("button", { name: "Add section" }).click();
+  await page.getByRole("button", { name: "Add field" }).click();
+  await page.getByLabel("Answer type").nth(2).selectOption("signature");
+  await expectGoodPage(page);
+  await page.getByRole("button", { name: "Save new version" }).click();
+  await expect(page.getByText("Saved as version 2.")).toBeVisible();
+
+  await page.reload();
+  await expect(page.getByText("Current version: 2.")).toBeVisible();
+  await expect(page.getByLabel("Question", { exact: true }).first()).toHaveValue("Child's name");
+  await expect(page.getByLabel("Section title")).toHaveCount(2);
+});

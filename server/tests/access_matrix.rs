@@ -75,6 +75,8 @@ const MATRIX: &[Row] = &[
     Row { name: "get_portal_client", args: "client_id={client}", expect: [401, 200, 200, 403, 403] },
     Row { name: "list_outbox", args: "page=1", expect: [401, 403, 403, 403, 200] },
     Row { name: "list_form_templates", args: "", expect: [401, 403, 403, 200, 200] },
+    Row { name: "create_form_template", args: "name=Matrix%20Form", expect: [401, 403, 403, 403, 200] },
+    Row { name: "get_form_template", args: "template_id={template}", expect: [401, 403, 403, 403, 404] },
     Row {
         name: "save_form_template",
         args: "template_id={template}&definition=%7B%22sections%22%3A%5B%7B%22title%22%3A%22S%22%2C%22fields%22%3A%5B%7B%22id%22%3A%22a%22%2C%22label%22%3A%22A%22%2C%22kind%22%3A%22ShortText%22%2C%22required%22%3Afalse%2C%22help%22%3Anull%2C%22options%22%3A%5B%5D%7D%5D%7D%5D%7D",

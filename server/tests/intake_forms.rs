@@ -366,3 +366,50 @@ async fn the_forms_scope_governs_contacts_and_sending() {
     }))
     .await;
 }
+
+#[tokio::test]
+async fn administrators_create_templates_with_unique_names() {
+    each_database(
+        true,
+        body!(|t| {
+            let app = t.app();
+            let admin = sign_in(&app, "admin@brightpath.example").await;
+            let created = call(
+                &app,
+                "create_form_template",
+                "name=Speech%20Intake",
+                Some(&admin),
+            )
+            .await;
+            assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+            let id: i32 = created.body.trim().parse().unwrap();
+            let detail = parse(
+                &call(
+                    &app,
+                    "get_form_template",
+                    &format!("template_id={id}"),
+                    Some(&admin),
+                )
+                .await
+                .body,
+            );
+            assert_eq!(detail["version"], 1);
+            assert_eq!(
+                detail["definition"]["sections"][0]["fields"][0]["label"],
+                "Question 1"
+            );
+            let twice = call(
+                &app,
+                "create_form_template",
+                "name=Speech%20Intake",
+                Some(&admin),
+            )
+            .await;
+            assert_eq!(twice.status, StatusCode::CONFLICT);
+            let blank = call(&app, "create_form_template", "name=%20", Some(&admin)).await;
+            assert_eq!(blank.status, StatusCode::BAD_REQUEST);
+            assert_eq!(audited(&t.db, "form_template.create").await, 1);
+        }),
+    )
+    .await;
+}

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::domain::intake::{
     FormOptions, PortalForm, PortalFormSummary, SendFormsInput, SentFormSummary, Submission,
+    TemplateDetail,
 };
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
@@ -17,6 +18,23 @@ use crate::server::{
 #[server(endpoint = "list_form_templates")]
 pub async fn list_form_templates() -> Result<FormOptions, AppError> {
     run(|ctx| async move { forms::options(&ctx).await }).await
+}
+
+/// Creates a template with a starter definition and opens it in the builder (administrators).
+#[server(endpoint = "create_form_template")]
+pub async fn create_form_template(name: String) -> Result<i32, AppError> {
+    run(|ctx| async move {
+        let id = forms::create(&ctx, &name).await?;
+        leptos_axum::redirect(&format!("/admin/organization/forms/{id}"));
+        Ok(id)
+    })
+    .await
+}
+
+/// A template with its current definition, for the builder (administrators).
+#[server(endpoint = "get_form_template")]
+pub async fn get_form_template(template_id: i32) -> Result<TemplateDetail, AppError> {
+    run(|ctx| async move { forms::detail(&ctx, template_id).await }).await
 }
 
 /// Saves an edited template definition (JSON) as its next version (administrators).

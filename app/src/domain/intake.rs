@@ -60,6 +60,33 @@ pub struct TemplateSummary {
     pub version: i32,
 }
 
+/// A template opened in the builder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateDetail {
+    pub id: i32,
+    pub name: String,
+    pub version: i32,
+    pub definition: FormDefinition,
+}
+
+/// The definition a new template starts with: one section with one question.
+pub fn starter_definition() -> FormDefinition {
+    use super::forms::{FieldKind, FormField, FormSection};
+    FormDefinition {
+        sections: vec![FormSection {
+            title: "Section 1".into(),
+            fields: vec![FormField {
+                id: "f1".into(),
+                label: "Question 1".into(),
+                kind: FieldKind::ShortText,
+                required: false,
+                help: None,
+                options: Vec::new(),
+            }],
+        }],
+    }
+}
+
 /// A location forms can be sent for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LocationRef {

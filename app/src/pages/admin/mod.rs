@@ -7,6 +7,7 @@ pub mod client_page;
 pub mod client_portal;
 pub mod clients;
 pub mod contacts;
+pub mod form_builder;
 pub mod organization;
 pub mod outbox;
 

@@ -21,6 +21,7 @@ pub fn OrganizationLayout() -> impl IntoView {
             <nav class="side-menu" aria-label="Organization">
                 <A href="/admin/organization" exact=true>"Overview"</A>
                 <A href="/admin/organization/client-portal">"Client Portal"</A>
+                <A href="/admin/organization/forms">"Intake Forms"</A>
                 <A href="/admin/organization/audit-log">"Audit Log"</A>
                 <A href="/admin/organization/outbox">"Outbox"</A>
             </nav>

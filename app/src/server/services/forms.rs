@@ -11,7 +11,7 @@ use sea_orm::{
 use crate::domain::forms::{Answers, FormDefinition};
 use crate::domain::intake::{
     FormLocation, FormOptions, FormStatus, LocationRef, Recipient, SendFormsInput, SentFormSummary,
-    Submission, TemplateSummary,
+    Submission, TemplateDetail, TemplateSummary,
 };
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
@@ -73,6 +73,68 @@ async fn insert_version(
     }
     .insert(db)
     .await?)
+}
+
+/// Creates a template with a starter definition (administrators); returns its id.
+pub async fn create(ctx: &Ctx, name: &str) -> Result<i32, AppError> {
+    let admin = ctx.admin().await?;
+    let name = name.trim();
+    crate::domain::rules::required_text(name, "Name")
+        .map_err(|m| AppError::Invalid(FieldErrors::single("name", &m)))?;
+    let db = ctx.db();
+    let taken = form_template::Entity::find()
+        .filter(form_template::Column::OrganizationId.eq(admin.organization_id))
+        .filter(form_template::Column::Name.eq(name))
+        .one(db)
+        .await?
+        .is_some();
+    if taken {
+        return Err(AppError::Conflict(format!(
+            "A form named “{name}” already exists."
+        )));
+    }
+    let txn = write::begin(db).await?;
+    let id = create_template(
+        &*txn,
+        admin.organization_id,
+        name,
+        &crate::domain::intake::starter_definition(),
+        &format!("staff:{}", admin.id),
+    )
+    .await?;
+    ctx.audit_in(
+        &*txn,
+        "form_template.create",
+        &format!("form_template:{id}"),
+        None,
+        Some(name.to_owned()),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+/// A template with its current definition, for the builder (administrators).
+pub async fn detail(ctx: &Ctx, template_id: i32) -> Result<TemplateDetail, AppError> {
+    let admin = ctx.admin().await?;
+    let db = ctx.db();
+    let template = form_template::Entity::find_by_id(template_id)
+        .filter(form_template::Column::OrganizationId.eq(admin.organization_id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let version = form_template_version::Entity::find()
+        .filter(form_template_version::Column::TemplateId.eq(template.id))
+        .filter(form_template_version::Column::Version.eq(template.current_version))
+        .one(db)
+        .await?
+        .ok_or(AppError::Internal)?;
+    Ok(TemplateDetail {
+        id: template.id,
+        name: template.name,
+        version: template.current_version,
+        definition: definition_of(&version)?,
+    })
 }
 
 /// Saves an edited definition as the template's next version; forms already sent keep theirs.
