@@ -183,6 +183,14 @@ fn SendFormsForm(
     .into_any()
 }
 
+/// Opens the browser's print dialog (the print style sheet shows only the form).
+fn print_page() {
+    #[cfg(feature = "hydrate")]
+    if let Some(window) = leptos::web_sys::window() {
+        let _ = window.print();
+    }
+}
+
 /// `/admin/clients/:id/forms/:form`: a form and its answers, print-friendly. Opening it is audited.
 #[component]
 pub fn SubmissionPage() -> impl IntoView {
@@ -203,7 +211,10 @@ pub fn SubmissionPage() -> impl IntoView {
                         let back = format!("/admin/clients/{}", ids().0);
                         view! {
                             <Title text=s.title.clone()/>
-                            <p class="no-print"><A href=back>{format!("Back to {}", s.client)}</A></p>
+                            <p class="no-print button-row">
+                                <A href=back>{format!("Back to {}", s.client)}</A>
+                                <button type="button" class="secondary" on:click=|_| print_page()>"Print"</button>
+                            </p>
                             <article class="submission">
                                 <h1>{format!("{} — {}", s.title, s.client)}</h1>
                                 <dl class="details">
