@@ -2,12 +2,11 @@
 //! Jordan Lee, so a newcomer can fill one in at once.
 
 use chrono::{Duration, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, NotSet, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait};
 
 use app::domain::forms::{FieldKind, FormDefinition, FormField, FormSection};
-use app::domain::intake::FormStatus;
-use app::server::entities::{form_template_version, sent_form};
-use app::server::services::forms::create_template;
+use app::server::entities::form_template_version;
+use app::server::services::forms::{create_template, NewSentForm};
 
 fn field(id: &str, label: &str, kind: FieldKind, required: bool, help: Option<&str>) -> FormField {
     FormField {
@@ -202,26 +201,16 @@ pub async fn load(
         .find(|v| v.template_id == intake)
         .ok_or_else(|| DbErr::Custom("intake form version missing".into()))?;
     let now = Utc::now();
-    sent_form::ActiveModel {
-        id: NotSet,
-        organization_id: Set(org),
-        client_id: Set(jordan),
-        contact_id: Set(None),
-        template_version_id: Set(version.id),
-        location_id: Set(main_clinic),
-        due_on: Set((now + Duration::days(14)).date_naive()),
-        status: Set(FormStatus::Sent.key().to_owned()),
-        draft: Set(None),
-        answers: Set(None),
-        signed_name: Set(None),
-        signed_at: Set(None),
-        signed_ip: Set(None),
-        sent_by: Set(by),
-        sent_at: Set(now),
-        updated_at: Set(now),
-        submitted_at: Set(None),
-        reminded_at: Set(None),
+    NewSentForm {
+        organization_id: org,
+        client_id: jordan,
+        contact_id: None,
+        template_version_id: version.id,
+        location_id: main_clinic,
+        due_on: (now + Duration::days(14)).date_naive(),
+        sent_by: by,
     }
+    .row(now)
     .insert(db)
     .await?;
     Ok(())

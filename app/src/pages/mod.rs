@@ -101,6 +101,12 @@ pub fn SearchForm(
     }
 }
 
+/// The numeric route parameter `name` (e.g. `id` in `/admin/clients/:id`), 0 when absent.
+pub fn route_id(name: &'static str) -> impl Fn() -> i32 + Copy + Send + Sync + 'static {
+    let params = leptos_router::hooks::use_params_map();
+    move || params.with(|p| p.get(name).and_then(|v| v.parse().ok()).unwrap_or(0))
+}
+
 /// Percent-encodes a query-string value.
 pub fn encode(value: &str) -> String {
     value

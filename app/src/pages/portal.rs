@@ -4,10 +4,10 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Outlet, A};
-use leptos_router::hooks::{use_location, use_params_map};
+use leptos_router::hooks::use_location;
 
 use super::admin::SignOutButton;
-use super::{AreaGuard, ErrorNotice};
+use super::{route_id, AreaGuard, ErrorNotice};
 use crate::api::portal::get_portal_client;
 use crate::domain::portal::PortalClientHome;
 use crate::domain::viewer::{ClientRef, Viewer, ViewerKind};
@@ -136,14 +136,7 @@ fn Abilities(home: PortalClientHome) -> impl IntoView {
 /// client; the tab below then shows why.
 #[component]
 pub fn PortalClientLayout() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params.with(|p| {
-            p.get("id")
-                .and_then(|id| id.parse::<i32>().ok())
-                .unwrap_or(0)
-        })
-    };
+    let id = route_id("id");
     let home = Resource::new(id, get_portal_client);
     view! {
         <Suspense fallback=|| ()>
@@ -166,14 +159,7 @@ pub fn PortalClientLayout() -> impl IntoView {
 /// `/portal/clients/:id`: the client's name and what this login may do for them.
 #[component]
 pub fn PortalClientPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params.with(|p| {
-            p.get("id")
-                .and_then(|id| id.parse::<i32>().ok())
-                .unwrap_or(0)
-        })
-    };
+    let id = route_id("id");
     let home = Resource::new(id, get_portal_client);
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>

@@ -8,23 +8,17 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
-use super::ErrorNotice;
+use super::{route_id, ErrorNotice};
 use crate::api::forms::{get_portal_form, list_portal_forms, save_form_draft, submit_form};
-use crate::domain::forms::{check_answer, Answer, Answers, FieldKind, FormField};
+use crate::domain::forms::{check_answer, Answer, Answers, FieldKind, FormDefinition, FormField};
 use crate::domain::intake::{FormLocation, FormStatus, PortalForm, PortalFormSummary};
 use crate::error::AppError;
-
-fn param(name: &'static str) -> impl Fn() -> i32 + Copy + Send + Sync + 'static {
-    let params = use_params_map();
-    move || params.with(|p| p.get(name).and_then(|v| v.parse().ok()).unwrap_or(0))
-}
 
 /// `/portal/clients/:id/forms`: outstanding and completed forms.
 #[component]
 pub fn PortalFormsPage() -> impl IntoView {
-    let client = param("id");
+    let client = route_id("id");
     let forms = Resource::new(client, list_portal_forms);
     view! {
         <Title text="Forms"/>
@@ -79,8 +73,8 @@ fn FormList(
 /// `/portal/clients/:id/forms/:form`.
 #[component]
 pub fn PortalFormPage() -> impl IntoView {
-    let client = param("id");
-    let form_id = param("form");
+    let client = route_id("id");
+    let form_id = route_id("form");
     let submitted = RwSignal::new(0usize);
     let form = Resource::new(
         move || (client(), form_id(), submitted.get()),
@@ -132,11 +126,19 @@ fn FormView(form: PortalForm, client: i32, submitted: RwSignal<usize>) -> impl I
 /// A completed form, read-only.
 #[component]
 fn ReadBack(form: PortalForm) -> impl IntoView {
-    let answers = form.answers.clone();
     view! {
         <p class="form-success" role="status">{format!("Submitted {}. This form is locked.", form.submitted_at.unwrap_or_default())}</p>
-        {form.definition.sections.into_iter().map(|s| {
-            let answers = answers.clone();
+        <AnswerSections definition=form.definition answers=form.answers/>
+    }
+}
+
+/// Each section of a form with its questions and answers, read-only (portal and staff views).
+#[component]
+pub fn AnswerSections(definition: FormDefinition, answers: Answers) -> impl IntoView {
+    definition
+        .sections
+        .into_iter()
+        .map(|s| {
             view! {
                 <section class="form-section">
                     <h2>{s.title}</h2>
@@ -148,8 +150,8 @@ fn ReadBack(form: PortalForm) -> impl IntoView {
                     </dl>
                 </section>
             }
-        }).collect_view()}
-    }
+        })
+        .collect_view()
 }
 
 /// An answer as text.

@@ -4,14 +4,13 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 use crate::api::forms::{get_submission, CancelForm, RemindForm, SendForms};
 use crate::domain::client::ContactSummary;
 use crate::domain::intake::{FormOptions, SentFormSummary};
 use crate::pages::form::{field_error, last_error, successes, ActionMessage, Submit};
-use crate::pages::portal_forms::describe;
-use crate::pages::ErrorNotice;
+use crate::pages::portal_forms::AnswerSections;
+use crate::pages::{route_id, ErrorNotice};
 
 /// The actions of the forms section, created by the page so that they refresh the list.
 #[derive(Clone, Copy)]
@@ -194,20 +193,14 @@ fn print_page() {
 /// `/admin/clients/:id/forms/:form`: a form and its answers, print-friendly. Opening it is audited.
 #[component]
 pub fn SubmissionPage() -> impl IntoView {
-    let params = use_params_map();
-    let ids = move || {
-        params.with(|p| {
-            let n = |k: &str| p.get(k).and_then(|v| v.parse::<i32>().ok()).unwrap_or(0);
-            (n("id"), n("form"))
-        })
-    };
+    let (client, form) = (route_id("id"), route_id("form"));
+    let ids = move || (client(), form());
     let submission = Resource::new(ids, |(c, f)| get_submission(c, f));
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match submission.await {
                     Ok(s) => {
-                        let answers = s.answers.clone();
                         let back = format!("/admin/clients/{}", ids().0);
                         view! {
                             <Title text=s.title.clone()/>
@@ -227,20 +220,7 @@ pub fn SubmissionPage() -> impl IntoView {
                                         _ => "Not signed".into(),
                                     }}</dd>
                                 </dl>
-                                {s.definition.sections.into_iter().map(|section| {
-                                    let answers = answers.clone();
-                                    view! {
-                                        <section class="form-section">
-                                            <h2>{section.title}</h2>
-                                            <dl class="details">
-                                                {section.fields.into_iter().map(|f| view! {
-                                                    <dt>{f.label.clone()}</dt>
-                                                    <dd>{describe(answers.get(&f.id))}</dd>
-                                                }).collect_view()}
-                                            </dl>
-                                        </section>
-                                    }
-                                }).collect_view()}
+                                <AnswerSections definition=s.definition answers=s.answers/>
                             </article>
                         }.into_any()
                     }

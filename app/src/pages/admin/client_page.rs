@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use super::client_forms::{ClientForms, FormActions};
 use super::client_new::ClientFields;
@@ -12,19 +11,12 @@ use crate::api::clients::{get_client, AssignStaff, UnassignStaff, UpdateClient};
 use crate::api::forms::{list_client_forms, list_form_templates};
 use crate::domain::client::ClientDetail;
 use crate::pages::form::{last_error, successes, ActionMessage, Submit};
-use crate::pages::ErrorNotice;
+use crate::pages::{route_id, ErrorNotice};
 
 /// `/admin/clients/:id`.
 #[component]
 pub fn ClientPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params.with(|p| {
-            p.get("id")
-                .and_then(|id| id.parse::<i32>().ok())
-                .unwrap_or(0)
-        })
-    };
+    let id = route_id("id");
     let update = ServerAction::<UpdateClient>::new();
     let assign = ServerAction::<AssignStaff>::new();
     let unassign = ServerAction::<UnassignStaff>::new();

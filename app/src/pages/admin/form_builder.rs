@@ -9,7 +9,6 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 use crate::api::forms::{
     get_form_template, list_form_templates, save_form_template, CreateFormTemplate,
@@ -19,7 +18,7 @@ use crate::domain::intake::TemplateDetail;
 use crate::domain::rules;
 use crate::error::AppError;
 use crate::pages::form::{server_error, ActionMessage, Field, Submit};
-use crate::pages::ErrorNotice;
+use crate::pages::{route_id, ErrorNotice};
 
 /// `/admin/organization/forms`.
 #[component]
@@ -147,8 +146,7 @@ fn messages(rows: &[Row]) -> BTreeMap<Option<u32>, String> {
 /// `/admin/organization/forms/:id`.
 #[component]
 pub fn FormBuilderPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i32>().ok()).unwrap_or(0));
+    let id = route_id("id");
     let template = Resource::new(id, get_form_template);
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>

@@ -20,6 +20,27 @@ pub struct SignedIn {
     pub home: &'static str,
 }
 
+/// The login behind a normalized email: a staff member's, else a portal account's.
+pub async fn find_login(
+    db: &impl sea_orm::ConnectionTrait,
+    email: &str,
+) -> Result<(Option<staff_user::Model>, Option<portal_account::Model>), AppError> {
+    let staff = staff_user::Entity::find()
+        .filter(staff_user::Column::Email.eq(email))
+        .one(db)
+        .await?;
+    let portal = match staff {
+        Some(_) => None,
+        None => {
+            portal_account::Entity::find()
+                .filter(portal_account::Column::Email.eq(email))
+                .one(db)
+                .await?
+        }
+    };
+    Ok((staff, portal))
+}
+
 /// Checks the credentials, within the rate limits, and starts a new session.
 pub async fn sign_in(ctx: &Ctx, input: &SignInInput) -> Result<SignedIn, AppError> {
     input.validate()?;
@@ -29,19 +50,7 @@ pub async fn sign_in(ctx: &Ctx, input: &SignInInput) -> Result<SignedIn, AppErro
     let now = Utc::now();
     rate_limit::check(db, &email, &ip, now).await?;
 
-    let staff = staff_user::Entity::find()
-        .filter(staff_user::Column::Email.eq(&email))
-        .one(db)
-        .await?;
-    let portal = match staff {
-        Some(_) => None,
-        None => {
-            portal_account::Entity::find()
-                .filter(portal_account::Column::Email.eq(&email))
-                .one(db)
-                .await?
-        }
-    };
+    let (staff, portal) = find_login(db, &email).await?;
     let (owner, org, stored) = match (&staff, &portal) {
         (Some(s), _) => (
             Some(Owner::Staff(s.id)),

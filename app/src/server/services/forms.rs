@@ -311,26 +311,16 @@ pub async fn send(ctx: &Ctx, client_id: i32, input: &SendFormsInput) -> Result<u
     let now = Utc::now();
     let txn = write::begin(db).await?;
     for (title, version_id) in &versions {
-        let row = sent_form::ActiveModel {
-            id: NotSet,
-            organization_id: Set(org.id),
-            client_id: Set(client.id),
-            contact_id: Set(contact_id),
-            template_version_id: Set(*version_id),
-            location_id: Set(place.id),
-            due_on: Set(valid.due_on),
-            status: Set(FormStatus::Sent.key().to_owned()),
-            draft: Set(None),
-            answers: Set(None),
-            signed_name: Set(None),
-            signed_at: Set(None),
-            signed_ip: Set(None),
-            sent_by: Set(format!("staff:{}", staff.id)),
-            sent_at: Set(now),
-            updated_at: Set(now),
-            submitted_at: Set(None),
-            reminded_at: Set(None),
+        let row = NewSentForm {
+            organization_id: org.id,
+            client_id: client.id,
+            contact_id,
+            template_version_id: *version_id,
+            location_id: place.id,
+            due_on: valid.due_on,
+            sent_by: format!("staff:{}", staff.id),
         }
+        .row(now)
         .insert(&*txn)
         .await?;
         ctx.audit_in(
@@ -349,6 +339,44 @@ pub async fn send(ctx: &Ctx, client_id: i32, input: &SendFormsInput) -> Result<u
     txn.commit().await?;
     notify(ctx, org.id, &org.name, &name, &email, client.id, false).await?;
     Ok(versions.len())
+}
+
+/// A form about to be sent: a template version for a client (and perhaps one contact).
+#[derive(Debug, Clone)]
+pub struct NewSentForm {
+    pub organization_id: i32,
+    pub client_id: i32,
+    pub contact_id: Option<i32>,
+    pub template_version_id: i32,
+    pub location_id: i32,
+    pub due_on: chrono::NaiveDate,
+    pub sent_by: String,
+}
+
+impl NewSentForm {
+    /// The row to insert, sent at `now`, with nothing filled in yet.
+    pub fn row(self, now: chrono::DateTime<Utc>) -> sent_form::ActiveModel {
+        sent_form::ActiveModel {
+            id: NotSet,
+            organization_id: Set(self.organization_id),
+            client_id: Set(self.client_id),
+            contact_id: Set(self.contact_id),
+            template_version_id: Set(self.template_version_id),
+            location_id: Set(self.location_id),
+            due_on: Set(self.due_on),
+            status: Set(FormStatus::Sent.key().to_owned()),
+            draft: Set(None),
+            answers: Set(None),
+            signed_name: Set(None),
+            signed_at: Set(None),
+            signed_ip: Set(None),
+            sent_by: Set(self.sent_by),
+            sent_at: Set(now),
+            updated_at: Set(now),
+            submitted_at: Set(None),
+            reminded_at: Set(None),
+        }
+    }
 }
 
 fn valid_label(contact_id: Option<i32>) -> String {

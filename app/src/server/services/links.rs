@@ -18,7 +18,7 @@ use crate::server::context::Ctx;
 use crate::server::entities::{organization, portal_account, portal_link, staff_user};
 use crate::server::mail::{self, Email};
 use crate::server::password;
-use crate::server::services::auth::SignedIn;
+use crate::server::services::auth::{find_login, SignedIn};
 use crate::server::services::clients::refresh_portal_use;
 use crate::server::session::{self, Owner};
 use crate::server::write;
@@ -92,6 +92,39 @@ pub async fn status(
     })
 }
 
+/// A new link row for `token` (stored as its SHA-256), valid for its purpose's lifetime; the
+/// caller sets whom it is for.
+fn new_link(
+    token: &str,
+    purpose: LinkPurpose,
+    organization_id: i32,
+    (email, name): (&str, &str),
+    created_by: String,
+    now: DateTime<Utc>,
+) -> portal_link::ActiveModel {
+    let hours = match purpose {
+        LinkPurpose::Invitation => INVITATION_HOURS,
+        LinkPurpose::PasswordReset => RESET_HOURS,
+    };
+    portal_link::ActiveModel {
+        id: NotSet,
+        token_hash: Set(session::digest(token)),
+        purpose: Set(purpose.key().to_owned()),
+        organization_id: Set(organization_id),
+        email: Set(email.to_owned()),
+        name: Set(name.to_owned()),
+        client_id: Set(None),
+        contact_id: Set(None),
+        portal_account_id: Set(None),
+        staff_user_id: Set(None),
+        created_by: Set(created_by),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::hours(hours)),
+        used_at: Set(None),
+        revoked_at: Set(None),
+    }
+}
+
 /// Fails with a conflict when `email` already signs in somewhere.
 async fn ensure_email_free(db: &impl ConnectionTrait, email: &str) -> Result<(), AppError> {
     let portal = portal_account::Entity::find()
@@ -161,25 +194,17 @@ pub async fn invite(
         Invitee::Client(id) => (Some(id), None),
         Invitee::Contact(id) => (None, Some(id)),
     };
-    let link = portal_link::ActiveModel {
-        id: NotSet,
-        token_hash: Set(session::digest(&token)),
-        purpose: Set(LinkPurpose::Invitation.key().to_owned()),
-        organization_id: Set(organization_id),
-        email: Set(email.to_owned()),
-        name: Set(name.to_owned()),
-        client_id: Set(client_id),
-        contact_id: Set(contact_id),
-        portal_account_id: Set(None),
-        staff_user_id: Set(None),
-        created_by: Set(ctx.actor.as_ref().map(|a| a.label()).unwrap_or_default()),
-        created_at: Set(now),
-        expires_at: Set(now + Duration::hours(INVITATION_HOURS)),
-        used_at: Set(None),
-        revoked_at: Set(None),
-    }
-    .insert(&*txn)
-    .await?;
+    let mut link = new_link(
+        &token,
+        LinkPurpose::Invitation,
+        organization_id,
+        (email, name),
+        ctx.actor.as_ref().map(|a| a.label()).unwrap_or_default(),
+        now,
+    );
+    link.client_id = Set(client_id);
+    link.contact_id = Set(contact_id);
+    let link = link.insert(&*txn).await?;
     refresh_portal_use(&*txn, clients).await?;
     let action = if resent {
         "portal.invitation_resent"
@@ -406,19 +431,7 @@ pub async fn request_reset(ctx: &Ctx, input: &ResetRequestInput) -> Result<(), A
         tracing::warn!("password reset for {email} skipped: {recent} in the last hour");
         return Ok(());
     }
-    let staff = staff_user::Entity::find()
-        .filter(staff_user::Column::Email.eq(&email))
-        .one(db)
-        .await?;
-    let portal = match staff {
-        Some(_) => None,
-        None => {
-            portal_account::Entity::find()
-                .filter(portal_account::Column::Email.eq(&email))
-                .one(db)
-                .await?
-        }
-    };
+    let (staff, portal) = find_login(db, &email).await?;
     let (org, name, staff_id, account_id) = match (&staff, &portal) {
         (Some(s), _) => (s.organization_id, s.name.clone(), Some(s.id), None),
         (None, Some(p)) => (
@@ -439,25 +452,17 @@ pub async fn request_reset(ctx: &Ctx, input: &ResetRequestInput) -> Result<(), A
         .filter(portal_link::Column::RevokedAt.is_null())
         .exec(&*txn)
         .await?;
-    portal_link::ActiveModel {
-        id: NotSet,
-        token_hash: Set(session::digest(&token)),
-        purpose: Set(LinkPurpose::PasswordReset.key().to_owned()),
-        organization_id: Set(org),
-        email: Set(email.clone()),
-        name: Set(name.clone()),
-        client_id: Set(None),
-        contact_id: Set(None),
-        portal_account_id: Set(account_id),
-        staff_user_id: Set(staff_id),
-        created_by: Set("anonymous".into()),
-        created_at: Set(now),
-        expires_at: Set(now + Duration::hours(RESET_HOURS)),
-        used_at: Set(None),
-        revoked_at: Set(None),
-    }
-    .insert(&*txn)
-    .await?;
+    let mut link = new_link(
+        &token,
+        LinkPurpose::PasswordReset,
+        org,
+        (&email, &name),
+        "anonymous".into(),
+        now,
+    );
+    link.portal_account_id = Set(account_id);
+    link.staff_user_id = Set(staff_id);
+    link.insert(&*txn).await?;
     audit::record(
         &*txn,
         Entry {
