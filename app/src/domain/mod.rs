@@ -10,6 +10,7 @@ pub mod forms;
 pub mod intake;
 pub mod portal;
 pub mod rules;
+pub mod schedule;
 pub mod settings;
 pub mod validation;
 pub mod viewer;

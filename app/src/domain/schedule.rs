@@ -1,0 +1,313 @@
+//! Scheduling rules: open slots from weekly availability and exceptions, drawn in the
+//! organization's time zone (daylight-saving changes included), and the 24-hour rule for
+//! requests and cancellations. Pure functions with the clock passed in, so tests fix the time.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use serde::{Deserialize, Serialize};
+
+/// Requests and cancellations closer than this to the start are "last-minute".
+pub const LAST_MINUTE_HOURS: i64 = 24;
+
+/// Recurring weekly hours of a staff member, in the organization's local time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WeeklyHours {
+    pub weekday: Weekday,
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+}
+
+/// Whether an exception removes or adds time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExceptionKind {
+    TimeOff,
+    ExtraHours,
+}
+
+/// A one-day change to the weekly hours, in local time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AvailabilityException {
+    pub date: NaiveDate,
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+    pub kind: ExceptionKind,
+}
+
+/// An open slot, in UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Slot {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+fn overlaps(a: (DateTime<Utc>, DateTime<Utc>), b: (DateTime<Utc>, DateTime<Utc>)) -> bool {
+    a.0 < b.1 && b.0 < a.1
+}
+
+/// The local time `date` + `time` in `tz`: the earlier instant when the clock falls back,
+/// `None` when it does not exist because the clock springs forward.
+fn instant<Tz: TimeZone>(tz: &Tz, date: NaiveDate, time: NaiveTime) -> Option<DateTime<Utc>> {
+    tz.from_local_datetime(&date.and_time(time))
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// The open slots of `slot_minutes` over `days` local days starting with the local day of
+/// `now`: weekly hours plus extra hours, less time off and `busy` times (appointments and
+/// pending requests), and only slots that start after `now`. Sorted by start.
+pub fn open_slots<Tz: TimeZone>(
+    tz: &Tz,
+    hours: &[WeeklyHours],
+    exceptions: &[AvailabilityException],
+    slot_minutes: i64,
+    busy: &[(DateTime<Utc>, DateTime<Utc>)],
+    now: DateTime<Utc>,
+    days: u32,
+) -> Vec<Slot> {
+    let mut slots = Vec::new();
+    if slot_minutes <= 0 {
+        return slots;
+    }
+    let first_day = now.with_timezone(tz).date_naive();
+    for date in first_day.iter_days().take(days as usize) {
+        let weekly = hours
+            .iter()
+            .filter(|h| h.weekday == date.weekday())
+            .map(|h| (h.start, h.end));
+        let extra = exceptions
+            .iter()
+            .filter(|e| e.date == date && e.kind == ExceptionKind::ExtraHours)
+            .map(|e| (e.start, e.end));
+        let time_off: Vec<(DateTime<Utc>, DateTime<Utc>)> = exceptions
+            .iter()
+            .filter(|e| e.date == date && e.kind == ExceptionKind::TimeOff)
+            .filter_map(|e| Some((instant(tz, date, e.start)?, instant(tz, date, e.end)?)))
+            .collect();
+        for (start, end) in weekly.chain(extra) {
+            let mut local = start;
+            while let Some(next) = local
+                .overflowing_add_signed(Duration::minutes(slot_minutes))
+                .0
+                .into()
+            {
+                if next > end || next <= local {
+                    break;
+                }
+                if let Some(begin) = instant(tz, date, local) {
+                    let slot = (begin, begin + Duration::minutes(slot_minutes));
+                    let free = !time_off.iter().chain(busy).any(|b| overlaps(slot, *b));
+                    if slot.0 > now && free {
+                        slots.push(Slot {
+                            start: slot.0,
+                            end: slot.1,
+                        });
+                    }
+                }
+                local = next;
+            }
+        }
+    }
+    slots.sort();
+    slots.dedup();
+    slots
+}
+
+/// Whether something starting at `start` is within the last-minute window at `now`.
+pub fn is_last_minute(start: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    start - now < Duration::hours(LAST_MINUTE_HOURS)
+}
+
+/// Checks a slot request at `now`; `within_24_hours` is whether **Allow Clients to
+/// Schedule/Cancel an Appointment within 24 hours** is effective. Returns whether the request
+/// is last-minute.
+pub fn check_request(
+    start: DateTime<Utc>,
+    now: DateTime<Utc>,
+    within_24_hours: bool,
+) -> Result<bool, String> {
+    if start <= now {
+        return Err("This time has already passed. Choose another slot.".into());
+    }
+    let last_minute = is_last_minute(start, now);
+    if last_minute && !within_24_hours {
+        Err("Appointments that start within 24 hours cannot be requested in the portal. Please call the practice.".into())
+    } else {
+        Ok(last_minute)
+    }
+}
+
+/// Checks a client's cancellation at `now`, with the same setting. Returns whether it is
+/// last-minute.
+pub fn check_cancel(
+    start: DateTime<Utc>,
+    now: DateTime<Utc>,
+    within_24_hours: bool,
+) -> Result<bool, String> {
+    if start <= now {
+        return Err("This appointment has already started and can no longer be cancelled.".into());
+    }
+    let last_minute = is_last_minute(start, now);
+    if last_minute && !within_24_hours {
+        Err("Appointments that start within 24 hours cannot be cancelled in the portal. Please call the practice.".into())
+    } else {
+        Ok(last_minute)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Timelike;
+    use chrono_tz::America::New_York;
+
+    fn t(h: u32) -> NaiveTime {
+        NaiveTime::from_hms_opt(h, 0, 0).unwrap()
+    }
+
+    fn weekdays_9_to_5() -> Vec<WeeklyHours> {
+        [
+            Weekday::Mon,
+            Weekday::Tue,
+            Weekday::Wed,
+            Weekday::Thu,
+            Weekday::Fri,
+        ]
+        .into_iter()
+        .map(|weekday| WeeklyHours {
+            weekday,
+            start: t(9),
+            end: t(17),
+        })
+        .collect()
+    }
+
+    /// A fixed clock: 2026-11-27 08:00 in New York.
+    fn now() -> DateTime<Utc> {
+        New_York
+            .with_ymd_and_hms(2026, 11, 27, 8, 0, 0)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn weekday_hours_give_eight_hourly_slots_a_day_in_local_time() {
+        let slots = open_slots(&New_York, &weekdays_9_to_5(), &[], 60, &[], now(), 7);
+        // Friday the 27th (from 9:00), Monday to Thursday: 5 days of 8 slots.
+        assert_eq!(slots.len(), 40);
+        let first = slots[0].start.with_timezone(&New_York);
+        assert_eq!((first.day(), first.hour()), (27, 9));
+        assert!(slots
+            .iter()
+            .all(|s| (9..17).contains(&s.start.with_timezone(&New_York).hour())));
+    }
+
+    #[test]
+    fn daylight_saving_changes_keep_local_hours() {
+        // The week of 2026-11-01 (clocks fall back) and of 2026-03-08 (clocks spring forward).
+        for (y, m, d) in [(2026, 10, 30), (2026, 3, 6)] {
+            let friday = New_York
+                .with_ymd_and_hms(y, m, d, 18, 0, 0)
+                .unwrap()
+                .with_timezone(&Utc);
+            let slots = open_slots(&New_York, &weekdays_9_to_5(), &[], 60, &[], friday, 4);
+            let monday: Vec<_> = slots
+                .iter()
+                .map(|s| s.start.with_timezone(&New_York))
+                .collect();
+            assert_eq!(monday.len(), 8, "{y}-{m}");
+            assert_eq!(monday[0].hour(), 9);
+            assert_eq!(monday[7].hour(), 16);
+            // The UTC offset differs from the Friday before: the local hour is what stays.
+            let offset_before = friday.with_timezone(&New_York).offset().to_string();
+            assert_ne!(monday[0].offset().to_string(), offset_before);
+        }
+    }
+
+    #[test]
+    fn a_slot_in_the_spring_forward_gap_does_not_exist() {
+        let sunday = NaiveDate::from_ymd_opt(2026, 3, 8).unwrap();
+        let extra = AvailabilityException {
+            date: sunday,
+            start: t(1),
+            end: t(4),
+            kind: ExceptionKind::ExtraHours,
+        };
+        let from = New_York
+            .with_ymd_and_hms(2026, 3, 7, 12, 0, 0)
+            .unwrap()
+            .with_timezone(&Utc);
+        let slots = open_slots(&New_York, &[], &[extra], 60, &[], from, 3);
+        let hours: Vec<u32> = slots
+            .iter()
+            .map(|s| s.start.with_timezone(&New_York).hour())
+            .collect();
+        assert_eq!(hours, vec![1, 3], "2:00 does not exist that night");
+    }
+
+    #[test]
+    fn time_off_and_busy_times_remove_slots_and_extra_hours_add_them() {
+        let monday = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        let saturday = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        let exceptions = [
+            AvailabilityException {
+                date: monday,
+                start: t(12),
+                end: t(14),
+                kind: ExceptionKind::TimeOff,
+            },
+            AvailabilityException {
+                date: saturday,
+                start: t(10),
+                end: t(12),
+                kind: ExceptionKind::ExtraHours,
+            },
+        ];
+        let booked = New_York
+            .with_ymd_and_hms(2026, 11, 30, 9, 30, 0)
+            .unwrap()
+            .with_timezone(&Utc);
+        let busy = [(booked, booked + Duration::minutes(30))];
+        let slots = open_slots(
+            &New_York,
+            &weekdays_9_to_5(),
+            &exceptions,
+            60,
+            &busy,
+            now(),
+            4,
+        );
+        let local: Vec<(u32, u32)> = slots
+            .iter()
+            .map(|s| s.start.with_timezone(&New_York))
+            .map(|s| (s.day(), s.hour()))
+            .collect();
+        assert!(
+            local.contains(&(28, 10)) && local.contains(&(28, 11)),
+            "Saturday extra hours"
+        );
+        for gone in [(30, 9), (30, 12), (30, 13)] {
+            assert!(!local.contains(&gone), "{gone:?} is not open");
+        }
+        assert!(local.contains(&(30, 10)) && local.contains(&(30, 14)));
+    }
+
+    #[test]
+    fn the_24_hour_rule() {
+        let in_hours = |h: i64| now() + Duration::hours(h);
+        assert_eq!(check_request(in_hours(25), now(), false), Ok(false));
+        assert!(check_request(in_hours(23), now(), false)
+            .unwrap_err()
+            .contains("within 24 hours"));
+        assert_eq!(check_request(in_hours(23), now(), true), Ok(true));
+        assert!(check_request(in_hours(-1), now(), true).is_err());
+        assert_eq!(check_cancel(in_hours(48), now(), false), Ok(false));
+        assert!(check_cancel(in_hours(2), now(), false)
+            .unwrap_err()
+            .contains("cancelled"));
+        assert_eq!(check_cancel(in_hours(2), now(), true), Ok(true));
+        assert!(is_last_minute(
+            now() + Duration::hours(24) - Duration::seconds(1),
+            now()
+        ));
+        assert!(!is_last_minute(now() + Duration::hours(24), now()));
+    }
+}
