@@ -10,6 +10,7 @@ mod m20261127_000002_portal_settings;
 mod m20261127_000003_client_search;
 mod m20261127_000004_portal_access;
 mod m20261127_000005_intake_forms;
+mod m20261127_000006_scheduling;
 
 /// Every migration, in the order it is applied.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000003_client_search::Migration),
             Box::new(m20261127_000004_portal_access::Migration),
             Box::new(m20261127_000005_intake_forms::Migration),
+            Box::new(m20261127_000006_scheduling::Migration),
         ]
     }
 }

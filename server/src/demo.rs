@@ -14,7 +14,7 @@ use app::server::entities::{
     portal_account, staff_user,
 };
 use app::server::password;
-use app::server::services::{clients, settings};
+use app::server::services::{clients, scheduling, settings};
 
 /// The password of every demo login.
 pub const DEMO_PASSWORD: &str = "demo-password-1";
@@ -122,6 +122,10 @@ pub async fn load(db: &DatabaseConnection) -> Result<(), DbErr> {
         .await
         .map_err(|e| DbErr::Custom(e.to_string()))?;
     crate::demo_forms::load(&txn, bp, jordan, main_clinic, admin).await?;
+    // Both therapists: Monday to Friday, 9:00 to 17:00, in 60-minute slots.
+    for therapist in [admin, therapist] {
+        scheduling::seed_weekday_hours(&txn, therapist, 9, 17).await?;
+    }
 
     let oc = org(&txn, OTHER_CLINIC, "America/Chicago").await?;
     place(
@@ -199,6 +203,7 @@ async fn staff(
         password_hash: Set(password_hash),
         is_admin: Set(is_admin),
         is_therapist: Set(is_therapist),
+        slot_minutes: Set(60),
         created_at: Set(Utc::now()),
     }
     .insert(db)

@@ -95,6 +95,12 @@ const MATRIX: &[Row] = &[
     Row { name: "get_portal_form", args: "client_id={client}&form_id={form}", expect: [401, 200, 200, 403, 403] },
     Row { name: "save_form_draft", args: "client_id={client}&form_id={form}&answers=%7B%7D", expect: [401, 200, 200, 403, 403] },
     Row { name: "submit_form", args: "client_id={client}&form_id={form}&answers=%7B%7D", expect: [401, 400, 400, 403, 403] },
+    Row { name: "list_open_slots", args: "client_id={client}", expect: [401, 200, 200, 403, 403] },
+    Row {
+        name: "request_slot",
+        args: "client_id={client}&staff_id={staff}&start=not-a-time&note=",
+        expect: [401, 400, 400, 403, 403],
+    },
     Row { name: "get_organization", args: "", expect: [401, 403, 403, 403, 200] },
     Row { name: "get_portal_settings", args: "", expect: [401, 403, 403, 403, 200] },
     Row {
@@ -149,6 +155,7 @@ async fn every_caller_gets_exactly_what_the_matrix_allows() {
                 password_hash: Set(password::hash("demo-password-1".into()).await.unwrap()),
                 is_admin: Set(false),
                 is_therapist: Set(true),
+                slot_minutes: Set(60),
                 created_at: Set(Utc::now()),
             }
             .insert(&t.db)

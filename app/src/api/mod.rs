@@ -9,4 +9,5 @@ pub mod contacts;
 pub mod forms;
 pub mod organization;
 pub mod portal;
+pub mod scheduling;
 pub mod settings;

@@ -39,6 +39,29 @@ pub struct Slot {
     pub end: DateTime<Utc>,
 }
 
+/// An open slot offered in the portal, with whom.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenSlot {
+    pub staff_id: i32,
+    pub staff_name: String,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    /// Within 24 hours: offered only while the 24-hour setting is effective.
+    pub last_minute: bool,
+}
+
+/// Longest note on a request.
+pub const MAX_NOTE: usize = 1_000;
+
+/// Checks the optional note of a request.
+pub fn check_note(note: &str) -> Result<(), String> {
+    if note.chars().count() > MAX_NOTE {
+        Err(format!("Keep the note to {MAX_NOTE} characters."))
+    } else {
+        Ok(())
+    }
+}
+
 fn overlaps(a: (DateTime<Utc>, DateTime<Utc>), b: (DateTime<Utc>, DateTime<Utc>)) -> bool {
     a.0 < b.1 && b.0 < a.1
 }

@@ -1,6 +1,9 @@
 //! sea-orm entities: one module per table. Server-only; the browser gets DTOs from `domain`.
 
 pub mod audit_log;
+pub mod availability_exception;
+pub mod availability_hour;
+pub mod booking;
 pub mod client;
 pub mod client_contact;
 pub mod client_contact_link;

@@ -16,6 +16,8 @@ pub struct Model {
     pub is_admin: bool,
     pub is_therapist: bool,
     pub created_at: DateTimeUtc,
+    /// The length of the slots offered from this staff member's availability.
+    pub slot_minutes: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,4 +10,5 @@ pub mod organization;
 pub mod outbox;
 pub mod portal;
 pub mod portal_forms;
+pub mod scheduling;
 pub mod settings;

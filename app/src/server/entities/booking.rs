@@ -1,0 +1,33 @@
+//! The `bookings` table: appointments and pending requests; those two hold their time.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "bookings")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub organization_id: i32,
+    pub staff_id: i32,
+    pub client_id: i32,
+    /// `requested`, `booked`, `declined` or `cancelled`.
+    pub status: String,
+    pub starts_at: DateTimeUtc,
+    pub ends_at: DateTimeUtc,
+    pub location_id: Option<i32>,
+    pub telehealth: bool,
+    pub service: String,
+    pub price_cents: Option<i32>,
+    pub note: Option<String>,
+    pub last_minute: bool,
+    pub requested_by: String,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<DateTimeUtc>,
+    pub decision_reason: Option<String>,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

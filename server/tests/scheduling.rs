@@ -1,0 +1,208 @@
+//! Self-scheduling on both databases: a slot requested by 100 clients at once is held exactly
+//! once, the 24-hour rule with an injected clock, and the setting and scope checks.
+
+mod common;
+
+use axum::http::StatusCode;
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono_tz::America::New_York;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::Value;
+
+use app::server::actor::Actor;
+use app::server::context::Ctx;
+use app::server::entities::{booking, client_contact, portal_account};
+use app::server::services::scheduling;
+use app::server::session::Owner;
+use common::{call, client_id, each_database, sign_in, TestDb};
+
+fn enc(s: &str) -> String {
+    s.replace('+', "%2B").replace(':', "%3A")
+}
+
+/// A context for the portal login with `email`, as a request would build it.
+async fn portal_ctx(t: &TestDb, email: &str) -> Ctx {
+    let account = portal_account::Entity::find()
+        .filter(portal_account::Column::Email.eq(email))
+        .one(&t.db)
+        .await
+        .unwrap()
+        .unwrap();
+    Ctx {
+        state: t.state(),
+        actor: Actor::load(&t.db, Owner::Portal(account.id)).await.unwrap(),
+        ip: Some("127.0.0.1".into()),
+        token: None,
+    }
+}
+
+/// A Monday 08:00 in New York, years ahead, as the injected clock.
+fn monday_morning() -> DateTime<Utc> {
+    New_York
+        .with_ymd_and_hms(2030, 1, 7, 8, 0, 0)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+#[tokio::test]
+async fn a_hundred_concurrent_requests_for_one_slot_hold_it_exactly_once() {
+    each_database(
+        true,
+        body!(|t| {
+            let app = t.app();
+            let parent = sign_in(&app, "parent@brightpath.example").await;
+            let jordan = client_id(&t.db, "Jordan").await;
+            let slots = call(
+                &app,
+                "list_open_slots",
+                &format!("client_id={jordan}"),
+                Some(&parent),
+            )
+            .await;
+            assert_eq!(slots.status, StatusCode::OK, "{}", slots.body);
+            let slots: Vec<Value> = serde_json::from_str(&slots.body).unwrap();
+            let slot = slots
+                .iter()
+                .find(|s| s["last_minute"] == false)
+                .expect("an open slot")
+                .clone();
+            let form = format!(
+                "client_id={jordan}&staff_id={}&start={}&note=First%20visit",
+                slot["staff_id"],
+                enc(slot["start"].as_str().unwrap())
+            );
+            let tasks: Vec<_> = (0..100)
+                .map(|_| {
+                    let (app, parent, form) = (app.clone(), parent.clone(), form.clone());
+                    tokio::spawn(
+                        async move { call(&app, "request_slot", &form, Some(&parent)).await },
+                    )
+                })
+                .collect();
+            let mut ok = 0;
+            let mut taken = 0;
+            for task in tasks {
+                let reply = task.await.unwrap();
+                match reply.status {
+                    StatusCode::OK => ok += 1,
+                    StatusCode::CONFLICT => {
+                        assert!(reply.body.contains("just taken"), "{}", reply.body);
+                        taken += 1;
+                    }
+                    other => panic!("unexpected {other}: {}", reply.body),
+                }
+            }
+            assert_eq!((ok, taken), (1, 99), "on {}", t.kind);
+            let held = booking::Entity::find()
+                .filter(booking::Column::Status.eq("requested"))
+                .count(&t.db)
+                .await
+                .unwrap();
+            assert_eq!(held, 1);
+            // The slot is no longer offered.
+            let again = call(
+                &app,
+                "list_open_slots",
+                &format!("client_id={jordan}"),
+                Some(&parent),
+            )
+            .await;
+            assert!(
+                !again.body.contains(slot["start"].as_str().unwrap()),
+                "the held slot is gone"
+            );
+        }),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_24_hour_rule_follows_its_setting() {
+    each_database(
+        true,
+        body!(|t| {
+            let app = t.app();
+            let admin = sign_in(&app, "admin@brightpath.example").await;
+            let jordan = client_id(&t.db, "Jordan").await;
+            let ctx = portal_ctx(&t, "client@brightpath.example").await;
+            let now = monday_morning();
+            let therapist = booking_staff(&t, &ctx, jordan, now).await;
+            let nine = (now + Duration::hours(1)).to_rfc3339();
+            let tomorrow_ten = (now + Duration::hours(26)).to_rfc3339();
+
+            let slots = scheduling::open_slots_for(&ctx, jordan, now).await.unwrap();
+            assert!(
+                slots.iter().all(|s| !s.last_minute),
+                "no last-minute slots while the setting is off"
+            );
+            let refused = scheduling::request(&ctx, jordan, therapist, &nine, "", now)
+                .await
+                .unwrap_err();
+            assert!(refused.to_string().contains("within 24 hours"), "{refused}");
+            scheduling::request(&ctx, jordan, therapist, &tomorrow_ten, "", now)
+                .await
+                .expect("25 hours ahead is fine");
+
+            let on = call(
+                &app,
+                "change_setting",
+                "setting=within_24_hours&on=true",
+                Some(&admin),
+            )
+            .await;
+            assert_eq!(on.status, StatusCode::OK, "{}", on.body);
+            let ctx = portal_ctx(&t, "client@brightpath.example").await;
+            assert!(scheduling::open_slots_for(&ctx, jordan, now)
+                .await
+                .unwrap()
+                .iter()
+                .any(|s| s.last_minute));
+            let id = scheduling::request(&ctx, jordan, therapist, &nine, "", now)
+                .await
+                .expect("allowed now");
+            let row = booking::Entity::find_by_id(id)
+                .one(&t.db)
+                .await
+                .unwrap()
+                .unwrap();
+            assert!(row.last_minute, "marked last-minute");
+            let past = (now - Duration::hours(1)).to_rfc3339();
+            assert!(scheduling::request(&ctx, jordan, therapist, &past, "", now)
+                .await
+                .is_err());
+        }),
+    )
+    .await;
+}
+
+/// The staff member whose slots Jordan is offered at `now`.
+async fn booking_staff(_t: &TestDb, ctx: &Ctx, jordan: i32, now: DateTime<Utc>) -> i32 {
+    scheduling::open_slots_for(ctx, jordan, now).await.unwrap()[0].staff_id
+}
+
+#[tokio::test]
+async fn scheduling_needs_its_setting_and_for_contacts_the_scope() {
+    each_database(true, body!(|t| {
+        let app = t.app();
+        let admin = sign_in(&app, "admin@brightpath.example").await;
+        let parent = sign_in(&app, "parent@brightpath.example").await;
+        let client = sign_in(&app, "client@brightpath.example").await;
+        let jordan = client_id(&t.db, "Jordan").await;
+        let alex = client_contact::Entity::find().one(&t.db).await.unwrap().unwrap().id;
+        let slots = |cookie: String| {
+            let app = app.clone();
+            async move { call(&app, "list_open_slots", &format!("client_id={jordan}"), Some(&cookie)).await.status }
+        };
+        assert_eq!(slots(parent.clone()).await, StatusCode::OK);
+        let forms_only = format!("client_id={jordan}&contact_id={alex}&access[portal_access]=true&access[forms]=true");
+        assert_eq!(call(&app, "set_contact_access", &forms_only, Some(&admin)).await.status, StatusCode::OK);
+        assert_eq!(slots(parent.clone()).await, StatusCode::FORBIDDEN, "no scheduling scope");
+        assert_eq!(slots(client.clone()).await, StatusCode::OK);
+        call(&app, "change_setting", &format!("client_id={jordan}&setting=self_scheduling&on=false"), Some(&admin)).await;
+        assert_eq!(slots(client.clone()).await, StatusCode::FORBIDDEN, "self-scheduling off for Jordan");
+        let start = enc(&(Utc::now() + Duration::days(3)).to_rfc3339());
+        let request = call(&app, "request_slot", &format!("client_id={jordan}&staff_id=2&start={start}&note="), Some(&client)).await;
+        assert_eq!(request.status, StatusCode::FORBIDDEN);
+    }))
+    .await;
+}
