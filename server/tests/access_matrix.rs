@@ -101,6 +101,10 @@ const MATRIX: &[Row] = &[
         args: "client_id={client}&staff_id={staff}&start=not-a-time&note=",
         expect: [401, 400, 400, 403, 403],
     },
+    Row { name: "list_appointments", args: "client_id={client}", expect: [401, 200, 200, 403, 403] },
+    Row { name: "cancel_appointment", args: "client_id={client}&booking_id=999999", expect: [401, 404, 404, 403, 403] },
+    Row { name: "get_calendar_inbox", args: "", expect: [401, 403, 403, 200, 200] },
+    Row { name: "decide_request", args: "booking_id=999999&accept=true&reason=", expect: [401, 403, 403, 404, 404] },
     Row { name: "get_organization", args: "", expect: [401, 403, 403, 403, 200] },
     Row { name: "get_portal_settings", args: "", expect: [401, 403, 403, 403, 200] },
     Row {

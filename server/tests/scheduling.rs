@@ -206,3 +206,174 @@ async fn scheduling_needs_its_setting_and_for_contacts_the_scope() {
     }))
     .await;
 }
+
+#[tokio::test]
+async fn requests_are_accepted_or_declined_and_cancellations_follow_the_24_hour_rule() {
+    each_database(
+        true,
+        body!(|t| {
+            let app = t.app();
+            let admin = sign_in(&app, "admin@brightpath.example").await;
+            let therapist = sign_in(&app, "therapist@brightpath.example").await;
+            let client = sign_in(&app, "client@brightpath.example").await;
+            let jordan = client_id(&t.db, "Jordan").await;
+            let slots: Vec<Value> = serde_json::from_str(
+                &call(
+                    &app,
+                    "list_open_slots",
+                    &format!("client_id={jordan}"),
+                    Some(&client),
+                )
+                .await
+                .body,
+            )
+            .unwrap();
+            let mut ids = Vec::new();
+            for slot in slots.iter().filter(|s| s["last_minute"] == false).take(2) {
+                let form = format!(
+                    "client_id={jordan}&staff_id={}&start={}&note=",
+                    slot["staff_id"],
+                    enc(slot["start"].as_str().unwrap())
+                );
+                let reply = call(&app, "request_slot", &form, Some(&client)).await;
+                assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+                ids.push(reply.body.trim().parse::<i32>().unwrap());
+            }
+            let inbox: Value = serde_json::from_str(
+                &call(&app, "get_calendar_inbox", "", Some(&therapist))
+                    .await
+                    .body,
+            )
+            .unwrap();
+            assert_eq!(inbox["pending"].as_array().unwrap().len(), 2, "{inbox}");
+
+            let accept = call(
+                &app,
+                "decide_request",
+                &format!("booking_id={}&accept=true&reason=", ids[0]),
+                Some(&therapist),
+            )
+            .await;
+            assert_eq!(accept.status, StatusCode::OK, "{}", accept.body);
+            let again = call(
+                &app,
+                "decide_request",
+                &format!("booking_id={}&accept=false&reason=", ids[0]),
+                Some(&therapist),
+            )
+            .await;
+            assert_eq!(again.status, StatusCode::CONFLICT);
+            let decline = call(
+                &app,
+                "decide_request",
+                &format!("booking_id={}&accept=false&reason=Fully%20booked", ids[1]),
+                Some(&therapist),
+            )
+            .await;
+            assert_eq!(decline.status, StatusCode::OK);
+            let mails = app::server::entities::outbox::Entity::find()
+                .filter(
+                    app::server::entities::outbox::Column::Recipient
+                        .eq("client@brightpath.example"),
+                )
+                .count(&t.db)
+                .await
+                .unwrap();
+            assert_eq!(mails, 2, "the client is emailed about each decision");
+            let listed = call(
+                &app,
+                "list_appointments",
+                &format!("client_id={jordan}"),
+                Some(&client),
+            )
+            .await;
+            assert!(
+                listed.body.contains("\"Booked\"") && listed.body.contains("Fully booked"),
+                "{}",
+                listed.body
+            );
+            let declined_start = booking::Entity::find_by_id(ids[1])
+                .one(&t.db)
+                .await
+                .unwrap()
+                .unwrap()
+                .starts_at;
+            let open = call(
+                &app,
+                "list_open_slots",
+                &format!("client_id={jordan}"),
+                Some(&client),
+            )
+            .await;
+            assert!(
+                open.body
+                    .contains(&declined_start.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+                "a declined request frees its slot"
+            );
+
+            let cancel = call(
+                &app,
+                "cancel_appointment",
+                &format!("client_id={jordan}&booking_id={}", ids[0]),
+                Some(&client),
+            )
+            .await;
+            assert_eq!(
+                cancel.status,
+                StatusCode::OK,
+                "more than 24 hours ahead: {}",
+                cancel.body
+            );
+
+            // An appointment in two hours cannot be cancelled online until the sub-setting is on.
+            use sea_orm::{ActiveModelTrait, IntoActiveModel, NotSet, Set};
+            let mut soon = booking::Entity::find_by_id(ids[0])
+                .one(&t.db)
+                .await
+                .unwrap()
+                .unwrap()
+                .into_active_model();
+            soon.id = NotSet;
+            soon.status = Set("booked".into());
+            soon.starts_at = Set(Utc::now() + Duration::hours(2));
+            soon.ends_at = Set(Utc::now() + Duration::hours(3));
+            let soon = soon.insert(&t.db).await.unwrap();
+            let refused = call(
+                &app,
+                "cancel_appointment",
+                &format!("client_id={jordan}&booking_id={}", soon.id),
+                Some(&client),
+            )
+            .await;
+            assert_eq!(refused.status, StatusCode::CONFLICT);
+            assert!(refused.body.contains("within 24 hours"), "{}", refused.body);
+            call(
+                &app,
+                "change_setting",
+                "setting=within_24_hours&on=true",
+                Some(&admin),
+            )
+            .await;
+            let allowed = call(
+                &app,
+                "cancel_appointment",
+                &format!("client_id={jordan}&booking_id={}", soon.id),
+                Some(&client),
+            )
+            .await;
+            assert_eq!(allowed.status, StatusCode::OK, "{}", allowed.body);
+            let inbox: Value = serde_json::from_str(
+                &call(&app, "get_calendar_inbox", "", Some(&therapist))
+                    .await
+                    .body,
+            )
+            .unwrap();
+            assert_eq!(
+                inbox["last_minute_changes"].as_array().unwrap().len(),
+                1,
+                "{inbox}"
+            );
+        }),
+    )
+    .await;
+}

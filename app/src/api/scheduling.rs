@@ -1,11 +1,15 @@
-//! Self-scheduling in the portal: open slots and slot requests.
+//! Self-scheduling: open slots, requests and appointments in the portal; the therapist's
+//! calendar icon with accept and decline.
 
 use leptos::prelude::*;
 
-use crate::domain::schedule::OpenSlot;
+use crate::domain::schedule::{AppointmentView, CalendarInbox, OpenSlot};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::server::{context::run, services::scheduling};
+use crate::server::{
+    context::run,
+    services::{appointments, scheduling},
+};
 
 /// The open slots of the client's care team over the next weeks.
 #[server(endpoint = "list_open_slots")]
@@ -24,6 +28,37 @@ pub async fn request_slot(
 ) -> Result<i32, AppError> {
     run(|ctx| async move {
         scheduling::request(&ctx, client_id, staff_id, &start, &note, chrono::Utc::now()).await
+    })
+    .await
+}
+
+/// The client's appointments and requests (portal).
+#[server(endpoint = "list_appointments")]
+pub async fn list_appointments(client_id: i32) -> Result<Vec<AppointmentView>, AppError> {
+    run(|ctx| async move { appointments::portal_list(&ctx, client_id, chrono::Utc::now()).await })
+        .await
+}
+
+/// Cancels a request or an appointment (portal), within the 24-hour rule.
+#[server(endpoint = "cancel_appointment")]
+pub async fn cancel_appointment(client_id: i32, booking_id: i32) -> Result<(), AppError> {
+    run(|ctx| async move {
+        appointments::portal_cancel(&ctx, client_id, booking_id, chrono::Utc::now()).await
+    })
+    .await
+}
+
+/// The signed-in staff member's pending requests and last-minute changes (the calendar icon).
+#[server(endpoint = "get_calendar_inbox")]
+pub async fn get_calendar_inbox() -> Result<CalendarInbox, AppError> {
+    run(|ctx| async move { appointments::inbox(&ctx, chrono::Utc::now()).await }).await
+}
+
+/// Accepts or declines a request, with an optional reason (staff).
+#[server(endpoint = "decide_request")]
+pub async fn decide_request(booking_id: i32, accept: bool, reason: String) -> Result<(), AppError> {
+    run(|ctx| async move {
+        appointments::decide(&ctx, booking_id, accept, &reason, chrono::Utc::now()).await
     })
     .await
 }

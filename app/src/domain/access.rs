@@ -146,6 +146,9 @@ pub struct PortalAbilities {
     pub messages: bool,
     pub scheduling: bool,
     pub within_24_hours: bool,
+    /// See (and cancel) the client's appointments: a client always; a contact with the
+    /// scheduling or the payments scope.
+    pub appointments: bool,
 }
 
 impl PortalAbilities {
@@ -163,6 +166,7 @@ impl PortalAbilities {
             messages: on(Setting::SecureMessaging) && scopes.messages,
             scheduling,
             within_24_hours: scheduling && on(Setting::Within24Hours),
+            appointments: scopes.scheduling || scopes.payments,
         }
     }
 
@@ -279,6 +283,7 @@ mod tests {
                     eff.get(Setting::InsuranceInfo) && (scopes.forms || scopes.payments)
                 );
                 assert_eq!(a.add_payers, a.insurance && eff.get(Setting::AddPayers));
+                assert_eq!(a.appointments, scopes.scheduling || scopes.payments);
                 assert_eq!(
                     a.describe().len(),
                     [a.forms, a.payments, a.insurance, a.messages, a.scheduling]

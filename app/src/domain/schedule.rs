@@ -50,6 +50,100 @@ pub struct OpenSlot {
     pub last_minute: bool,
 }
 
+/// Where a booking stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BookingStatus {
+    Requested,
+    Booked,
+    Declined,
+    Cancelled,
+}
+
+impl BookingStatus {
+    pub const ALL: [BookingStatus; 4] = [
+        BookingStatus::Requested,
+        BookingStatus::Booked,
+        BookingStatus::Declined,
+        BookingStatus::Cancelled,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            BookingStatus::Requested => "requested",
+            BookingStatus::Booked => "booked",
+            BookingStatus::Declined => "declined",
+            BookingStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            BookingStatus::Requested => "Requested, waiting for the therapist",
+            BookingStatus::Booked => "Booked",
+            BookingStatus::Declined => "Declined",
+            BookingStatus::Cancelled => "Cancelled",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<BookingStatus> {
+        BookingStatus::ALL.into_iter().find(|s| s.key() == key)
+    }
+}
+
+/// An appointment or request as the portal shows it, times already in the organization's zone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppointmentView {
+    pub id: i32,
+    pub staff_name: String,
+    pub when: String,
+    pub starts_at: DateTime<Utc>,
+    pub status: BookingStatus,
+    pub last_minute: bool,
+    pub note: Option<String>,
+    pub decision_reason: Option<String>,
+    pub upcoming: bool,
+}
+
+/// A pending request or a last-minute change, for the therapist's calendar icon.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestView {
+    pub id: i32,
+    pub client_name: String,
+    pub when: String,
+    pub status: BookingStatus,
+    pub last_minute: bool,
+    pub note: Option<String>,
+}
+
+/// The calendar icon: what waits for the therapist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarInbox {
+    pub pending: Vec<RequestView>,
+    /// Last-minute cancellations of appointments that have not started yet.
+    pub last_minute_changes: Vec<RequestView>,
+}
+
+impl CalendarInbox {
+    /// The number on the calendar icon's badge.
+    pub fn badge(&self) -> usize {
+        self.pending.len() + self.last_minute_changes.len()
+    }
+}
+
+/// "Mon 7 Jan 2030, 09:00–10:00 EST": a booking's time in its time zone.
+pub fn when_label<Tz: TimeZone>(tz: &Tz, start: DateTime<Utc>, end: DateTime<Utc>) -> String
+where
+    Tz::Offset: std::fmt::Display,
+{
+    let (s, e) = (start.with_timezone(tz), end.with_timezone(tz));
+    format!(
+        "{}–{} {}",
+        s.format("%a %-d %b %Y, %H:%M"),
+        e.format("%H:%M"),
+        s.format("%Z")
+    )
+}
+
 /// Longest note on a request.
 pub const MAX_NOTE: usize = 1_000;
 

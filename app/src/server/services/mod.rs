@@ -1,6 +1,7 @@
 //! The business operations behind the server functions. Each takes a [`Ctx`](super::context::Ctx),
 //! checks who is calling, and works only within the caller's organization.
 
+pub mod appointments;
 pub mod auth;
 pub mod clients;
 pub mod contacts;

@@ -1,0 +1,274 @@
+//! Appointments after a request: the portal's Appointments tab and client cancellations (with
+//! the 24-hour rule), and the therapist's calendar icon, where requests are accepted or
+//! declined and last-minute changes show. Decisions are emailed, without health information.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+
+use crate::domain::schedule::{
+    check_cancel, when_label, AppointmentView, BookingStatus, CalendarInbox, RequestView,
+};
+use crate::domain::settings::Setting;
+use crate::domain::validation::FieldErrors;
+use crate::error::AppError;
+use crate::server::context::Ctx;
+use crate::server::entities::{booking, client, organization, portal_account, staff_user};
+use crate::server::mail::Email;
+use crate::server::services::portal::acting_with_settings;
+
+/// Longest reason given with a decision.
+const MAX_REASON: usize = 500;
+
+async fn zone(
+    db: &impl ConnectionTrait,
+    organization_id: i32,
+) -> Result<(chrono_tz::Tz, String), AppError> {
+    let org = organization::Entity::find_by_id(organization_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((org.time_zone.parse().unwrap_or(chrono_tz::UTC), org.name))
+}
+
+fn status_of(row: &booking::Model) -> BookingStatus {
+    BookingStatus::from_key(&row.status).unwrap_or(BookingStatus::Requested)
+}
+
+/// The appointments ability for the client and whether the 24-hour setting is effective.
+async fn require_appointments(ctx: &Ctx, client_id: i32) -> Result<bool, AppError> {
+    let (_, abilities, effective) = acting_with_settings(ctx, client_id).await?;
+    if !abilities.appointments {
+        return Err(ctx
+            .deny(
+                &format!("client:{client_id}:appointments"),
+                AppError::Forbidden,
+            )
+            .await);
+    }
+    Ok(effective.get(Setting::SelfScheduling) && effective.get(Setting::Within24Hours))
+}
+
+/// The client's appointments and requests, soonest first.
+pub async fn portal_list(
+    ctx: &Ctx,
+    client_id: i32,
+    now: DateTime<Utc>,
+) -> Result<Vec<AppointmentView>, AppError> {
+    require_appointments(ctx, client_id).await?;
+    let db = ctx.db();
+    let rows = booking::Entity::find()
+        .filter(booking::Column::ClientId.eq(client_id))
+        .order_by_asc(booking::Column::StartsAt)
+        .all(db)
+        .await?;
+    let Some(first) = rows.first() else {
+        return Ok(Vec::new());
+    };
+    let (tz, _) = zone(db, first.organization_id).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let staff_name = staff_user::Entity::find_by_id(row.staff_id)
+            .one(db)
+            .await?
+            .map(|s| s.name)
+            .unwrap_or_default();
+        out.push(AppointmentView {
+            id: row.id,
+            staff_name,
+            when: when_label(&tz, row.starts_at, row.ends_at),
+            starts_at: row.starts_at,
+            status: status_of(&row),
+            last_minute: row.last_minute,
+            note: row.note.clone(),
+            decision_reason: row.decision_reason.clone(),
+            upcoming: row.starts_at > now,
+        });
+    }
+    Ok(out)
+}
+
+/// The client (or a contact) cancels a request or an appointment; within 24 hours only while
+/// the 24-hour setting is effective, and then it is marked last-minute for the therapist.
+pub async fn portal_cancel(
+    ctx: &Ctx,
+    client_id: i32,
+    booking_id: i32,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let within_24 = require_appointments(ctx, client_id).await?;
+    let row = booking::Entity::find_by_id(booking_id)
+        .filter(booking::Column::ClientId.eq(client_id))
+        .one(ctx.db())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !matches!(
+        status_of(&row),
+        BookingStatus::Requested | BookingStatus::Booked
+    ) {
+        return Err(AppError::Conflict(
+            "This appointment is no longer active.".into(),
+        ));
+    }
+    let last_minute = check_cancel(row.starts_at, now, within_24).map_err(AppError::Conflict)?;
+    let mut active: booking::ActiveModel = row.clone().into();
+    active.status = Set(BookingStatus::Cancelled.key().into());
+    active.last_minute = Set(row.last_minute || last_minute);
+    active.decided_by = Set(ctx.actor.as_ref().map(|a| a.label()));
+    active.decided_at = Set(Some(now));
+    active.update(ctx.db()).await?;
+    ctx.audit(
+        "appointment.cancelled",
+        &format!("client:{client_id}"),
+        Some(row.status),
+        Some(format!(
+            "booking:{booking_id}{}",
+            if last_minute { " (last-minute)" } else { "" }
+        )),
+    )
+    .await
+}
+
+async fn request_view(
+    db: &impl ConnectionTrait,
+    tz: &chrono_tz::Tz,
+    row: booking::Model,
+) -> Result<RequestView, AppError> {
+    let client_name = client::Entity::find_by_id(row.client_id)
+        .one(db)
+        .await?
+        .map(|c| format!("{} {}", c.first_name, c.last_name))
+        .unwrap_or_default();
+    Ok(RequestView {
+        id: row.id,
+        client_name,
+        when: when_label(tz, row.starts_at, row.ends_at),
+        status: status_of(&row),
+        last_minute: row.last_minute,
+        note: row.note,
+    })
+}
+
+/// The signed-in staff member's pending requests and last-minute changes.
+pub async fn inbox(ctx: &Ctx, now: DateTime<Utc>) -> Result<CalendarInbox, AppError> {
+    let staff = ctx.staff().await?;
+    let db = ctx.db();
+    let (tz, _) = zone(db, staff.organization_id).await?;
+    let upcoming = booking::Entity::find()
+        .filter(booking::Column::StaffId.eq(staff.id))
+        .filter(booking::Column::StartsAt.gt(now))
+        .order_by_asc(booking::Column::StartsAt);
+    let mut pending = Vec::new();
+    for row in upcoming
+        .clone()
+        .filter(booking::Column::Status.eq(BookingStatus::Requested.key()))
+        .all(db)
+        .await?
+    {
+        pending.push(request_view(db, &tz, row).await?);
+    }
+    let mut last_minute_changes = Vec::new();
+    for row in upcoming
+        .filter(booking::Column::Status.eq(BookingStatus::Cancelled.key()))
+        .filter(booking::Column::LastMinute.eq(true))
+        .all(db)
+        .await?
+    {
+        last_minute_changes.push(request_view(db, &tz, row).await?);
+    }
+    Ok(CalendarInbox {
+        pending,
+        last_minute_changes,
+    })
+}
+
+/// Accepts or declines a request of the signed-in therapist (or, for an administrator, any
+/// request of the organization), with an optional reason; the requester is emailed.
+pub async fn decide(
+    ctx: &Ctx,
+    booking_id: i32,
+    accept: bool,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let staff = ctx.staff().await?;
+    if reason.chars().count() > MAX_REASON {
+        return Err(AppError::Invalid(FieldErrors::single(
+            "reason",
+            &format!("Keep the reason to {MAX_REASON} characters."),
+        )));
+    }
+    let db = ctx.db();
+    let row = booking::Entity::find_by_id(booking_id)
+        .filter(booking::Column::OrganizationId.eq(staff.organization_id))
+        .one(db)
+        .await?
+        .filter(|b| b.staff_id == staff.id || staff.is_admin)
+        .ok_or(AppError::NotFound)?;
+    if status_of(&row) != BookingStatus::Requested {
+        return Err(AppError::Conflict(
+            "This request has already been answered or cancelled.".into(),
+        ));
+    }
+    let status = if accept {
+        BookingStatus::Booked
+    } else {
+        BookingStatus::Declined
+    };
+    let mut active: booking::ActiveModel = row.clone().into();
+    active.status = Set(status.key().into());
+    active.decided_by = Set(Some(format!("staff:{}", staff.id)));
+    active.decided_at = Set(Some(now));
+    active.decision_reason = Set(Some(reason.trim().to_owned()).filter(|r| !r.is_empty()));
+    active.update(db).await?;
+    ctx.audit(
+        if accept {
+            "appointment.accepted"
+        } else {
+            "appointment.declined"
+        },
+        &format!("client:{}", row.client_id),
+        Some("requested".into()),
+        Some(format!("booking:{booking_id}")),
+    )
+    .await?;
+    notify_requester(ctx, &row).await
+}
+
+/// Emails whoever made the request that it has an answer, with a link to the portal.
+async fn notify_requester(ctx: &Ctx, row: &booking::Model) -> Result<(), AppError> {
+    let db = ctx.db();
+    let Some(account_id) = row
+        .requested_by
+        .strip_prefix("portal:")
+        .and_then(|id| id.parse::<i32>().ok())
+    else {
+        return Ok(());
+    };
+    let Some(account) = portal_account::Entity::find_by_id(account_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(());
+    };
+    let (_, practice) = zone(db, row.organization_id).await?;
+    let link = ctx
+        .state
+        .mailer
+        .link(&format!("/portal/clients/{}/appointments", row.client_id));
+    ctx.state
+        .mailer
+        .send(
+            db,
+            Email {
+                organization_id: Some(row.organization_id),
+                to: account.email,
+                subject: format!("{practice} answered your appointment request"),
+                body: format!(
+                    "Hello,\n\n{practice} has answered your appointment request. See the answer in the client portal (sign-in required):\n{link}\n"
+                ),
+            },
+        )
+        .await
+}
