@@ -98,7 +98,7 @@ const MATRIX: &[Row] = &[
     Row { name: "list_open_slots", args: "client_id={client}", expect: [401, 200, 200, 403, 403] },
     Row {
         name: "request_slot",
-        args: "client_id={client}&staff_id={staff}&start=not-a-time&note=",
+        args: "client_id={client}&slot={staff}%40not-a-time&note=",
         expect: [401, 400, 400, 403, 403],
     },
     Row { name: "list_appointments", args: "client_id={client}", expect: [401, 200, 200, 403, 403] },

@@ -67,7 +67,7 @@ async fn a_hundred_concurrent_requests_for_one_slot_hold_it_exactly_once() {
                 .expect("an open slot")
                 .clone();
             let form = format!(
-                "client_id={jordan}&staff_id={}&start={}&note=First%20visit",
+                "client_id={jordan}&slot={}%40{}&note=First%20visit",
                 slot["staff_id"],
                 enc(slot["start"].as_str().unwrap())
             );
@@ -127,19 +127,19 @@ async fn the_24_hour_rule_follows_its_setting() {
             let ctx = portal_ctx(&t, "client@brightpath.example").await;
             let now = monday_morning();
             let therapist = booking_staff(&t, &ctx, jordan, now).await;
-            let nine = (now + Duration::hours(1)).to_rfc3339();
-            let tomorrow_ten = (now + Duration::hours(26)).to_rfc3339();
+            let nine = format!("{therapist}@{}", (now + Duration::hours(1)).to_rfc3339());
+            let tomorrow_ten = format!("{therapist}@{}", (now + Duration::hours(26)).to_rfc3339());
 
             let slots = scheduling::open_slots_for(&ctx, jordan, now).await.unwrap();
             assert!(
                 slots.iter().all(|s| !s.last_minute),
                 "no last-minute slots while the setting is off"
             );
-            let refused = scheduling::request(&ctx, jordan, therapist, &nine, "", now)
+            let refused = scheduling::request(&ctx, jordan, &nine, "", now)
                 .await
                 .unwrap_err();
             assert!(refused.to_string().contains("within 24 hours"), "{refused}");
-            scheduling::request(&ctx, jordan, therapist, &tomorrow_ten, "", now)
+            scheduling::request(&ctx, jordan, &tomorrow_ten, "", now)
                 .await
                 .expect("25 hours ahead is fine");
 
@@ -157,7 +157,7 @@ async fn the_24_hour_rule_follows_its_setting() {
                 .unwrap()
                 .iter()
                 .any(|s| s.last_minute));
-            let id = scheduling::request(&ctx, jordan, therapist, &nine, "", now)
+            let id = scheduling::request(&ctx, jordan, &nine, "", now)
                 .await
                 .expect("allowed now");
             let row = booking::Entity::find_by_id(id)
@@ -166,8 +166,8 @@ async fn the_24_hour_rule_follows_its_setting() {
                 .unwrap()
                 .unwrap();
             assert!(row.last_minute, "marked last-minute");
-            let past = (now - Duration::hours(1)).to_rfc3339();
-            assert!(scheduling::request(&ctx, jordan, therapist, &past, "", now)
+            let past = format!("{therapist}@{}", (now - Duration::hours(1)).to_rfc3339());
+            assert!(scheduling::request(&ctx, jordan, &past, "", now)
                 .await
                 .is_err());
         }),
@@ -201,7 +201,7 @@ async fn scheduling_needs_its_setting_and_for_contacts_the_scope() {
         call(&app, "change_setting", &format!("client_id={jordan}&setting=self_scheduling&on=false"), Some(&admin)).await;
         assert_eq!(slots(client.clone()).await, StatusCode::FORBIDDEN, "self-scheduling off for Jordan");
         let start = enc(&(Utc::now() + Duration::days(3)).to_rfc3339());
-        let request = call(&app, "request_slot", &format!("client_id={jordan}&staff_id=2&start={start}&note="), Some(&client)).await;
+        let request = call(&app, "request_slot", &format!("client_id={jordan}&slot=2%40{start}&note="), Some(&client)).await;
         assert_eq!(request.status, StatusCode::FORBIDDEN);
     }))
     .await;
@@ -231,7 +231,7 @@ async fn requests_are_accepted_or_declined_and_cancellations_follow_the_24_hour_
             let mut ids = Vec::new();
             for slot in slots.iter().filter(|s| s["last_minute"] == false).take(2) {
                 let form = format!(
-                    "client_id={jordan}&staff_id={}&start={}&note=",
+                    "client_id={jordan}&slot={}%40{}&note=",
                     slot["staff_id"],
                     enc(slot["start"].as_str().unwrap())
                 );

@@ -18,16 +18,11 @@ pub async fn list_open_slots(client_id: i32) -> Result<Vec<OpenSlot>, AppError> 
         .await
 }
 
-/// Requests a slot (`start` in RFC 3339) with an optional note; returns the request's id.
+/// Requests a slot (an `OpenSlot::key`) with an optional note; returns the request's id.
 #[server(endpoint = "request_slot")]
-pub async fn request_slot(
-    client_id: i32,
-    staff_id: i32,
-    start: String,
-    note: String,
-) -> Result<i32, AppError> {
+pub async fn request_slot(client_id: i32, slot: String, note: String) -> Result<i32, AppError> {
     run(|ctx| async move {
-        scheduling::request(&ctx, client_id, staff_id, &start, &note, chrono::Utc::now()).await
+        scheduling::request(&ctx, client_id, &slot, &note, chrono::Utc::now()).await
     })
     .await
 }

@@ -46,6 +46,8 @@ pub struct OpenSlot {
     pub staff_name: String,
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
+    /// The time in the organization's zone, e.g. "Mon 7 Jan 2030, 09:00–10:00 EST".
+    pub when: String,
     /// Within 24 hours: offered only while the 24-hour setting is effective.
     pub last_minute: bool,
 }
@@ -142,6 +144,22 @@ where
         e.format("%H:%M"),
         s.format("%Z")
     )
+}
+
+impl OpenSlot {
+    /// The value a form sends for this slot: `staff_id@start`.
+    pub fn key(&self) -> String {
+        format!("{}@{}", self.staff_id, self.start.to_rfc3339())
+    }
+}
+
+/// The staff id and the start of a slot key (see [`OpenSlot::key`]).
+pub fn parse_slot_key(key: &str) -> Option<(i32, DateTime<Utc>)> {
+    let (staff, start) = key.split_once('@')?;
+    let start = DateTime::parse_from_rfc3339(start)
+        .ok()?
+        .with_timezone(&Utc);
+    Some((staff.parse().ok()?, start))
 }
 
 /// Longest note on a request.
@@ -405,6 +423,20 @@ mod tests {
             assert!(!local.contains(&gone), "{gone:?} is not open");
         }
         assert!(local.contains(&(30, 10)) && local.contains(&(30, 14)));
+    }
+
+    #[test]
+    fn slot_keys_round_trip() {
+        let slot = OpenSlot {
+            staff_id: 2,
+            staff_name: "T".into(),
+            start: now(),
+            end: now(),
+            when: String::new(),
+            last_minute: false,
+        };
+        assert_eq!(parse_slot_key(&slot.key()), Some((2, now())));
+        assert_eq!(parse_slot_key("2@yesterday"), None);
     }
 
     #[test]

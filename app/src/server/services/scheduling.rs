@@ -12,8 +12,8 @@ use sea_orm::{
 };
 
 use crate::domain::schedule::{
-    check_note, check_request, is_last_minute, open_slots, AvailabilityException, ExceptionKind,
-    OpenSlot, WeeklyHours,
+    check_note, check_request, is_last_minute, open_slots, parse_slot_key, when_label,
+    AvailabilityException, ExceptionKind, OpenSlot, WeeklyHours,
 };
 use crate::domain::settings::Setting;
 use crate::domain::validation::FieldErrors;
@@ -159,6 +159,7 @@ pub async fn open_slots_for(
                     staff_name: staff.name.clone(),
                     start,
                     end,
+                    when: when_label(&tz, start, end),
                     last_minute,
                 });
             }
@@ -173,25 +174,22 @@ fn is_overlap(err: &DbErr) -> bool {
     err.to_string().contains("bookings_no_overlap")
 }
 
-/// Requests the slot of `staff_id` starting at `start` (RFC 3339); the request holds the time
-/// until the therapist decides. Returns the request's id.
+/// Requests the slot `slot` (an [`OpenSlot::key`]); the request holds the time until the
+/// therapist decides. Returns the request's id.
 pub async fn request(
     ctx: &Ctx,
     client_id: i32,
-    staff_id: i32,
-    start: &str,
+    slot: &str,
     note: &str,
     now: DateTime<Utc>,
 ) -> Result<i32, AppError> {
     let (tz, within_24) = require_scheduling(ctx, client_id).await?;
-    let start = DateTime::parse_from_rfc3339(start)
-        .map_err(|_| {
-            AppError::Invalid(FieldErrors::single(
-                "start",
-                "Choose one of the offered times.",
-            ))
-        })?
-        .with_timezone(&Utc);
+    let (staff_id, start) = parse_slot_key(slot).ok_or_else(|| {
+        AppError::Invalid(FieldErrors::single(
+            "slot",
+            "Choose one of the offered times.",
+        ))
+    })?;
     check_note(note).map_err(|m| AppError::Invalid(FieldErrors::single("note", &m)))?;
     let last_minute = check_request(start, now, within_24).map_err(AppError::Conflict)?;
     let db = ctx.db();
