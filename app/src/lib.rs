@@ -14,7 +14,9 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-use pages::{account, admin, portal, portal_forms, sign_in::SignInPage, Home, NotFound};
+use pages::{
+    account, admin, portal, portal_appointments, portal_forms, sign_in::SignInPage, Home, NotFound,
+};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -57,6 +59,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("clients/new") view=admin::client_new::NewClientPage ssr=SsrMode::Async/>
                     <Route path=path!("clients/:id") view=admin::client_page::ClientPage ssr=SsrMode::Async/>
                     <Route path=path!("clients/:id/forms/:form") view=admin::client_forms::SubmissionPage ssr=SsrMode::Async/>
+                    <Route path=path!("calendar") view=admin::calendar::CalendarPage ssr=SsrMode::Async/>
                     <ParentRoute path=path!("organization") view=admin::organization::OrganizationLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=admin::organization::OrganizationPage ssr=SsrMode::Async/>
                         <Route path=path!("client-portal") view=admin::client_portal::ClientPortalPage ssr=SsrMode::Async/>
@@ -71,6 +74,7 @@ pub fn App() -> impl IntoView {
                     <ParentRoute path=path!("clients/:id") view=portal::PortalClientLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=portal::PortalClientPage ssr=SsrMode::Async/>
                         <Route path=path!("forms") view=portal_forms::PortalFormsPage ssr=SsrMode::Async/>
+                        <Route path=path!("appointments") view=portal_appointments::PortalAppointmentsPage ssr=SsrMode::Async/>
                         <Route path=path!("forms/:form") view=portal_forms::PortalFormPage ssr=SsrMode::Async/>
                     </ParentRoute>
                 </ParentRoute>

@@ -373,6 +373,17 @@ async fn requests_are_accepted_or_declined_and_cancellations_follow_the_24_hour_
                 1,
                 "{inbox}"
             );
+            let viewer: Value = serde_json::from_str(
+                &call(&app, "current_viewer", "", Some(&therapist))
+                    .await
+                    .body,
+            )
+            .unwrap();
+            let listed = inbox["pending"].as_array().unwrap().len() as u64 + 1;
+            assert_eq!(
+                viewer["kind"]["Staff"]["calendar_badge"], listed,
+                "the badge counts what the inbox lists"
+            );
         }),
     )
     .await;

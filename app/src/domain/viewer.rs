@@ -12,8 +12,13 @@ pub struct ClientRef {
 /// The kind of signed-in person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ViewerKind {
-    /// Practice staff, working in the admin.
-    Staff { is_admin: bool, is_therapist: bool },
+    /// Practice staff, working in the admin; `calendar_badge` counts the requests waiting for
+    /// them and last-minute changes (the calendar icon's badge).
+    Staff {
+        is_admin: bool,
+        is_therapist: bool,
+        calendar_badge: u64,
+    },
     /// A client or client contact, using the portal.
     Portal {
         is_contact: bool,
@@ -37,6 +42,14 @@ impl Viewer {
 
     pub fn is_admin(&self) -> bool {
         matches!(self.kind, ViewerKind::Staff { is_admin: true, .. })
+    }
+
+    /// The number on the calendar icon (staff).
+    pub fn calendar_badge(&self) -> u64 {
+        match self.kind {
+            ViewerKind::Staff { calendar_badge, .. } => calendar_badge,
+            ViewerKind::Portal { .. } => 0,
+        }
     }
 
     /// Where this person lands after signing in.

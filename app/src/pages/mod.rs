@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod form;
 pub mod portal;
+pub mod portal_appointments;
 pub mod portal_forms;
 pub mod sign_in;
 pub mod switch;

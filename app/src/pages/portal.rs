@@ -146,6 +146,7 @@ pub fn PortalClientLayout() -> impl IntoView {
                     view! {
                         <nav class="tabs" aria-label=format!("{} in the portal", home.client.name)>
                             <A href=base.clone() exact=true>"Overview"</A>
+                            {home.abilities.appointments.then(|| view! { <A href=format!("{base}/appointments")>"Appointments"</A> })}
                             {home.abilities.forms.then(|| view! { <A href=format!("{base}/forms")>"Forms"</A> })}
                         </nav>
                     }

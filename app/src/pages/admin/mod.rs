@@ -1,6 +1,7 @@
 //! The staff admin: its shell (primary navigation, sign-out) and pages.
 
 pub mod audit;
+pub mod calendar;
 pub mod client_forms;
 pub mod client_new;
 pub mod client_page;
@@ -22,17 +23,26 @@ use crate::domain::viewer::Viewer;
 #[component]
 pub fn AdminShell() -> impl IntoView {
     view! {
-        <AreaGuard staff=true frame=|v: Viewer| view! {
+        <AreaGuard staff=true frame=|v: Viewer| {
+            let badge = v.calendar_badge();
+            view! {
             <header class="topbar">
                 <span class="brand">{v.organization.clone()}</span>
                 <nav aria-label="Primary">
                     <A href="/admin/clients">"Clients"</A>
+                    <A href="/admin/calendar" attr:class="calendar-icon">
+                        <span aria-hidden="true">"📅 "</span>"Calendar"
+                        {(badge > 0).then(|| view! {
+                            " "<span class="badge">{badge}</span><span class="sr-only">" waiting"</span>
+                        })}
+                    </A>
                     {v.is_admin().then(|| view! { <A href="/admin/organization">"Organization"</A> })}
                 </nav>
                 <span class="who">{v.name.clone()}</span>
                 <SignOutButton/>
             </header>
             <main class="page"><Outlet/></main>
+            }
         }/>
     }
 }

@@ -150,6 +150,30 @@ async fn request_view(
     })
 }
 
+/// The calendar icon's number for a staff member: upcoming pending requests and last-minute
+/// cancellations (the same rows [`inbox`] lists), counted in one query.
+pub async fn badge(
+    db: &impl ConnectionTrait,
+    staff_id: i32,
+    now: DateTime<Utc>,
+) -> Result<u64, AppError> {
+    use sea_orm::{Condition, PaginatorTrait};
+    Ok(booking::Entity::find()
+        .filter(booking::Column::StaffId.eq(staff_id))
+        .filter(booking::Column::StartsAt.gt(now))
+        .filter(
+            Condition::any()
+                .add(booking::Column::Status.eq(BookingStatus::Requested.key()))
+                .add(
+                    Condition::all()
+                        .add(booking::Column::Status.eq(BookingStatus::Cancelled.key()))
+                        .add(booking::Column::LastMinute.eq(true)),
+                ),
+        )
+        .count(db)
+        .await?)
+}
+
 /// The signed-in staff member's pending requests and last-minute changes.
 pub async fn inbox(ctx: &Ctx, now: DateTime<Utc>) -> Result<CalendarInbox, AppError> {
     let staff = ctx.staff().await?;

@@ -131,6 +131,7 @@ pub async fn viewer(ctx: &Ctx) -> Result<Option<Viewer>, AppError> {
             kind: ViewerKind::Staff {
                 is_admin: s.is_admin,
                 is_therapist: s.is_therapist,
+                calendar_badge: super::appointments::badge(ctx.db(), s.id, Utc::now()).await?,
             },
         },
         Actor::Portal(p) => Viewer {

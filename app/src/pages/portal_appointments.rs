@@ -1,0 +1,143 @@
+//! The portal's Appointments tab: upcoming and past appointments and requests with their
+//! status, cancellation (the server applies the 24-hour rule), and — while self-scheduling is
+//! effective for this login — requesting one of the care team's open slots.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::form::{successes, ActionMessage, Submit};
+use super::{route_id, ErrorNotice};
+use crate::api::portal::get_portal_client;
+use crate::api::scheduling::{list_appointments, list_open_slots, CancelAppointment, RequestSlot};
+use crate::domain::schedule::{AppointmentView, BookingStatus, OpenSlot};
+
+/// `/portal/clients/:id/appointments`.
+#[component]
+pub fn PortalAppointmentsPage() -> impl IntoView {
+    let client = route_id("id");
+    let request = ServerAction::<RequestSlot>::new();
+    let cancel = ServerAction::<CancelAppointment>::new();
+    let (requested, cancelled) = (
+        successes(request.value(), request.version()),
+        successes(cancel.value(), cancel.version()),
+    );
+    let appointments = Resource::new(
+        move || (client(), requested.get(), cancelled.get()),
+        |(c, ..)| list_appointments(c),
+    );
+    // Open slots only where this login may schedule: asked after the abilities.
+    let slots = Resource::new(
+        move || (client(), requested.get(), cancelled.get()),
+        |(c, ..)| async move {
+            let home = get_portal_client(c).await?;
+            if home.abilities.scheduling {
+                list_open_slots(c).await.map(Some)
+            } else {
+                Ok(None)
+            }
+        },
+    );
+    view! {
+        <Title text="Appointments"/>
+        <h1>"Appointments"</h1>
+        <ActionMessage value=cancel.value() success="Cancelled."/>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let (list, open) = (appointments.await, slots.await);
+                match (list, open) {
+                    (Ok(list), Ok(open)) => {
+                        let (upcoming, past): (Vec<_>, Vec<_>) = list.into_iter().partition(|a| a.upcoming);
+                        view! {
+                            <AppointmentList heading="Upcoming" empty="No upcoming appointments." items=upcoming client=client() cancel/>
+                            {open.map(|slots| view! { <RequestForm slots client=client() action=request/> })}
+                            <AppointmentList heading="Past" empty="No past appointments." items=past client=client() cancel/>
+                        }.into_any()
+                    }
+                    (Err(e), _) | (_, Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn AppointmentList(
+    heading: &'static str,
+    empty: &'static str,
+    items: Vec<AppointmentView>,
+    client: i32,
+    cancel: ServerAction<CancelAppointment>,
+) -> impl IntoView {
+    let id = format!("appointments-{}", heading.to_lowercase());
+    let labelled_by = id.clone();
+    view! {
+        <section aria-labelledby=labelled_by>
+            <h2 id=id>{heading}</h2>
+            {if items.is_empty() {
+                view! { <p class="empty">{empty}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="rows appointments">
+                        {items.into_iter().map(|a| {
+                            let active = a.upcoming && matches!(a.status, BookingStatus::Requested | BookingStatus::Booked);
+                            let when = a.when.clone();
+                            view! {
+                                <li class="appointment">
+                                    <div>
+                                        <strong>{a.when.clone()}</strong>" with "{a.staff_name.clone()}
+                                        <div class="meta">{a.status.label()}{a.last_minute.then_some(" · last-minute")}</div>
+                                        {a.decision_reason.clone().map(|r| view! { <div class="meta">"Reason: "{r}</div> })}
+                                    </div>
+                                    {active.then(|| view! {
+                                        <ActionForm action=cancel attr:class="inline">
+                                            <input type="hidden" name="client_id" value=client/>
+                                            <input type="hidden" name="booking_id" value=a.id/>
+                                            <button type="submit" class="secondary">"Cancel"<span class="sr-only">{format!(" {when}")}</span></button>
+                                        </ActionForm>
+                                    })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn RequestForm(
+    slots: Vec<OpenSlot>,
+    client: i32,
+    action: ServerAction<RequestSlot>,
+) -> impl IntoView {
+    view! {
+        <section aria-labelledby="request-heading" class="panel">
+            <h2 id="request-heading">"Request an appointment"</h2>
+            {if slots.is_empty() {
+                view! { <p class="empty">"No open times in the next three weeks. Please contact the practice."</p> }.into_any()
+            } else {
+                view! {
+                    <ActionForm action=action attr:class="stacked">
+                        <input type="hidden" name="client_id" value=client/>
+                        <div class="field">
+                            <label for="request-slot">"Time"</label>
+                            <select id="request-slot" name="slot">
+                                {slots.into_iter().map(|s| {
+                                    let label = format!("{} with {}{}", s.when, s.staff_name, if s.last_minute { " (last-minute)" } else { "" });
+                                    view! { <option value=s.key()>{label}</option> }
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="field">
+                            <label for="request-note">"Note for the therapist (optional)"</label>
+                            <textarea id="request-note" name="note" rows="2"></textarea>
+                        </div>
+                        <ActionMessage value=action.value() success="Requested. The therapist will answer, and you will get an email."/>
+                        <Submit label="Request this time" pending_label="Requesting…" pending=action.pending()/>
+                    </ActionForm>
+                }.into_any()
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,70 @@
+// Self-scheduling: the client requests a slot, the therapist sees the calendar badge and
+// accepts, the client sees the appointment; with self-scheduling off for the client the
+// request form is gone. Serial: the steps follow one request. (The 24-hour rule depends on the
+// time of day, so it is tested with a fixed clock in server/tests/scheduling.rs instead.)
+const { test, expect } = require("@playwright/test");
+const { signIn, expectGoodPage, waitForHydration } = require("./helpers");
+
+test.describe.configure({ mode: "serial" });
+
+async function openAppointments(page) {
+  await page.getByRole("list", { name: "Clients" }).getByRole("link", { name: "Jordan Lee" }).click();
+  await page.getByRole("navigation", { name: "Jordan Lee in the portal" }).getByRole("link", { name: "Appointments" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Appointments" })).toBeVisible();
+}
+
+test("the client requests a slot, the therapist accepts from the calendar icon, the client sees it", async ({ browser }) => {
+  const client = await (await browser.newContext()).newPage();
+  await signIn(client, "client@brightpath.example", "/portal");
+  await openAppointments(client);
+  await waitForHydration(client);
+  const time = client.getByLabel("Time");
+  const chosen = await time.locator("option").first().textContent();
+  await time.selectOption({ index: 0 });
+  await client.getByLabel("Note for the therapist (optional)").fill("First visit after the holidays");
+  await client.getByRole("button", { name: "Request this time" }).click();
+  await expect(client.getByText("Requested. The therapist will answer")).toBeVisible();
+  const when = chosen.split(" with ")[0];
+  const upcoming = client.getByRole("region", { name: "Upcoming" });
+  await expect(upcoming.locator("li", { hasText: when })).toContainText("Requested, waiting for the therapist");
+  await expectGoodPage(client);
+
+  const therapist = await (await browser.newContext()).newPage();
+  await signIn(therapist, "therapist@brightpath.example", "/admin");
+  const icon = therapist.getByRole("navigation", { name: "Primary" }).getByRole("link", { name: /Calendar/ });
+  await expect(icon.locator(".badge")).toHaveText("1");
+  await icon.click();
+  const request = therapist.locator("li.request", { hasText: "Jordan Lee" });
+  await expect(request).toContainText(when);
+  await expect(request).toContainText("First visit after the holidays");
+  await expectGoodPage(therapist);
+  await request.getByRole("button", { name: /^Accept/ }).click();
+  await expect(therapist.getByText("Answer saved. The client has been emailed.")).toBeVisible();
+  await therapist.reload();
+  await expect(therapist.getByRole("navigation", { name: "Primary" }).locator(".badge")).toHaveCount(0);
+
+  await client.reload();
+  await expect(upcoming.locator("li", { hasText: when })).toContainText("Booked");
+});
+
+test("with self-scheduling off for Jordan, the request form is gone", async ({ browser }) => {
+  const admin = await (await browser.newContext()).newPage();
+  await signIn(admin, "admin@brightpath.example", "/admin");
+  await admin.goto("/admin/organization/client-portal");
+  await waitForHydration(admin);
+  const row = admin.locator("li.portal-client", { has: admin.getByRole("heading", { name: "Jordan Lee" }) });
+  const jordans = row.getByRole("switch", { name: "Allow Clients Self-Scheduling through Client Portal" });
+  await jordans.click();
+  await expect(jordans).toHaveAttribute("aria-checked", "false");
+  await expect(jordans).toHaveAttribute("aria-busy", "false");
+
+  const client = await (await browser.newContext()).newPage();
+  await signIn(client, "client@brightpath.example", "/portal");
+  await openAppointments(client);
+  await expect(client.getByRole("region", { name: "Upcoming" })).toBeVisible();
+  await expect(client.getByRole("heading", { name: "Request an appointment" })).toHaveCount(0);
+
+  await jordans.click();
+  await expect(jordans).toHaveAttribute("aria-checked", "true");
+  await expect(jordans).toHaveAttribute("aria-busy", "false");
+});
