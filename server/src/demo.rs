@@ -123,9 +123,10 @@ pub async fn load(db: &DatabaseConnection) -> Result<(), DbErr> {
         .map_err(|e| DbErr::Custom(e.to_string()))?;
     crate::demo_forms::load(&txn, bp, jordan, main_clinic, admin).await?;
     // Both therapists: Monday to Friday, 9:00 to 17:00, in 60-minute slots.
-    for therapist in [admin, therapist] {
-        scheduling::seed_weekday_hours(&txn, therapist, 9, 17).await?;
+    for staff_id in [admin, therapist] {
+        scheduling::seed_weekday_hours(&txn, staff_id, 9, 17).await?;
     }
+    crate::demo_schedule::load(&txn, bp, therapist, jordan, main_clinic).await?;
 
     let oc = org(&txn, OTHER_CLINIC, "America/Chicago").await?;
     place(

@@ -5,4 +5,5 @@ pub mod config;
 pub mod db;
 pub mod demo;
 mod demo_forms;
+mod demo_schedule;
 pub mod router;

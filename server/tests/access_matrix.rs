@@ -105,6 +105,12 @@ const MATRIX: &[Row] = &[
     Row { name: "cancel_appointment", args: "client_id={client}&booking_id=999999", expect: [401, 404, 404, 403, 403] },
     Row { name: "get_calendar_inbox", args: "", expect: [401, 403, 403, 200, 200] },
     Row { name: "decide_request", args: "booking_id=999999&accept=true&reason=", expect: [401, 403, 403, 404, 404] },
+    Row {
+        name: "create_appointment",
+        args: "client_id={client}&input[staff_id]={staff}&input[location]=telehealth&input[date]=2099-01-05&input[time]=10%3A00&input[duration_minutes]=60&input[service]=Session&input[price]=",
+        expect: [401, 403, 403, 404, 404],
+    },
+    Row { name: "get_calendar_week", args: "week=", expect: [401, 403, 403, 200, 200] },
     Row { name: "get_organization", args: "", expect: [401, 403, 403, 403, 200] },
     Row { name: "get_portal_settings", args: "", expect: [401, 403, 403, 403, 200] },
     Row {

@@ -388,3 +388,42 @@ async fn requests_are_accepted_or_declined_and_cancellations_follow_the_24_hour_
     )
     .await;
 }
+
+#[tokio::test]
+async fn staff_make_appointments_only_in_free_time_and_see_them_in_the_week() {
+    each_database(true, body!(|t| {
+        let app = t.app();
+        let therapist = sign_in(&app, "therapist@brightpath.example").await;
+        let admin = sign_in(&app, "admin@brightpath.example").await;
+        let jordan = client_id(&t.db, "Jordan").await;
+        let taylor: Value = serde_json::from_str(&call(&app, "get_calendar_week", "week=2099-01-05", Some(&therapist)).await.body).unwrap();
+        let taylor_id = taylor["staff_id"].as_i64().unwrap();
+        let form = |staff: i64, time: &str| {
+            format!("client_id={jordan}&input[staff_id]={staff}&input[location]=telehealth&input[date]=2099-01-05&input[time]={time}&input[duration_minutes]=60&input[service]=ABA%20session&input[price]=120")
+        };
+        let made = call(&app, "create_appointment", &form(taylor_id, "10%3A00"), Some(&therapist)).await;
+        assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+        let overlapping = call(&app, "create_appointment", &form(taylor_id, "10%3A30"), Some(&admin)).await;
+        assert_eq!(overlapping.status, StatusCode::CONFLICT);
+        assert!(overlapping.body.contains("just taken"), "{}", overlapping.body);
+        let admin_id: Value = serde_json::from_str(&call(&app, "current_viewer", "", Some(&admin)).await.body).unwrap();
+        assert!(admin_id["kind"]["Staff"]["is_therapist"].as_bool().unwrap());
+        let not_mine = call(&app, "create_appointment", &form(taylor_id + 100, "12%3A00"), Some(&therapist)).await;
+        assert_eq!(not_mine.status, StatusCode::BAD_REQUEST, "a therapist books only themselves");
+        let bad = call(&app, "create_appointment", &form(taylor_id, "25%3A00"), Some(&therapist)).await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+
+        let week: Value = serde_json::from_str(&call(&app, "get_calendar_week", "week=2099-01-07", Some(&therapist)).await.body).unwrap();
+        assert_eq!(week["monday"], "2099-01-05");
+        let monday = &week["days"][0]["items"];
+        assert_eq!(monday[0]["time"], "10:00–11:00", "local time in New York: {week}");
+        assert_eq!(monday[0]["client_name"], "Jordan Lee");
+        let other = call(&app, "get_calendar_week", &format!("staff_id={}&week=2099-01-07", taylor_id + 100), Some(&therapist)).await;
+        assert_eq!(other.status, StatusCode::NOT_FOUND, "a therapist sees only their own calendar");
+        // The appointment holds the time: that slot is not offered in the portal.
+        let booked = booking::Entity::find().filter(booking::Column::Service.eq("ABA session")).one(&t.db).await.unwrap().unwrap();
+        assert_eq!(booked.status, "booked");
+        assert_eq!(booked.price_cents, Some(12_000));
+    }))
+    .await;
+}

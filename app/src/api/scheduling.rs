@@ -57,3 +57,28 @@ pub async fn decide_request(booking_id: i32, accept: bool, reason: String) -> Re
     })
     .await
 }
+
+/// Makes an appointment for a client (staff who see the client).
+#[server(endpoint = "create_appointment")]
+pub async fn create_appointment(
+    client_id: i32,
+    input: crate::domain::schedule::AppointmentInput,
+) -> Result<i32, AppError> {
+    run(|ctx| async move {
+        appointments::create_by_staff(&ctx, client_id, &input, chrono::Utc::now()).await
+    })
+    .await
+}
+
+/// A week of a therapist's calendar (`week` is any date in it, `YYYY-MM-DD`; blank for this week).
+#[server(endpoint = "get_calendar_week")]
+pub async fn get_calendar_week(
+    staff_id: Option<i32>,
+    week: String,
+) -> Result<crate::domain::schedule::CalendarWeek, AppError> {
+    run(|ctx| async move {
+        let week_of = chrono::NaiveDate::parse_from_str(week.trim(), "%Y-%m-%d").ok();
+        appointments::week(&ctx, staff_id, week_of, chrono::Utc::now()).await
+    })
+    .await
+}

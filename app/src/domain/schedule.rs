@@ -162,6 +162,147 @@ pub fn parse_slot_key(key: &str) -> Option<(i32, DateTime<Utc>)> {
     Some((staff.parse().ok()?, start))
 }
 
+/// The new-appointment form on a client's page, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppointmentInput {
+    pub staff_id: i32,
+    /// A location id, or `telehealth`.
+    pub location: String,
+    /// `YYYY-MM-DD`, in the organization's time zone.
+    pub date: String,
+    /// `HH:MM`, in the organization's time zone.
+    pub time: String,
+    pub duration_minutes: String,
+    pub service: String,
+    /// Dollars and cents, e.g. `120` or `120.50`; blank for no charge.
+    #[serde(default)]
+    pub price: String,
+}
+
+/// An appointment form that passed validation (local date and time; the server places them
+/// in the organization's time zone).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidAppointment {
+    pub staff_id: i32,
+    /// `None` for telehealth.
+    pub location_id: Option<i32>,
+    pub date: NaiveDate,
+    pub time: NaiveTime,
+    pub duration_minutes: i64,
+    pub service: String,
+    pub price_cents: Option<i32>,
+}
+
+/// A price in dollars and cents as typed, in cents; blank is no charge.
+pub fn parse_price(value: &str) -> Result<Option<i32>, String> {
+    let value = value.trim().trim_start_matches('$');
+    if value.is_empty() {
+        return Ok(None);
+    }
+    let bad = || "Enter the price in dollars, like 120 or 120.50.".to_string();
+    let (dollars, cents) = match value.split_once('.') {
+        Some((d, c)) if c.len() <= 2 && c.chars().all(|ch| ch.is_ascii_digit()) => {
+            (d, format!("{c:0<2}").parse::<i64>().map_err(|_| bad())?)
+        }
+        Some(_) => return Err(bad()),
+        None => (value, 0),
+    };
+    let dollars: i64 = dollars.parse().map_err(|_| bad())?;
+    let total = dollars * 100 + cents;
+    if !(0..=10_000_000).contains(&total) {
+        return Err("Enter a price between $0 and $100,000.".into());
+    }
+    Ok(Some(total as i32))
+}
+
+impl AppointmentInput {
+    /// Checks every field; the browser shows the same messages.
+    pub fn validate(&self) -> Result<ValidAppointment, super::validation::FieldErrors> {
+        let mut errors = super::validation::FieldErrors::default();
+        let date = NaiveDate::parse_from_str(self.date.trim(), "%Y-%m-%d");
+        if date.is_err() {
+            errors.add("date", "Enter the date as YYYY-MM-DD.");
+        }
+        let time = NaiveTime::parse_from_str(self.time.trim(), "%H:%M");
+        if time.is_err() {
+            errors.add("time", "Enter the time as HH:MM.");
+        }
+        let duration = self
+            .duration_minutes
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|m| (15..=480).contains(m));
+        if duration.is_none() {
+            errors.add(
+                "duration_minutes",
+                "Choose a duration from 15 minutes to 8 hours.",
+            );
+        }
+        errors.check(
+            "service",
+            super::rules::required_text(&self.service, "Service"),
+        );
+        let price = parse_price(&self.price);
+        if let Err(message) = &price {
+            errors.add("price", message.clone());
+        }
+        let location_id = match self.location.as_str() {
+            "telehealth" => None,
+            other => match other.parse::<i32>() {
+                Ok(id) => Some(id),
+                Err(_) => {
+                    errors.add("location", "Choose a location or telehealth.");
+                    None
+                }
+            },
+        };
+        errors.into_result(ValidAppointment {
+            staff_id: self.staff_id,
+            location_id,
+            date: date.unwrap_or_default(),
+            time: time.unwrap_or_default(),
+            duration_minutes: duration.unwrap_or(60),
+            service: self.service.trim().to_owned(),
+            price_cents: price.ok().flatten(),
+        })
+    }
+}
+
+/// One appointment or request in the staff calendar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarItem {
+    pub id: i32,
+    pub client_id: i32,
+    pub client_name: String,
+    /// "09:00–10:00".
+    pub time: String,
+    pub status: BookingStatus,
+    pub service: String,
+    pub last_minute: bool,
+}
+
+/// One day of the staff calendar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarDay {
+    pub date: NaiveDate,
+    /// "Monday 7 January".
+    pub label: String,
+    pub items: Vec<CalendarItem>,
+}
+
+/// A week of one staff member's calendar, in the organization's time zone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarWeek {
+    pub staff_id: i32,
+    pub staff_name: String,
+    /// Whom the viewer may look at (administrators: every therapist; others: themselves).
+    pub staff_choices: Vec<(i32, String)>,
+    pub monday: NaiveDate,
+    pub days: Vec<CalendarDay>,
+    pub time_zone: String,
+}
+
 /// Longest note on a request.
 pub const MAX_NOTE: usize = 1_000;
 
@@ -423,6 +564,45 @@ mod tests {
             assert!(!local.contains(&gone), "{gone:?} is not open");
         }
         assert!(local.contains(&(30, 10)) && local.contains(&(30, 14)));
+    }
+
+    #[test]
+    fn prices_and_the_appointment_form() {
+        assert_eq!(parse_price(""), Ok(None));
+        assert_eq!(parse_price("$120"), Ok(Some(12_000)));
+        assert_eq!(parse_price("120.5"), Ok(Some(12_050)));
+        assert!(
+            parse_price("12.345").is_err()
+                && parse_price("-1").is_err()
+                && parse_price("ten").is_err()
+        );
+        let errors = AppointmentInput {
+            location: "x".into(),
+            date: "7/1/2030".into(),
+            time: "9am".into(),
+            duration_minutes: "5".into(),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap_err();
+        for field in ["location", "date", "time", "duration_minutes", "service"] {
+            assert!(errors.get(field).is_some(), "{field}");
+        }
+        let ok = AppointmentInput {
+            staff_id: 2,
+            location: "telehealth".into(),
+            date: "2030-01-07".into(),
+            time: "09:30".into(),
+            duration_minutes: "60".into(),
+            service: "ABA therapy session".into(),
+            price: "120".into(),
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(
+            (ok.location_id, ok.price_cents, ok.duration_minutes),
+            (None, Some(12_000), 60)
+        );
     }
 
     #[test]

@@ -1,28 +1,45 @@
-//! The therapist's calendar icon page: appointment requests to accept or decline (with an
-//! optional reason, emailed to the requester), and last-minute changes.
+//! The therapist's calendar: the week's appointments and requests in the organization's time
+//! zone, requests to accept or decline (with an optional reason, emailed to the requester),
+//! and last-minute changes.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::{Form, A};
+use leptos_router::hooks::use_query_map;
 
-use crate::api::scheduling::{get_calendar_inbox, DecideRequest};
-use crate::domain::schedule::RequestView;
+use crate::api::scheduling::{get_calendar_inbox, get_calendar_week, DecideRequest};
+use crate::domain::schedule::{BookingStatus, CalendarWeek, RequestView};
 use crate::pages::form::{successes, ActionMessage};
 use crate::pages::ErrorNotice;
 
-/// `/admin/calendar`.
+/// `/admin/calendar[?staff=ID&week=YYYY-MM-DD]`.
 #[component]
 pub fn CalendarPage() -> impl IntoView {
     let decide = ServerAction::<DecideRequest>::new();
     let decided = successes(decide.value(), decide.version());
     let inbox = Resource::new(move || decided.get(), |_| get_calendar_inbox());
+    let query = use_query_map();
+    let chosen = move || {
+        query.with(|q| {
+            (
+                q.get("staff").and_then(|s| s.parse::<i32>().ok()),
+                q.get("week").unwrap_or_default(),
+            )
+        })
+    };
+    let week = Resource::new(
+        move || (chosen(), decided.get()),
+        |((staff, week), _)| get_calendar_week(staff, week),
+    );
     view! {
         <Title text="Calendar"/>
         <h1>"Calendar"</h1>
         <ActionMessage value=decide.value() success="Answer saved. The client has been emailed."/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match inbox.await {
-                    Ok(inbox) => view! {
+                match (inbox.await, week.await) {
+                    (Ok(inbox), Ok(week)) => view! {
+                        <WeekView week/>
                         <section aria-labelledby="requests-heading">
                             <h2 id="requests-heading">"Requests waiting for you"</h2>
                             {if inbox.pending.is_empty() {
@@ -50,10 +67,67 @@ pub fn CalendarPage() -> impl IntoView {
                             }}
                         </section>
                     }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    (Err(e), _) | (_, Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
                 }
             })}
         </Transition>
+    }
+}
+
+/// One therapist's week, a day per column on wide screens and stacked on narrow ones.
+#[component]
+fn WeekView(week: CalendarWeek) -> impl IntoView {
+    let staff = week.staff_id;
+    let href = move |monday: chrono::NaiveDate| {
+        format!(
+            "/admin/calendar?staff={staff}&week={}",
+            monday.format("%Y-%m-%d")
+        )
+    };
+    let (previous, next) = (
+        href(week.monday - chrono::Duration::days(7)),
+        href(week.monday + chrono::Duration::days(7)),
+    );
+    view! {
+        <section aria-labelledby="week-heading">
+            <h2 id="week-heading">{format!("{} · week of {}", week.staff_name, week.monday.format("%-d %B %Y"))}</h2>
+            <Form method="GET" action="/admin/calendar" attr:class="inline-form">
+                <label for="calendar-staff">"Therapist"</label>
+                <select id="calendar-staff" name="staff">
+                    {week.staff_choices.into_iter().map(|(id, name)| view! { <option value=id selected=id == staff>{name}</option> }).collect_view()}
+                </select>
+                <label for="calendar-week">"Week of"</label>
+                <input id="calendar-week" type="date" name="week" value=week.monday.format("%Y-%m-%d").to_string()/>
+                <button type="submit" class="secondary">"Show"</button>
+            </Form>
+            <nav class="pager" aria-label="Weeks">
+                <A href=previous>"Previous week"</A>
+                <span>{format!("Times in {}", week.time_zone)}</span>
+                <A href=next>"Next week"</A>
+            </nav>
+            <ol class="week">
+                {week.days.into_iter().map(|day| view! {
+                    <li class="day">
+                        <h3>{day.label}</h3>
+                        {if day.items.is_empty() {
+                            view! { <p class="empty">"Free"</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="day-items">
+                                    {day.items.into_iter().map(|item| view! {
+                                        <li class=if item.status == BookingStatus::Requested { "item requested" } else { "item" }>
+                                            <span class="time">{item.time}</span>" "
+                                            <A href=format!("/admin/clients/{}", item.client_id)>{item.client_name}</A>
+                                            <span class="meta">{format!(" · {}", if item.status == BookingStatus::Requested { "Requested" } else { item.service.as_str() })}</span>
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }}
+                    </li>
+                }).collect_view()}
+            </ol>
+        </section>
     }
 }
 

@@ -4,11 +4,13 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use super::client_appointments::NewAppointment;
 use super::client_forms::{ClientForms, FormActions};
 use super::client_new::ClientFields;
 use super::contacts::{ClientPortalAccess, ContactActions, ContactsSection};
 use crate::api::clients::{get_client, AssignStaff, UnassignStaff, UpdateClient};
 use crate::api::forms::{list_client_forms, list_form_templates};
+use crate::api::scheduling::CreateAppointment;
 use crate::domain::client::ClientDetail;
 use crate::pages::form::{last_error, successes, ActionMessage, Submit};
 use crate::pages::{route_id, ErrorNotice};
@@ -37,6 +39,7 @@ pub fn ClientPage() -> impl IntoView {
         },
         |(id, ..)| get_client(id),
     );
+    let make_appointment = ServerAction::<CreateAppointment>::new();
     let form_actions = FormActions::new();
     let forms_saved = form_actions.saved();
     let forms = Resource::new(
@@ -51,10 +54,12 @@ pub fn ClientPage() -> impl IntoView {
                 match client {
                     Ok(c) => {
                         let (id, has_email, contacts) = (c.id, c.email.is_some(), c.contacts.clone());
+                        let therapists: Vec<_> = c.assigned_staff.iter().filter(|s| s.is_therapist).cloned().collect();
                         view! {
                             <ClientView client=c update assign unassign contact_actions/>
                             {match (forms, options) {
                                 (Ok(forms), Ok(options)) => view! {
+                                    <NewAppointment client_id=id therapists locations=options.locations.clone() action=make_appointment/>
                                     <ClientForms client_id=id client_has_email=has_email contacts forms options actions=form_actions/>
                                 }.into_any(),
                                 (Err(e), _) | (_, Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod calendar;
+pub mod client_appointments;
 pub mod client_forms;
 pub mod client_new;
 pub mod client_page;

@@ -296,3 +296,169 @@ async fn notify_requester(ctx: &Ctx, row: &booking::Model) -> Result<(), AppErro
         )
         .await
 }
+
+/// Staff make an appointment for a client they can see: administrators for any therapist of
+/// the organization, therapists for themselves. The time must be free (see `scheduling::hold`).
+pub async fn create_by_staff(
+    ctx: &Ctx,
+    client_id: i32,
+    input: &crate::domain::schedule::AppointmentInput,
+    now: DateTime<Utc>,
+) -> Result<i32, AppError> {
+    use crate::server::entities::location;
+    use crate::server::services::scheduling::{hold, NewBooking};
+    let staff = ctx.staff().await?;
+    let db = ctx.db();
+    let client = match staff.client(db, client_id).await {
+        Ok(c) => c,
+        Err(e) => return Err(ctx.deny(&format!("client:{client_id}"), e).await),
+    };
+    let valid = input.validate()?;
+    if !staff.is_admin && valid.staff_id != staff.id {
+        return Err(AppError::Invalid(FieldErrors::single(
+            "staff_id",
+            "You can make appointments for yourself only.",
+        )));
+    }
+    let member = staff_user::Entity::find_by_id(valid.staff_id)
+        .filter(staff_user::Column::OrganizationId.eq(staff.organization_id))
+        .filter(staff_user::Column::IsTherapist.eq(true))
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            AppError::Invalid(FieldErrors::single(
+                "staff_id",
+                "Choose a therapist of this practice.",
+            ))
+        })?;
+    if let Some(id) = valid.location_id {
+        location::Entity::find_by_id(id)
+            .filter(location::Column::OrganizationId.eq(staff.organization_id))
+            .one(db)
+            .await?
+            .ok_or_else(|| {
+                AppError::Invalid(FieldErrors::single(
+                    "location",
+                    "Choose a location of this practice.",
+                ))
+            })?;
+    }
+    let (tz, _) = zone(db, staff.organization_id).await?;
+    let Some(start) =
+        chrono::TimeZone::from_local_datetime(&tz, &valid.date.and_time(valid.time)).earliest()
+    else {
+        return Err(AppError::Invalid(FieldErrors::single(
+            "time",
+            "That time does not exist on that day: the clocks change.",
+        )));
+    };
+    let start = start.with_timezone(&Utc);
+    let row = hold(
+        ctx,
+        NewBooking {
+            organization_id: staff.organization_id,
+            staff_id: member.id,
+            client_id: client.id,
+            status: "booked",
+            starts_at: start,
+            ends_at: start + chrono::Duration::minutes(valid.duration_minutes),
+            location_id: valid.location_id,
+            telehealth: valid.location_id.is_none(),
+            service: valid.service,
+            price_cents: valid.price_cents,
+            note: None,
+            last_minute: false,
+        },
+        "appointment.created",
+        now,
+    )
+    .await?;
+    Ok(row.id)
+}
+
+/// A week (Monday to Sunday, in the organization's time zone) of one therapist's appointments
+/// and requests: administrators may look at any therapist, others at themselves.
+pub async fn week(
+    ctx: &Ctx,
+    staff_id: Option<i32>,
+    week_of: Option<chrono::NaiveDate>,
+    now: DateTime<Utc>,
+) -> Result<crate::domain::schedule::CalendarWeek, AppError> {
+    use crate::domain::schedule::{CalendarDay, CalendarItem, CalendarWeek};
+    use chrono::Datelike;
+    let staff = ctx.staff().await?;
+    let db = ctx.db();
+    let choices: Vec<(i32, String)> = if staff.is_admin {
+        staff_user::Entity::find()
+            .filter(staff_user::Column::OrganizationId.eq(staff.organization_id))
+            .filter(staff_user::Column::IsTherapist.eq(true))
+            .order_by_asc(staff_user::Column::Name)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s.name))
+            .collect()
+    } else {
+        vec![(staff.id, staff.name.clone())]
+    };
+    let chosen = staff_id.unwrap_or(staff.id);
+    let Some((staff_id, staff_name)) = choices.iter().find(|(id, _)| *id == chosen).cloned() else {
+        return Err(ctx
+            .deny(&format!("staff:{chosen}:calendar"), AppError::NotFound)
+            .await);
+    };
+    let (tz, _) = zone(db, staff.organization_id).await?;
+    let day = week_of.unwrap_or_else(|| now.with_timezone(&tz).date_naive());
+    let monday = day - chrono::Duration::days(day.weekday().num_days_from_monday() as i64);
+    let at = |d: chrono::NaiveDate| {
+        chrono::TimeZone::from_local_datetime(&tz, &d.and_time(chrono::NaiveTime::MIN))
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_default()
+    };
+    let rows = booking::Entity::find()
+        .filter(booking::Column::StaffId.eq(staff_id))
+        .filter(booking::Column::Status.is_in(crate::server::services::scheduling::HOLDING))
+        .filter(booking::Column::StartsAt.gte(at(monday)))
+        .filter(booking::Column::StartsAt.lt(at(monday + chrono::Duration::days(7))))
+        .order_by_asc(booking::Column::StartsAt)
+        .all(db)
+        .await?;
+    let mut days: Vec<CalendarDay> = (0..7)
+        .map(|n| monday + chrono::Duration::days(n))
+        .map(|date| CalendarDay {
+            date,
+            label: date.format("%A %-d %B").to_string(),
+            items: Vec::new(),
+        })
+        .collect();
+    for row in rows {
+        let (s, e) = (
+            row.starts_at.with_timezone(&tz),
+            row.ends_at.with_timezone(&tz),
+        );
+        let index = (s.date_naive() - monday).num_days().clamp(0, 6) as usize;
+        let client_name = client::Entity::find_by_id(row.client_id)
+            .one(db)
+            .await?
+            .map(|c| format!("{} {}", c.first_name, c.last_name))
+            .unwrap_or_default();
+        days[index].items.push(CalendarItem {
+            id: row.id,
+            client_id: row.client_id,
+            client_name,
+            time: format!("{}–{}", s.format("%H:%M"), e.format("%H:%M")),
+            status: status_of(&row),
+            service: row.service,
+            last_minute: row.last_minute,
+        });
+    }
+    Ok(CalendarWeek {
+        staff_id,
+        staff_name,
+        staff_choices: choices,
+        monday,
+        days,
+        time_zone: tz.name().to_owned(),
+    })
+}

@@ -211,14 +211,63 @@ pub async fn request(
             "This time was just taken, or is not offered. Choose another slot.".into(),
         ));
     };
-    let organization_id = staff.organization_id;
+    let row = hold(
+        ctx,
+        NewBooking {
+            organization_id: staff.organization_id,
+            staff_id: staff.id,
+            client_id,
+            status: "requested",
+            starts_at: start,
+            ends_at: end,
+            location_id: None,
+            telehealth: false,
+            service: "Session".into(),
+            price_cents: None,
+            note: Some(note.trim().to_owned()).filter(|n| !n.is_empty()),
+            last_minute,
+        },
+        "appointment.requested",
+        now,
+    )
+    .await?;
+    Ok(row.id)
+}
+
+/// A booking about to be made: a request from the portal or an appointment made by staff.
+#[derive(Debug, Clone)]
+pub struct NewBooking {
+    pub organization_id: i32,
+    pub staff_id: i32,
+    pub client_id: i32,
+    /// `requested` or `booked`.
+    pub status: &'static str,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub location_id: Option<i32>,
+    pub telehealth: bool,
+    pub service: String,
+    pub price_cents: Option<i32>,
+    pub note: Option<String>,
+    pub last_minute: bool,
+}
+
+/// Makes `new` if its staff member's time is free, with its audit entry, in one write
+/// transaction. "Just taken" when the time is held already, also when PostgreSQL's exclusion
+/// constraint refuses a concurrent insert or commit.
+pub async fn hold(
+    ctx: &Ctx,
+    new: NewBooking,
+    action: &str,
+    now: DateTime<Utc>,
+) -> Result<booking::Model, AppError> {
     let taken = || AppError::Conflict("This time was just taken. Choose another slot.".into());
-    let txn = write::begin(db).await?;
+    let txn = write::begin(ctx.db()).await?;
     let overlapping = booking::Entity::find()
-        .filter(booking::Column::StaffId.eq(staff.id))
+        .filter(booking::Column::StaffId.eq(new.staff_id))
         .filter(booking::Column::Status.is_in(HOLDING))
-        .filter(booking::Column::StartsAt.lt(end))
-        .filter(booking::Column::EndsAt.gt(start))
+        .filter(booking::Column::StartsAt.lt(new.ends_at))
+        .filter(booking::Column::EndsAt.gt(new.starts_at))
         .count(&*txn)
         .await?;
     if overlapping > 0 {
@@ -226,18 +275,18 @@ pub async fn request(
     }
     let inserted = booking::ActiveModel {
         id: NotSet,
-        organization_id: Set(organization_id),
-        staff_id: Set(staff.id),
-        client_id: Set(client_id),
-        status: Set("requested".into()),
-        starts_at: Set(start),
-        ends_at: Set(end),
-        location_id: Set(None),
-        telehealth: Set(false),
-        service: Set("Session".into()),
-        price_cents: Set(None),
-        note: Set(Some(note.trim().to_owned()).filter(|n| !n.is_empty())),
-        last_minute: Set(last_minute),
+        organization_id: Set(new.organization_id),
+        staff_id: Set(new.staff_id),
+        client_id: Set(new.client_id),
+        status: Set(new.status.into()),
+        starts_at: Set(new.starts_at),
+        ends_at: Set(new.ends_at),
+        location_id: Set(new.location_id),
+        telehealth: Set(new.telehealth),
+        service: Set(new.service),
+        price_cents: Set(new.price_cents),
+        note: Set(new.note),
+        last_minute: Set(new.last_minute),
         requested_by: Set(ctx.actor.as_ref().map(|a| a.label()).unwrap_or_default()),
         decided_by: Set(None),
         decided_at: Set(None),
@@ -253,20 +302,24 @@ pub async fn request(
     };
     ctx.audit_in(
         &*txn,
-        "appointment.requested",
-        &format!("client:{client_id}"),
+        action,
+        &format!("client:{}", row.client_id),
         None,
         Some(format!(
             "booking:{} staff:{} {}{}",
             row.id,
-            staff.id,
-            start.to_rfc3339(),
-            if last_minute { " (last-minute)" } else { "" }
+            row.staff_id,
+            row.starts_at.to_rfc3339(),
+            if row.last_minute {
+                " (last-minute)"
+            } else {
+                ""
+            }
         )),
     )
     .await?;
     match txn.commit().await {
-        Ok(()) => Ok(row.id),
+        Ok(()) => Ok(row),
         Err(e) if is_overlap(&e) => Err(taken()),
         Err(e) => Err(e.into()),
     }
