@@ -68,3 +68,27 @@ test("with self-scheduling off for Jordan, the request form is gone", async ({ b
   await expect(jordans).toHaveAttribute("aria-checked", "true");
   await expect(jordans).toHaveAttribute("aria-busy", "false");
 });
+
+test("a therapist makes an appointment from the client's page and sees it in the week", async ({ page }) => {
+  await signIn(page, "therapist@brightpath.example", "/admin");
+  await page.getByRole("link", { name: "Sam Lee" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Sam Lee" })).toBeVisible();
+  await waitForHydration(page);
+  await page.locator("summary", { hasText: "New appointment" }).click();
+  await page.getByLabel("Where").selectOption("telehealth");
+  await page.getByLabel("Date", { exact: true }).fill("2031-03-03");
+  await page.getByLabel("Start time").fill("11:00");
+  await page.getByLabel("Service").fill("Speech session");
+  await page.getByLabel("Price in dollars (optional)").fill("95");
+  await page.getByRole("button", { name: "Make appointment" }).click();
+  await expect(page.getByText("Appointment made.")).toBeVisible();
+  await expectGoodPage(page);
+
+  await page.goto("/admin/calendar?week=2031-03-05");
+  const monday = page.locator("li.day", { has: page.getByRole("heading", { name: "Monday 3 March" }) });
+  await expect(monday.locator("li.item")).toContainText("11:00–12:00");
+  await expect(monday.locator("li.item")).toContainText("Sam Lee");
+  await expectGoodPage(page);
+  await page.getByRole("link", { name: "Next week" }).click();
+  await expect(page.getByRole("heading", { name: /week of 10 March 2031/ })).toBeVisible();
+});
