@@ -44,7 +44,16 @@ test("the client requests a slot, the therapist accepts from the calendar icon, 
   await expect(therapist.getByRole("navigation", { name: "Primary" }).locator(".badge")).toHaveCount(0);
 
   await client.reload();
-  await expect(upcoming.locator("li", { hasText: when })).toContainText("Booked");
+  const booked = upcoming.locator("li", { hasText: when });
+  await expect(booked).toContainText("Booked");
+  const href = await booked.getByRole("link", { name: /^Add to calendar/ }).getAttribute("href");
+  const file = await client.request.get(href);
+  expect(file.headers()["content-type"]).toContain("text/calendar");
+  expect(await file.text()).toContain("BEGIN:VEVENT");
+
+  await therapist.locator("summary", { hasText: "Subscribe in your calendar app" }).click();
+  await therapist.getByRole("button", { name: "Create a private link" }).click();
+  await expect(therapist.getByLabel(/Your private calendar link/)).toHaveValue(/\/calendar\/[0-9a-f]{64}\.ics$/);
 });
 
 test("with self-scheduling off for Jordan, the request form is gone", async ({ browser }) => {

@@ -11,6 +11,7 @@ mod m20261127_000003_client_search;
 mod m20261127_000004_portal_access;
 mod m20261127_000005_intake_forms;
 mod m20261127_000006_scheduling;
+mod m20261127_000007_calendar_feed;
 
 /// Every migration, in the order it is applied.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000004_portal_access::Migration),
             Box::new(m20261127_000005_intake_forms::Migration),
             Box::new(m20261127_000006_scheduling::Migration),
+            Box::new(m20261127_000007_calendar_feed::Migration),
         ]
     }
 }

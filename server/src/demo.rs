@@ -205,6 +205,7 @@ async fn staff(
         is_admin: Set(is_admin),
         is_therapist: Set(is_therapist),
         slot_minutes: Set(60),
+        calendar_feed_hash: Set(None),
         created_at: Set(Utc::now()),
     }
     .insert(db)

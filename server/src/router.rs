@@ -1,17 +1,19 @@
-//! The axum router: server functions (POST only), server-rendered pages, static files, and the
-//! cross-site request guard and security headers around them.
+//! The axum router: server functions (POST only), server-rendered pages, calendar files, static
+//! files, and the cross-site request guard and security headers around them.
 
 use axum::body::Body;
 use axum::extract::{FromRef, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
 
 use app::server::AppState;
+
+use crate::calendar_files;
 use app::{shell, App};
 
 /// The router's state: Leptos options for rendering plus the app's own state.
@@ -28,6 +30,11 @@ pub fn router(state: ServerState) -> Router {
     let options = state.leptos_options.clone();
     Router::new()
         .route("/api/{*fn_name}", post(server_fn_handler))
+        .route(
+            "/portal/clients/{client}/appointments/{booking}/ics",
+            get(calendar_files::appointment),
+        )
+        .route("/calendar/{file}", get(calendar_files::feed))
         .leptos_routes_with_context(
             &state,
             routes,

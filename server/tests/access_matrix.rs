@@ -111,6 +111,7 @@ const MATRIX: &[Row] = &[
         expect: [401, 403, 403, 404, 404],
     },
     Row { name: "get_calendar_week", args: "week=", expect: [401, 403, 403, 200, 200] },
+    Row { name: "create_calendar_feed", args: "", expect: [401, 403, 403, 200, 200] },
     Row { name: "get_organization", args: "", expect: [401, 403, 403, 403, 200] },
     Row { name: "get_portal_settings", args: "", expect: [401, 403, 403, 403, 200] },
     Row {
@@ -166,6 +167,7 @@ async fn every_caller_gets_exactly_what_the_matrix_allows() {
                 is_admin: Set(false),
                 is_therapist: Set(true),
                 slot_minutes: Set(60),
+                calendar_feed_hash: Set(None),
                 created_at: Set(Utc::now()),
             }
             .insert(&t.db)

@@ -427,3 +427,58 @@ async fn staff_make_appointments_only_in_free_time_and_see_them_in_the_week() {
     }))
     .await;
 }
+
+#[tokio::test]
+async fn appointments_download_as_ics_and_staff_subscribe_to_a_private_feed() {
+    each_database(
+        true,
+        body!(|t| {
+            let app = t.app();
+            let client = sign_in(&app, "client@brightpath.example").await;
+            let therapist = sign_in(&app, "therapist@brightpath.example").await;
+            let jordan = client_id(&t.db, "Jordan").await;
+            let demo = booking::Entity::find().one(&t.db).await.unwrap().unwrap();
+            let path = format!("/portal/clients/{jordan}/appointments/{}/ics", demo.id);
+            let file = common::page(&app, &path, Some(&client)).await;
+            assert_eq!(file.status, StatusCode::OK, "{}", file.body);
+            assert_eq!(file.headers["content-type"], "text/calendar; charset=utf-8");
+            assert!(
+                file.body.contains("BEGIN:VEVENT") && file.body.contains("Taylor Brooks"),
+                "{}",
+                file.body
+            );
+            assert_eq!(
+                common::page(&app, &path, None).await.status,
+                StatusCode::UNAUTHORIZED
+            );
+            assert_eq!(
+                common::page(&app, &path, Some(&therapist)).await.status,
+                StatusCode::FORBIDDEN
+            );
+
+            let url = call(&app, "create_calendar_feed", "", Some(&therapist)).await;
+            assert_eq!(url.status, StatusCode::OK, "{}", url.body);
+            let url: String = serde_json::from_str(&url.body).unwrap();
+            let feed_path = url.strip_prefix("http://portal.test").unwrap().to_owned();
+            let feed = common::page(&app, &feed_path, None).await;
+            assert_eq!(feed.status, StatusCode::OK);
+            assert!(
+                feed.body.contains("SUMMARY:Jordan\r\n"),
+                "first names only: {}",
+                feed.body
+            );
+            assert!(
+                !feed.body.contains("Lee") && !feed.body.contains("LOCATION"),
+                "{}",
+                feed.body
+            );
+            // A new link replaces the old one.
+            call(&app, "create_calendar_feed", "", Some(&therapist)).await;
+            assert_eq!(
+                common::page(&app, &feed_path, None).await.status,
+                StatusCode::NOT_FOUND
+            );
+        }),
+    )
+    .await;
+}

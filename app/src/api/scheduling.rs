@@ -82,3 +82,9 @@ pub async fn get_calendar_week(
     })
     .await
 }
+
+/// Creates (or replaces) the caller's private calendar feed URL; shown once (staff).
+#[server(endpoint = "create_calendar_feed")]
+pub async fn create_calendar_feed() -> Result<String, AppError> {
+    run(|ctx| async move { appointments::create_feed(&ctx).await }).await
+}

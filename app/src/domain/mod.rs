@@ -7,6 +7,7 @@ pub mod account;
 pub mod client;
 pub mod contact;
 pub mod forms;
+pub mod ics;
 pub mod intake;
 pub mod portal;
 pub mod rules;

@@ -88,6 +88,9 @@ fn AppointmentList(
                                         <div class="meta">{a.status.label()}{a.last_minute.then_some(" · last-minute")}</div>
                                         {a.decision_reason.clone().map(|r| view! { <div class="meta">"Reason: "{r}</div> })}
                                     </div>
+                                    <a href=format!("/portal/clients/{client}/appointments/{}/ics", a.id) download=format!("appointment-{}.ics", a.id) rel="external">
+                                        "Add to calendar"<span class="sr-only">{format!(" {}", a.when)}</span>
+                                    </a>
                                     {active.then(|| view! {
                                         <ActionForm action=cancel attr:class="inline">
                                             <input type="hidden" name="client_id" value=client/>

@@ -34,10 +34,13 @@ impl Ctx {
             tracing::error!("AppState missing from the Leptos context");
             AppError::Internal
         })?;
-        let parts = use_context::<Parts>();
-        let ip = parts.as_ref().and_then(client_ip);
+        Ctx::from_parts(state, use_context::<Parts>().as_ref()).await
+    }
+
+    /// Builds the context from a request's head (also for plain axum handlers, such as downloads).
+    pub async fn from_parts(state: AppState, parts: Option<&Parts>) -> Result<Ctx, AppError> {
+        let ip = parts.and_then(client_ip);
         let token = parts
-            .as_ref()
             .and_then(|p| p.headers.get(header::COOKIE))
             .and_then(|v| v.to_str().ok())
             .and_then(session::token_from_cookie_header)

@@ -7,7 +7,9 @@ use leptos_meta::Title;
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::use_query_map;
 
-use crate::api::scheduling::{get_calendar_inbox, get_calendar_week, DecideRequest};
+use crate::api::scheduling::{
+    get_calendar_inbox, get_calendar_week, CreateCalendarFeed, DecideRequest,
+};
 use crate::domain::schedule::{BookingStatus, CalendarWeek, RequestView};
 use crate::pages::form::{successes, ActionMessage};
 use crate::pages::ErrorNotice;
@@ -35,6 +37,7 @@ pub fn CalendarPage() -> impl IntoView {
         <Title text="Calendar"/>
         <h1>"Calendar"</h1>
         <ActionMessage value=decide.value() success="Answer saved. The client has been emailed."/>
+        <FeedPanel/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match (inbox.await, week.await) {
@@ -71,6 +74,28 @@ pub fn CalendarPage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// Subscribing to one's own appointments from a calendar app: the private link is shown once.
+#[component]
+fn FeedPanel() -> impl IntoView {
+    let create = ServerAction::<CreateCalendarFeed>::new();
+    view! {
+        <details class="panel">
+            <summary>"Subscribe in your calendar app"</summary>
+            <p class="hint">"A private link to your appointments, with clients' first names only. Anyone with the link can read it: creating a new link stops the old one."</p>
+            <ActionForm action=create>
+                <button type="submit" class="secondary">"Create a private link"</button>
+            </ActionForm>
+            {move || create.value().get().map(|r| match r {
+                Ok(url) => view! {
+                    <label for="feed-url">"Your private calendar link (copy it now; it is shown only once)"</label>
+                    <input id="feed-url" type="text" readonly=true value=url class="feed-url"/>
+                }.into_any(),
+                Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+            })}
+        </details>
     }
 }
 

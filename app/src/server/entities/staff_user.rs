@@ -18,6 +18,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// The length of the slots offered from this staff member's availability.
     pub slot_minutes: i32,
+    /// SHA-256 of the secret in the staff member's private calendar feed URL.
+    pub calendar_feed_hash: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

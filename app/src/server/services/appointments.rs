@@ -462,3 +462,120 @@ pub async fn week(
         time_zone: tz.name().to_owned(),
     })
 }
+
+/// One appointment of a client as an iCalendar file, for the portal's download.
+pub async fn portal_ics(ctx: &Ctx, client_id: i32, booking_id: i32) -> Result<String, AppError> {
+    use crate::domain::ics::{calendar, IcsEvent};
+    use crate::server::entities::location;
+    require_appointments(ctx, client_id).await?;
+    let db = ctx.db();
+    let row = booking::Entity::find_by_id(booking_id)
+        .filter(booking::Column::ClientId.eq(client_id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (_, practice) = zone(db, row.organization_id).await?;
+    let staff_name = staff_user::Entity::find_by_id(row.staff_id)
+        .one(db)
+        .await?
+        .map(|s| s.name)
+        .unwrap_or_default();
+    let place = match row.location_id {
+        Some(id) => location::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|l| format!("{}, {}", l.name, l.address)),
+        None => Some("Telehealth".into()),
+    };
+    Ok(calendar(
+        &practice,
+        &[IcsEvent {
+            uid: format!("booking-{}@client-portal", row.id),
+            start: row.starts_at,
+            end: row.ends_at,
+            summary: format!("{practice}: appointment with {staff_name}"),
+            location: place,
+            cancelled: matches!(
+                status_of(&row),
+                BookingStatus::Cancelled | BookingStatus::Declined
+            ),
+        }],
+        Utc::now(),
+    ))
+}
+
+/// Creates (or replaces) the signed-in staff member's private feed URL; the secret is shown
+/// once and stored only as its SHA-256. Audited.
+pub async fn create_feed(ctx: &Ctx) -> Result<String, AppError> {
+    use crate::server::session;
+    let staff = ctx.staff().await?;
+    let token = session::new_token();
+    staff_user::Entity::update_many()
+        .col_expr(
+            staff_user::Column::CalendarFeedHash,
+            Some(session::digest(&token)).into(),
+        )
+        .filter(staff_user::Column::Id.eq(staff.id))
+        .exec(ctx.db())
+        .await?;
+    ctx.audit(
+        "calendar.feed_created",
+        &format!("staff:{}", staff.id),
+        None,
+        None,
+    )
+    .await?;
+    Ok(ctx.state.mailer.link(&format!("/calendar/{token}.ics")))
+}
+
+/// The private feed behind `token`: the staff member's appointments and requests from a month
+/// ago to half a year ahead, named by the client's first name only. `None` for an unknown token.
+pub async fn feed(
+    db: &impl ConnectionTrait,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, AppError> {
+    use crate::domain::ics::{calendar, IcsEvent};
+    use crate::server::session;
+    let Some(staff) = staff_user::Entity::find()
+        .filter(staff_user::Column::CalendarFeedHash.eq(session::digest(token)))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let rows = booking::Entity::find()
+        .filter(booking::Column::StaffId.eq(staff.id))
+        .filter(booking::Column::Status.is_in(crate::server::services::scheduling::HOLDING))
+        .filter(booking::Column::StartsAt.gt(now - chrono::Duration::days(30)))
+        .filter(booking::Column::StartsAt.lt(now + chrono::Duration::days(180)))
+        .order_by_asc(booking::Column::StartsAt)
+        .all(db)
+        .await?;
+    let mut events = Vec::with_capacity(rows.len());
+    for row in rows {
+        let first_name = client::Entity::find_by_id(row.client_id)
+            .one(db)
+            .await?
+            .map(|c| c.first_name)
+            .unwrap_or_default();
+        let requested = status_of(&row) == BookingStatus::Requested;
+        events.push(IcsEvent {
+            uid: format!("booking-{}@client-portal", row.id),
+            start: row.starts_at,
+            end: row.ends_at,
+            summary: format!(
+                "{first_name}{}",
+                if requested { " (requested)" } else { "" }
+            ),
+            location: None,
+            cancelled: false,
+        });
+    }
+    let (_, practice) = zone(db, staff.organization_id).await?;
+    Ok(Some(calendar(
+        &format!("{practice}: {}", staff.name),
+        &events,
+        now,
+    )))
+}
