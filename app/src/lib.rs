@@ -60,6 +60,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("clients/:id") view=admin::client_page::ClientPage ssr=SsrMode::Async/>
                     <Route path=path!("clients/:id/forms/:form") view=admin::client_forms::SubmissionPage ssr=SsrMode::Async/>
                     <Route path=path!("calendar") view=admin::calendar::CalendarPage ssr=SsrMode::Async/>
+                    <Route path=path!("availability") view=admin::availability::AvailabilityPage ssr=SsrMode::Async/>
                     <ParentRoute path=path!("organization") view=admin::organization::OrganizationLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=admin::organization::OrganizationPage ssr=SsrMode::Async/>
                         <Route path=path!("client-portal") view=admin::client_portal::ClientPortalPage ssr=SsrMode::Async/>

@@ -101,3 +101,25 @@ test("a therapist makes an appointment from the client's page and sees it in the
   await page.getByRole("link", { name: "Next week" }).click();
   await expect(page.getByRole("heading", { name: /week of 10 March 2031/ })).toBeVisible();
 });
+
+test("a therapist publishes extra hours and removes them", async ({ page }) => {
+  await signIn(page, "therapist@brightpath.example", "/admin");
+  await page.goto("/admin/calendar");
+  await page.getByRole("link", { name: "Your availability" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Availability" })).toBeVisible();
+  await expect(page.locator("li strong", { hasText: "Monday" })).toBeVisible();
+  await waitForHydration(page);
+  await page.locator("summary", { hasText: "Add hours or an exception" }).click();
+  await page.getByLabel("What").selectOption("extra_hours");
+  await page.getByLabel("Date (time off or extra hours)").fill("2031-05-03");
+  await page.getByLabel("From").fill("10:00");
+  await page.getByLabel("Until").fill("09:00");
+  await page.getByRole("button", { name: "Add", exact: true }).click();
+  await expect(page.locator("p.field-error", { hasText: "The end must be after the start." })).toBeVisible();
+  await page.getByLabel("Until").fill("12:00");
+  await page.getByRole("button", { name: "Add", exact: true }).click();
+  await expect(page.locator("li strong", { hasText: "2031-05-03 · extra hours" })).toBeVisible();
+  await expectGoodPage(page);
+  await page.getByRole("button", { name: /^Remove 2031-05-03/ }).click();
+  await expect(page.locator("li strong", { hasText: "2031-05-03 · extra hours" })).toHaveCount(0);
+});

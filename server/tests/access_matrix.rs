@@ -112,6 +112,14 @@ const MATRIX: &[Row] = &[
     },
     Row { name: "get_calendar_week", args: "week=", expect: [401, 403, 403, 200, 200] },
     Row { name: "create_calendar_feed", args: "", expect: [401, 403, 403, 200, 200] },
+    Row { name: "get_availability", args: "", expect: [401, 403, 403, 200, 200] },
+    Row {
+        name: "add_availability",
+        args: "input[kind]=weekly&input[weekday]=6&input[date]=&input[start]=09%3A00&input[end]=10%3A00",
+        expect: [401, 403, 403, 200, 200],
+    },
+    Row { name: "remove_availability", args: "weekly=true&id=999999", expect: [401, 403, 403, 404, 404] },
+    Row { name: "set_slot_minutes", args: "minutes=60", expect: [401, 403, 403, 200, 200] },
     Row { name: "get_organization", args: "", expect: [401, 403, 403, 403, 200] },
     Row { name: "get_portal_settings", args: "", expect: [401, 403, 403, 403, 200] },
     Row {

@@ -482,3 +482,44 @@ async fn appointments_download_as_ics_and_staff_subscribe_to_a_private_feed() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_therapist_edits_availability_and_the_portal_follows() {
+    each_database(true, body!(|t| {
+        let app = t.app();
+        let therapist = sign_in(&app, "therapist@brightpath.example").await;
+        let client = sign_in(&app, "client@brightpath.example").await;
+        let jordan = client_id(&t.db, "Jordan").await;
+        let admin = sign_in(&app, "admin@brightpath.example").await;
+        // Only Taylor's slots, to count them: Morgan is not assigned to Jordan.
+        let count = || {
+            let (app, client) = (app.clone(), client.clone());
+            async move {
+                let body = call(&app, "list_open_slots", &format!("client_id={jordan}"), Some(&client)).await.body;
+                serde_json::from_str::<Vec<Value>>(&body).unwrap().len()
+            }
+        };
+        let before = count().await;
+        let saturday = "input[kind]=weekly&input[weekday]=6&input[date]=&input[start]=09%3A00&input[end]=12%3A00";
+        assert_eq!(call(&app, "add_availability", saturday, Some(&therapist)).await.status, StatusCode::OK);
+        // Three Saturdays of three hourly slots are ahead; today's may have passed already.
+        let after = count().await;
+        assert!((before + 6..=before + 9).contains(&after), "{before} then {after}");
+        let bad = call(&app, "add_availability", "input[kind]=weekly&input[weekday]=6&input[date]=&input[start]=12%3A00&input[end]=09%3A00", Some(&therapist)).await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        let view: Value = serde_json::from_str(&call(&app, "get_availability", "", Some(&therapist)).await.body).unwrap();
+        let saturday_row = view["weekly"].as_array().unwrap().iter().find(|r| r["when"] == "Saturday").unwrap()["id"].clone();
+        assert_eq!(call(&app, "set_slot_minutes", "minutes=90", Some(&therapist)).await.status, StatusCode::OK);
+        assert_eq!(call(&app, "set_slot_minutes", "minutes=5", Some(&therapist)).await.status, StatusCode::BAD_REQUEST);
+        call(&app, "set_slot_minutes", "minutes=60", Some(&therapist)).await;
+        let removed = call(&app, "remove_availability", &format!("weekly=true&id={saturday_row}"), Some(&therapist)).await;
+        assert_eq!(removed.status, StatusCode::OK);
+        assert_eq!(count().await, before);
+        // Someone else's row cannot be removed.
+        let admins: Value = serde_json::from_str(&call(&app, "get_availability", "", Some(&admin)).await.body).unwrap();
+        let theirs = admins["weekly"][0]["id"].clone();
+        let refused = call(&app, "remove_availability", &format!("weekly=true&id={theirs}"), Some(&therapist)).await;
+        assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    }))
+    .await;
+}

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod availability;
 pub mod clients;
 pub mod contacts;
 pub mod forms;

@@ -36,6 +36,7 @@ pub fn CalendarPage() -> impl IntoView {
     view! {
         <Title text="Calendar"/>
         <h1>"Calendar"</h1>
+        <p><A href="/admin/availability">"Your availability"</A></p>
         <ActionMessage value=decide.value() success="Answer saved. The client has been emailed."/>
         <FeedPanel/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>

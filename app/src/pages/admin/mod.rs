@@ -1,6 +1,7 @@
 //! The staff admin: its shell (primary navigation, sign-out) and pages.
 
 pub mod audit;
+pub mod availability;
 pub mod calendar;
 pub mod client_appointments;
 pub mod client_forms;

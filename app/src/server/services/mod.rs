@@ -3,6 +3,7 @@
 
 pub mod appointments;
 pub mod auth;
+pub mod availability;
 pub mod clients;
 pub mod contacts;
 pub mod forms;

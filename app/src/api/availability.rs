@@ -1,0 +1,32 @@
+//! A therapist's own availability (staff who are therapists).
+
+use leptos::prelude::*;
+
+use crate::domain::availability::{AvailabilityInput, AvailabilityView};
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::server::{context::run, services::availability};
+
+/// The signed-in therapist's weekly hours, exceptions and slot length.
+#[server(endpoint = "get_availability")]
+pub async fn get_availability() -> Result<AvailabilityView, AppError> {
+    run(|ctx| async move { availability::view(&ctx).await }).await
+}
+
+/// Adds weekly hours, time off or extra hours.
+#[server(endpoint = "add_availability")]
+pub async fn add_availability(input: AvailabilityInput) -> Result<(), AppError> {
+    run(|ctx| async move { availability::add(&ctx, &input).await }).await
+}
+
+/// Removes a weekly row (`weekly` = true) or an exception.
+#[server(endpoint = "remove_availability")]
+pub async fn remove_availability(weekly: bool, id: i32) -> Result<(), AppError> {
+    run(|ctx| async move { availability::remove(&ctx, weekly, id).await }).await
+}
+
+/// Sets the length of the slots offered.
+#[server(endpoint = "set_slot_minutes")]
+pub async fn set_slot_minutes(minutes: i32) -> Result<(), AppError> {
+    run(|ctx| async move { availability::set_slot_minutes(&ctx, minutes).await }).await
+}

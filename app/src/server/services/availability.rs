@@ -1,0 +1,174 @@
+//! A therapist's own availability: weekly hours, time off and extra hours, and the slot length.
+//! Open slots in the portal are computed from these at every request.
+
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, NotSet, QueryFilter, QueryOrder, Set};
+
+use crate::domain::availability::{
+    hhmm, weekday_name, AvailabilityInput, AvailabilityRow, AvailabilityView, ValidAvailability,
+};
+use crate::domain::validation::FieldErrors;
+use crate::error::AppError;
+use crate::server::actor::Staff;
+use crate::server::context::Ctx;
+use crate::server::entities::{availability_exception, availability_hour, staff_user};
+
+async fn therapist(ctx: &Ctx) -> Result<&Staff, AppError> {
+    let staff = ctx.staff().await?;
+    if staff.is_therapist {
+        Ok(staff)
+    } else {
+        Err(ctx.deny("availability", AppError::Forbidden).await)
+    }
+}
+
+/// The signed-in therapist's availability.
+pub async fn view(ctx: &Ctx) -> Result<AvailabilityView, AppError> {
+    let staff = therapist(ctx).await?;
+    let db = ctx.db();
+    let weekly = availability_hour::Entity::find()
+        .filter(availability_hour::Column::StaffId.eq(staff.id))
+        .order_by_asc(availability_hour::Column::Weekday)
+        .order_by_asc(availability_hour::Column::StartMinute)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|h| AvailabilityRow {
+            id: h.id,
+            when: weekday_name(h.weekday).into(),
+            hours: format!("{}–{}", hhmm(h.start_minute), hhmm(h.end_minute)),
+        })
+        .collect();
+    let exceptions = availability_exception::Entity::find()
+        .filter(availability_exception::Column::StaffId.eq(staff.id))
+        .order_by_asc(availability_exception::Column::Date)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| AvailabilityRow {
+            id: e.id,
+            when: format!(
+                "{} · {}",
+                e.date,
+                if e.kind == "extra_hours" {
+                    "extra hours"
+                } else {
+                    "time off"
+                }
+            ),
+            hours: format!("{}–{}", hhmm(e.start_minute), hhmm(e.end_minute)),
+        })
+        .collect();
+    let slot_minutes = staff_user::Entity::find_by_id(staff.id)
+        .one(db)
+        .await?
+        .map(|s| s.slot_minutes)
+        .unwrap_or(60);
+    Ok(AvailabilityView {
+        weekly,
+        exceptions,
+        slot_minutes,
+    })
+}
+
+/// Adds weekly hours or an exception for the signed-in therapist. Audited.
+pub async fn add(ctx: &Ctx, input: &AvailabilityInput) -> Result<(), AppError> {
+    let staff = therapist(ctx).await?;
+    let valid = input.validate()?;
+    let db = ctx.db();
+    match valid {
+        ValidAvailability::Weekly {
+            weekday,
+            start,
+            end,
+        } => {
+            availability_hour::ActiveModel {
+                id: NotSet,
+                staff_id: Set(staff.id),
+                weekday: Set(weekday as i32),
+                start_minute: Set(start as i32),
+                end_minute: Set(end as i32),
+            }
+            .insert(db)
+            .await?;
+        }
+        ValidAvailability::Exception {
+            date,
+            start,
+            end,
+            extra,
+        } => {
+            availability_exception::ActiveModel {
+                id: NotSet,
+                staff_id: Set(staff.id),
+                date: Set(date),
+                start_minute: Set(start as i32),
+                end_minute: Set(end as i32),
+                kind: Set(if extra { "extra_hours" } else { "time_off" }.into()),
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+    ctx.audit(
+        "availability.added",
+        &format!("staff:{}", staff.id),
+        None,
+        Some(format!("{valid:?}")),
+    )
+    .await
+}
+
+/// Removes one of the signed-in therapist's weekly rows (`weekly`) or exceptions.
+pub async fn remove(ctx: &Ctx, weekly: bool, id: i32) -> Result<(), AppError> {
+    let staff = therapist(ctx).await?;
+    let db = ctx.db();
+    let removed = if weekly {
+        availability_hour::Entity::delete_many()
+            .filter(availability_hour::Column::Id.eq(id))
+            .filter(availability_hour::Column::StaffId.eq(staff.id))
+            .exec(db)
+            .await?
+    } else {
+        availability_exception::Entity::delete_many()
+            .filter(availability_exception::Column::Id.eq(id))
+            .filter(availability_exception::Column::StaffId.eq(staff.id))
+            .exec(db)
+            .await?
+    };
+    if removed.rows_affected == 0 {
+        return Err(AppError::NotFound);
+    }
+    ctx.audit(
+        "availability.removed",
+        &format!("staff:{}", staff.id),
+        Some(format!(
+            "{}:{id}",
+            if weekly { "weekly" } else { "exception" }
+        )),
+        None,
+    )
+    .await
+}
+
+/// Sets the length of the signed-in therapist's slots (15 to 240 minutes).
+pub async fn set_slot_minutes(ctx: &Ctx, minutes: i32) -> Result<(), AppError> {
+    let staff = therapist(ctx).await?;
+    if !(15..=240).contains(&minutes) {
+        return Err(AppError::Invalid(FieldErrors::single(
+            "minutes",
+            "Choose a slot length from 15 to 240 minutes.",
+        )));
+    }
+    staff_user::Entity::update_many()
+        .col_expr(staff_user::Column::SlotMinutes, minutes.into())
+        .filter(staff_user::Column::Id.eq(staff.id))
+        .exec(ctx.db())
+        .await?;
+    ctx.audit(
+        "availability.slot_minutes",
+        &format!("staff:{}", staff.id),
+        None,
+        Some(minutes.to_string()),
+    )
+    .await
+}
