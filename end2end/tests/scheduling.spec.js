@@ -84,6 +84,7 @@ test("a therapist makes an appointment from the client's page and sees it in the
   await expect(page.getByRole("heading", { level: 1, name: "Sam Lee" })).toBeVisible();
   await waitForHydration(page);
   await page.locator("summary", { hasText: "New appointment" }).click();
+  await page.getByLabel("Therapist").selectOption({ label: "Taylor Brooks" });
   await page.getByLabel("Where").selectOption("telehealth");
   await page.getByLabel("Date", { exact: true }).fill("2031-03-03");
   await page.getByLabel("Start time").fill("11:00");

@@ -3,9 +3,12 @@
 //! Usage: `bench/settings-toggle [DATABASE_URL]` (default: a scratch SQLite file). Budget: p99 ≤ 20 ms.
 
 use std::net::SocketAddr;
+
+#[path = "shared/http.rs"]
+mod http;
+use http::request;
 use std::time::{Duration, Instant};
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use app::server::mail::Mailer;
@@ -17,46 +20,6 @@ const CONNECTIONS: usize = 32;
 const REQUESTS_PER_CONNECTION: usize = 100;
 /// Untimed requests per connection first, so that pool connections and caches are warm.
 const WARM_UP: usize = 5;
-
-/// Sends one request on `stream` and reads the whole response; returns the status and headers.
-async fn request(
-    stream: &mut TcpStream,
-    addr: SocketAddr,
-    path: &str,
-    body: &str,
-    cookie: &str,
-) -> (u16, String) {
-    let head = format!(
-        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
-         Accept: application/json\r\nCookie: {cookie}\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(head.as_bytes()).await.expect("write");
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 4096];
-    loop {
-        let n = stream.read(&mut chunk).await.expect("read");
-        assert!(n > 0, "connection closed");
-        buf.extend_from_slice(&chunk[..n]);
-        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            let headers = String::from_utf8_lossy(&buf[..end]).to_string();
-            let length: usize = headers
-                .lines()
-                .find_map(|l| {
-                    l.to_ascii_lowercase()
-                        .strip_prefix("content-length:")
-                        .map(|v| v.trim().parse().unwrap())
-                })
-                .expect("content-length");
-            while buf.len() < end + 4 + length {
-                let n = stream.read(&mut chunk).await.expect("read body");
-                buf.extend_from_slice(&chunk[..n]);
-            }
-            let status = headers[9..12].parse().expect("status");
-            return (status, headers);
-        }
-    }
-}
 
 #[tokio::main]
 async fn main() {

@@ -353,6 +353,14 @@ pub fn open_slots<Tz: TimeZone>(
             .iter()
             .filter(|e| e.date == date && e.kind == ExceptionKind::ExtraHours)
             .map(|e| (e.start, e.end));
+        // Only what touches this local day is compared with its slots.
+        let day = (
+            instant(tz, date, NaiveTime::MIN).unwrap_or(now) - Duration::hours(1),
+            instant(tz, date + Duration::days(1), NaiveTime::MIN).unwrap_or(now)
+                + Duration::hours(1),
+        );
+        let busy_today: Vec<(DateTime<Utc>, DateTime<Utc>)> =
+            busy.iter().copied().filter(|b| overlaps(*b, day)).collect();
         let time_off: Vec<(DateTime<Utc>, DateTime<Utc>)> = exceptions
             .iter()
             .filter(|e| e.date == date && e.kind == ExceptionKind::TimeOff)
@@ -370,7 +378,10 @@ pub fn open_slots<Tz: TimeZone>(
                 }
                 if let Some(begin) = instant(tz, date, local) {
                     let slot = (begin, begin + Duration::minutes(slot_minutes));
-                    let free = !time_off.iter().chain(busy).any(|b| overlaps(slot, *b));
+                    let free = !time_off
+                        .iter()
+                        .chain(&busy_today)
+                        .any(|b| overlaps(slot, *b));
                     if slot.0 > now && free {
                         slots.push(Slot {
                             start: slot.0,

@@ -46,6 +46,7 @@ async fn slots_of(
     tz: &chrono_tz::Tz,
     now: DateTime<Utc>,
     days: u32,
+    with_busy: bool,
 ) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>, AppError> {
     let hours: Vec<WeeklyHours> = availability_hour::Entity::find()
         .filter(availability_hour::Column::StaffId.eq(staff.id))
@@ -75,15 +76,19 @@ async fn slots_of(
             },
         })
         .collect();
-    let busy: Vec<(DateTime<Utc>, DateTime<Utc>)> = booking::Entity::find()
-        .filter(booking::Column::StaffId.eq(staff.id))
-        .filter(booking::Column::Status.is_in(HOLDING))
-        .filter(booking::Column::EndsAt.gt(now))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|b| (b.starts_at, b.ends_at))
-        .collect();
+    let busy: Vec<(DateTime<Utc>, DateTime<Utc>)> = if with_busy {
+        booking::Entity::find()
+            .filter(booking::Column::StaffId.eq(staff.id))
+            .filter(booking::Column::Status.is_in(HOLDING))
+            .filter(booking::Column::EndsAt.gt(now))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|b| (b.starts_at, b.ends_at))
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(open_slots(
         tz,
         &hours,
@@ -151,7 +156,7 @@ pub async fn open_slots_for(
     let db = ctx.db();
     let mut out = Vec::new();
     for staff in assigned_staff(db, client_id).await? {
-        for (start, end) in slots_of(db, &staff, &tz, now, DAYS_AHEAD).await? {
+        for (start, end) in slots_of(db, &staff, &tz, now, DAYS_AHEAD, true).await? {
             let last_minute = is_last_minute(start, now);
             if !last_minute || within_24 {
                 out.push(OpenSlot {
@@ -204,8 +209,18 @@ pub async fn request(
         )));
     };
     // The slot must be one the staff member offers; taken ones are refused below.
-    let days = ((start - now).num_days() + 2).clamp(1, DAYS_AHEAD as i64 + 2) as u32;
-    let offered = slots_of(db, &staff, &tz, now, days).await?;
+    // Offered on that local day by the availability; whether it is free is checked by `hold`.
+    let day_before = start
+        .with_timezone(&tz)
+        .date_naive()
+        .pred_opt()
+        .unwrap_or_default();
+    let day_start =
+        chrono::TimeZone::from_local_datetime(&tz, &day_before.and_time(NaiveTime::MIN))
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or(now);
+    let offered = slots_of(db, &staff, &tz, day_start, 2, false).await?;
     let Some(&(start, end)) = offered.iter().find(|(s, _)| *s == start) else {
         return Err(AppError::Conflict(
             "This time was just taken, or is not offered. Choose another slot.".into(),
