@@ -1,7 +1,9 @@
 // Self-scheduling: the client requests a slot, the therapist sees the calendar badge and
 // accepts, the client sees the appointment; with self-scheduling off for the client the
-// request form is gone. Serial: the steps follow one request. (The 24-hour rule depends on the
-// time of day, so it is tested with a fixed clock in server/tests/scheduling.rs instead.)
+// request form is gone; a therapist makes an appointment and edits availability; a slot within
+// 24 hours (extra hours two hours from now) is offered only with the sub-setting on and is then
+// marked last-minute. The server's refusals are tested with a fixed clock in
+// server/tests/scheduling.rs. Serial: the steps build on each other.
 const { test, expect } = require("@playwright/test");
 const { signIn, expectGoodPage, waitForHydration } = require("./helpers");
 
@@ -123,4 +125,60 @@ test("a therapist publishes extra hours and removes them", async ({ page }) => {
   await expectGoodPage(page);
   await page.getByRole("button", { name: /^Remove 2031-05-03/ }).click();
   await expect(page.locator("li strong", { hasText: "2031-05-03 · extra hours" })).toHaveCount(0);
+});
+
+/** The date (YYYY-MM-DD) and hour in New York `hoursAhead` hours from now. */
+function newYork(hoursAhead) {
+  const at = new Date(Date.now() + hoursAhead * 3600 * 1000);
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-CA", { timeZone: "America/New_York", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", hourCycle: "h23" })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  return { date: `${parts.year}-${parts.month}-${parts.day}`, hour: Number(parts.hour) };
+}
+
+test("a slot within 24 hours is offered only with the sub-setting on, and is then marked last-minute", async ({ browser }) => {
+  // Extra hours two to three hours from now: certainly within 24 hours.
+  const { date, hour } = newYork(2);
+  const therapist = await (await browser.newContext()).newPage();
+  await signIn(therapist, "therapist@brightpath.example", "/admin");
+  await therapist.goto("/admin/availability");
+  await waitForHydration(therapist);
+  await therapist.locator("summary", { hasText: "Add hours or an exception" }).click();
+  await therapist.getByLabel("What").selectOption("extra_hours");
+  await therapist.getByLabel("Date (time off or extra hours)").fill(date);
+  await therapist.getByLabel("From").fill(`${String(hour).padStart(2, "0")}:00`);
+  await therapist.getByLabel("Until").fill(hour === 23 ? "23:59" : `${String(hour + 1).padStart(2, "0")}:00`);
+  await therapist.getByRole("button", { name: "Add", exact: true }).click();
+  await expect(therapist.locator("li strong", { hasText: `${date} · extra hours` })).toBeVisible();
+
+  const client = await (await browser.newContext()).newPage();
+  await signIn(client, "client@brightpath.example", "/portal");
+  await openAppointments(client);
+  await expect(client.getByLabel("Time").locator("option", { hasText: "(last-minute)" })).toHaveCount(0);
+
+  const admin = await (await browser.newContext()).newPage();
+  await signIn(admin, "admin@brightpath.example", "/admin");
+  await admin.goto("/admin/organization/client-portal");
+  await waitForHydration(admin);
+  const within24 = admin.getByRole("region", { name: "Organization-wide settings" })
+    .getByRole("switch", { name: "Allow Clients to Schedule/Cancel an Appointment within 24 hours", exact: true });
+  await within24.click();
+  await expect(within24).toHaveAttribute("aria-checked", "true");
+  await expect(within24).toHaveAttribute("aria-busy", "false");
+
+  await client.reload();
+  await waitForHydration(client);
+  const lastMinute = client.getByLabel("Time").locator("option", { hasText: "(last-minute)" }).first();
+  const label = await lastMinute.textContent();
+  await client.getByLabel("Time").selectOption({ label });
+  await client.getByRole("button", { name: "Request this time" }).click();
+  await expect(client.getByText("Requested. The therapist will answer")).toBeVisible();
+  const item = client.getByRole("region", { name: "Upcoming" }).locator("li", { hasText: label.split(" with ")[0] });
+  await expect(item).toContainText("last-minute");
+
+  await within24.click();
+  await expect(within24).toHaveAttribute("aria-checked", "false");
+  await expect(within24).toHaveAttribute("aria-busy", "false");
 });
