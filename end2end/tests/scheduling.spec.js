@@ -101,6 +101,14 @@ test("a therapist makes an appointment from the client's page and sees it in the
   await expect(monday.locator("li.item")).toContainText("11:00–12:00");
   await expect(monday.locator("li.item")).toContainText("Sam Lee");
   await expectGoodPage(page);
+  await monday.getByRole("link", { name: "Monday 3 March" }).click();
+  await expect(page.getByRole("heading", { name: "Taylor Brooks · Monday 3 March 2031" })).toBeVisible();
+  await expect(page.locator("li.item")).toContainText("Sam Lee");
+  await expect(page.locator("li.day")).toHaveCount(1);
+  await expectGoodPage(page);
+  await page.getByRole("link", { name: "Next day" }).click();
+  await expect(page.getByRole("heading", { name: "Taylor Brooks · Tuesday 4 March 2031" })).toBeVisible();
+  await page.getByRole("link", { name: "Whole week" }).click();
   await page.getByRole("link", { name: "Next week" }).click();
   await expect(page.getByRole("heading", { name: /week of 10 March 2031/ })).toBeVisible();
 });

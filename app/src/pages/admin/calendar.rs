@@ -14,18 +14,25 @@ use crate::domain::schedule::{BookingStatus, CalendarWeek, RequestView};
 use crate::pages::form::{successes, ActionMessage};
 use crate::pages::ErrorNotice;
 
-/// `/admin/calendar[?staff=ID&week=YYYY-MM-DD]`.
+/// `/admin/calendar[?staff=ID&week=YYYY-MM-DD | &day=YYYY-MM-DD]`.
 #[component]
 pub fn CalendarPage() -> impl IntoView {
     let decide = ServerAction::<DecideRequest>::new();
     let decided = successes(decide.value(), decide.version());
     let inbox = Resource::new(move || decided.get(), |_| get_calendar_inbox());
     let query = use_query_map();
+    // `?day=` shows one day (of the week that contains it); `?week=` the whole week.
+    let day = move || {
+        query.with(|q| {
+            q.get("day")
+                .and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+        })
+    };
     let chosen = move || {
         query.with(|q| {
             (
                 q.get("staff").and_then(|s| s.parse::<i32>().ok()),
-                q.get("week").unwrap_or_default(),
+                q.get("day").or_else(|| q.get("week")).unwrap_or_default(),
             )
         })
     };
@@ -43,7 +50,7 @@ pub fn CalendarPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match (inbox.await, week.await) {
                     (Ok(inbox), Ok(week)) => view! {
-                        <WeekView week/>
+                        <WeekView week day=day()/>
                         <section aria-labelledby="requests-heading">
                             <h2 id="requests-heading">"Requests waiting for you"</h2>
                             {if inbox.pending.is_empty() {
@@ -100,23 +107,43 @@ fn FeedPanel() -> impl IntoView {
     }
 }
 
-/// One therapist's week, a day per column on wide screens and stacked on narrow ones.
+/// One therapist's week, a day per column on wide screens and stacked on narrow ones; or, with
+/// `day`, that one day.
 #[component]
-fn WeekView(week: CalendarWeek) -> impl IntoView {
+fn WeekView(week: CalendarWeek, day: Option<chrono::NaiveDate>) -> impl IntoView {
     let staff = week.staff_id;
-    let href = move |monday: chrono::NaiveDate| {
+    let at = move |key: &str, date: chrono::NaiveDate| {
         format!(
-            "/admin/calendar?staff={staff}&week={}",
-            monday.format("%Y-%m-%d")
+            "/admin/calendar?staff={staff}&{key}={}",
+            date.format("%Y-%m-%d")
         )
     };
-    let (previous, next) = (
-        href(week.monday - chrono::Duration::days(7)),
-        href(week.monday + chrono::Duration::days(7)),
-    );
+    let step = chrono::Duration::days(if day.is_some() { 1 } else { 7 });
+    let anchor = day.unwrap_or(week.monday);
+    let key = if day.is_some() { "day" } else { "week" };
+    let (previous, next) = (at(key, anchor - step), at(key, anchor + step));
+    let (older, newer) = if day.is_some() {
+        ("Previous day", "Next day")
+    } else {
+        ("Previous week", "Next week")
+    };
+    let heading = match day {
+        Some(d) => format!("{} · {}", week.staff_name, d.format("%A %-d %B %Y")),
+        None => format!(
+            "{} · week of {}",
+            week.staff_name,
+            week.monday.format("%-d %B %Y")
+        ),
+    };
+    let week_link = day.map(|_| at("week", week.monday));
+    let days: Vec<_> = week
+        .days
+        .into_iter()
+        .filter(|d| day.is_none_or(|only| d.date == only))
+        .collect();
     view! {
         <section aria-labelledby="week-heading">
-            <h2 id="week-heading">{format!("{} · week of {}", week.staff_name, week.monday.format("%-d %B %Y"))}</h2>
+            <h2 id="week-heading">{heading}</h2>
             <Form method="GET" action="/admin/calendar" attr:class="inline-form">
                 <label for="calendar-staff">"Therapist"</label>
                 <select id="calendar-staff" name="staff">
@@ -126,21 +153,22 @@ fn WeekView(week: CalendarWeek) -> impl IntoView {
                 <input id="calendar-week" type="date" name="week" value=week.monday.format("%Y-%m-%d").to_string()/>
                 <button type="submit" class="secondary">"Show"</button>
             </Form>
-            <nav class="pager" aria-label="Weeks">
-                <A href=previous>"Previous week"</A>
+            <nav class="pager" aria-label="Calendar pages">
+                <A href=previous>{older}</A>
                 <span>{format!("Times in {}", week.time_zone)}</span>
-                <A href=next>"Next week"</A>
+                <A href=next>{newer}</A>
+                {week_link.map(|href| view! { <A href=href>"Whole week"</A> })}
             </nav>
-            <ol class="week">
-                {week.days.into_iter().map(|day| view! {
+            <ol class=if day.is_some() { "week one-day" } else { "week" }>
+                {days.into_iter().map(|d| view! {
                     <li class="day">
-                        <h3>{day.label}</h3>
-                        {if day.items.is_empty() {
+                        <h3><A href=at("day", d.date)>{d.label}</A></h3>
+                        {if d.items.is_empty() {
                             view! { <p class="empty">"Free"</p> }.into_any()
                         } else {
                             view! {
                                 <ul class="day-items">
-                                    {day.items.into_iter().map(|item| view! {
+                                    {d.items.into_iter().map(|item| view! {
                                         <li class=if item.status == BookingStatus::Requested { "item requested" } else { "item" }>
                                             <span class="time">{item.time}</span>" "
                                             <A href=format!("/admin/clients/{}", item.client_id)>{item.client_name}</A>
