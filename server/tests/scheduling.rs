@@ -523,3 +523,30 @@ async fn a_therapist_edits_availability_and_the_portal_follows() {
     }))
     .await;
 }
+
+#[tokio::test]
+async fn a_contact_with_the_payments_scope_sees_appointments_but_cannot_cancel_them() {
+    each_database(true, body!(|t| {
+        let app = t.app();
+        let admin = sign_in(&app, "admin@brightpath.example").await;
+        let parent = sign_in(&app, "parent@brightpath.example").await;
+        let jordan = client_id(&t.db, "Jordan").await;
+        let alex = client_contact::Entity::find().one(&t.db).await.unwrap().unwrap().id;
+        let payments_only = format!("client_id={jordan}&contact_id={alex}&access[portal_access]=true&access[payments]=true");
+        assert_eq!(call(&app, "set_contact_access", &payments_only, Some(&admin)).await.status, StatusCode::OK);
+        let listed = call(&app, "list_appointments", &format!("client_id={jordan}"), Some(&parent)).await;
+        assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+        assert!(listed.body.contains("\"can_cancel\":false") && !listed.body.contains("\"can_cancel\":true"), "{}", listed.body);
+        let upcoming = booking::Entity::find()
+            .filter(booking::Column::ClientId.eq(jordan))
+            .filter(booking::Column::StartsAt.gt(Utc::now() + Duration::days(2)))
+            .one(&t.db)
+            .await
+            .unwrap()
+            .expect("a demo appointment ahead");
+        let cancel = call(&app, "cancel_appointment", &format!("client_id={jordan}&booking_id={}", upcoming.id), Some(&parent)).await;
+        assert_eq!(cancel.status, StatusCode::FORBIDDEN);
+        assert_eq!(booking::Entity::find_by_id(upcoming.id).one(&t.db).await.unwrap().unwrap().status, "booked");
+    }))
+    .await;
+}

@@ -104,6 +104,8 @@ pub struct AppointmentView {
     pub note: Option<String>,
     pub decision_reason: Option<String>,
     pub upcoming: bool,
+    /// Whether this login may cancel it now (active, ahead, and the scheduling scope).
+    pub can_cancel: bool,
 }
 
 /// A pending request or a last-minute change, for the therapist's calendar icon.

@@ -9,7 +9,7 @@ use super::form::{successes, ActionMessage, Submit};
 use super::{route_id, ErrorNotice};
 use crate::api::portal::get_portal_client;
 use crate::api::scheduling::{list_appointments, list_open_slots, CancelAppointment, RequestSlot};
-use crate::domain::schedule::{AppointmentView, BookingStatus, OpenSlot};
+use crate::domain::schedule::{AppointmentView, OpenSlot};
 
 /// `/portal/clients/:id/appointments`.
 #[component]
@@ -79,7 +79,7 @@ fn AppointmentList(
                 view! {
                     <ul class="rows appointments">
                         {items.into_iter().map(|a| {
-                            let active = a.upcoming && matches!(a.status, BookingStatus::Requested | BookingStatus::Booked);
+                            let active = a.can_cancel;
                             let when = a.when.clone();
                             view! {
                                 <li class="appointment">

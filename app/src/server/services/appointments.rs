@@ -57,6 +57,11 @@ pub async fn portal_list(
     now: DateTime<Utc>,
 ) -> Result<Vec<AppointmentView>, AppError> {
     require_appointments(ctx, client_id).await?;
+    let may_schedule = ctx
+        .portal()
+        .await?
+        .acting_for(client_id)
+        .is_some_and(|a| a.scopes.scheduling);
     let db = ctx.db();
     let rows = booking::Entity::find()
         .filter(booking::Column::ClientId.eq(client_id))
@@ -84,6 +89,12 @@ pub async fn portal_list(
             note: row.note.clone(),
             decision_reason: row.decision_reason.clone(),
             upcoming: row.starts_at > now,
+            can_cancel: may_schedule
+                && row.starts_at > now
+                && matches!(
+                    status_of(&row),
+                    BookingStatus::Requested | BookingStatus::Booked
+                ),
         });
     }
     Ok(out)
@@ -98,6 +109,20 @@ pub async fn portal_cancel(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let within_24 = require_appointments(ctx, client_id).await?;
+    // Seeing appointments comes with the payments scope too; changing them needs scheduling.
+    let may_schedule = ctx
+        .portal()
+        .await?
+        .acting_for(client_id)
+        .is_some_and(|a| a.scopes.scheduling);
+    if !may_schedule {
+        return Err(ctx
+            .deny(
+                &format!("client:{client_id}:scheduling"),
+                AppError::Forbidden,
+            )
+            .await);
+    }
     let row = booking::Entity::find_by_id(booking_id)
         .filter(booking::Column::ClientId.eq(client_id))
         .one(ctx.db())
