@@ -8,12 +8,8 @@ use axum::Router;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 
-use app::server::entities::{audit_log, client_contact, form_template, outbox, sent_form};
-use common::{call, client_id, each_database, sign_in};
-
-fn parse(body: &str) -> Value {
-    serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
-}
+use app::server::entities::{client_contact, form_template, outbox, sent_form};
+use common::{audited, call, client_id, each_database, json, sign_in};
 
 fn enc(v: &Value) -> String {
     let s = v.to_string();
@@ -38,14 +34,6 @@ async fn template(db: &DatabaseConnection, name: &str) -> i32 {
         .unwrap()
         .unwrap()
         .id
-}
-
-async fn audited(db: &DatabaseConnection, action: &str) -> u64 {
-    audit_log::Entity::find()
-        .filter(audit_log::Column::Action.eq(action))
-        .count(db)
-        .await
-        .unwrap()
 }
 
 fn complete_intake() -> Value {
@@ -97,7 +85,7 @@ async fn a_draft_is_kept_an_incomplete_form_refused_and_a_submitted_form_locked(
                 list.body
             );
             let (_, body) = portal_form(&app, &parent, jordan, form).await;
-            let opened = parse(&body);
+            let opened = json(&body);
             assert_eq!(opened["location"]["name"], "Main Clinic");
             assert_eq!(
                 opened["location"]["address"],
@@ -116,7 +104,7 @@ async fn a_draft_is_kept_an_incomplete_form_refused_and_a_submitted_form_locked(
             assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
             // Another device (Jordan's own login) continues from the draft.
             let (_, body) = portal_form(&app, &client, jordan, form).await;
-            assert_eq!(parse(&body)["answers"]["full_name"]["Text"], "Jordan Lee");
+            assert_eq!(json(&body)["answers"]["full_name"]["Text"], "Jordan Lee");
             let staff_list = call(
                 &app,
                 "list_client_forms",
@@ -219,7 +207,7 @@ async fn a_draft_is_kept_an_incomplete_form_refused_and_a_submitted_form_locked(
             )
             .await;
             assert_eq!(view.status, StatusCode::OK, "{}", view.body);
-            let view = parse(&view.body);
+            let view = json(&view.body);
             assert_eq!(view["status"], "Completed");
             assert_eq!(view["signed_name"], "Alex Lee");
             assert_eq!(view["signed_ip"], "127.0.0.1");
@@ -383,7 +371,7 @@ async fn administrators_create_templates_with_unique_names() {
             .await;
             assert_eq!(created.status, StatusCode::OK, "{}", created.body);
             let id: i32 = created.body.trim().parse().unwrap();
-            let detail = parse(
+            let detail = json(
                 &call(
                     &app,
                     "get_form_template",

@@ -16,11 +16,7 @@ use serde_json::Value;
 use app::server::entities::{
     audit_log, client, client_contact, client_contact_link, outbox, portal_link,
 };
-use common::{call, client_id, each_database, sign_in};
-
-fn json(body: &str) -> Value {
-    serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
-}
+use common::{audited, call, client_id, each_database, json, sign_in};
 
 /// The token in the newest outbox email to `to`.
 async fn token_sent_to(db: &DatabaseConnection, to: &str) -> String {
@@ -80,14 +76,6 @@ async fn switcher(app: &Router, cookie: &str) -> Vec<String> {
         .iter()
         .map(|c| c["name"].as_str().unwrap().to_owned())
         .collect()
-}
-
-async fn actions(db: &DatabaseConnection, action: &str) -> u64 {
-    audit_log::Entity::find()
-        .filter(audit_log::Column::Action.eq(action))
-        .count(db)
-        .await
-        .unwrap()
 }
 
 #[tokio::test]
@@ -210,8 +198,8 @@ async fn an_invitation_link_works_once_and_signs_the_client_in() {
                 "a login exists: {}",
                 resend.body
             );
-            assert_eq!(actions(&t.db, "portal.invitation_sent").await, 1);
-            assert_eq!(actions(&t.db, "portal.invitation_accepted").await, 1);
+            assert_eq!(audited(&t.db, "portal.invitation_sent").await, 1);
+            assert_eq!(audited(&t.db, "portal.invitation_accepted").await, 1);
 
             let outbox_page = call(&app, "list_outbox", "page=1", Some(&admin)).await;
             assert!(
@@ -266,7 +254,7 @@ async fn expired_resent_and_revoked_links_are_refused() {
             assert_eq!(invite().await.status, StatusCode::OK, "resend");
             let second = token_sent_to(&t.db, "kim@example.com").await;
             assert_ne!(first, second);
-            assert_eq!(actions(&t.db, "portal.invitation_resent").await, 1);
+            assert_eq!(audited(&t.db, "portal.invitation_resent").await, 1);
             let revoked = call(
                 &app,
                 "revoke_invitation",
@@ -494,15 +482,15 @@ async fn scopes_and_the_end_date_limit_what_a_contact_may_do() {
         let withdrawn = set(format!("client_id={sam}&contact_id={contact}&access[forms]=true")).await;
         assert_eq!(withdrawn.status, StatusCode::OK, "{}", withdrawn.body);
         assert!(switcher(&app, &parent).await.is_empty());
-        let audited = audit_log::Entity::find()
+        let withdrawal = audit_log::Entity::find()
             .filter(audit_log::Column::Action.eq("contact.access_revoked"))
             .one(&t.db)
             .await
             .unwrap()
             .expect("the withdrawal is audited");
-        assert!(audited.old_value.unwrap().contains("\"portal_access\":true"));
-        assert!(audited.new_value.unwrap().contains("\"portal_access\":false"));
-        assert_eq!(actions(&t.db, "contact.access_changed").await, 2);
+        assert!(withdrawal.old_value.unwrap().contains("\"portal_access\":true"));
+        assert!(withdrawal.new_value.unwrap().contains("\"portal_access\":false"));
+        assert_eq!(audited(&t.db, "contact.access_changed").await, 2);
     }))
     .await;
 }
@@ -616,7 +604,7 @@ async fn a_password_reset_ends_every_other_session() {
             )
             .await;
             assert!(new_password.session_cookie().is_some());
-            assert_eq!(actions(&t.db, "password.reset").await, 1);
+            assert_eq!(audited(&t.db, "password.reset").await, 1);
             // Resets are limited to three emails per address per hour, silently.
             for _ in 0..4 {
                 call(

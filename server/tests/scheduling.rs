@@ -126,7 +126,7 @@ async fn the_24_hour_rule_follows_its_setting() {
             let jordan = client_id(&t.db, "Jordan").await;
             let ctx = portal_ctx(&t, "client@brightpath.example").await;
             let now = monday_morning();
-            let therapist = booking_staff(&t, &ctx, jordan, now).await;
+            let therapist = booking_staff(&ctx, jordan, now).await;
             let nine = format!("{therapist}@{}", (now + Duration::hours(1)).to_rfc3339());
             let tomorrow_ten = format!("{therapist}@{}", (now + Duration::hours(26)).to_rfc3339());
 
@@ -176,7 +176,7 @@ async fn the_24_hour_rule_follows_its_setting() {
 }
 
 /// The staff member whose slots Jordan is offered at `now`.
-async fn booking_staff(_t: &TestDb, ctx: &Ctx, jordan: i32, now: DateTime<Utc>) -> i32 {
+async fn booking_staff(ctx: &Ctx, jordan: i32, now: DateTime<Utc>) -> i32 {
     scheduling::open_slots_for(ctx, jordan, now).await.unwrap()[0].staff_id
 }
 

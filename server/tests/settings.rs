@@ -7,11 +7,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::Value;
 
 use app::server::entities::audit_log;
-use common::{call, client_id, each_database, sign_in};
-
-fn json(body: &str) -> Value {
-    serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
-}
+use common::{call, client_id, each_database, json, sign_in};
 
 /// The `SettingSet` array of a `SettingChanged`, `PortalSettings` or `EffectiveSettings` answer,
 /// in `Setting::ALL` order.

@@ -237,6 +237,22 @@ pub async fn client_id(db: &DatabaseConnection, first_name: &str) -> i32 {
         .id
 }
 
+/// A JSON answer, parsed (the body is shown when it is not JSON).
+pub fn json(body: &str) -> serde_json::Value {
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
+}
+
+/// How many audit entries have `action`.
+pub async fn audited(db: &DatabaseConnection, action: &str) -> u64 {
+    use app::server::entities::audit_log;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq(action))
+        .count(db)
+        .await
+        .unwrap()
+}
+
 /// Wraps an async block as a test body.
 #[macro_export]
 macro_rules! body {
