@@ -33,6 +33,14 @@ pub enum AppError {
     /// 429 Too Many Requests: too many failed sign-ins; says when to try again.
     #[error("Too many sign-in attempts. Try again in {minutes} minute{}.", if *.minutes == 1 { "" } else { "s" })]
     RateLimited { minutes: u32 },
+    /// 402 Payment Required: the card processor declined the card; nothing was charged. The
+    /// message is the processor's reason, e.g. "Your card has insufficient funds."
+    #[error("{0}")]
+    Declined(String),
+    /// 502 Bad Gateway: the card processor could not be reached or refused the request itself
+    /// (not the card); the message says what to do. Details are logged on the server.
+    #[error("{0}")]
+    ProcessorFailed(String),
     /// 502 Bad Gateway: the mail server refused or could not be reached; the change itself was saved.
     #[error("The change was saved, but the email could not be sent. Try sending it again later.")]
     EmailFailed,
@@ -54,7 +62,8 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Conflict(_) => 409,
             AppError::RateLimited { .. } => 429,
-            AppError::EmailFailed => 502,
+            AppError::Declined(_) => 402,
+            AppError::EmailFailed | AppError::ProcessorFailed(_) => 502,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }

@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use app::server::secrets::Secrets;
 use app::server::SessionConfig;
 
 /// The embedded default database: a SQLite file under `data/`.
@@ -26,6 +27,13 @@ pub struct Config {
     pub mail_from: Option<String>,
     /// `PUBLIC_URL`: the address in emailed links; `http://` + the listen address by default.
     pub public_url: String,
+    /// `SECRETS_KEY`: 64 hexadecimal characters that seal processor keys at rest. Unset: the key
+    /// in `secrets_key_file`, created on first start.
+    pub secrets_key: Option<String>,
+    /// `SECRETS_KEY_FILE`: where the generated key lives, `data/secrets.key` by default.
+    pub secrets_key_file: String,
+    /// `STRIPE_API_BASE`: Stripe's API, `https://api.stripe.com` by default.
+    pub stripe_api_base: String,
 }
 
 /// A configuration mistake, reported before anything starts.
@@ -120,7 +128,57 @@ impl Config {
             smtp_url: env("SMTP_URL").filter(|v| !v.is_empty()),
             mail_from: env("MAIL_FROM").filter(|v| !v.is_empty()),
             public_url,
+            secrets_key: match env("SECRETS_KEY").filter(|v| !v.is_empty()) {
+                Some(key) => {
+                    Secrets::from_hex(&key).map_err(ConfigError)?;
+                    Some(key)
+                }
+                None => None,
+            },
+            secrets_key_file: env("SECRETS_KEY_FILE")
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| "data/secrets.key".into()),
+            stripe_api_base: match env("STRIPE_API_BASE").filter(|v| !v.is_empty()) {
+                Some(url) if url.starts_with("http://") || url.starts_with("https://") => url,
+                Some(url) => {
+                    return Err(ConfigError(format!(
+                        "STRIPE_API_BASE must start with http:// or https://, got {url:?}"
+                    )))
+                }
+                None => app::server::payments::stripe::DEFAULT_API_BASE.into(),
+            },
         })
+    }
+
+    /// The key that seals secrets at rest: `SECRETS_KEY`, or the key file (created with a new
+    /// random key, readable only by its owner, when it does not exist yet).
+    pub fn secrets(&self) -> Result<Secrets, ConfigError> {
+        if let Some(key) = &self.secrets_key {
+            return Secrets::from_hex(key).map_err(ConfigError);
+        }
+        let path = std::path::Path::new(&self.secrets_key_file);
+        let fail = |e: std::io::Error| ConfigError(format!("secrets key file {}: {e}", path.display()));
+        if !path.exists() {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(fail)?;
+            }
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            match options.open(path) {
+                Ok(mut file) => {
+                    std::io::Write::write_all(&mut file, Secrets::generate_hex().as_bytes())
+                        .map_err(fail)?;
+                }
+                // Another process created it meanwhile: use theirs.
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(fail(e)),
+            }
+        }
+        let key = std::fs::read_to_string(path).map_err(fail)?;
+        Secrets::from_hex(&key)
+            .map_err(|e| ConfigError(format!("secrets key file {}: {e}", path.display())))
     }
 }
 
@@ -136,7 +194,8 @@ fn parse_bool(name: &str, value: &str) -> Result<bool, ConfigError> {
 
 const HELP: &str = "usage: server [--demo | --no-demo] [--addr HOST:PORT] [--database-url URL]
 environment: DATABASE_URL, DATABASE_MAX_CONNECTIONS, LEPTOS_SITE_ADDR, LEPTOS_SITE_ROOT, DEMO_DATA, SESSION_IDLE_MINUTES,
-SESSION_ABSOLUTE_MINUTES, COOKIE_SECURE, SMTP_URL, MAIL_FROM, PUBLIC_URL (see README.md)";
+SESSION_ABSOLUTE_MINUTES, COOKIE_SECURE, SMTP_URL, MAIL_FROM, PUBLIC_URL, SECRETS_KEY, SECRETS_KEY_FILE,
+STRIPE_API_BASE (see README.md)";
 
 #[cfg(test)]
 mod tests {
@@ -195,6 +254,14 @@ mod tests {
             .0
             .contains("SESSION_IDLE_MINUTES"));
         assert!(load(&[], &["--bogus"]).unwrap_err().0.contains("--bogus"));
+        assert!(load(&[("SECRETS_KEY", "abc")], &[])
+            .unwrap_err()
+            .0
+            .contains("SECRETS_KEY"));
+        assert!(load(&[("STRIPE_API_BASE", "api.stripe.com")], &[])
+            .unwrap_err()
+            .0
+            .contains("STRIPE_API_BASE"));
         assert!(load(&[("DATABASE_MAX_CONNECTIONS", "0")], &[])
             .unwrap_err()
             .0

@@ -1,5 +1,7 @@
 //! The demo's appointments: Jordan Lee has two past and two upcoming sessions with Taylor
-//! Brooks at Main Clinic, at 10:00 in the practice's time zone on weekdays.
+//! Brooks at Main Clinic, at 10:00 in the practice's time zone on weekdays, each $120. The past
+//! two are unpaid, so that a newcomer who enables the sandbox processor and Allow Payments
+//! through Client Portal can pay at once.
 
 use chrono::{Datelike, Duration, NaiveTime, TimeZone, Utc, Weekday};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, NotSet, Set};

@@ -49,12 +49,17 @@ async fn run() -> Result<(), String> {
         Some(url) => Mailer::smtp(url, config.mail_from.as_deref(), &config.public_url)?,
         None => Mailer::outbox(&config.public_url),
     };
+    let payments = app::server::payments::PaymentsConfig {
+        secrets: config.secrets().map_err(|e| e.to_string())?,
+        stripe_api_base: config.stripe_api_base.clone(),
+    };
     let state = ServerState {
         leptos_options,
         app: app::server::AppState {
             db,
             sessions: config.sessions.clone(),
             mailer,
+            payments,
         },
     };
     let listener = tokio::net::TcpListener::bind(config.addr)

@@ -1,5 +1,5 @@
-//! The axum router: server functions (POST only), server-rendered pages, calendar files, static
-//! files, and the cross-site request guard and security headers around them.
+//! The axum router: server functions (POST only), server-rendered pages, calendar files, the
+//! sandbox's tokenize endpoint and Stripe's webhooks, static files, and the cross-site request guard and security headers around them.
 
 use axum::body::Body;
 use axum::extract::{FromRef, Request, State};
@@ -13,7 +13,7 @@ use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRou
 
 use app::server::AppState;
 
-use crate::calendar_files;
+use crate::{calendar_files, processor_routes};
 use app::{shell, App};
 
 /// The router's state: Leptos options for rendering plus the app's own state.
@@ -35,6 +35,11 @@ pub fn router(state: ServerState) -> Router {
             get(calendar_files::appointment),
         )
         .route("/calendar/{file}", get(calendar_files::feed))
+        .route("/sandbox/v1/tokens", post(processor_routes::sandbox_tokens))
+        .route(
+            "/webhooks/stripe/{organization}",
+            post(processor_routes::stripe_webhook),
+        )
         .leptos_routes_with_context(
             &state,
             routes,

@@ -12,9 +12,11 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, NotSet, PaginatorTrait, QueryFilter, Set,
 };
 
-use app::server::entities::{client, client_contact, form_template, sent_form, staff_user};
+use app::server::entities::{
+    client, client_contact, form_template, payment, sent_form, staff_user,
+};
 use app::server::password;
-use common::{call, client_id, each_database, sign_in};
+use common::{call, client_id, each_database, enable_payments, owed_bookings, sign_in};
 
 /// The callers, in column order.
 const CALLERS: [&str; 5] = [
@@ -25,9 +27,9 @@ const CALLERS: [&str; 5] = [
     "other-org admin",
 ];
 
-/// One row: the function, its arguments (`{client}`, `{contact}`, `{form}`, `{template}` and
-/// `{staff}` are filled in),
-/// and the status per caller.
+/// One row: the function, its arguments (`{client}`, `{contact}`, `{form}`, `{template}`,
+/// `{staff}`, `{booking}` (an owed appointment) and `{payment}` (a paid one) are filled in), and
+/// the status per caller. Payments are enabled for Bright Path before the rows run.
 struct Row {
     name: &'static str,
     args: &'static str,
@@ -120,6 +122,31 @@ const MATRIX: &[Row] = &[
     },
     Row { name: "remove_availability", args: "weekly=true&id=999999", expect: [401, 403, 403, 404, 404] },
     Row { name: "set_slot_minutes", args: "minutes=60", expect: [401, 403, 403, 200, 200] },
+    Row { name: "get_billing", args: "client_id={client}", expect: [401, 200, 200, 403, 403] },
+    Row { name: "get_pay_page", args: "client_id={client}&booking_id={booking}", expect: [401, 200, 200, 403, 403] },
+    Row {
+        name: "pay_appointment",
+        args: "client_id={client}&booking_id=999999&card_token=tok_matrix&attempt_key=matrix-attempt-key-0001",
+        expect: [401, 404, 404, 403, 403],
+    },
+    Row { name: "get_receipt", args: "client_id={client}&payment_id={payment}", expect: [401, 200, 200, 403, 403] },
+    Row {
+        name: "list_payments",
+        args: "filter[status]=&filter[q]=&filter[from]=&filter[to]=&filter[page]=1",
+        expect: [401, 403, 403, 200, 200],
+    },
+    Row { name: "get_payment", args: "payment_id={payment}", expect: [401, 403, 403, 404, 404] },
+    Row {
+        name: "refund_payment",
+        args: "payment_id={payment}&refund_key=matrix-refund-key-0001&input[amount]=1&input[reason]=Matrix",
+        expect: [401, 403, 403, 403, 404],
+    },
+    Row { name: "get_stripe_keys", args: "", expect: [401, 403, 403, 403, 200] },
+    Row {
+        name: "save_stripe_keys",
+        args: "input[secret_key]=sk_test_matrix000001&input[publishable_key]=pk_test_matrix000001&input[webhook_secret]=whsec_matrix000001",
+        expect: [401, 403, 403, 403, 200],
+    },
     Row { name: "get_organization", args: "", expect: [401, 403, 403, 403, 200] },
     Row { name: "get_portal_settings", args: "", expect: [401, 403, 403, 403, 200] },
     Row {
@@ -207,6 +234,32 @@ async fn every_caller_gets_exactly_what_the_matrix_allows() {
                 .unwrap()
                 .unwrap()
                 .id;
+            enable_payments(&t.db, jordan).await;
+            let owed = owed_bookings(&t.db, jordan).await;
+            let booking = owed[0];
+            let payment = payment::ActiveModel {
+                id: NotSet,
+                organization_id: Set(org),
+                client_id: Set(jordan),
+                booking_id: Set(owed[1]),
+                processor: Set("sandbox".into()),
+                idempotency_key: Set("matrix-paid-key-00001".into()),
+                processor_ref: Set(Some("pi_sbx_matrix".into())),
+                amount_cents: Set(12_000),
+                currency: Set("usd".into()),
+                status: Set("succeeded".into()),
+                decline_reason: Set(None),
+                card_brand: Set(Some("Visa".into())),
+                card_last4: Set(Some("4242".into())),
+                refunded_cents: Set(0),
+                paid_by: Set("client".into()),
+                created_at: Set(Utc::now()),
+                completed_at: Set(Some(Utc::now())),
+            }
+            .insert(&t.db)
+            .await
+            .unwrap()
+            .id;
             let bright_path_clients = client::Entity::find()
                 .filter(client::Column::OrganizationId.eq(org))
                 .count(&t.db)
@@ -230,7 +283,9 @@ async fn every_caller_gets_exactly_what_the_matrix_allows() {
                     .replace("{contact}", &parent.to_string())
                     .replace("{form}", &form.to_string())
                     .replace("{template}", &template.to_string())
-                    .replace("{staff}", &therapist.id.to_string());
+                    .replace("{staff}", &therapist.id.to_string())
+                    .replace("{booking}", &booking.to_string())
+                    .replace("{payment}", &payment.to_string());
                 for (i, caller) in CALLERS.iter().enumerate() {
                     let reply = call(&app, row.name, &args, cookies[i].as_deref()).await;
                     if reply.status.as_u16() != row.expect[i] {

@@ -9,6 +9,7 @@ pub mod clients;
 pub mod contacts;
 pub mod forms;
 pub mod organization;
+pub mod payments;
 pub mod portal;
 pub mod scheduling;
 pub mod settings;

@@ -10,6 +10,7 @@ pub mod contact;
 pub mod forms;
 pub mod ics;
 pub mod intake;
+pub mod payments;
 pub mod portal;
 pub mod rules;
 pub mod schedule;

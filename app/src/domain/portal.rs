@@ -11,20 +11,24 @@ use super::viewer::ClientRef;
 pub enum CardProcessor {
     /// Built-in test processor (demo and tests).
     Sandbox,
+    /// Stripe, with the organization's own keys (needs the internet).
+    Stripe,
 }
 
 impl CardProcessor {
-    pub const ALL: [CardProcessor; 1] = [CardProcessor::Sandbox];
+    pub const ALL: [CardProcessor; 2] = [CardProcessor::Sandbox, CardProcessor::Stripe];
 
     pub fn key(self) -> &'static str {
         match self {
             CardProcessor::Sandbox => "sandbox",
+            CardProcessor::Stripe => "stripe",
         }
     }
 
     pub fn label(self) -> &'static str {
         match self {
             CardProcessor::Sandbox => "Sandbox (test cards)",
+            CardProcessor::Stripe => "Stripe",
         }
     }
 

@@ -7,7 +7,9 @@ pub mod context;
 pub mod entities;
 pub mod mail;
 pub mod password;
+pub mod payments;
 pub mod rate_limit;
+pub mod secrets;
 pub mod services;
 pub mod session;
 pub mod write;
@@ -21,6 +23,7 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub sessions: SessionConfig,
     pub mailer: mail::Mailer,
+    pub payments: payments::PaymentsConfig,
 }
 
 /// Session lifetimes and cookie flags.

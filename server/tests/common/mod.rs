@@ -17,6 +17,8 @@ use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 use tower::ServiceExt;
 
 use app::server::mail::Mailer;
+use app::server::payments::PaymentsConfig;
+use app::server::secrets::Secrets;
 use app::server::{AppState, SessionConfig};
 use server::router::{router, ServerState};
 
@@ -26,14 +28,31 @@ pub struct TestDb {
     /// `sqlite` or `postgres`.
     pub kind: &'static str,
     pub db: DatabaseConnection,
+    /// Processor settings: a fixed sealing key, and Stripe's API at `stripe_api_base`.
+    pub payments: PaymentsConfig,
+}
+
+fn test_payments() -> PaymentsConfig {
+    PaymentsConfig::new(Secrets::new([42; 32]))
 }
 
 impl TestDb {
+    /// This database with Stripe's API at `base` (a local mock server).
+    pub fn with_stripe_api(&self, base: &str) -> TestDb {
+        let mut payments = self.payments.clone();
+        payments.stripe_api_base = base.to_owned();
+        TestDb {
+            payments,
+            ..self.clone()
+        }
+    }
+
     pub fn state(&self) -> AppState {
         AppState {
             db: self.db.clone(),
             sessions: SessionConfig::default(),
             mailer: Mailer::outbox("http://portal.test"),
+            payments: self.payments.clone(),
         }
     }
 
@@ -75,7 +94,16 @@ where
     let db = server::db::connect_and_migrate(&url)
         .await
         .expect("sqlite migrates");
-    run_one(TestDb { kind: "sqlite", db }, demo, body.clone()).await;
+    run_one(
+        TestDb {
+            kind: "sqlite",
+            db,
+            payments: test_payments(),
+        },
+        demo,
+        body.clone(),
+    )
+    .await;
     let _ = std::fs::remove_dir_all(&dir);
 
     // PostgreSQL: a throw-away database on the local server.
@@ -99,6 +127,7 @@ where
         TestDb {
             kind: "postgres",
             db: db.clone(),
+            payments: test_payments(),
         },
         demo,
         body,
@@ -259,4 +288,67 @@ macro_rules! body {
     (|$t:ident| $block:block) => {
         |$t: $crate::common::TestDb| -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> { Box::pin(async move $block) }
     };
+}
+
+/// Enables the sandbox card processor and Allow Payments through Client Portal for the
+/// organization of `client_id` (the demo starts with both off).
+pub async fn enable_payments(db: &DatabaseConnection, client_id: i32) -> i32 {
+    use app::server::entities::{client, organization, organization_setting};
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+    let org = client::Entity::find_by_id(client_id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .organization_id;
+    let mut row: organization::ActiveModel = organization::Entity::find_by_id(org)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into();
+    row.card_processor = Set(Some("sandbox".into()));
+    row.update(db).await.unwrap();
+    organization_setting::Entity::delete_by_id((org, "payments".to_owned()))
+        .exec(db)
+        .await
+        .unwrap();
+    organization_setting::ActiveModel {
+        organization_id: Set(org),
+        setting: Set("payments".into()),
+        enabled: Set(true),
+        updated_at: Set(chrono::Utc::now()),
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    org
+}
+
+/// The client's past booked appointments with a price (what they owe for), oldest first.
+pub async fn owed_bookings(db: &DatabaseConnection, client_id: i32) -> Vec<i32> {
+    use app::server::entities::booking;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    booking::Entity::find()
+        .filter(booking::Column::ClientId.eq(client_id))
+        .filter(booking::Column::Status.eq("booked"))
+        .filter(booking::Column::StartsAt.lt(chrono::Utc::now()))
+        .filter(booking::Column::PriceCents.gt(0))
+        .order_by_asc(booking::Column::StartsAt)
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|b| b.id)
+        .collect()
+}
+
+/// A token for a card from the sandbox's tokenize endpoint, as the payment page gets one.
+pub async fn card_token(app: &Router, number: &str, cvc: &str) -> Reply {
+    let body = serde_json::json!({ "number": number, "expiry": "12/34", "cvc": cvc }).to_string();
+    let req = Request::post("/sandbox/v1/tokens")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body))
+        .unwrap();
+    send(app, req).await
 }

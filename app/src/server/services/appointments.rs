@@ -21,7 +21,7 @@ use crate::server::services::portal::acting_with_settings;
 /// Longest reason given with a decision.
 const MAX_REASON: usize = 500;
 
-async fn zone(
+pub(crate) async fn zone(
     db: &impl ConnectionTrait,
     organization_id: i32,
 ) -> Result<(chrono_tz::Tz, String), AppError> {

@@ -295,6 +295,17 @@ pub async fn set_card_processing(ctx: &Ctx, processor: &str) -> Result<PortalSet
         })?),
     };
     let db = ctx.db();
+    if processor == Some(CardProcessor::Stripe)
+        && crate::server::entities::stripe_account::Entity::find_by_id(admin.organization_id)
+            .one(db)
+            .await?
+            .is_none()
+    {
+        return Err(AppError::from(FieldErrors::single(
+            "processor",
+            "Save the Stripe keys first, then choose Stripe.",
+        )));
+    }
     let org = organization::Entity::find_by_id(admin.organization_id)
         .one(db)
         .await?

@@ -1,0 +1,247 @@
+//! Card processors behind one [`PaymentProcessor`] trait: the built-in [`sandbox`] (demo and
+//! tests) and [`stripe`] (PaymentIntents over its REST API). Services pick the organization's
+//! processor with [`for_organization`] and never see which one it is.
+
+pub mod sandbox;
+pub mod stripe;
+
+use std::future::Future;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, EntityTrait};
+
+use crate::domain::portal::CardProcessor;
+use crate::error::AppError;
+use crate::server::entities::stripe_account;
+use crate::server::secrets::Secrets;
+
+/// What the payment services need besides the database.
+#[derive(Clone, Debug)]
+pub struct PaymentsConfig {
+    /// Seals the organizations' processor keys at rest.
+    pub secrets: Secrets,
+    /// Stripe's API base URL, `https://api.stripe.com` (`STRIPE_API_BASE`; a mock in tests).
+    pub stripe_api_base: String,
+}
+
+impl PaymentsConfig {
+    pub fn new(secrets: Secrets) -> PaymentsConfig {
+        PaymentsConfig {
+            secrets,
+            stripe_api_base: stripe::DEFAULT_API_BASE.into(),
+        }
+    }
+}
+
+/// A payment to create.
+#[derive(Debug, Clone)]
+pub struct NewPayment<'a> {
+    pub amount_cents: i32,
+    pub currency: &'a str,
+    /// One per payment attempt: the processor creates at most one payment for it.
+    pub idempotency_key: &'a str,
+    /// Shown in the processor's dashboard; no health information.
+    pub description: &'a str,
+}
+
+/// The card a payment was made with, as the processor reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardSummary {
+    pub brand: String,
+    pub last4: String,
+}
+
+/// The outcome of confirming a payment with a card.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Confirmation {
+    Succeeded(CardSummary),
+    /// Nothing was charged; `reason` is the processor's message for the cardholder.
+    Declined { reason: String },
+}
+
+/// A verified webhook event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookEvent {
+    pub id: String,
+    pub kind: String,
+    /// The processor's id of the object the event is about (a payment, for payment events).
+    pub object_id: Option<String>,
+    /// For a failed payment, the processor's reason.
+    pub failure: Option<String>,
+}
+
+/// Why a processor call failed (a declined card is not a failure: see [`Confirmation`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProcessorError {
+    /// Unreachable, overloaded or failing (network, 429, 5xx). Retrying with the same
+    /// idempotency key is safe.
+    #[error("the processor could not be reached: {0}")]
+    Unavailable(String),
+    /// The processor refused the request itself (keys, parameters), whatever the card.
+    #[error("the processor refused the request: {0}")]
+    Rejected(String),
+    /// A webhook failed verification.
+    #[error("webhook refused: {0}")]
+    BadWebhook(&'static str),
+}
+
+impl From<ProcessorError> for AppError {
+    /// Logs the details and tells the user what to do.
+    fn from(err: ProcessorError) -> AppError {
+        tracing::warn!(error = %err, "card processor");
+        match err {
+            ProcessorError::Unavailable(_) => AppError::ProcessorFailed(
+                "The card processor could not be reached. Try again in a moment; \
+                 this payment will not be charged twice."
+                    .into(),
+            ),
+            ProcessorError::Rejected(_) => AppError::ProcessorFailed(
+                "The card processor refused the request. Nothing was charged. \
+                 Please tell the practice, so that an administrator can check the payment settings."
+                    .into(),
+            ),
+            ProcessorError::BadWebhook(why) => {
+                AppError::Invalid(crate::domain::validation::FieldErrors::single("webhook", why))
+            }
+        }
+    }
+}
+
+/// A card processor. Every call that moves money takes an idempotency key, so that a retry
+/// or a replay never charges or refunds twice.
+pub trait PaymentProcessor: Send + Sync {
+    /// Creates a payment for an amount; returns the processor's payment id.
+    fn create_payment(
+        &self,
+        payment: &NewPayment<'_>,
+    ) -> impl Future<Output = Result<String, ProcessorError>> + Send;
+
+    /// Charges the card `card` (a token from the processor's card entry) for the payment.
+    fn confirm(
+        &self,
+        payment_ref: &str,
+        card: &str,
+        idempotency_key: &str,
+    ) -> impl Future<Output = Result<Confirmation, ProcessorError>> + Send;
+
+    /// Refunds part or all of a payment; returns the processor's refund id.
+    fn refund(
+        &self,
+        payment_ref: &str,
+        amount_cents: i32,
+        idempotency_key: &str,
+    ) -> impl Future<Output = Result<String, ProcessorError>> + Send;
+
+    /// Checks a webhook's signature and age (at `now`) and reads the event.
+    fn verify_webhook(
+        &self,
+        payload: &[u8],
+        signature: &str,
+        now: DateTime<Utc>,
+    ) -> Result<WebhookEvent, ProcessorError>;
+}
+
+/// The organization's processor, whichever it is.
+pub enum Processor {
+    Sandbox(sandbox::Sandbox),
+    Stripe(stripe::Stripe),
+}
+
+impl Processor {
+    pub fn kind(&self) -> CardProcessor {
+        match self {
+            Processor::Sandbox(_) => CardProcessor::Sandbox,
+            Processor::Stripe(_) => CardProcessor::Stripe,
+        }
+    }
+}
+
+impl PaymentProcessor for Processor {
+    async fn create_payment(&self, payment: &NewPayment<'_>) -> Result<String, ProcessorError> {
+        match self {
+            Processor::Sandbox(p) => p.create_payment(payment).await,
+            Processor::Stripe(p) => p.create_payment(payment).await,
+        }
+    }
+
+    async fn confirm(
+        &self,
+        payment_ref: &str,
+        card: &str,
+        key: &str,
+    ) -> Result<Confirmation, ProcessorError> {
+        match self {
+            Processor::Sandbox(p) => p.confirm(payment_ref, card, key).await,
+            Processor::Stripe(p) => p.confirm(payment_ref, card, key).await,
+        }
+    }
+
+    async fn refund(
+        &self,
+        payment_ref: &str,
+        amount_cents: i32,
+        key: &str,
+    ) -> Result<String, ProcessorError> {
+        match self {
+            Processor::Sandbox(p) => p.refund(payment_ref, amount_cents, key).await,
+            Processor::Stripe(p) => p.refund(payment_ref, amount_cents, key).await,
+        }
+    }
+
+    fn verify_webhook(
+        &self,
+        payload: &[u8],
+        signature: &str,
+        now: DateTime<Utc>,
+    ) -> Result<WebhookEvent, ProcessorError> {
+        match self {
+            Processor::Sandbox(p) => p.verify_webhook(payload, signature, now),
+            Processor::Stripe(p) => p.verify_webhook(payload, signature, now),
+        }
+    }
+}
+
+/// The processor `kind` of organization `organization_id`, with its keys opened.
+pub async fn for_organization(
+    db: &sea_orm::DatabaseConnection,
+    config: &PaymentsConfig,
+    organization_id: i32,
+    kind: CardProcessor,
+) -> Result<Processor, AppError> {
+    Ok(match kind {
+        CardProcessor::Sandbox => Processor::Sandbox(sandbox::Sandbox::new(db.clone())),
+        CardProcessor::Stripe => {
+            let keys = stripe_keys(db, config, organization_id).await?.ok_or_else(|| {
+                AppError::ProcessorFailed(
+                    "Stripe is chosen, but its keys are missing. An administrator must enter them."
+                        .into(),
+                )
+            })?;
+            Processor::Stripe(stripe::Stripe::new(&config.stripe_api_base, keys))
+        }
+    })
+}
+
+/// The organization's Stripe keys, opened.
+pub async fn stripe_keys(
+    db: &impl ConnectionTrait,
+    config: &PaymentsConfig,
+    organization_id: i32,
+) -> Result<Option<stripe::StripeKeys>, AppError> {
+    let Some(row) = stripe_account::Entity::find_by_id(organization_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(stripe::StripeKeys {
+        secret_key: config.secrets.open(&row.secret_key_sealed)?,
+        publishable_key: config.secrets.open(&row.publishable_key_sealed)?,
+        webhook_secret: config.secrets.open(&row.webhook_secret_sealed)?,
+    }))
+}
+
+/// A random id with a prefix, e.g. `tok_sbx_…` (128 bits, hexadecimal).
+pub fn random_id(prefix: &str) -> String {
+    format!("{prefix}{}", hex::encode(rand::random::<[u8; 16]>()))
+}

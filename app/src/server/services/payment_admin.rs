@@ -1,0 +1,335 @@
+//! Payments for staff: the payments list with filters and one payment with its receipt (staff
+//! who see the client), refunds (administrators), and the organization's Stripe keys
+//! (administrators; sealed at rest and shown again only by their last four characters).
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, NotSet, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait, Set, SqlErr,
+};
+
+use crate::domain::payments::{
+    last4, PaymentFilter, PaymentList, PaymentRow, PaymentStatus, RefundInput, StaffPayment,
+    StripeKeysInput, StripeKeysView,
+};
+use crate::domain::portal::CardProcessor;
+use crate::domain::validation::FieldErrors;
+use crate::error::AppError;
+use crate::server::actor::Staff;
+use crate::server::context::Ctx;
+use crate::server::entities::{booking, client, payment, refund, stripe_account};
+use crate::server::payments::{for_organization, random_id, PaymentProcessor};
+use crate::server::services::appointments::zone;
+use crate::server::services::clients::name_filter;
+use crate::server::services::payments::receipt_of;
+use crate::server::write;
+
+/// Rows per page of the payments list.
+pub const PAGE_SIZE: u64 = 25;
+
+/// The payments of the clients the caller sees, newest first, filtered.
+pub async fn list(ctx: &Ctx, filter: &PaymentFilter) -> Result<PaymentList, AppError> {
+    let staff = ctx.staff().await?;
+    let checked = filter.validate()?;
+    let db = ctx.db();
+    let (tz, _) = zone(db, staff.organization_id).await?;
+    let visible = {
+        let base = Condition::all().add(client::Column::OrganizationId.eq(staff.organization_id));
+        let named = match checked.q.as_str() {
+            "" => base,
+            q => name_filter(q, base.clone()).unwrap_or(base),
+        };
+        staff
+            .visible_clients()
+            .filter(named)
+            .select_only()
+            .column(client::Column::Id)
+            .into_query()
+    };
+    let mut select = payment::Entity::find()
+        .filter(payment::Column::OrganizationId.eq(staff.organization_id))
+        .filter(payment::Column::ClientId.in_subquery(visible));
+    if let Some(status) = checked.status {
+        select = select.filter(payment::Column::Status.eq(status.key()));
+    }
+    if checked.refunded_only {
+        select = select.filter(payment::Column::RefundedCents.gt(0));
+    }
+    let local_midnight = |date: chrono::NaiveDate| -> DateTime<Utc> {
+        use chrono::TimeZone;
+        tz.from_local_datetime(&date.and_hms_opt(0, 0, 0).expect("midnight exists"))
+            .earliest()
+            .map(|d| d.with_timezone(&Utc))
+            .unwrap_or_else(|| date.and_hms_opt(0, 0, 0).expect("midnight").and_utc())
+    };
+    if let Some(from) = checked.from {
+        select = select.filter(payment::Column::CreatedAt.gte(local_midnight(from)));
+    }
+    if let Some(to) = checked.to {
+        let next = to.succ_opt().unwrap_or(to);
+        select = select.filter(payment::Column::CreatedAt.lt(local_midnight(next)));
+    }
+    let paginator = select
+        .order_by_desc(payment::Column::CreatedAt)
+        .order_by_desc(payment::Column::Id)
+        .paginate(db, PAGE_SIZE);
+    let total = paginator.num_items().await?;
+    let pages = Ord::max(total.div_ceil(PAGE_SIZE), 1);
+    let page = filter.page.clamp(1, pages);
+    let rows = paginator.fetch_page(page - 1).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        out.push(row_of(db, &tz, row).await?);
+    }
+    Ok(PaymentList {
+        rows: out,
+        total,
+        page,
+        pages,
+    })
+}
+
+async fn row_of(
+    db: &impl sea_orm::ConnectionTrait,
+    tz: &chrono_tz::Tz,
+    row: payment::Model,
+) -> Result<PaymentRow, AppError> {
+    let client_name = client::Entity::find_by_id(row.client_id)
+        .one(db)
+        .await?
+        .map(|c| format!("{} {}", c.first_name, c.last_name))
+        .unwrap_or_default();
+    let service = booking::Entity::find_by_id(row.booking_id)
+        .one(db)
+        .await?
+        .map(|b| b.service)
+        .unwrap_or_default();
+    Ok(PaymentRow {
+        id: row.id,
+        created: row
+            .created_at
+            .with_timezone(tz)
+            .format("%-d %b %Y, %H:%M")
+            .to_string(),
+        client_id: row.client_id,
+        client_name,
+        service,
+        amount_cents: row.amount_cents,
+        refunded_cents: row.refunded_cents,
+        status: PaymentStatus::from_key(&row.status).unwrap_or(PaymentStatus::Processing),
+        card: row
+            .card_brand
+            .zip(row.card_last4)
+            .map(|(brand, last4)| format!("{brand} •••• {last4}")),
+        decline_reason: row.decline_reason,
+    })
+}
+
+/// The payment `id`, if the caller sees its client; `NotFound` otherwise.
+async fn visible_payment(
+    ctx: &Ctx,
+    staff: &Staff,
+    id: i32,
+) -> Result<payment::Model, AppError> {
+    let row = payment::Entity::find_by_id(id)
+        .filter(payment::Column::OrganizationId.eq(staff.organization_id))
+        .one(ctx.db())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    staff.client(ctx.db(), row.client_id).await?;
+    Ok(row)
+}
+
+/// One payment, with its receipt once paid.
+pub async fn detail(ctx: &Ctx, id: i32) -> Result<StaffPayment, AppError> {
+    let staff = ctx.staff().await?;
+    let row = visible_payment(ctx, staff, id).await?;
+    let db = ctx.db();
+    let (tz, _) = zone(db, staff.organization_id).await?;
+    let receipt = match PaymentStatus::from_key(&row.status) {
+        Some(PaymentStatus::Succeeded) => Some(receipt_of(db, &row).await?),
+        _ => None,
+    };
+    let may_refund = staff.is_admin
+        && receipt
+            .as_ref()
+            .is_some_and(|r| r.refundable_cents() > 0);
+    Ok(StaffPayment {
+        row: row_of(db, &tz, row).await?,
+        receipt,
+        may_refund,
+        refund_key: random_id("ref_"),
+    })
+}
+
+/// Refunds part or all of a payment (administrators). `refund_key` is the idempotency key of
+/// this refund, from the form: a replay refunds nothing more.
+pub async fn refund(
+    ctx: &Ctx,
+    id: i32,
+    refund_key: &str,
+    input: &RefundInput,
+) -> Result<StaffPayment, AppError> {
+    let admin = ctx.admin().await?;
+    crate::domain::payments::check_attempt_key(refund_key)
+        .map_err(|m| AppError::Invalid(FieldErrors::single("form", &m)))?;
+    let row = visible_payment(ctx, admin, id).await?;
+    if refund::Entity::find()
+        .filter(refund::Column::IdempotencyKey.eq(refund_key))
+        .one(ctx.db())
+        .await?
+        .is_some()
+    {
+        return detail(ctx, id).await;
+    }
+    if row.status != PaymentStatus::Succeeded.key() {
+        return Err(AppError::Conflict("Only a paid payment can be refunded.".into()));
+    }
+    let (amount, reason) = input.validate(row.amount_cents - row.refunded_cents)?;
+    // Reserve the amount and the key first, in one transaction: concurrent refunds can never
+    // add up to more than was paid, and a replay of the key stops at the unique index.
+    let txn = write::begin(ctx.db()).await?;
+    let reserved = payment::Entity::update_many()
+        .col_expr(
+            payment::Column::RefundedCents,
+            Expr::col(payment::Column::RefundedCents).add(amount),
+        )
+        .filter(payment::Column::Id.eq(id))
+        .filter(
+            Expr::col(payment::Column::RefundedCents)
+                .add(amount)
+                .lte(Expr::col(payment::Column::AmountCents)),
+        )
+        .exec(&*txn)
+        .await?;
+    if reserved.rows_affected == 0 {
+        return Err(AppError::Conflict(
+            "Another refund was made meanwhile. Reload the page to see what is left.".into(),
+        ));
+    }
+    let inserted = refund::ActiveModel {
+        id: NotSet,
+        payment_id: Set(id),
+        amount_cents: Set(amount),
+        reason: Set(reason.clone()),
+        idempotency_key: Set(refund_key.to_owned()),
+        processor_ref: Set(None),
+        created_by: Set(admin.name.clone()),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&*txn)
+    .await;
+    let refund_row = match inserted {
+        Ok(r) => r,
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            drop(txn);
+            return detail(ctx, id).await;
+        }
+        Err(e) => return Err(e.into()),
+    };
+    txn.commit().await?;
+    let kind = CardProcessor::from_key(&row.processor).ok_or(AppError::Internal)?;
+    let processor = for_organization(ctx.db(), &ctx.state.payments, row.organization_id, kind).await;
+    let done = match processor {
+        Ok(p) => p
+            .refund(row.processor_ref.as_deref().unwrap_or_default(), amount, refund_key)
+            .await
+            .map_err(AppError::from),
+        Err(e) => Err(e),
+    };
+    match done {
+        Ok(processor_ref) => {
+            refund::Entity::update_many()
+                .col_expr(refund::Column::ProcessorRef, Some(processor_ref).into())
+                .filter(refund::Column::Id.eq(refund_row.id))
+                .exec(ctx.db())
+                .await?;
+            ctx.audit(
+                "payment.refunded",
+                &format!("payment:{id}"),
+                Some(format!("refunded {}", row.refunded_cents)),
+                Some(format!("refunded {} (+{amount}): {reason}", row.refunded_cents + amount)),
+            )
+            .await?;
+            detail(ctx, id).await
+        }
+        Err(err) => {
+            // Nothing was refunded: give the amount back, so that the refund can be tried again.
+            let txn = write::begin(ctx.db()).await?;
+            refund::Entity::delete_by_id(refund_row.id).exec(&*txn).await?;
+            payment::Entity::update_many()
+                .col_expr(
+                    payment::Column::RefundedCents,
+                    Expr::col(payment::Column::RefundedCents).sub(amount),
+                )
+                .filter(payment::Column::Id.eq(id))
+                .exec(&*txn)
+                .await?;
+            txn.commit().await?;
+            Err(err)
+        }
+    }
+}
+
+fn keys_view(row: &stripe_account::Model) -> StripeKeysView {
+    StripeKeysView {
+        secret_key_last4: row.secret_key_last4.clone(),
+        publishable_key_last4: row.publishable_key_last4.clone(),
+        webhook_secret_last4: row.webhook_secret_last4.clone(),
+        updated: row.updated_at.format("%-d %b %Y").to_string(),
+    }
+}
+
+/// What administrators may see of the saved Stripe keys.
+pub async fn stripe_keys(ctx: &Ctx) -> Result<Option<StripeKeysView>, AppError> {
+    let admin = ctx.admin().await?;
+    Ok(stripe_account::Entity::find_by_id(admin.organization_id)
+        .one(ctx.db())
+        .await?
+        .as_ref()
+        .map(keys_view))
+}
+
+/// Saves (replaces) the Stripe keys, sealed; the audit log gets their last four characters.
+pub async fn save_stripe_keys(
+    ctx: &Ctx,
+    input: &StripeKeysInput,
+) -> Result<StripeKeysView, AppError> {
+    let admin = ctx.admin().await?;
+    let keys = input.validate()?;
+    let secrets = &ctx.state.payments.secrets;
+    let db = ctx.db();
+    let existing = stripe_account::Entity::find_by_id(admin.organization_id)
+        .one(db)
+        .await?;
+    let row = stripe_account::ActiveModel {
+        organization_id: Set(admin.organization_id),
+        secret_key_sealed: Set(secrets.seal(&keys.secret_key)),
+        secret_key_last4: Set(last4(&keys.secret_key)),
+        publishable_key_sealed: Set(secrets.seal(&keys.publishable_key)),
+        publishable_key_last4: Set(last4(&keys.publishable_key)),
+        webhook_secret_sealed: Set(secrets.seal(&keys.webhook_secret)),
+        webhook_secret_last4: Set(last4(&keys.webhook_secret)),
+        updated_at: Set(Utc::now()),
+    };
+    let saved = match &existing {
+        Some(_) => row.update(db).await?,
+        None => row.insert(db).await?,
+    };
+    let view = keys_view(&saved);
+    let describe = |v: &StripeKeysView| {
+        format!(
+            "secret …{} publishable …{} webhook …{}",
+            v.secret_key_last4, v.publishable_key_last4, v.webhook_secret_last4
+        )
+    };
+    ctx.audit(
+        "organization.stripe_keys",
+        "organization",
+        existing.as_ref().map(|e| describe(&keys_view(e))),
+        Some(describe(&view)),
+    )
+    .await?;
+    Ok(view)
+}

@@ -1,0 +1,95 @@
+//! Processor webhooks: Stripe tells the organization's endpoint about payments that finished
+//! after our own call lost its answer. Each event is verified (signature, at most 300 s old),
+//! handled once (its id is stored; a replay is ignored) and audited.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, SqlErr};
+
+use crate::domain::payments::PaymentStatus;
+use crate::error::AppError;
+use crate::server::audit::{self, Entry};
+use crate::server::entities::{payment, processor_event};
+use crate::server::payments::{stripe::Stripe, stripe_keys, PaymentProcessor};
+use crate::server::AppState;
+
+/// What became of a webhook event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handled {
+    /// Verified and applied (or of a kind that needs nothing).
+    Applied,
+    /// Verified, but handled before: ignored.
+    Duplicate,
+}
+
+/// Verifies and applies a Stripe event sent to organization `organization_id`'s endpoint.
+pub async fn stripe(
+    state: &AppState,
+    organization_id: i32,
+    payload: &[u8],
+    signature: &str,
+    now: DateTime<Utc>,
+) -> Result<Handled, AppError> {
+    let db = &state.db;
+    let keys = stripe_keys(db, &state.payments, organization_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let event = Stripe::new(&state.payments.stripe_api_base, keys).verify_webhook(
+        payload, signature, now,
+    )?;
+    let recorded = processor_event::ActiveModel {
+        processor: Set("stripe".into()),
+        event_id: Set(event.id.clone()),
+        organization_id: Set(organization_id),
+        kind: Set(event.kind.clone()),
+        received_at: Set(now),
+    }
+    .insert(db)
+    .await;
+    match recorded {
+        Ok(_) => {}
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            return Ok(Handled::Duplicate)
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let outcome = match event.kind.as_str() {
+        "payment_intent.succeeded" => Some((PaymentStatus::Succeeded, None)),
+        "payment_intent.payment_failed" => Some((
+            PaymentStatus::Declined,
+            Some(event.failure.clone().unwrap_or_else(|| "Your card was declined.".into())),
+        )),
+        _ => None,
+    };
+    if let (Some((status, reason)), Some(object_id)) = (outcome, &event.object_id) {
+        // Only an unfinished attempt changes: our own answer, when it came, wins.
+        let changed = payment::Entity::update_many()
+            .col_expr(payment::Column::Status, status.key().into())
+            .col_expr(payment::Column::DeclineReason, reason.into())
+            .col_expr(payment::Column::CompletedAt, Some(now).into())
+            .filter(payment::Column::OrganizationId.eq(organization_id))
+            .filter(payment::Column::ProcessorRef.eq(object_id.as_str()))
+            .filter(payment::Column::Status.is_in([
+                PaymentStatus::Processing.key(),
+                PaymentStatus::Interrupted.key(),
+            ]))
+            .exec(db)
+            .await?;
+        audit::record(
+            db,
+            Entry {
+                organization_id: Some(organization_id),
+                actor: "stripe",
+                action: "payment.webhook",
+                object: &format!("stripe:{object_id}"),
+                old_value: None,
+                new_value: Some(format!(
+                    "{} {} ({} updated)",
+                    event.id, event.kind, changed.rows_affected
+                )),
+                ip: None,
+            },
+        )
+        .await?;
+    }
+    Ok(Handled::Applied)
+}

@@ -1,0 +1,84 @@
+//! The processors' own HTTP endpoints: the sandbox's tokenize endpoint, the only place a card
+//! number is ever sent to (the sandbox stands in for a processor's card entry), and Stripe's
+//! webhook endpoint for each organization.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::Utc;
+use serde_json::json;
+
+use app::domain::payments::CardInput;
+use app::error::AppError;
+use app::server::payments::sandbox::{self, TokenizeError};
+use app::server::services::webhooks::{self, Handled};
+use app::server::AppState;
+
+/// `POST /sandbox/v1/tokens` with a JSON [`CardInput`]: `200 {id, brand, last4}`, or
+/// `400 {error: {message, fields}}`. The body is never logged and never echoed back.
+pub async fn sandbox_tokens(State(state): State<AppState>, body: Bytes) -> Response {
+    let Ok(card) = serde_json::from_slice::<CardInput>(&body) else {
+        return error(StatusCode::BAD_REQUEST, "The card details could not be read.", json!({}));
+    };
+    match sandbox::tokenize(&state.db, &card, Utc::now().date_naive()).await {
+        Ok(token) => Json(token).into_response(),
+        Err(TokenizeError::Card(fields)) => {
+            let by_field: serde_json::Map<String, serde_json::Value> = fields
+                .0
+                .iter()
+                .map(|(f, m)| (f.clone(), json!(m)))
+                .collect();
+            error(
+                StatusCode::BAD_REQUEST,
+                "Check the card details.",
+                serde_json::Value::Object(by_field),
+            )
+        }
+        Err(TokenizeError::Db(e)) => {
+            tracing::error!(error = %e, "sandbox tokenize");
+            error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The sandbox processor is unavailable. Try again.",
+                json!({}),
+            )
+        }
+    }
+}
+
+fn error(status: StatusCode, message: &str, fields: serde_json::Value) -> Response {
+    (
+        status,
+        Json(json!({ "error": { "message": message, "fields": fields } })),
+    )
+        .into_response()
+}
+
+/// `POST /webhooks/stripe/{organization}`: a Stripe event, checked against the organization's
+/// webhook secret. 200 once handled (also for a replay), 400 for a bad signature or a stale
+/// timestamp, 404 for an organization without Stripe keys.
+pub async fn stripe_webhook(
+    State(state): State<AppState>,
+    Path(organization_id): Path<i32>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let signature = headers
+        .get("stripe-signature")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    match webhooks::stripe(&state, organization_id, &body, signature, Utc::now()).await {
+        Ok(Handled::Applied) => (StatusCode::OK, "handled").into_response(),
+        Ok(Handled::Duplicate) => (StatusCode::OK, "already handled").into_response(),
+        Err(e @ AppError::Invalid(_)) => {
+            tracing::warn!(organization_id, "stripe webhook refused: {e}");
+            (StatusCode::BAD_REQUEST, e.to_string()).into_response()
+        }
+        Err(e) => (
+            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            e.to_string(),
+        )
+            .into_response(),
+    }
+}
