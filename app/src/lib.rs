@@ -15,7 +15,8 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use pages::{
-    account, admin, portal, portal_appointments, portal_forms, sign_in::SignInPage, Home, NotFound,
+    account, admin, portal, portal_appointments, portal_forms, portal_payments,
+    sign_in::SignInPage, Home, NotFound,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -61,6 +62,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("clients/:id/forms/:form") view=admin::client_forms::SubmissionPage ssr=SsrMode::Async/>
                     <Route path=path!("calendar") view=admin::calendar::CalendarPage ssr=SsrMode::Async/>
                     <Route path=path!("availability") view=admin::availability::AvailabilityPage ssr=SsrMode::Async/>
+                    <Route path=path!("payments") view=admin::payments::PaymentsPage ssr=SsrMode::Async/>
+                    <Route path=path!("payments/:id") view=admin::payments::PaymentPage ssr=SsrMode::Async/>
                     <ParentRoute path=path!("organization") view=admin::organization::OrganizationLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=admin::organization::OrganizationPage ssr=SsrMode::Async/>
                         <Route path=path!("client-portal") view=admin::client_portal::ClientPortalPage ssr=SsrMode::Async/>
@@ -77,6 +80,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("forms") view=portal_forms::PortalFormsPage ssr=SsrMode::Async/>
                         <Route path=path!("appointments") view=portal_appointments::PortalAppointmentsPage ssr=SsrMode::Async/>
                         <Route path=path!("forms/:form") view=portal_forms::PortalFormPage ssr=SsrMode::Async/>
+                        <Route path=path!("payments") view=portal_payments::PortalPaymentsPage ssr=SsrMode::Async/>
+                        <Route path=path!("payments/:booking") view=portal_payments::PayAppointmentPage ssr=SsrMode::Async/>
+                        <Route path=path!("receipts/:payment") view=portal_payments::PortalReceiptPage ssr=SsrMode::Async/>
                     </ParentRoute>
                 </ParentRoute>
             </Routes>

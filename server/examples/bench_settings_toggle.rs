@@ -45,7 +45,9 @@ async fn main() {
             db,
             sessions: SessionConfig::default(),
             mailer: Mailer::outbox("http://127.0.0.1:3000"),
-            payments: app::server::payments::PaymentsConfig::new(app::server::secrets::Secrets::new([7; 32])),
+            payments: app::server::payments::PaymentsConfig::new(
+                app::server::secrets::Secrets::new([7; 32]),
+            ),
         },
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

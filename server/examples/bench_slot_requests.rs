@@ -122,7 +122,9 @@ async fn main() {
             db: db.clone(),
             sessions: config,
             mailer: Mailer::outbox("http://127.0.0.1:3000"),
-            payments: app::server::payments::PaymentsConfig::new(app::server::secrets::Secrets::new([7; 32])),
+            payments: app::server::payments::PaymentsConfig::new(
+                app::server::secrets::Secrets::new([7; 32]),
+            ),
         },
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -144,7 +146,9 @@ async fn main() {
                 db: db.clone(),
                 sessions: SessionConfig::default(),
                 mailer: Mailer::outbox("http://x"),
-                payments: app::server::payments::PaymentsConfig::new(app::server::secrets::Secrets::new([7; 32])),
+                payments: app::server::payments::PaymentsConfig::new(
+                    app::server::secrets::Secrets::new([7; 32]),
+                ),
             },
             actor: app::server::actor::Actor::load(&db, Owner::Portal(logins[0].1))
                 .await

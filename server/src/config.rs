@@ -157,7 +157,8 @@ impl Config {
             return Secrets::from_hex(key).map_err(ConfigError);
         }
         let path = std::path::Path::new(&self.secrets_key_file);
-        let fail = |e: std::io::Error| ConfigError(format!("secrets key file {}: {e}", path.display()));
+        let fail =
+            |e: std::io::Error| ConfigError(format!("secrets key file {}: {e}", path.display()));
         if !path.exists() {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir).map_err(fail)?;

@@ -5,7 +5,7 @@ pub mod calendar_files;
 pub mod config;
 pub mod db;
 pub mod demo;
-pub mod processor_routes;
 mod demo_forms;
 mod demo_schedule;
+pub mod processor_routes;
 pub mod router;

@@ -20,7 +20,11 @@ use app::server::AppState;
 /// `400 {error: {message, fields}}`. The body is never logged and never echoed back.
 pub async fn sandbox_tokens(State(state): State<AppState>, body: Bytes) -> Response {
     let Ok(card) = serde_json::from_slice::<CardInput>(&body) else {
-        return error(StatusCode::BAD_REQUEST, "The card details could not be read.", json!({}));
+        return error(
+            StatusCode::BAD_REQUEST,
+            "The card details could not be read.",
+            json!({}),
+        );
     };
     match sandbox::tokenize(&state.db, &card, Utc::now().date_naive()).await {
         Ok(token) => Json(token).into_response(),

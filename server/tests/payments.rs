@@ -35,7 +35,10 @@ async fn attempt_key(app: &axum::Router, cookie: &str, client: i32, booking: i32
     .await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     let page = json(&reply.body);
-    assert_eq!(page["item"]["amount_cents"], 12_000, "the amount is the appointment's");
+    assert_eq!(
+        page["item"]["amount_cents"], 12_000,
+        "the amount is the appointment's"
+    );
     page["attempt_key"].as_str().unwrap().to_owned()
 }
 
@@ -53,7 +56,16 @@ async fn twenty_concurrent_replays_of_one_payment_charge_once() {
             enable_payments(&t.db, jordan).await;
             let cookie = sign_in(&app, "client@brightpath.example").await;
             let booking = owed_bookings(&t.db, jordan).await[0];
-            let billing = json(&call(&app, "get_billing", &format!("client_id={jordan}"), Some(&cookie)).await.body);
+            let billing = json(
+                &call(
+                    &app,
+                    "get_billing",
+                    &format!("client_id={jordan}"),
+                    Some(&cookie),
+                )
+                .await
+                .body,
+            );
             assert_eq!(billing["owed"].as_array().unwrap().len(), 2, "{billing}");
 
             let card = token(&app, "4242 4242 4242 4242", "123").await;
@@ -67,13 +79,22 @@ async fn twenty_concurrent_replays_of_one_payment_charge_once() {
             let ids: std::collections::BTreeSet<String> = replies
                 .iter()
                 .map(|r| {
-                    assert_eq!(r.status, 200, "every replay answers with the payment: {}", r.body);
+                    assert_eq!(
+                        r.status, 200,
+                        "every replay answers with the payment: {}",
+                        r.body
+                    );
                     r.body.clone()
                 })
                 .collect();
             assert_eq!(ids.len(), 1, "one payment id for all replays: {ids:?}");
             let charges = sandbox_charge::Entity::find().all(&t.db).await.unwrap();
-            assert_eq!(charges.len(), 1, "exactly one charge at the processor on {}", t.kind);
+            assert_eq!(
+                charges.len(),
+                1,
+                "exactly one charge at the processor on {}",
+                t.kind
+            );
             assert_eq!(charges[0].status, "succeeded");
             assert_eq!(charges[0].amount_cents, 12_000);
             let payments = payment::Entity::find()
@@ -83,7 +104,10 @@ async fn twenty_concurrent_replays_of_one_payment_charge_once() {
                 .unwrap();
             assert_eq!(payments.len(), 1);
             assert_eq!(
-                (payments[0].card_brand.as_deref(), payments[0].card_last4.as_deref()),
+                (
+                    payments[0].card_brand.as_deref(),
+                    payments[0].card_last4.as_deref()
+                ),
                 (Some("Visa"), Some("4242"))
             );
             assert_eq!(audited(&t.db, "payment.succeeded").await, 1);
@@ -92,15 +116,44 @@ async fn twenty_concurrent_replays_of_one_payment_charge_once() {
             let again = attempt_key_or(&app, &cookie, jordan, booking).await;
             assert_eq!(again.status, 409, "{}", again.body);
             let other_key = "pay_another_attempt_after_reload";
-            let second = call(&app, "pay_appointment", &pay_args(jordan, booking, &card, other_key), Some(&cookie)).await;
-            assert!(second.status == 409 || second.status == 404, "{} {}", second.status, second.body);
-            assert_eq!(sandbox_charge::Entity::find().count(&t.db).await.unwrap(), 1);
+            let second = call(
+                &app,
+                "pay_appointment",
+                &pay_args(jordan, booking, &card, other_key),
+                Some(&cookie),
+            )
+            .await;
+            assert!(
+                second.status == 409 || second.status == 404,
+                "{} {}",
+                second.status,
+                second.body
+            );
+            assert_eq!(
+                sandbox_charge::Entity::find().count(&t.db).await.unwrap(),
+                1
+            );
 
             // The Payments tab: one owed, one paid with its receipt.
-            let billing = json(&call(&app, "get_billing", &format!("client_id={jordan}"), Some(&cookie)).await.body);
+            let billing = json(
+                &call(
+                    &app,
+                    "get_billing",
+                    &format!("client_id={jordan}"),
+                    Some(&cookie),
+                )
+                .await
+                .body,
+            );
             assert_eq!(billing["owed"].as_array().unwrap().len(), 1);
             let paid_id = billing["paid"][0]["payment_id"].as_i64().unwrap();
-            let receipt = call(&app, "get_receipt", &format!("client_id={jordan}&payment_id={paid_id}"), Some(&cookie)).await;
+            let receipt = call(
+                &app,
+                "get_receipt",
+                &format!("client_id={jordan}&payment_id={paid_id}"),
+                Some(&cookie),
+            )
+            .await;
             assert_eq!(receipt.status, 200, "{}", receipt.body);
             let receipt = json(&receipt.body);
             assert_eq!(receipt["amount_cents"], 12_000);
@@ -111,8 +164,19 @@ async fn twenty_concurrent_replays_of_one_payment_charge_once() {
     .await;
 }
 
-async fn attempt_key_or(app: &axum::Router, cookie: &str, client: i32, booking: i32) -> common::Reply {
-    call(app, "get_pay_page", &format!("client_id={client}&booking_id={booking}"), Some(cookie)).await
+async fn attempt_key_or(
+    app: &axum::Router,
+    cookie: &str,
+    client: i32,
+    booking: i32,
+) -> common::Reply {
+    call(
+        app,
+        "get_pay_page",
+        &format!("client_id={client}&booking_id={booking}"),
+        Some(cookie),
+    )
+    .await
 }
 
 /// Runs `n` futures made by `make` at once and collects their outputs.
@@ -146,11 +210,23 @@ async fn a_declined_card_shows_the_reason_and_charges_nothing() {
             ] {
                 let card = token(&app, number, "123").await;
                 let key = attempt_key(&app, &cookie, jordan, booking).await;
-                let reply = call(&app, "pay_appointment", &pay_args(jordan, booking, &card, &key), Some(&cookie)).await;
+                let reply = call(
+                    &app,
+                    "pay_appointment",
+                    &pay_args(jordan, booking, &card, &key),
+                    Some(&cookie),
+                )
+                .await;
                 assert_eq!(reply.status, 402, "{}", reply.body);
                 assert!(reply.body.contains(reason), "{}", reply.body);
                 // A replay of the declined attempt gives the same answer and charges nothing.
-                let replay = call(&app, "pay_appointment", &pay_args(jordan, booking, &card, &key), Some(&cookie)).await;
+                let replay = call(
+                    &app,
+                    "pay_appointment",
+                    &pay_args(jordan, booking, &card, &key),
+                    Some(&cookie),
+                )
+                .await;
                 assert_eq!(replay.status, 402);
                 assert!(replay.body.contains(reason));
             }
@@ -166,14 +242,23 @@ async fn a_declined_card_shows_the_reason_and_charges_nothing() {
             // Still owed, and a good card then pays it.
             let card = token(&app, "4242424242424242", "123").await;
             let key = attempt_key(&app, &cookie, jordan, booking).await;
-            let ok = call(&app, "pay_appointment", &pay_args(jordan, booking, &card, &key), Some(&cookie)).await;
+            let ok = call(
+                &app,
+                "pay_appointment",
+                &pay_args(jordan, booking, &card, &key),
+                Some(&cookie),
+            )
+            .await;
             assert_eq!(ok.status, 200, "{}", ok.body);
 
             // A mistyped card never gets a token; the answer names the field, not the number.
             let bad = card_token(&app, "4242 4242 4242 4241", "12").await;
             assert_eq!(bad.status, 400);
             let body = json(&bad.body);
-            assert!(body["error"]["fields"]["number"].as_str().unwrap().contains("not valid"));
+            assert!(body["error"]["fields"]["number"]
+                .as_str()
+                .unwrap()
+                .contains("not valid"));
             assert!(body["error"]["fields"]["cvc"].is_string());
             assert!(!bad.body.contains("4241"), "{}", bad.body);
             let garbage = card_token(&app, "", "").await;
@@ -334,7 +419,8 @@ fn captured_logs() -> &'static Arc<Mutex<Vec<u8>>> {
             .with_env_filter(tracing_subscriber::EnvFilter::new("trace,sqlx=info"))
             .with_writer(move || LogWriter(sink.clone()))
             .finish();
-        tracing::subscriber::set_global_default(subscriber).expect("one subscriber per test binary");
+        tracing::subscriber::set_global_default(subscriber)
+            .expect("one subscriber per test binary");
         logs
     })
 }
@@ -433,11 +519,28 @@ async fn no_card_number_or_cvc_is_stored_or_logged() {
             ] {
                 let card = token(&app, number, cvc).await;
                 let key = attempt_key(&app, &cookie, jordan, booking).await;
-                call(&app, "pay_appointment", &pay_args(jordan, booking, &card, &key), Some(&cookie)).await;
+                call(
+                    &app,
+                    "pay_appointment",
+                    &pay_args(jordan, booking, &card, &key),
+                    Some(&cookie),
+                )
+                .await;
             }
             card_token(&app, "4242424242424241", "374").await;
             // A card number sent straight to a server function is refused, not stored.
-            call(&app, "pay_appointment", &pay_args(jordan, owed[1], "4242424242424242", "pay_card_number_as_token_1"), Some(&cookie)).await;
+            call(
+                &app,
+                "pay_appointment",
+                &pay_args(
+                    jordan,
+                    owed[1],
+                    "4242424242424242",
+                    "pay_card_number_as_token_1",
+                ),
+                Some(&cookie),
+            )
+            .await;
             assert_eq!(
                 payment::Entity::find()
                     .filter(payment::Column::Status.eq("succeeded"))
@@ -449,14 +552,33 @@ async fn no_card_number_or_cvc_is_stored_or_logged() {
             let stored = dump(&t.db).await;
             assert!(stored.contains("4242"), "the last four digits are kept");
             let logged = String::from_utf8_lossy(&captured_logs().lock().unwrap()).into_owned();
-            assert!(logged.contains("card processor"), "the logs are captured: {logged}");
+            assert!(
+                logged.contains("card processor"),
+                "the logs are captured: {logged}"
+            );
             for (place, text) in [("database", &stored), ("logs", &logged)] {
-                for number in ["4242424242424242", "4000000000009995", "4000000000000002", "4242424242424241"] {
-                    assert!(!text.contains(number), "card number {number} in the {place} on {}", t.kind);
+                for number in [
+                    "4242424242424242",
+                    "4000000000009995",
+                    "4000000000000002",
+                    "4242424242424241",
+                ] {
+                    assert!(
+                        !text.contains(number),
+                        "card number {number} in the {place} on {}",
+                        t.kind
+                    );
                 }
                 for cvc in ["863", "917", "529", "374"] {
-                    assert!(!has_token(text, cvc), "CVC {cvc} in the {place} on {}:\n{}", t.kind,
-                        text.lines().filter(|l| has_token(l, cvc)).collect::<Vec<_>>().join("\n"));
+                    assert!(
+                        !has_token(text, cvc),
+                        "CVC {cvc} in the {place} on {}:\n{}",
+                        t.kind,
+                        text.lines()
+                            .filter(|l| has_token(l, cvc))
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    );
                 }
             }
         }),

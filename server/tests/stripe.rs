@@ -13,7 +13,9 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 use app::server::entities::payment;
 use app::server::payments::stripe::{sign, Stripe, StripeKeys};
 use app::server::payments::{Confirmation, NewPayment, PaymentProcessor, ProcessorError};
-use common::{audited, call, client_id, each_database, enable_payments, json, owed_bookings, send, sign_in};
+use common::{
+    audited, call, client_id, each_database, enable_payments, json, owed_bookings, send, sign_in,
+};
 
 const SECRET: &str = "sk_test_mock0000000001";
 const PUBLISHABLE: &str = "pk_test_mock0000000001";
@@ -50,10 +52,18 @@ async fn the_adapter_speaks_stripe_and_maps_its_errors() {
         .and(header("idempotency-key", "attempt-0001-create"))
         .and(body_string_contains("amount=12000"))
         .and(body_string_contains("currency=usd"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "id": "pi_1", "status": "requires_payment_method" })))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({ "id": "pi_1", "status": "requires_payment_method" })),
+        )
         .mount(&mock)
         .await;
-    let new = NewPayment { amount_cents: 12_000, currency: "usd", idempotency_key: "attempt-0001", description: "Appointment 1" };
+    let new = NewPayment {
+        amount_cents: 12_000,
+        currency: "usd",
+        idempotency_key: "attempt-0001",
+        description: "Appointment 1",
+    };
     assert_eq!(stripe.create_payment(&new).await.unwrap(), "pi_1");
 
     for (pm, response, expected) in [
@@ -79,21 +89,38 @@ async fn the_adapter_speaks_stripe_and_maps_its_errors() {
         .and(header("idempotency-key", "refund-0001"))
         .and(body_string_contains("payment_intent=pi_1"))
         .and(body_string_contains("amount=2000"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "id": "re_1", "status": "succeeded" })))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({ "id": "re_1", "status": "succeeded" })),
+        )
         .mount(&mock)
         .await;
-    assert_eq!(stripe.refund("pi_1", 2_000, "refund-0001").await.unwrap(), "re_1");
+    assert_eq!(
+        stripe.refund("pi_1", 2_000, "refund-0001").await.unwrap(),
+        "re_1"
+    );
 
     // Nothing listening: unavailable, so that the same attempt can be retried.
     let closed = Stripe::new("http://127.0.0.1:9", keys());
-    assert!(matches!(closed.create_payment(&new).await, Err(ProcessorError::Unavailable(_))));
+    assert!(matches!(
+        closed.create_payment(&new).await,
+        Err(ProcessorError::Unavailable(_))
+    ));
 }
 
 /// A webhook request, signed at `timestamp` with `secret`.
-fn webhook(org: i32, payload: &str, secret: &str, timestamp: i64) -> axum::http::Request<axum::body::Body> {
+fn webhook(
+    org: i32,
+    payload: &str,
+    secret: &str,
+    timestamp: i64,
+) -> axum::http::Request<axum::body::Body> {
     axum::http::Request::post(format!("/webhooks/stripe/{org}"))
         .header("content-type", "application/json")
-        .header("stripe-signature", sign(secret, payload.as_bytes(), timestamp))
+        .header(
+            "stripe-signature",
+            sign(secret, payload.as_bytes(), timestamp),
+        )
         .body(axum::body::Body::from(payload.to_owned()))
         .unwrap()
 }

@@ -18,7 +18,7 @@ pub fn money(cents: i64) -> String {
     let dollars = (cents / 100).to_string();
     let mut grouped = String::new();
     for (i, c) in dollars.chars().enumerate() {
-        if i > 0 && (dollars.len() - i) % 3 == 0 {
+        if i > 0 && (dollars.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(c);
@@ -76,9 +76,7 @@ impl CardInput {
         let expiry = parse_expiry(&self.expiry);
         match expiry {
             None => errors.add("expiry", "Enter the expiry date as MM/YY."),
-            Some((month, year))
-                if (year, month) < (today.year(), today.month()) =>
-            {
+            Some((month, year)) if (year, month) < (today.year(), today.month()) => {
                 errors.add("expiry", "This card has expired.")
             }
             Some(_) => {}
@@ -441,15 +439,33 @@ impl StripeKeysInput {
             if !ok {
                 errors.add(
                     field,
-                    format!("Paste the {what} from the Stripe dashboard; it starts with {}.", prefixes.join(" or ")),
+                    format!(
+                        "Paste the {what} from the Stripe dashboard; it starts with {}.",
+                        prefixes.join(" or ")
+                    ),
                 );
             }
             value.to_owned()
         };
         let checked = StripeKeysInput {
-            secret_key: key("secret_key", &self.secret_key, &["sk_", "rk_"], "secret key"),
-            publishable_key: key("publishable_key", &self.publishable_key, &["pk_"], "publishable key"),
-            webhook_secret: key("webhook_secret", &self.webhook_secret, &["whsec_"], "webhook signing secret"),
+            secret_key: key(
+                "secret_key",
+                &self.secret_key,
+                &["sk_", "rk_"],
+                "secret key",
+            ),
+            publishable_key: key(
+                "publishable_key",
+                &self.publishable_key,
+                &["pk_"],
+                "publishable key",
+            ),
+            webhook_secret: key(
+                "webhook_secret",
+                &self.webhook_secret,
+                &["whsec_"],
+                "webhook signing secret",
+            ),
         };
         errors.into_result(checked)
     }
@@ -468,6 +484,8 @@ pub struct StripeKeysView {
     pub publishable_key_last4: String,
     pub webhook_secret_last4: String,
     pub updated: String,
+    /// Where Stripe sends this organization's events, e.g. `/webhooks/stripe/1`.
+    pub webhook_path: String,
 }
 
 #[cfg(test)]
@@ -499,23 +517,44 @@ mod tests {
         let ok = card("4242 4242 4242 4242", "12/30", "123")
             .validate(today())
             .unwrap();
-        assert_eq!((ok.brand, ok.last4(), ok.exp_month, ok.exp_year), ("Visa", "4242", 12, 2030));
-        for n in ["4000 0000 0000 0002", "4000-0000-0000-9995", "5555555555554444", "378282246310005"] {
+        assert_eq!(
+            (ok.brand, ok.last4(), ok.exp_month, ok.exp_year),
+            ("Visa", "4242", 12, 2030)
+        );
+        for n in [
+            "4000 0000 0000 0002",
+            "4000-0000-0000-9995",
+            "5555555555554444",
+            "378282246310005",
+        ] {
             let cvc = if n.starts_with('3') { "1234" } else { "123" };
             assert!(card(n, "01/2031", cvc).validate(today()).is_ok(), "{n}");
         }
-        let bad = card("4242 4242 4242 4241", "13/30", "12").validate(today()).unwrap_err();
+        let bad = card("4242 4242 4242 4241", "13/30", "12")
+            .validate(today())
+            .unwrap_err();
         assert!(bad.get("number").unwrap().contains("not valid"));
         assert!(bad.get("expiry").is_some() && bad.get("cvc").is_some());
-        assert!(card("", "", "").validate(today()).unwrap_err().get("number").unwrap().contains("Enter"));
-        assert!(card("4242abcd42424242", "12/30", "123").validate(today()).is_err());
+        assert!(card("", "", "")
+            .validate(today())
+            .unwrap_err()
+            .get("number")
+            .unwrap()
+            .contains("Enter"));
+        assert!(card("4242abcd42424242", "12/30", "123")
+            .validate(today())
+            .is_err());
     }
 
     #[test]
     fn an_expired_card_is_refused_but_this_month_is_fine() {
-        let e = card("4242424242424242", "10/26", "123").validate(today()).unwrap_err();
+        let e = card("4242424242424242", "10/26", "123")
+            .validate(today())
+            .unwrap_err();
         assert_eq!(e.get("expiry"), Some("This card has expired."));
-        assert!(card("4242424242424242", "11/26", "123").validate(today()).is_ok());
+        assert!(card("4242424242424242", "11/26", "123")
+            .validate(today())
+            .is_ok());
     }
 
     #[test]
@@ -541,10 +580,19 @@ mod tests {
             amount: amount.into(),
             reason: reason.into(),
         };
-        assert_eq!(input("50", " Session cut short ").validate(12_000), Ok((5_000, "Session cut short".into())));
-        assert_eq!(input("120.00", "Billed twice").validate(12_000).unwrap().0, 12_000);
+        assert_eq!(
+            input("50", " Session cut short ").validate(12_000),
+            Ok((5_000, "Session cut short".into()))
+        );
+        assert_eq!(
+            input("120.00", "Billed twice").validate(12_000).unwrap().0,
+            12_000
+        );
         let over = input("120.01", "x").validate(12_000).unwrap_err();
-        assert_eq!(over.get("amount"), Some("At most $120.00 is left to refund."));
+        assert_eq!(
+            over.get("amount"),
+            Some("At most $120.00 is left to refund.")
+        );
         let empty = input("", "").validate(12_000).unwrap_err();
         assert!(empty.get("amount").is_some() && empty.get("reason").is_some());
         assert!(input("0", "x").validate(12_000).is_err());
@@ -568,7 +616,11 @@ mod tests {
         }
         .validate()
         .unwrap_err();
-        assert!(bad.get("secret_key").is_some() && bad.get("publishable_key").is_some() && bad.get("webhook_secret").is_some());
+        assert!(
+            bad.get("secret_key").is_some()
+                && bad.get("publishable_key").is_some()
+                && bad.get("webhook_secret").is_some()
+        );
     }
 
     #[test]

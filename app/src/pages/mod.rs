@@ -2,10 +2,13 @@
 
 pub mod account;
 pub mod admin;
+pub mod card_entry;
 pub mod form;
 pub mod portal;
 pub mod portal_appointments;
 pub mod portal_forms;
+pub mod portal_payments;
+pub mod receipt;
 pub mod sign_in;
 pub mod switch;
 

@@ -148,6 +148,7 @@ pub fn PortalClientLayout() -> impl IntoView {
                             <A href=base.clone() exact=true>"Overview"</A>
                             {home.abilities.appointments.then(|| view! { <A href=format!("{base}/appointments")>"Appointments"</A> })}
                             {home.abilities.forms.then(|| view! { <A href=format!("{base}/forms")>"Forms"</A> })}
+                            {home.abilities.payments.then(|| view! { <A href=format!("{base}/payments")>"Payments"</A> })}
                         </nav>
                     }
                 })

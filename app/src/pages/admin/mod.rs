@@ -13,6 +13,7 @@ pub mod contacts;
 pub mod form_builder;
 pub mod organization;
 pub mod outbox;
+pub mod payments;
 
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
@@ -38,6 +39,7 @@ pub fn AdminShell() -> impl IntoView {
                             " "<span class="badge">{badge}</span><span class="sr-only">" waiting"</span>
                         })}
                     </A>
+                    <A href="/admin/payments">"Payments"</A>
                     {v.is_admin().then(|| view! { <A href="/admin/organization">"Organization"</A> })}
                 </nav>
                 <span class="who">{v.name.clone()}</span>

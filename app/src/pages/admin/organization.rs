@@ -6,10 +6,12 @@ use leptos_meta::Title;
 use leptos_router::components::{Outlet, A};
 
 use crate::api::organization::get_organization;
+use crate::api::payments::{get_stripe_keys, SaveStripeKeys};
 use crate::api::settings::{get_portal_settings, SetCardProcessing};
+use crate::domain::payments::StripeKeysView;
 use crate::domain::portal::{CardProcessor, PortalSettings};
 use crate::error::AppError;
-use crate::pages::form::{ActionMessage, Submit};
+use crate::pages::form::{server_error, successes, ActionMessage, Submit};
 use crate::pages::ErrorNotice;
 
 /// The Organization area: a side menu beside the selected page (administrators only; the
@@ -40,6 +42,9 @@ pub fn OrganizationPage() -> impl IntoView {
         move || card_action.version().get(),
         |_| get_portal_settings(),
     );
+    let keys_action = ServerAction::<SaveStripeKeys>::new();
+    let keys_saved = successes(keys_action.value(), keys_action.version());
+    let stripe_keys = Resource::new(move || keys_saved.get(), |_| get_stripe_keys());
     view! {
         <Title text="Organization"/>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
@@ -49,6 +54,7 @@ pub fn OrganizationPage() -> impl IntoView {
                         <h1>{org.name}</h1>
                         <p>"Time zone: " {org.time_zone}</p>
                         <CardProcessing action=card_action settings=card_settings/>
+                        <StripeKeys action=keys_action keys=stripe_keys/>
                         <h2>"Locations"</h2>
                         <ul>
                             {org.locations.into_iter().map(|l| view! {
@@ -112,6 +118,53 @@ fn CardProcessing(
                 })}
             </Transition>
             <ActionMessage value=action.value() success="Saved."/>
+        </section>
+    }
+}
+
+/// The organization's Stripe keys: what is saved (last four characters only) and a form that
+/// replaces them. Choosing Stripe above needs them.
+#[component]
+fn StripeKeys(
+    action: ServerAction<SaveStripeKeys>,
+    keys: Resource<Result<Option<StripeKeysView>, AppError>>,
+) -> impl IntoView {
+    let field = move |name: &'static str, id: &'static str, label: &'static str| {
+        view! {
+            <div class="field">
+                <label for=id>{label}</label>
+                <input id=id name=format!("input[{name}]") type="password" autocomplete="off" required/>
+                <p class="field-error" aria-live="polite">{server_error(action.value(), name)}</p>
+            </div>
+        }
+    };
+    view! {
+        <section aria-labelledby="stripe-heading" class="panel">
+            <h2 id="stripe-heading">"Stripe keys"</h2>
+            <p class="meta">"Keys are stored encrypted and never shown again, except their last four characters. Paying with Stripe needs the internet: the card form comes from js.stripe.com."</p>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match keys.await {
+                        Ok(Some(k)) => view! {
+                            <p class="status">{format!(
+                                "Saved {}: secret key …{}, publishable key …{}, webhook secret …{}.",
+                                k.updated, k.secret_key_last4, k.publishable_key_last4, k.webhook_secret_last4
+                            )}</p>
+                            <p>"Webhook endpoint for the Stripe dashboard: " <code>{k.webhook_path}</code>
+                               " (after this site's address); events: payment_intent.succeeded, payment_intent.payment_failed."</p>
+                        }.into_any(),
+                        Ok(None) => view! { <p class="status">"No Stripe keys saved."</p> }.into_any(),
+                        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <ActionForm action=action attr:class="stacked">
+                {field("secret_key", "stripe-secret", "Secret key (sk_…)")}
+                {field("publishable_key", "stripe-publishable", "Publishable key (pk_…)")}
+                {field("webhook_secret", "stripe-webhook", "Webhook signing secret (whsec_…)")}
+                <ActionMessage value=action.value() success="Stripe keys saved."/>
+                <Submit label="Save Stripe keys" pending_label="Saving…" pending=action.pending()/>
+            </ActionForm>
         </section>
     }
 }

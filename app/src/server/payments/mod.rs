@@ -56,7 +56,9 @@ pub struct CardSummary {
 pub enum Confirmation {
     Succeeded(CardSummary),
     /// Nothing was charged; `reason` is the processor's message for the cardholder.
-    Declined { reason: String },
+    Declined {
+        reason: String,
+    },
 }
 
 /// A verified webhook event.
@@ -211,12 +213,14 @@ pub async fn for_organization(
     Ok(match kind {
         CardProcessor::Sandbox => Processor::Sandbox(sandbox::Sandbox::new(db.clone())),
         CardProcessor::Stripe => {
-            let keys = stripe_keys(db, config, organization_id).await?.ok_or_else(|| {
-                AppError::ProcessorFailed(
+            let keys = stripe_keys(db, config, organization_id)
+                .await?
+                .ok_or_else(|| {
+                    AppError::ProcessorFailed(
                     "Stripe is chosen, but its keys are missing. An administrator must enter them."
                         .into(),
                 )
-            })?;
+                })?;
             Processor::Stripe(stripe::Stripe::new(&config.stripe_api_base, keys))
         }
     })

@@ -8,11 +8,10 @@
 //! processor keeps them on its side.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
-    SqlErr,
-};
 use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set, SqlErr,
+};
 use serde::Serialize;
 
 use super::{
@@ -223,7 +222,9 @@ impl PaymentProcessor for Sandbox {
                 .one(&self.db)
                 .await
                 .map_err(unavailable)?
-                .ok_or_else(|| ProcessorError::Rejected(format!("no such payment {payment_ref}")))?;
+                .ok_or_else(|| {
+                    ProcessorError::Rejected(format!("no such payment {payment_ref}"))
+                })?;
             return self.stored_outcome(&charge).await;
         }
         let charge = sandbox_charge::Model {
@@ -253,8 +254,7 @@ impl PaymentProcessor for Sandbox {
         let updated = sandbox_charge::Entity::update_many()
             .col_expr(
                 sandbox_charge::Column::RefundedCents,
-                Expr::col(sandbox_charge::Column::RefundedCents)
-                    .add(amount_cents),
+                Expr::col(sandbox_charge::Column::RefundedCents).add(amount_cents),
             )
             .filter(sandbox_charge::Column::Id.eq(payment_ref))
             .filter(sandbox_charge::Column::Status.eq("succeeded"))
@@ -290,7 +290,9 @@ impl PaymentProcessor for Sandbox {
         _signature: &str,
         _now: DateTime<Utc>,
     ) -> Result<WebhookEvent, ProcessorError> {
-        Err(ProcessorError::BadWebhook("the sandbox processor sends no webhooks"))
+        Err(ProcessorError::BadWebhook(
+            "the sandbox processor sends no webhooks",
+        ))
     }
 }
 

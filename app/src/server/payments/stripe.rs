@@ -10,7 +10,9 @@ use hmac::{Hmac, Mac};
 use serde_json::Value;
 use sha2::Sha256;
 
-use super::{CardSummary, Confirmation, NewPayment, PaymentProcessor, ProcessorError, WebhookEvent};
+use super::{
+    CardSummary, Confirmation, NewPayment, PaymentProcessor, ProcessorError, WebhookEvent,
+};
 
 /// Stripe's API.
 pub const DEFAULT_API_BASE: &str = "https://api.stripe.com";
@@ -64,10 +66,9 @@ impl Stripe {
             .await
             .map_err(|e| ProcessorError::Unavailable(e.without_url().to_string()))?;
         let status = response.status();
-        let body: Value = response
-            .json()
-            .await
-            .map_err(|e| ProcessorError::Unavailable(format!("unreadable answer ({status}): {e}")))?;
+        let body: Value = response.json().await.map_err(|e| {
+            ProcessorError::Unavailable(format!("unreadable answer ({status}): {e}"))
+        })?;
         if status.is_success() {
             return Ok(Ok(body));
         }
@@ -76,7 +77,9 @@ impl Stripe {
         let kind = error["type"].as_str().unwrap_or_default();
         Ok(Err(match status.as_u16() {
             402 if kind == "card_error" => StripeError::Card(message),
-            429 | 500..=599 => return Err(ProcessorError::Unavailable(format!("{status}: {message}"))),
+            429 | 500..=599 => {
+                return Err(ProcessorError::Unavailable(format!("{status}: {message}")))
+            }
             _ => StripeError::Request(format!("{status} {kind}: {message}")),
         }))
     }
@@ -125,10 +128,9 @@ impl PaymentProcessor for Stripe {
             )
             .await?
         {
-            Ok(intent) => intent["id"]
-                .as_str()
-                .map(str::to_owned)
-                .ok_or_else(|| ProcessorError::Unavailable("a payment intent without an id".into())),
+            Ok(intent) => intent["id"].as_str().map(str::to_owned).ok_or_else(|| {
+                ProcessorError::Unavailable("a payment intent without an id".into())
+            }),
             Err(StripeError::Card(m) | StripeError::Request(m)) => Err(ProcessorError::Rejected(m)),
         }
     }
@@ -158,11 +160,14 @@ impl PaymentProcessor for Stripe {
         match intent["status"].as_str() {
             Some("succeeded") => card_of(&intent)
                 .map(Confirmation::Succeeded)
-                .ok_or_else(|| ProcessorError::Unavailable("a succeeded payment without card details".into())),
+                .ok_or_else(|| {
+                    ProcessorError::Unavailable("a succeeded payment without card details".into())
+                }),
             Some("requires_action") => Ok(Confirmation::Declined {
-                reason: "Your bank asks for an extra verification step that this page cannot show. \
+                reason:
+                    "Your bank asks for an extra verification step that this page cannot show. \
                          Please use another card."
-                    .into(),
+                        .into(),
             }),
             Some("requires_payment_method") => Ok(Confirmation::Declined {
                 reason: intent["last_payment_error"]["message"]
@@ -239,7 +244,8 @@ pub fn verify_signature(
             _ => {}
         }
     }
-    let timestamp = timestamp.ok_or(ProcessorError::BadWebhook("the signature has no timestamp"))?;
+    let timestamp =
+        timestamp.ok_or(ProcessorError::BadWebhook("the signature has no timestamp"))?;
     if (now.timestamp() - timestamp).abs() > WEBHOOK_TOLERANCE_SECS {
         return Err(ProcessorError::BadWebhook(
             "the signature's timestamp is more than 300 seconds away",
@@ -268,7 +274,10 @@ pub fn sign(secret: &str, payload: &[u8], timestamp: i64) -> String {
     mac.update(timestamp.to_string().as_bytes());
     mac.update(b".");
     mac.update(payload);
-    format!("t={timestamp},v1={}", hex::encode(mac.finalize().into_bytes()))
+    format!(
+        "t={timestamp},v1={}",
+        hex::encode(mac.finalize().into_bytes())
+    )
 }
 
 #[cfg(test)]
@@ -280,7 +289,10 @@ mod tests {
         let now = Utc::now();
         let payload = br#"{"id":"evt_1","type":"payment_intent.succeeded"}"#;
         let header = sign("whsec_test", payload, now.timestamp());
-        assert_eq!(verify_signature("whsec_test", payload, &header, now), Ok(()));
+        assert_eq!(
+            verify_signature("whsec_test", payload, &header, now),
+            Ok(())
+        );
         assert!(verify_signature("whsec_other", payload, &header, now).is_err());
         assert!(verify_signature("whsec_test", b"{}", &header, now).is_err());
         let old = sign("whsec_test", payload, now.timestamp() - 301);

@@ -127,11 +127,7 @@ async fn row_of(
 }
 
 /// The payment `id`, if the caller sees its client; `NotFound` otherwise.
-async fn visible_payment(
-    ctx: &Ctx,
-    staff: &Staff,
-    id: i32,
-) -> Result<payment::Model, AppError> {
+async fn visible_payment(ctx: &Ctx, staff: &Staff, id: i32) -> Result<payment::Model, AppError> {
     let row = payment::Entity::find_by_id(id)
         .filter(payment::Column::OrganizationId.eq(staff.organization_id))
         .one(ctx.db())
@@ -151,10 +147,7 @@ pub async fn detail(ctx: &Ctx, id: i32) -> Result<StaffPayment, AppError> {
         Some(PaymentStatus::Succeeded) => Some(receipt_of(db, &row).await?),
         _ => None,
     };
-    let may_refund = staff.is_admin
-        && receipt
-            .as_ref()
-            .is_some_and(|r| r.refundable_cents() > 0);
+    let may_refund = staff.is_admin && receipt.as_ref().is_some_and(|r| r.refundable_cents() > 0);
     Ok(StaffPayment {
         row: row_of(db, &tz, row).await?,
         receipt,
@@ -184,7 +177,9 @@ pub async fn refund(
         return detail(ctx, id).await;
     }
     if row.status != PaymentStatus::Succeeded.key() {
-        return Err(AppError::Conflict("Only a paid payment can be refunded.".into()));
+        return Err(AppError::Conflict(
+            "Only a paid payment can be refunded.".into(),
+        ));
     }
     let (amount, reason) = input.validate(row.amount_cents - row.refunded_cents)?;
     // Reserve the amount and the key first, in one transaction: concurrent refunds can never
@@ -230,10 +225,15 @@ pub async fn refund(
     };
     txn.commit().await?;
     let kind = CardProcessor::from_key(&row.processor).ok_or(AppError::Internal)?;
-    let processor = for_organization(ctx.db(), &ctx.state.payments, row.organization_id, kind).await;
+    let processor =
+        for_organization(ctx.db(), &ctx.state.payments, row.organization_id, kind).await;
     let done = match processor {
         Ok(p) => p
-            .refund(row.processor_ref.as_deref().unwrap_or_default(), amount, refund_key)
+            .refund(
+                row.processor_ref.as_deref().unwrap_or_default(),
+                amount,
+                refund_key,
+            )
             .await
             .map_err(AppError::from),
         Err(e) => Err(e),
@@ -249,7 +249,10 @@ pub async fn refund(
                 "payment.refunded",
                 &format!("payment:{id}"),
                 Some(format!("refunded {}", row.refunded_cents)),
-                Some(format!("refunded {} (+{amount}): {reason}", row.refunded_cents + amount)),
+                Some(format!(
+                    "refunded {} (+{amount}): {reason}",
+                    row.refunded_cents + amount
+                )),
             )
             .await?;
             detail(ctx, id).await
@@ -257,7 +260,9 @@ pub async fn refund(
         Err(err) => {
             // Nothing was refunded: give the amount back, so that the refund can be tried again.
             let txn = write::begin(ctx.db()).await?;
-            refund::Entity::delete_by_id(refund_row.id).exec(&*txn).await?;
+            refund::Entity::delete_by_id(refund_row.id)
+                .exec(&*txn)
+                .await?;
             payment::Entity::update_many()
                 .col_expr(
                     payment::Column::RefundedCents,
@@ -278,6 +283,7 @@ fn keys_view(row: &stripe_account::Model) -> StripeKeysView {
         publishable_key_last4: row.publishable_key_last4.clone(),
         webhook_secret_last4: row.webhook_secret_last4.clone(),
         updated: row.updated_at.format("%-d %b %Y").to_string(),
+        webhook_path: format!("/webhooks/stripe/{}", row.organization_id),
     }
 }
 

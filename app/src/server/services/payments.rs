@@ -360,7 +360,9 @@ async fn drive(ctx: &Ctx, attempt: payment::Model, token: &str) -> Result<i32, A
                     .filter(payment::Column::Id.eq(attempt.id))
                     .exec(ctx.db())
                     .await
-                    .map_err(|e| ProcessorError::Unavailable(format!("recording the reference: {e}")))?;
+                    .map_err(|e| {
+                        ProcessorError::Unavailable(format!("recording the reference: {e}"))
+                    })?;
                 r
             }
         };
@@ -421,7 +423,10 @@ async fn finish(
         _ => "payment.interrupted",
     };
     let summary = match (&card, &reason) {
-        (Some(card), _) => format!("{} {} •••• {}", attempt.amount_cents, card.brand, card.last4),
+        (Some(card), _) => format!(
+            "{} {} •••• {}",
+            attempt.amount_cents, card.brand, card.last4
+        ),
         (None, Some(reason)) => format!("{} {reason}", attempt.amount_cents),
         (None, None) => attempt.amount_cents.to_string(),
     };
@@ -465,7 +470,11 @@ pub async fn receipt_of(
         .order_by_asc(refund::Column::CreatedAt)
         .all(db)
         .await?;
-    let date = |at: DateTime<Utc>| at.with_timezone(&tz).format("%-d %b %Y, %H:%M %Z").to_string();
+    let date = |at: DateTime<Utc>| {
+        at.with_timezone(&tz)
+            .format("%-d %b %Y, %H:%M %Z")
+            .to_string()
+    };
     Ok(Receipt {
         payment_id: row.id,
         practice,

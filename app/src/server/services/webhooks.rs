@@ -33,9 +33,8 @@ pub async fn stripe(
     let keys = stripe_keys(db, &state.payments, organization_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let event = Stripe::new(&state.payments.stripe_api_base, keys).verify_webhook(
-        payload, signature, now,
-    )?;
+    let event = Stripe::new(&state.payments.stripe_api_base, keys)
+        .verify_webhook(payload, signature, now)?;
     let recorded = processor_event::ActiveModel {
         processor: Set("stripe".into()),
         event_id: Set(event.id.clone()),
@@ -56,7 +55,12 @@ pub async fn stripe(
         "payment_intent.succeeded" => Some((PaymentStatus::Succeeded, None)),
         "payment_intent.payment_failed" => Some((
             PaymentStatus::Declined,
-            Some(event.failure.clone().unwrap_or_else(|| "Your card was declined.".into())),
+            Some(
+                event
+                    .failure
+                    .clone()
+                    .unwrap_or_else(|| "Your card was declined.".into()),
+            ),
         )),
         _ => None,
     };
