@@ -59,6 +59,7 @@ module.exports = defineConfig({
       LEPTOS_SITE_ROOT: `${root}/target/site`,
       LEPTOS_ENV: "PROD",
       DATABASE_URL: `sqlite://${process.env.E2E_DATA_DIR}/e2e.sqlite?mode=rwc`,
+      SECRETS_KEY_FILE: `${process.env.E2E_DATA_DIR}/secrets.key`,
     },
   },
 });

@@ -47,4 +47,26 @@ async function waitForHydration(page) {
   await page.locator('body[data-hydrated="true"]').waitFor({ state: "attached" });
 }
 
-module.exports = { PASSWORD, signIn, expectAccessible, expectNoHorizontalScroll, expectGoodPage, waitForHydration };
+/** Opens Organization → Client Portal as an administrator. */
+async function openSettings(page) {
+  await page.goto("/admin/organization/client-portal");
+  await waitForHydration(page);
+}
+
+function orgSwitch(page, name) {
+  return page.getByRole("region", { name: "Organization-wide settings" }).getByRole("switch", { name, exact: true });
+}
+
+/** Clicks a switch and waits until the server has saved the new state. */
+async function toggle(sw) {
+  const before = await sw.getAttribute("aria-checked");
+  const after = before === "true" ? "false" : "true";
+  await sw.click();
+  await expect(sw).toHaveAttribute("aria-checked", after);
+  await expect(sw).toHaveAttribute("aria-busy", "false");
+  return after;
+}
+
+module.exports = {
+  PASSWORD, signIn, expectAccessible, expectNoHorizontalScroll, expectGoodPage, waitForHydration, openSettings, orgSwitch, toggle,
+};

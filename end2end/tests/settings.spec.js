@@ -3,7 +3,7 @@
 // the demo organization's settings lives here. Serial: these tests change the demo organization's settings and
 // put them back.
 const { test, expect } = require("@playwright/test");
-const { signIn, expectGoodPage, waitForHydration } = require("./helpers");
+const { signIn, expectGoodPage, waitForHydration, openSettings, orgSwitch, toggle } = require("./helpers");
 
 test.describe.configure({ mode: "serial" });
 
@@ -18,27 +18,8 @@ const ORG_SWITCHES = [
   "Hide Location Address on Intake Forms",
 ];
 
-async function openSettings(page) {
-  await page.goto("/admin/organization/client-portal");
-  await waitForHydration(page);
-}
-
-function orgSwitch(page, name) {
-  return page.getByRole("region", { name: "Organization-wide settings" }).getByRole("switch", { name, exact: true });
-}
-
 function clientRow(page, name) {
   return page.locator("li.portal-client", { has: page.getByRole("heading", { name }) });
-}
-
-/** Clicks a switch and waits until the server has saved the new state. */
-async function toggle(sw) {
-  const before = await sw.getAttribute("aria-checked");
-  const after = before === "true" ? "false" : "true";
-  await sw.click();
-  await expect(sw).toHaveAttribute("aria-checked", after);
-  await expect(sw).toHaveAttribute("aria-busy", "false");
-  return after;
 }
 
 test("the admin reaches Client Portal through Organization; the page is accessible", async ({ page }) => {
@@ -85,7 +66,7 @@ test("payments stays disabled with its reason until card processing is enabled",
   await page.goto("/admin/organization");
   await waitForHydration(page);
   await page.getByLabel("Card processor").selectOption("sandbox");
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByText("Enabled with Sandbox (test cards).")).toBeVisible();
 
   await openSettings(page);
@@ -97,7 +78,7 @@ test("payments stays disabled with its reason until card processing is enabled",
   await page.goto("/admin/organization");
   await waitForHydration(page);
   await page.getByLabel("Card processor").selectOption("");
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByText(/^Not enabled\./)).toBeVisible();
 });
 
