@@ -13,6 +13,7 @@ mod m20261127_000005_intake_forms;
 mod m20261127_000006_scheduling;
 mod m20261127_000007_calendar_feed;
 mod m20261127_000008_payments;
+mod m20261127_000009_insurance;
 
 /// Every migration, in the order it is applied.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000006_scheduling::Migration),
             Box::new(m20261127_000007_calendar_feed::Migration),
             Box::new(m20261127_000008_payments::Migration),
+            Box::new(m20261127_000009_insurance::Migration),
         ]
     }
 }

@@ -127,6 +127,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<(), DbErr> {
         scheduling::seed_weekday_hours(&txn, staff_id, 9, 17).await?;
     }
     crate::demo_schedule::load(&txn, bp, therapist, jordan, main_clinic).await?;
+    crate::demo_insurance::load(&txn, bp, sam).await?;
 
     let oc = org(&txn, OTHER_CLINIC, "America/Chicago").await?;
     place(

@@ -6,6 +6,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 mod demo_forms;
+mod demo_insurance;
 mod demo_schedule;
 pub mod processor_routes;
 pub mod router;

@@ -13,7 +13,7 @@ use sea_orm::{
 };
 
 use app::server::entities::{
-    client, client_contact, form_template, payment, sent_form, staff_user,
+    client, client_contact, form_template, payer, payment, sent_form, staff_user,
 };
 use app::server::password;
 use common::{call, client_id, each_database, enable_payments, owed_bookings, sign_in};
@@ -28,7 +28,8 @@ const CALLERS: [&str; 5] = [
 ];
 
 /// One row: the function, its arguments (`{client}`, `{contact}`, `{form}`, `{template}`,
-/// `{staff}`, `{booking}` (an owed appointment) and `{payment}` (a paid one) are filled in), and
+/// `{staff}`, `{booking}` (an owed appointment), `{payment}` (a paid one), `{payer}` and `{payer2}`
+/// (two of Bright Path's payers) are filled in), and
 /// the status per caller. Payments are enabled for Bright Path before the rows run.
 struct Row {
     name: &'static str,
@@ -147,6 +148,21 @@ const MATRIX: &[Row] = &[
         args: "input[secret_key]=sk_test_matrix000001&input[publishable_key]=pk_test_matrix000001&input[webhook_secret]=whsec_matrix000001",
         expect: [401, 403, 403, 403, 200],
     },
+    Row { name: "get_insurance", args: "client_id={client}", expect: [401, 200, 200, 404, 404] },
+    Row {
+        name: "save_policy",
+        args: "client_id={client}&policy_id=0&input[payer]=&input[member_id]=&input[group_number]=&input[subscriber_name]=&input[subscriber_dob]=&input[relationship]=&input[rank]=&input[effective_on]=&input[terminates_on]=",
+        expect: [401, 400, 400, 404, 404],
+    },
+    Row { name: "list_payers", args: "", expect: [401, 403, 403, 403, 200] },
+    Row {
+        name: "save_payer",
+        args: "payer_id=0&input[name]=Matrix%20Mutual&input[payer_code]=&input[address]=&input[phone]=",
+        expect: [401, 403, 403, 403, 200],
+    },
+    Row { name: "set_payer_active", args: "payer_id={payer}&active=true", expect: [401, 403, 403, 403, 404] },
+    Row { name: "approve_payer", args: "payer_id={payer}", expect: [401, 403, 403, 403, 404] },
+    Row { name: "merge_payer", args: "payer_id={payer}&into={payer2}", expect: [401, 403, 403, 403, 404] },
     Row { name: "get_organization", args: "", expect: [401, 403, 403, 403, 200] },
     Row { name: "get_portal_settings", args: "", expect: [401, 403, 403, 403, 200] },
     Row {
@@ -260,6 +276,14 @@ async fn every_caller_gets_exactly_what_the_matrix_allows() {
             .await
             .unwrap()
             .id;
+            let payers: Vec<i32> = payer::Entity::find()
+                .filter(payer::Column::OrganizationId.eq(org))
+                .all(&t.db)
+                .await
+                .unwrap()
+                .iter()
+                .map(|p| p.id)
+                .collect();
             let bright_path_clients = client::Entity::find()
                 .filter(client::Column::OrganizationId.eq(org))
                 .count(&t.db)
@@ -285,7 +309,9 @@ async fn every_caller_gets_exactly_what_the_matrix_allows() {
                     .replace("{template}", &template.to_string())
                     .replace("{staff}", &therapist.id.to_string())
                     .replace("{booking}", &booking.to_string())
-                    .replace("{payment}", &payment.to_string());
+                    .replace("{payment}", &payment.to_string())
+                    .replace("{payer}", &payers[0].to_string())
+                    .replace("{payer2}", &payers[1].to_string());
                 for (i, caller) in CALLERS.iter().enumerate() {
                     let reply = call(&app, row.name, &args, cookies[i].as_deref()).await;
                     if reply.status.as_u16() != row.expect[i] {

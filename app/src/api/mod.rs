@@ -8,6 +8,7 @@ pub mod availability;
 pub mod clients;
 pub mod contacts;
 pub mod forms;
+pub mod insurance;
 pub mod organization;
 pub mod payments;
 pub mod portal;

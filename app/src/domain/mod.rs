@@ -9,6 +9,7 @@ pub mod client;
 pub mod contact;
 pub mod forms;
 pub mod ics;
+pub mod insurance;
 pub mod intake;
 pub mod payments;
 pub mod portal;

@@ -1,0 +1,327 @@
+//! Billing & Insurance Info: a client's policies, for staff who see the client (always) and in
+//! the portal (while Display Insurance Info is effective, for a contact with the forms or the
+//! payments scope), and payers added by clients (while Allow Clients to Add New Insurance Payers
+//! is effective). Every change is audited with its old and new values; nothing is ever deleted
+//! when a setting is turned off.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, NotSet,
+    QueryFilter, QueryOrder, Set, SqlErr, TransactionTrait,
+};
+
+use crate::domain::insurance::{
+    payer_key, CheckedPolicy, InsuranceView, PayerChoice, PayerOption, PayerStatus, PolicyInput,
+    PolicyView, Rank, Relationship, NEW_PAYER,
+};
+use crate::domain::validation::FieldErrors;
+use crate::error::AppError;
+use crate::server::actor::Actor;
+use crate::server::context::Ctx;
+use crate::server::entities::{client, insurance_policy, payer};
+use crate::server::services::appointments::zone;
+use crate::server::services::portal::acting_for;
+use crate::server::write;
+
+/// How the caller reaches the client's insurance.
+enum Access {
+    Staff,
+    Portal { add_payers: bool },
+}
+
+async fn access(ctx: &Ctx, client_id: i32) -> Result<(client::Model, Access), AppError> {
+    match &ctx.actor {
+        Some(Actor::Staff(staff)) => Ok((staff.client(ctx.db(), client_id).await?, Access::Staff)),
+        Some(Actor::Portal(_)) => {
+            let (_, abilities) = acting_for(ctx, client_id).await?;
+            if !abilities.insurance {
+                return Err(ctx
+                    .deny(
+                        &format!("client:{client_id}:insurance"),
+                        AppError::Forbidden,
+                    )
+                    .await);
+            }
+            let client = client::Entity::find_by_id(client_id)
+                .one(ctx.db())
+                .await?
+                .ok_or(AppError::NotFound)?;
+            Ok((
+                client,
+                Access::Portal {
+                    add_payers: abilities.add_payers,
+                },
+            ))
+        }
+        None => Err(AppError::Unauthenticated),
+    }
+}
+
+async fn policies_of(
+    db: &impl ConnectionTrait,
+    client_id: i32,
+) -> Result<Vec<PolicyView>, AppError> {
+    let rows = insurance_policy::Entity::find()
+        .filter(insurance_policy::Column::ClientId.eq(client_id))
+        .order_by_asc(insurance_policy::Column::EffectiveOn)
+        .order_by_asc(insurance_policy::Column::Id)
+        .all(db)
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let payer_name = payer::Entity::find_by_id(row.payer_id)
+            .one(db)
+            .await?
+            .map(|p| p.name)
+            .unwrap_or_default();
+        out.push(PolicyView {
+            id: row.id,
+            payer_id: row.payer_id,
+            payer_name,
+            member_id: row.member_id,
+            group_number: row.group_number,
+            subscriber_name: row.subscriber_name,
+            subscriber_dob: row.subscriber_dob,
+            relationship: Relationship::from_key(&row.relationship).unwrap_or(Relationship::Other),
+            rank: Rank::from_key(&row.rank).unwrap_or(Rank::Primary),
+            effective_on: row.effective_on,
+            terminates_on: row.terminates_on,
+        });
+    }
+    Ok(out)
+}
+
+/// The organization's active payers, by name, for the picker.
+pub async fn payer_options(
+    db: &impl ConnectionTrait,
+    organization_id: i32,
+) -> Result<Vec<PayerOption>, AppError> {
+    Ok(payer::Entity::find()
+        .filter(payer::Column::OrganizationId.eq(organization_id))
+        .filter(payer::Column::Status.eq(PayerStatus::Active.key()))
+        .order_by_asc(payer::Column::NameKey)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| PayerOption {
+            id: p.id,
+            name: p.name,
+            payer_code: p.payer_code,
+        })
+        .collect())
+}
+
+/// The client's policies and the payers to choose from.
+pub async fn view(ctx: &Ctx, client_id: i32) -> Result<InsuranceView, AppError> {
+    let (client, access) = access(ctx, client_id).await?;
+    let db = ctx.db();
+    Ok(InsuranceView {
+        client_name: format!("{} {}", client.first_name, client.last_name),
+        policies: policies_of(db, client_id).await?,
+        payers: payer_options(db, client.organization_id).await?,
+        may_add_payers: matches!(access, Access::Portal { add_payers: true }),
+    })
+}
+
+/// A policy's values for the audit log.
+fn summary(p: &CheckedPolicy, payer_id: i32) -> String {
+    format!(
+        "payer:{payer_id} member:{} group:{} subscriber:{} born {} relationship:{} rank:{} {}..{}",
+        p.member_id,
+        p.group_number.as_deref().unwrap_or("-"),
+        p.subscriber_name,
+        p.subscriber_dob,
+        p.relationship.key(),
+        p.rank.key(),
+        p.effective_on,
+        p.terminates_on.map(|d| d.to_string()).unwrap_or_default()
+    )
+}
+
+fn row_summary(row: &insurance_policy::Model) -> String {
+    format!(
+        "payer:{} member:{} group:{} subscriber:{} born {} relationship:{} rank:{} {}..{}",
+        row.payer_id,
+        row.member_id,
+        row.group_number.as_deref().unwrap_or("-"),
+        row.subscriber_name,
+        row.subscriber_dob,
+        row.relationship,
+        row.rank,
+        row.effective_on,
+        row.terminates_on.map(|d| d.to_string()).unwrap_or_default()
+    )
+}
+
+/// Adds (`policy_id` 0) or updates one of the client's policies; with a new payer when the
+/// caller may add payers.
+pub async fn save_policy(
+    ctx: &Ctx,
+    client_id: i32,
+    policy_id: i32,
+    input: &PolicyInput,
+    now: DateTime<Utc>,
+) -> Result<InsuranceView, AppError> {
+    let (client, access) = access(ctx, client_id).await?;
+    let db = ctx.db();
+    // Dates of birth are checked against today in the practice's time zone.
+    let (tz, _) = zone(db, client.organization_id).await?;
+    let today = now.with_timezone(&tz).date_naive();
+    let existing = policies_of(db, client_id).await?;
+    let editing = match policy_id {
+        0 => None,
+        id => Some(
+            existing
+                .iter()
+                .find(|p| p.id == id)
+                .cloned()
+                .ok_or(AppError::NotFound)?,
+        ),
+    };
+    let others: Vec<_> = existing
+        .iter()
+        .filter(|p| Some(p.id) != editing.as_ref().map(|e| e.id))
+        .map(PolicyView::period)
+        .collect();
+    // Adding a payer needs the setting whatever else is wrong with the form.
+    if input.payer.trim() == NEW_PAYER && !matches!(access, Access::Portal { add_payers: true }) {
+        return Err(ctx
+            .deny(
+                &format!("client:{client_id}:add_payers"),
+                AppError::Forbidden,
+            )
+            .await);
+    }
+    let checked = input.validate(today, &others)?;
+    let actor = ctx.actor.as_ref().map(Actor::label).unwrap_or_default();
+    let txn = write::begin(db).await?;
+    let payer_id = match &checked.payer {
+        PayerChoice::Existing(id) => {
+            let usable = payer::Entity::find_by_id(*id)
+                .filter(payer::Column::OrganizationId.eq(client.organization_id))
+                .one(&*txn)
+                .await?
+                .filter(|p| {
+                    p.status == PayerStatus::Active.key()
+                        || editing.as_ref().is_some_and(|e| e.payer_id == p.id)
+                });
+            match usable {
+                Some(p) => p.id,
+                None => {
+                    return Err(AppError::Invalid(FieldErrors::single(
+                        "payer",
+                        "Choose the insurance payer from the list.",
+                    )))
+                }
+            }
+        }
+        PayerChoice::New { name, phone } => {
+            add_client_payer(ctx, &*txn, client.organization_id, name, phone.as_deref()).await?
+        }
+    };
+    let now = Utc::now();
+    let row = insurance_policy::ActiveModel {
+        id: editing.as_ref().map(|e| Set(e.id)).unwrap_or(NotSet),
+        organization_id: Set(client.organization_id),
+        client_id: Set(client_id),
+        payer_id: Set(payer_id),
+        member_id: Set(checked.member_id.clone()),
+        group_number: Set(checked.group_number.clone()),
+        subscriber_name: Set(checked.subscriber_name.clone()),
+        subscriber_dob: Set(checked.subscriber_dob),
+        relationship: Set(checked.relationship.key().into()),
+        rank: Set(checked.rank.key().into()),
+        effective_on: Set(checked.effective_on),
+        terminates_on: Set(checked.terminates_on),
+        updated_by: Set(actor),
+        created_at: if editing.is_some() { NotSet } else { Set(now) },
+        updated_at: Set(now),
+    };
+    let (saved, old) = match &editing {
+        Some(e) => {
+            let old = insurance_policy::Entity::find_by_id(e.id)
+                .one(&*txn)
+                .await?
+                .map(|r| row_summary(&r));
+            (row.update(&*txn).await?, old)
+        }
+        None => (row.insert(&*txn).await?, None),
+    };
+    ctx.audit_in(
+        &*txn,
+        if editing.is_some() {
+            "insurance.policy.updated"
+        } else {
+            "insurance.policy.added"
+        },
+        &format!("client:{client_id} policy:{}", saved.id),
+        old,
+        Some(summary(&checked, payer_id)),
+    )
+    .await?;
+    txn.commit().await?;
+    view(ctx, client_id).await
+}
+
+/// The payer named `name`, found by its normalised name (so "Blue Cross " and "blue cross"
+/// are one), or added as a client-added payer awaiting review. Usable at once either way.
+async fn add_client_payer(
+    ctx: &Ctx,
+    db: &DatabaseTransaction,
+    organization_id: i32,
+    name: &str,
+    phone: Option<&str>,
+) -> Result<i32, AppError> {
+    let key = payer_key(name);
+    let find = || async {
+        payer::Entity::find()
+            .filter(payer::Column::OrganizationId.eq(organization_id))
+            .filter(payer::Column::NameKey.eq(key.as_str()))
+            .filter(payer::Column::Status.ne(PayerStatus::Merged.key()))
+            .one(db)
+            .await
+    };
+    if let Some(existing) = find().await? {
+        return Ok(existing.id);
+    }
+    let now = Utc::now();
+    // In a savepoint: on PostgreSQL a refused insert would otherwise abort the transaction.
+    let savepoint = db.begin().await?;
+    let inserted = payer::ActiveModel {
+        id: NotSet,
+        organization_id: Set(organization_id),
+        name: Set(name.to_owned()),
+        name_key: Set(key.clone()),
+        payer_code: Set(None),
+        address: Set(None),
+        phone: Set(phone.map(str::to_owned)),
+        status: Set(PayerStatus::Active.key().into()),
+        added_by_client: Set(true),
+        needs_review: Set(true),
+        merged_into: Set(None),
+        created_by: Set(ctx.actor.as_ref().map(Actor::label).unwrap_or_default()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&savepoint)
+    .await;
+    match inserted {
+        Ok(row) => {
+            savepoint.commit().await?;
+            ctx.audit_in(
+                db,
+                "payer.added_by_client",
+                &format!("payer:{}", row.id),
+                None,
+                Some(format!("{} {}", row.name, row.phone.unwrap_or_default())),
+            )
+            .await?;
+            Ok(row.id)
+        }
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            savepoint.rollback().await?;
+            find().await?.map(|p| p.id).ok_or(AppError::Internal)
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,253 @@
+//! Organization → Payers (administrators): the payer directory with its review queue of
+//! client-added payers; create, correct, deactivate, approve, and merge (every policy of the
+//! merged payer moves to the other). Each change is audited with its old and new values.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, PaginatorTrait,
+    QueryFilter, QueryOrder, Set, SqlErr,
+};
+
+use crate::domain::insurance::{payer_key, PayerDirectory, PayerInput, PayerRow, PayerStatus};
+use crate::error::AppError;
+use crate::server::actor::Staff;
+use crate::server::context::Ctx;
+use crate::server::entities::{insurance_policy, payer};
+use crate::server::write;
+
+async fn row_of(db: &impl ConnectionTrait, p: payer::Model) -> Result<PayerRow, AppError> {
+    let policies = insurance_policy::Entity::find()
+        .filter(insurance_policy::Column::PayerId.eq(p.id))
+        .count(db)
+        .await?;
+    Ok(PayerRow {
+        id: p.id,
+        name: p.name,
+        payer_code: p.payer_code,
+        address: p.address,
+        phone: p.phone,
+        status: PayerStatus::from_key(&p.status).unwrap_or(PayerStatus::Active),
+        added_by_client: p.added_by_client,
+        needs_review: p.needs_review,
+        policies,
+    })
+}
+
+fn describe(p: &payer::Model) -> String {
+    format!(
+        "{} | id {} | {} | {} | {}{}",
+        p.name,
+        p.payer_code.as_deref().unwrap_or("-"),
+        p.address.as_deref().unwrap_or("-"),
+        p.phone.as_deref().unwrap_or("-"),
+        p.status,
+        if p.needs_review { " (to review)" } else { "" }
+    )
+}
+
+/// The directory: the review queue first, then every payer that was not merged away.
+pub async fn directory(ctx: &Ctx) -> Result<PayerDirectory, AppError> {
+    let admin = ctx.admin().await?;
+    let db = ctx.db();
+    let rows = payer::Entity::find()
+        .filter(payer::Column::OrganizationId.eq(admin.organization_id))
+        .filter(payer::Column::Status.ne(PayerStatus::Merged.key()))
+        .order_by_asc(payer::Column::NameKey)
+        .all(db)
+        .await?;
+    let mut payers = Vec::with_capacity(rows.len());
+    for row in rows {
+        payers.push(row_of(db, row).await?);
+    }
+    Ok(PayerDirectory {
+        review: payers.iter().filter(|p| p.needs_review).cloned().collect(),
+        payers,
+    })
+}
+
+/// The payer `id` of the administrator's organization, not merged away.
+async fn own_payer(ctx: &Ctx, admin: &Staff, id: i32) -> Result<payer::Model, AppError> {
+    payer::Entity::find_by_id(id)
+        .filter(payer::Column::OrganizationId.eq(admin.organization_id))
+        .filter(payer::Column::Status.ne(PayerStatus::Merged.key()))
+        .one(ctx.db())
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+fn duplicate(name: &str) -> AppError {
+    AppError::Conflict(format!(
+        "A payer named like \"{name}\" is already in the directory. Merge into it instead."
+    ))
+}
+
+/// Creates a payer (`payer_id` 0) or corrects one; correcting a payer in the review queue
+/// also approves it.
+pub async fn save(
+    ctx: &Ctx,
+    payer_id: i32,
+    input: &PayerInput,
+) -> Result<PayerDirectory, AppError> {
+    let admin = ctx.admin().await?;
+    let checked = input.validate()?;
+    let key = payer_key(&checked.name);
+    let db = ctx.db();
+    let clash = payer::Entity::find()
+        .filter(payer::Column::OrganizationId.eq(admin.organization_id))
+        .filter(payer::Column::NameKey.eq(key.as_str()))
+        .filter(payer::Column::Status.ne(PayerStatus::Merged.key()))
+        .filter(payer::Column::Id.ne(payer_id))
+        .one(db)
+        .await?;
+    if clash.is_some() {
+        return Err(duplicate(&checked.name));
+    }
+    let now = Utc::now();
+    let (old, row) = match payer_id {
+        0 => (
+            None,
+            payer::ActiveModel {
+                id: NotSet,
+                organization_id: Set(admin.organization_id),
+                status: Set(PayerStatus::Active.key().into()),
+                added_by_client: Set(false),
+                merged_into: Set(None),
+                created_by: Set(format!("staff:{}", admin.id)),
+                created_at: Set(now),
+                ..Default::default()
+            },
+        ),
+        id => {
+            let current = own_payer(ctx, admin, id).await?;
+            (Some(describe(&current)), current.into())
+        }
+    };
+    let mut row = row;
+    row.name = Set(checked.name.clone());
+    row.name_key = Set(key);
+    row.payer_code = Set(checked.payer_code);
+    row.address = Set(checked.address);
+    row.phone = Set(checked.phone);
+    row.needs_review = Set(false);
+    row.updated_at = Set(now);
+    let saved = match payer_id {
+        0 => row.insert(db).await,
+        _ => row.update(db).await,
+    };
+    let saved = match saved {
+        Ok(saved) => saved,
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            return Err(duplicate(&checked.name))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    ctx.audit(
+        if old.is_some() {
+            "payer.updated"
+        } else {
+            "payer.created"
+        },
+        &format!("payer:{}", saved.id),
+        old,
+        Some(describe(&saved)),
+    )
+    .await?;
+    directory(ctx).await
+}
+
+/// Deactivates (no longer offered for new policies; existing ones keep it) or reactivates.
+pub async fn set_active(
+    ctx: &Ctx,
+    payer_id: i32,
+    active: bool,
+) -> Result<PayerDirectory, AppError> {
+    let admin = ctx.admin().await?;
+    let current = own_payer(ctx, admin, payer_id).await?;
+    let old = describe(&current);
+    let mut row: payer::ActiveModel = current.into();
+    row.status = Set(if active {
+        PayerStatus::Active
+    } else {
+        PayerStatus::Inactive
+    }
+    .key()
+    .into());
+    row.updated_at = Set(Utc::now());
+    let saved = row.update(ctx.db()).await?;
+    ctx.audit(
+        if active {
+            "payer.reactivated"
+        } else {
+            "payer.deactivated"
+        },
+        &format!("payer:{payer_id}"),
+        Some(old),
+        Some(describe(&saved)),
+    )
+    .await?;
+    directory(ctx).await
+}
+
+/// Approves a client-added payer as it is: it leaves the review queue.
+pub async fn approve(ctx: &Ctx, payer_id: i32) -> Result<PayerDirectory, AppError> {
+    let admin = ctx.admin().await?;
+    let current = own_payer(ctx, admin, payer_id).await?;
+    let old = describe(&current);
+    let mut row: payer::ActiveModel = current.into();
+    row.needs_review = Set(false);
+    row.updated_at = Set(Utc::now());
+    let saved = row.update(ctx.db()).await?;
+    ctx.audit(
+        "payer.approved",
+        &format!("payer:{payer_id}"),
+        Some(old),
+        Some(describe(&saved)),
+    )
+    .await?;
+    directory(ctx).await
+}
+
+/// Merges payer `from` into payer `into`: every policy moves, and `from` leaves the directory
+/// (kept, marked merged, for the record).
+pub async fn merge(ctx: &Ctx, from: i32, into: i32) -> Result<PayerDirectory, AppError> {
+    let admin = ctx.admin().await?;
+    if from == into {
+        return Err(AppError::Invalid(
+            crate::domain::validation::FieldErrors::single(
+                "into",
+                "Choose another payer to merge into.",
+            ),
+        ));
+    }
+    let source = own_payer(ctx, admin, from).await?;
+    let target = own_payer(ctx, admin, into).await?;
+    let txn = write::begin(ctx.db()).await?;
+    let moved = insurance_policy::Entity::update_many()
+        .col_expr(insurance_policy::Column::PayerId, into.into())
+        .col_expr(insurance_policy::Column::UpdatedAt, Utc::now().into())
+        .filter(insurance_policy::Column::PayerId.eq(from))
+        .exec(&*txn)
+        .await?
+        .rows_affected;
+    let old = describe(&source);
+    let mut row: payer::ActiveModel = source.into();
+    row.status = Set(PayerStatus::Merged.key().into());
+    row.merged_into = Set(Some(into));
+    row.needs_review = Set(false);
+    row.updated_at = Set(Utc::now());
+    row.update(&*txn).await?;
+    ctx.audit_in(
+        &*txn,
+        "payer.merged",
+        &format!("payer:{from}"),
+        Some(old),
+        Some(format!(
+            "merged into payer:{into} ({}); {moved} polic{} moved",
+            target.name,
+            if moved == 1 { "y" } else { "ies" }
+        )),
+    )
+    .await?;
+    txn.commit().await?;
+    directory(ctx).await
+}
