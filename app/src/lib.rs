@@ -15,7 +15,7 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use pages::{
-    account, admin, portal, portal_appointments, portal_forms, portal_payments,
+    account, admin, portal, portal_appointments, portal_forms, portal_insurance, portal_payments,
     sign_in::SignInPage, Home, NotFound,
 };
 
@@ -71,6 +71,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("outbox") view=admin::outbox::OutboxPage ssr=SsrMode::Async/>
                         <Route path=path!("forms") view=admin::form_builder::FormsPage ssr=SsrMode::Async/>
                         <Route path=path!("forms/:id") view=admin::form_builder::FormBuilderPage ssr=SsrMode::Async/>
+                        <Route path=path!("payers") view=admin::payers::PayersPage ssr=SsrMode::Async/>
                     </ParentRoute>
                 </ParentRoute>
                 <ParentRoute path=path!("/portal") view=portal::PortalShell ssr=SsrMode::Async>
@@ -83,6 +84,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("payments") view=portal_payments::PortalPaymentsPage ssr=SsrMode::Async/>
                         <Route path=path!("payments/:booking") view=portal_payments::PayAppointmentPage ssr=SsrMode::Async/>
                         <Route path=path!("receipts/:payment") view=portal_payments::PortalReceiptPage ssr=SsrMode::Async/>
+                        <Route path=path!("insurance") view=portal_insurance::PortalInsurancePage ssr=SsrMode::Async/>
                     </ParentRoute>
                 </ParentRoute>
             </Routes>

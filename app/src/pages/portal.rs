@@ -149,6 +149,7 @@ pub fn PortalClientLayout() -> impl IntoView {
                             {home.abilities.appointments.then(|| view! { <A href=format!("{base}/appointments")>"Appointments"</A> })}
                             {home.abilities.forms.then(|| view! { <A href=format!("{base}/forms")>"Forms"</A> })}
                             {home.abilities.payments.then(|| view! { <A href=format!("{base}/payments")>"Payments"</A> })}
+                            {home.abilities.insurance.then(|| view! { <A href=format!("{base}/insurance")>"Billing & Insurance Info"</A> })}
                         </nav>
                     }
                 })

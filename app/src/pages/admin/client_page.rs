@@ -10,9 +10,11 @@ use super::client_new::ClientFields;
 use super::contacts::{ClientPortalAccess, ContactActions, ContactsSection};
 use crate::api::clients::{get_client, AssignStaff, UnassignStaff, UpdateClient};
 use crate::api::forms::{list_client_forms, list_form_templates};
+use crate::api::insurance::{get_insurance, SavePolicy};
 use crate::api::scheduling::CreateAppointment;
 use crate::domain::client::ClientDetail;
 use crate::pages::form::{last_error, successes, ActionMessage, Submit};
+use crate::pages::insurance::{editing_policy, InsuranceSection};
 use crate::pages::{route_id, ErrorNotice};
 
 /// `/admin/clients/:id`.
@@ -47,10 +49,18 @@ pub fn ClientPage() -> impl IntoView {
         |(id, _)| list_client_forms(id),
     );
     let form_options = Resource::new(|| (), |_| list_form_templates());
+    let save_policy = ServerAction::<SavePolicy>::new();
+    let policy_saved = successes(save_policy.value(), save_policy.version());
+    let editing = editing_policy();
+    let insurance = Resource::new(
+        move || (id(), policy_saved.get()),
+        |(id, _)| get_insurance(id),
+    );
     view! {
         <Transition fallback=|| view! { <p>"Loading client…"</p> }>
             {move || Suspend::new(async move {
-                let (client, forms, options) = (client.await, forms.await, form_options.await);
+                let (client, forms, options, insurance) =
+                    (client.await, forms.await, form_options.await, insurance.await);
                 match client {
                     Ok(c) => {
                         let (id, has_email, contacts) = (c.id, c.email.is_some(), c.contacts.clone());
@@ -63,6 +73,16 @@ pub fn ClientPage() -> impl IntoView {
                                     <ClientForms client_id=id client_has_email=has_email contacts forms options actions=form_actions/>
                                 }.into_any(),
                                 (Err(e), _) | (_, Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
+                            }}
+                            {match insurance {
+                                Ok(view) => view! {
+                                    <section class="client-insurance" aria-labelledby="insurance-heading">
+                                        <h2 id="insurance-heading">"Insurance"</h2>
+                                        <InsuranceSection client_id=id view action=save_policy
+                                            base=format!("/admin/clients/{id}") editing=editing.get()/>
+                                    </section>
+                                }.into_any(),
+                                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                             }}
                         }.into_any()
                     }

@@ -13,6 +13,7 @@ pub mod contacts;
 pub mod form_builder;
 pub mod organization;
 pub mod outbox;
+pub mod payers;
 pub mod payments;
 
 use leptos::prelude::*;

@@ -24,6 +24,7 @@ pub fn OrganizationLayout() -> impl IntoView {
                 <A href="/admin/organization" exact=true>"Overview"</A>
                 <A href="/admin/organization/client-portal">"Client Portal"</A>
                 <A href="/admin/organization/forms">"Intake Forms"</A>
+                <A href="/admin/organization/payers">"Payers"</A>
                 <A href="/admin/organization/audit-log">"Audit Log"</A>
                 <A href="/admin/organization/outbox">"Outbox"</A>
             </nav>

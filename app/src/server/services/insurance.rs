@@ -216,7 +216,7 @@ pub async fn save_policy(
             }
         }
         PayerChoice::New { name, phone } => {
-            add_client_payer(ctx, &*txn, client.organization_id, name, phone.as_deref()).await?
+            add_client_payer(ctx, &txn, client.organization_id, name, phone.as_deref()).await?
         }
     };
     let now = Utc::now();
