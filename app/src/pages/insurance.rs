@@ -20,6 +20,22 @@ pub fn editing_policy() -> Memo<Option<i32>> {
     Memo::new(move |_| query.with(|q| q.get("edit").and_then(|v| v.parse().ok())))
 }
 
+/// Closes an open editor (`?edit=`) once a save succeeds, by going back to `base`.
+pub fn close_editor_after_save(
+    saved: Memo<usize>,
+    editing: Memo<Option<i32>>,
+    base: impl Fn() -> String + 'static,
+) {
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |previous: Option<usize>| {
+        let now = saved.get();
+        if previous.is_some_and(|p| p != now) && editing.get_untracked().is_some() {
+            navigate(&base(), Default::default());
+        }
+        now
+    });
+}
+
 /// The list of policies and the add (or edit) form.
 #[component]
 pub fn InsuranceSection(

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::form::successes;
-use super::insurance::{editing_policy, InsuranceSection};
+use super::insurance::{close_editor_after_save, editing_policy, InsuranceSection};
 use super::{route_id, ErrorNotice};
 use crate::api::insurance::{get_insurance, SavePolicy};
 use crate::error::AppError;
@@ -18,6 +18,9 @@ pub fn PortalInsurancePage() -> impl IntoView {
     let save = ServerAction::<SavePolicy>::new();
     let saved = successes(save.value(), save.version());
     let editing = editing_policy();
+    close_editor_after_save(saved, editing, move || {
+        format!("/portal/clients/{}/insurance", client())
+    });
     let insurance = Resource::new(move || (client(), saved.get()), |(c, _)| get_insurance(c));
     view! {
         <Title text="Billing & Insurance Info"/>

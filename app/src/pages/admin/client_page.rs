@@ -14,7 +14,7 @@ use crate::api::insurance::{get_insurance, SavePolicy};
 use crate::api::scheduling::CreateAppointment;
 use crate::domain::client::ClientDetail;
 use crate::pages::form::{last_error, successes, ActionMessage, Submit};
-use crate::pages::insurance::{editing_policy, InsuranceSection};
+use crate::pages::insurance::{close_editor_after_save, editing_policy, InsuranceSection};
 use crate::pages::{route_id, ErrorNotice};
 
 /// `/admin/clients/:id`.
@@ -52,6 +52,9 @@ pub fn ClientPage() -> impl IntoView {
     let save_policy = ServerAction::<SavePolicy>::new();
     let policy_saved = successes(save_policy.value(), save_policy.version());
     let editing = editing_policy();
+    close_editor_after_save(policy_saved, editing, move || {
+        format!("/admin/clients/{}", id())
+    });
     let insurance = Resource::new(
         move || (id(), policy_saved.get()),
         |(id, _)| get_insurance(id),
