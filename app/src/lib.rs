@@ -15,8 +15,8 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use pages::{
-    account, admin, portal, portal_appointments, portal_forms, portal_insurance, portal_payments,
-    sign_in::SignInPage, Home, NotFound,
+    account, admin, portal, portal_appointments, portal_forms, portal_insurance, portal_messages,
+    portal_payments, sign_in::SignInPage, Home, NotFound,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -62,6 +62,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("clients/:id/forms/:form") view=admin::client_forms::SubmissionPage ssr=SsrMode::Async/>
                     <Route path=path!("calendar") view=admin::calendar::CalendarPage ssr=SsrMode::Async/>
                     <Route path=path!("availability") view=admin::availability::AvailabilityPage ssr=SsrMode::Async/>
+                    <Route path=path!("messages") view=admin::messages::MessagesPage ssr=SsrMode::Async/>
+                    <Route path=path!("messages/:client") view=admin::messages::ThreadPage ssr=SsrMode::Async/>
                     <Route path=path!("payments") view=admin::payments::PaymentsPage ssr=SsrMode::Async/>
                     <Route path=path!("payments/:id") view=admin::payments::PaymentPage ssr=SsrMode::Async/>
                     <ParentRoute path=path!("organization") view=admin::organization::OrganizationLayout ssr=SsrMode::Async>
@@ -85,6 +87,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("payments/:booking") view=portal_payments::PayAppointmentPage ssr=SsrMode::Async/>
                         <Route path=path!("receipts/:payment") view=portal_payments::PortalReceiptPage ssr=SsrMode::Async/>
                         <Route path=path!("insurance") view=portal_insurance::PortalInsurancePage ssr=SsrMode::Async/>
+                        <Route path=path!("messages") view=portal_messages::PortalMessagesPage ssr=SsrMode::Async/>
                     </ParentRoute>
                 </ParentRoute>
             </Routes>

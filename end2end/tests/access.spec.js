@@ -47,7 +47,7 @@ test("the administrator manages a client's staff and contacts", async ({ page })
   await page.getByLabel("Contact phone").fill("12");
   await expect(page.getByText("Enter a phone number with 7 to 15 digits.")).toBeVisible();
   await page.getByLabel("Contact phone").fill("207 555 0142");
-  await page.getByLabel("Relationship").selectOption("guardian");
+  await page.getByLabel("Relationship", { exact: true }).selectOption("guardian");
   await page.getByRole("button", { name: "Add contact" }).click();
   await expect(page.getByText("Contact added.")).toBeVisible();
   await expect(page.locator("li.contact strong", { hasText: "Robin Lee" })).toBeVisible();

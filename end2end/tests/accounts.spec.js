@@ -72,7 +72,7 @@ test("staff grant a contact access with scopes and an end date, then invite them
   await page.getByText("Add a contact").click();
   await page.getByLabel("Contact name").fill("Pat Park");
   await page.getByLabel("Contact email").fill("pat.park@example.com");
-  await page.getByLabel("Relationship").selectOption("guardian");
+  await page.getByLabel("Relationship", { exact: true }).selectOption("guardian");
   await page.getByRole("button", { name: "Add contact" }).click();
   await expect(page.getByText("Contact added.")).toBeVisible();
   const pat = page.locator("li.contact", { hasText: "Pat Park" });

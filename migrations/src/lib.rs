@@ -14,6 +14,7 @@ mod m20261127_000006_scheduling;
 mod m20261127_000007_calendar_feed;
 mod m20261127_000008_payments;
 mod m20261127_000009_insurance;
+mod m20261127_000010_messaging;
 
 /// Every migration, in the order it is applied.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000007_calendar_feed::Migration),
             Box::new(m20261127_000008_payments::Migration),
             Box::new(m20261127_000009_insurance::Migration),
+            Box::new(m20261127_000010_messaging::Migration),
         ]
     }
 }

@@ -100,6 +100,7 @@ async fn main() {
             payments: app::server::payments::PaymentsConfig::new(
                 app::server::secrets::Secrets::new([7; 32]),
             ),
+            live: Default::default(),
         },
         actor: Some(Actor::Staff(Staff {
             id: 1,

@@ -48,6 +48,7 @@ async fn main() {
             payments: app::server::payments::PaymentsConfig::new(
                 app::server::secrets::Secrets::new([7; 32]),
             ),
+            live: Default::default(),
         },
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

@@ -125,6 +125,7 @@ async fn main() {
             payments: app::server::payments::PaymentsConfig::new(
                 app::server::secrets::Secrets::new([7; 32]),
             ),
+            live: Default::default(),
         },
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -149,6 +150,7 @@ async fn main() {
                 payments: app::server::payments::PaymentsConfig::new(
                     app::server::secrets::Secrets::new([7; 32]),
                 ),
+                live: Default::default(),
             },
             actor: app::server::actor::Actor::load(&db, Owner::Portal(logins[0].1))
                 .await

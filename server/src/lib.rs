@@ -8,5 +8,6 @@ pub mod demo;
 mod demo_forms;
 mod demo_insurance;
 mod demo_schedule;
+pub mod live_events;
 pub mod processor_routes;
 pub mod router;

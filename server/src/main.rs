@@ -60,8 +60,23 @@ async fn run() -> Result<(), String> {
             sessions: config.sessions.clone(),
             mailer,
             payments,
+            live: Default::default(),
         },
     };
+    // "You have a new secure message" emails, every minute, in every process (each message is
+    // claimed by one of them).
+    let notifier = state.app.clone();
+    tokio::spawn(async move {
+        let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            every_minute.tick().await;
+            let now = chrono::Utc::now();
+            if let Err(e) = app::server::services::message_mail::notify_unread(&notifier, now).await
+            {
+                tracing::warn!(error = %e, "new-message emails");
+            }
+        }
+    });
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;

@@ -13,7 +13,7 @@ use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRou
 
 use app::server::AppState;
 
-use crate::{calendar_files, processor_routes};
+use crate::{calendar_files, live_events, processor_routes};
 use app::{shell, App};
 
 /// The router's state: Leptos options for rendering plus the app's own state.
@@ -35,6 +35,7 @@ pub fn router(state: ServerState) -> Router {
             get(calendar_files::appointment),
         )
         .route("/calendar/{file}", get(calendar_files::feed))
+        .route("/events", get(live_events::events))
         .route("/sandbox/v1/tokens", post(processor_routes::sandbox_tokens))
         .route(
             "/webhooks/stripe/{organization}",

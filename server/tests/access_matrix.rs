@@ -99,6 +99,7 @@ const MATRIX: &[Row] = &[
     Row { name: "save_form_draft", args: "client_id={client}&form_id={form}&answers=%7B%7D", expect: [401, 200, 200, 403, 403] },
     Row { name: "submit_form", args: "client_id={client}&form_id={form}&answers=%7B%7D", expect: [401, 400, 400, 403, 403] },
     Row { name: "list_open_slots", args: "client_id={client}", expect: [401, 200, 200, 403, 403] },
+    Row { name: "get_request_slots", args: "client_id={client}", expect: [401, 200, 200, 403, 403] },
     Row {
         name: "request_slot",
         args: "client_id={client}&slot={staff}%40not-a-time&note=",
@@ -163,6 +164,9 @@ const MATRIX: &[Row] = &[
     Row { name: "set_payer_active", args: "payer_id={payer}&active=true", expect: [401, 403, 403, 403, 404] },
     Row { name: "approve_payer", args: "payer_id={payer}", expect: [401, 403, 403, 403, 404] },
     Row { name: "merge_payer", args: "payer_id={payer}&into={payer2}", expect: [401, 403, 403, 403, 404] },
+    Row { name: "get_message_inbox", args: "", expect: [401, 403, 403, 200, 200] },
+    Row { name: "get_conversation", args: "client_id={client}", expect: [401, 200, 200, 404, 404] },
+    Row { name: "send_message", args: "client_id={client}&body=Matrix%20hello", expect: [401, 200, 200, 404, 404] },
     Row { name: "get_organization", args: "", expect: [401, 403, 403, 403, 200] },
     Row { name: "get_portal_settings", args: "", expect: [401, 403, 403, 403, 200] },
     Row {

@@ -9,6 +9,7 @@ pub mod clients;
 pub mod contacts;
 pub mod forms;
 pub mod insurance;
+pub mod messages;
 pub mod organization;
 pub mod payments;
 pub mod portal;

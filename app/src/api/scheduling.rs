@@ -18,6 +18,23 @@ pub async fn list_open_slots(client_id: i32) -> Result<Vec<OpenSlot>, AppError> 
         .await
 }
 
+/// The open slots when this login may request appointments for the client, `None` when it
+/// may only see them (the portal's request form; one call, so one request context).
+#[server(endpoint = "get_request_slots")]
+pub async fn get_request_slots(client_id: i32) -> Result<Option<Vec<OpenSlot>>, AppError> {
+    run(|ctx| async move {
+        let (_, abilities) = crate::server::services::portal::acting_for(&ctx, client_id).await?;
+        if abilities.scheduling {
+            scheduling::open_slots_for(&ctx, client_id, chrono::Utc::now())
+                .await
+                .map(Some)
+        } else {
+            Ok(None)
+        }
+    })
+    .await
+}
+
 /// Requests a slot (an `OpenSlot::key`) with an optional note; returns the request's id.
 #[server(endpoint = "request_slot")]
 pub async fn request_slot(client_id: i32, slot: String, note: String) -> Result<i32, AppError> {

@@ -11,6 +11,7 @@ pub mod forms;
 pub mod ics;
 pub mod insurance;
 pub mod intake;
+pub mod messages;
 pub mod payments;
 pub mod portal;
 pub mod rules;

@@ -18,6 +18,8 @@ pub enum ViewerKind {
         is_admin: bool,
         is_therapist: bool,
         calendar_badge: u64,
+        /// Unread messages across their assigned clients (the envelope's badge).
+        messages_badge: u32,
     },
     /// A client or client contact, using the portal.
     Portal {
@@ -48,6 +50,14 @@ impl Viewer {
     pub fn calendar_badge(&self) -> u64 {
         match self.kind {
             ViewerKind::Staff { calendar_badge, .. } => calendar_badge,
+            ViewerKind::Portal { .. } => 0,
+        }
+    }
+
+    /// The number on the envelope (staff).
+    pub fn messages_badge(&self) -> u32 {
+        match self.kind {
+            ViewerKind::Staff { messages_badge, .. } => messages_badge,
             ViewerKind::Portal { .. } => 0,
         }
     }

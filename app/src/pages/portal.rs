@@ -7,6 +7,7 @@ use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::use_location;
 
 use super::admin::SignOutButton;
+use super::live::{provide_live, use_live};
 use super::{route_id, AreaGuard, ErrorNotice};
 use crate::api::portal::get_portal_client;
 use crate::domain::portal::PortalClientHome;
@@ -27,6 +28,7 @@ pub fn client_href(id: i32) -> String {
 /// The portal frame; portal logins only.
 #[component]
 pub fn PortalShell() -> impl IntoView {
+    provide_live();
     view! {
         <AreaGuard staff=false frame=|v: Viewer| {
             let clients = clients_of(&v);
@@ -137,6 +139,7 @@ fn Abilities(home: PortalClientHome) -> impl IntoView {
 #[component]
 pub fn PortalClientLayout() -> impl IntoView {
     let id = route_id("id");
+    let live = use_live();
     let home = Resource::new(id, get_portal_client);
     view! {
         <Suspense fallback=|| ()>
@@ -150,6 +153,18 @@ pub fn PortalClientLayout() -> impl IntoView {
                             {home.abilities.forms.then(|| view! { <A href=format!("{base}/forms")>"Forms"</A> })}
                             {home.abilities.payments.then(|| view! { <A href=format!("{base}/payments")>"Payments"</A> })}
                             {home.abilities.insurance.then(|| view! { <A href=format!("{base}/insurance")>"Billing & Insurance Info"</A> })}
+                            {home.abilities.messages.then(|| {
+                                let (client, initial) = (home.client.id, home.unread_messages);
+                                let unread = move || live.and_then(|l| l.unread.get()).map(|u| u.of(client)).unwrap_or(initial);
+                                view! {
+                                    <A href=format!("{base}/messages")>
+                                        "Messages"
+                                        {move || (unread() > 0).then(|| view! {
+                                            " "<span class="badge">{unread()}</span><span class="sr-only">" unread"</span>
+                                        })}
+                                    </A>
+                                }
+                            })}
                         </nav>
                     }
                 })

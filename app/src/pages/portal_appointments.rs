@@ -7,8 +7,9 @@ use leptos_meta::Title;
 
 use super::form::{successes, ActionMessage, Submit};
 use super::{route_id, ErrorNotice};
-use crate::api::portal::get_portal_client;
-use crate::api::scheduling::{list_appointments, list_open_slots, CancelAppointment, RequestSlot};
+use crate::api::scheduling::{
+    get_request_slots, list_appointments, CancelAppointment, RequestSlot,
+};
 use crate::domain::schedule::{AppointmentView, OpenSlot};
 
 /// `/portal/clients/:id/appointments`.
@@ -25,17 +26,10 @@ pub fn PortalAppointmentsPage() -> impl IntoView {
         move || (client(), requested.get(), cancelled.get()),
         |(c, ..)| list_appointments(c),
     );
-    // Open slots only where this login may schedule: asked after the abilities.
+    // Open slots only where this login may schedule (the server decides, in one call).
     let slots = Resource::new(
         move || (client(), requested.get(), cancelled.get()),
-        |(c, ..)| async move {
-            let home = get_portal_client(c).await?;
-            if home.abilities.scheduling {
-                list_open_slots(c).await.map(Some)
-            } else {
-                Ok(None)
-            }
-        },
+        |(c, ..)| get_request_slots(c),
     );
     view! {
         <Title text="Appointments"/>

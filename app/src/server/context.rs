@@ -31,7 +31,11 @@ impl Ctx {
     /// Builds the context from the Leptos request context (inside a server function or SSR).
     pub async fn from_request() -> Result<Ctx, AppError> {
         let state = use_context::<AppState>().ok_or_else(|| {
-            tracing::error!("AppState missing from the Leptos context");
+            tracing::error!(
+                uri = ?use_context::<Parts>().map(|p| p.uri),
+                owner = leptos::prelude::Owner::current().is_some(),
+                "AppState missing from the Leptos context"
+            );
             AppError::Internal
         })?;
         Ctx::from_parts(state, use_context::<Parts>().as_ref()).await

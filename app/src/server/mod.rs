@@ -5,6 +5,7 @@ pub mod actor;
 pub mod audit;
 pub mod context;
 pub mod entities;
+pub mod live;
 pub mod mail;
 pub mod password;
 pub mod payments;
@@ -24,6 +25,8 @@ pub struct AppState {
     pub sessions: SessionConfig,
     pub mailer: mail::Mailer,
     pub payments: payments::PaymentsConfig,
+    /// This process's live-update hub (fed from the database, shared by nothing else).
+    pub live: live::LiveHub,
 }
 
 /// Session lifetimes and cookie flags.

@@ -53,6 +53,7 @@ impl TestDb {
             sessions: SessionConfig::default(),
             mailer: Mailer::outbox("http://portal.test"),
             payments: self.payments.clone(),
+            live: Default::default(),
         }
     }
 

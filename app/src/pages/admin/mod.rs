@@ -11,6 +11,7 @@ pub mod client_portal;
 pub mod clients;
 pub mod contacts;
 pub mod form_builder;
+pub mod messages;
 pub mod organization;
 pub mod outbox;
 pub mod payers;
@@ -19,6 +20,7 @@ pub mod payments;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 
+use super::live::provide_live;
 use super::AreaGuard;
 use crate::api::auth::SignOut;
 use crate::domain::viewer::Viewer;
@@ -26,9 +28,12 @@ use crate::domain::viewer::Viewer;
 /// The admin frame with the primary navigation bar; staff only.
 #[component]
 pub fn AdminShell() -> impl IntoView {
+    let live = provide_live();
     view! {
-        <AreaGuard staff=true frame=|v: Viewer| {
+        <AreaGuard staff=true frame=move |v: Viewer| {
             let badge = v.calendar_badge();
+            let initial_unread = v.messages_badge();
+            let unread = move || live.unread.get().map(|u| u.total).unwrap_or(initial_unread);
             view! {
             <header class="topbar">
                 <span class="brand">{v.organization.clone()}</span>
@@ -38,6 +43,12 @@ pub fn AdminShell() -> impl IntoView {
                         <span aria-hidden="true">"📅 "</span>"Calendar"
                         {(badge > 0).then(|| view! {
                             " "<span class="badge">{badge}</span><span class="sr-only">" waiting"</span>
+                        })}
+                    </A>
+                    <A href="/admin/messages" attr:class="messages-icon">
+                        <span aria-hidden="true">"✉ "</span>"Messages"
+                        {move || (unread() > 0).then(|| view! {
+                            " "<span class="badge">{unread()}</span><span class="sr-only">" unread"</span>
                         })}
                     </A>
                     <A href="/admin/payments">"Payments"</A>

@@ -132,6 +132,7 @@ pub async fn viewer(ctx: &Ctx) -> Result<Option<Viewer>, AppError> {
                 is_admin: s.is_admin,
                 is_therapist: s.is_therapist,
                 calendar_badge: super::appointments::badge(ctx.db(), s.id, Utc::now()).await?,
+                messages_badge: super::messages::unread(ctx).await?.total,
             },
         },
         Actor::Portal(p) => Viewer {

@@ -9,6 +9,8 @@ pub mod contacts;
 pub mod forms;
 pub mod insurance;
 pub mod links;
+pub mod message_mail;
+pub mod messages;
 pub mod organization;
 pub mod outbox;
 pub mod payers;

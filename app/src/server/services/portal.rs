@@ -45,8 +45,17 @@ pub async fn acting_with_settings(
 /// A client's portal home.
 pub async fn home(ctx: &Ctx, client_id: i32) -> Result<PortalClientHome, AppError> {
     let (acting, abilities) = acting_for(ctx, client_id).await?;
+    let unread_messages = if abilities.messages {
+        let reader = format!("portal:{}", ctx.portal().await?.account_id);
+        super::messages::unread_in(ctx.db(), &reader, &[client_id])
+            .await?
+            .total
+    } else {
+        0
+    };
     Ok(PortalClientHome {
         client: acting.client,
         abilities,
+        unread_messages,
     })
 }

@@ -1,0 +1,28 @@
+//! Secure messaging: the envelope's conversation list (staff), a conversation (staff and
+//! portal; opening it marks it read), and sending a message.
+
+use leptos::prelude::*;
+
+use crate::domain::messages::{Conversation, MessageInbox};
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::server::{context::run, services::messages};
+
+/// The signed-in staff member's conversations and the clients a new message can go to.
+#[server(endpoint = "get_message_inbox")]
+pub async fn get_message_inbox() -> Result<MessageInbox, AppError> {
+    run(|ctx| async move { messages::inbox(&ctx).await }).await
+}
+
+/// A client's conversation, marked read for the caller (staff or portal).
+#[server(endpoint = "get_conversation")]
+pub async fn get_conversation(client_id: i32) -> Result<Conversation, AppError> {
+    run(|ctx| async move { messages::conversation(&ctx, client_id, chrono::Utc::now()).await })
+        .await
+}
+
+/// Sends a message to a client's conversation; returns its id (staff or portal).
+#[server(endpoint = "send_message")]
+pub async fn send_message(client_id: i32, body: String) -> Result<i32, AppError> {
+    run(|ctx| async move { messages::send(&ctx, client_id, &body, chrono::Utc::now()).await }).await
+}

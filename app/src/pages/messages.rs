@@ -1,0 +1,94 @@
+//! A conversation on a page: the messages (text always escaped; only plain http and https
+//! addresses become links) with read receipts on the viewer's own, and the reply form, which
+//! runs the shared message rule as the user types. Shared by the envelope's thread page and the
+//! portal's Messages tab.
+
+use leptos::prelude::*;
+
+use crate::api::messages::SendMessage;
+use crate::domain::messages::{check_body, segments, Conversation, Segment, MAX_MESSAGE};
+use crate::pages::form::{server_error, ActionMessage, Submit};
+
+/// A message body: text, and links for plain http and https addresses.
+#[component]
+pub fn MessageBody(body: String) -> impl IntoView {
+    segments(&body)
+        .into_iter()
+        .map(|s| match s {
+            Segment::Text(text) => text.into_any(),
+            Segment::Link(url) => {
+                let href = url.clone();
+                view! { <a href=href rel="noopener noreferrer nofollow" target="_blank">{url}</a> }
+                    .into_any()
+            }
+        })
+        .collect_view()
+}
+
+/// The messages and, when the viewer may send, the reply form; otherwise `off_notice`.
+#[component]
+pub fn Thread(
+    conversation: Conversation,
+    action: ServerAction<SendMessage>,
+    off_notice: &'static str,
+) -> impl IntoView {
+    let client_id = conversation.client.id;
+    view! {
+        {if conversation.messages.is_empty() {
+            view! { <p class="empty">"No messages yet."</p> }.into_any()
+        } else {
+            view! {
+                <ol class="thread" aria-label=format!("Messages with {}", conversation.client.name)>
+                    {conversation.messages.into_iter().map(|m| view! {
+                        <li class=if m.mine { "message mine" } else { "message" }>
+                            <div class="meta"><strong>{m.sender}</strong>" · "{m.at}</div>
+                            <p class="body"><MessageBody body=m.body/></p>
+                            {m.seen.map(|s| view! { <div class="seen">{s}</div> })}
+                        </li>
+                    }).collect_view()}
+                </ol>
+            }.into_any()
+        }}
+        {if conversation.can_send {
+            view! { <ReplyForm client_id action/> }.into_any()
+        } else {
+            view! { <p class="notice" role="note">{off_notice}</p> }.into_any()
+        }}
+    }
+}
+
+#[component]
+fn ReplyForm(client_id: i32, action: ServerAction<SendMessage>) -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    let node = NodeRef::<leptos::html::Textarea>::new();
+    let local = Memo::new(move |_| {
+        let t = text.get();
+        if t.is_empty() {
+            None
+        } else {
+            check_body(&t).err()
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(area) = node.get() {
+            area.set_custom_validity(&local.get().unwrap_or_default());
+        }
+    });
+    let server = server_error(action.value(), "body");
+    let count = move || format!("{} / {MAX_MESSAGE}", text.with(|t| t.chars().count()));
+    view! {
+        <ActionForm action=action attr:class="stacked reply">
+            <input type="hidden" name="client_id" value=client_id/>
+            <div class="field">
+                <label for="message-body">"Message"</label>
+                <textarea id="message-body" name="body" rows="4" required node_ref=node
+                    aria-describedby="message-body-error message-body-count"
+                    on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                <p class="meta" id="message-body-count">{count}</p>
+                <p class="field-error" id="message-body-error" aria-live="polite">{move || local.get().or_else(|| server.get())}</p>
+            </div>
+            <ActionMessage value=action.value()/>
+            <Submit label="Send" pending_label="Sending…" pending=action.pending()/>
+        </ActionForm>
+    }
+}

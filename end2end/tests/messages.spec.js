@@ -1,0 +1,88 @@
+// Secure messaging with two browsers side by side: the therapist writes, the client's badge rises
+// without a reload, the client reads (the therapist sees "Seen" live) and replies (the therapist
+// sees it live); markup stays text; turning messaging off for Jordan removes the tab and the
+// envelope's option. Serial: the last test changes a client-level setting and puts it back.
+const { test, expect } = require("@playwright/test");
+const { signIn, expectGoodPage, waitForHydration, openSettings, toggle } = require("./helpers");
+
+test.describe.configure({ mode: "serial" });
+
+const MESSAGING = "Allow Secure Messaging through Client Portal";
+
+async function openJordan(page) {
+  await signIn(page, "client@brightpath.example", "/portal");
+  await page.getByRole("list", { name: "Clients" }).getByRole("link", { name: "Jordan Lee" }).click();
+  return page.getByRole("navigation", { name: "Jordan Lee in the portal" });
+}
+
+test("the therapist and the client talk live, with read receipts, and markup stays text", async ({ browser }) => {
+  const therapist = await (await browser.newContext()).newPage();
+  await signIn(therapist, "therapist@brightpath.example", "/admin");
+  await therapist.getByRole("navigation", { name: "Primary" }).getByRole("link", { name: /Messages/ }).click();
+  await expect(therapist.getByRole("heading", { level: 1, name: "Messages" })).toBeVisible();
+  await waitForHydration(therapist);
+  await expectGoodPage(therapist);
+
+  const client = await (await browser.newContext()).newPage();
+  const tabs = await openJordan(client);
+  await waitForHydration(client);
+  await expect(tabs.getByRole("link", { name: "Messages", exact: true })).toBeVisible();
+
+  await therapist.getByLabel("To").selectOption({ label: "Jordan Lee" });
+  await therapist.getByLabel("Message", { exact: true }).fill("Hello Jordan <script>window.__pwned = 1</script> see https://example.org/plan");
+  await therapist.getByRole("button", { name: "Send" }).click();
+  await expect(therapist).toHaveURL(/\/admin\/messages\/\d+$/);
+  await expect(therapist.getByRole("heading", { level: 1, name: "Messages with Jordan Lee" })).toBeVisible();
+  await waitForHydration(therapist);
+
+  // The client's badge rises without a reload.
+  await expect(tabs.getByRole("link", { name: "Messages 1 unread" })).toBeVisible();
+  await tabs.getByRole("link", { name: "Messages 1 unread" }).click();
+  const thread = client.getByRole("list", { name: "Messages with Jordan Lee" });
+  await expect(thread).toContainText("Hello Jordan <script>window.__pwned = 1</script> see");
+  await expect(thread.getByRole("link", { name: "https://example.org/plan" })).toHaveAttribute("href", "https://example.org/plan");
+  expect(await client.evaluate(() => window.__pwned)).toBeUndefined();
+  await expect(tabs.getByRole("link", { name: "Messages", exact: true })).toBeVisible();
+  await expectGoodPage(client);
+
+  // The therapist sees the read receipt live.
+  await expect(therapist.getByText(/^Seen \d\d:\d\d$/)).toBeVisible();
+
+  await client.getByLabel("Message", { exact: true }).fill("Thanks, see you on Monday.");
+  await client.getByRole("button", { name: "Send" }).click();
+  await expect(thread).toContainText("Thanks, see you on Monday.");
+  // The therapist sees the reply live, and the client then sees "Seen" on it.
+  await expect(therapist.getByRole("list", { name: "Messages with Jordan Lee" })).toContainText("Thanks, see you on Monday.");
+  await expect(client.getByText(/^Seen \d\d:\d\d$/)).toBeVisible();
+  await expectGoodPage(therapist);
+});
+
+test("messaging off for Jordan removes the portal tab and the envelope's option; staff keep the history", async ({ browser }) => {
+  const admin = await (await browser.newContext()).newPage();
+  await signIn(admin, "admin@brightpath.example", "/admin");
+  await openSettings(admin);
+  const jordans = admin.locator("li.portal-client", { has: admin.getByRole("heading", { name: "Jordan Lee" }) })
+    .getByRole("switch", { name: MESSAGING });
+  await toggle(jordans);
+  await expect(jordans).toHaveAttribute("aria-checked", "false");
+
+  const client = await (await browser.newContext()).newPage();
+  const tabs = await openJordan(client);
+  await expect(tabs.getByRole("link", { name: "Appointments" })).toBeVisible();
+  await expect(tabs.getByRole("link", { name: /^Messages/ })).toHaveCount(0);
+  await client.goto(client.url().replace(/\/?$/, "/messages"));
+  await expect(client.getByRole("heading", { name: "Access denied" })).toBeVisible();
+
+  const therapist = await (await browser.newContext()).newPage();
+  await signIn(therapist, "therapist@brightpath.example", "/admin");
+  await therapist.goto("/admin/messages");
+  await expect(therapist.getByLabel("To").locator("option")).toHaveText(["Sam Lee"]);
+  await therapist.getByRole("link", { name: "Jordan Lee" }).click();
+  await expect(therapist.getByText("Thanks, see you on Monday.")).toBeVisible();
+  await expect(therapist.getByText(/Secure messaging is turned off for this client/)).toBeVisible();
+  await expect(therapist.getByRole("button", { name: "Send" })).toHaveCount(0);
+  await expectGoodPage(therapist);
+
+  await toggle(jordans);
+  await expect(jordans).toHaveAttribute("aria-checked", "true");
+});

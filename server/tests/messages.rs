@@ -1,0 +1,447 @@
+//! Secure messaging on both databases: who may read and send, unread counts, read receipts, the
+//! ten-minute email rule (with an injected clock), escaping, and live updates that reach a
+//! second server process through the database.
+
+mod common;
+
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{header, Request};
+use chrono::Utc;
+use http_body_util::BodyExt;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use tower::ServiceExt;
+
+use app::server::entities::{message, outbox};
+use app::server::services::message_mail::notify_unread;
+use common::{audited, call, client_id, each_database, json, page, sign_in};
+
+fn send_args(client: i32, body: &str) -> String {
+    let encoded: String = body
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    format!("client_id={client}&body={encoded}")
+}
+
+async fn unread_of_portal(app: &axum::Router, cookie: &str, client: i32) -> u64 {
+    json(
+        &call(
+            app,
+            "get_portal_client",
+            &format!("client_id={client}"),
+            Some(cookie),
+        )
+        .await
+        .body,
+    )["unread_messages"]
+        .as_u64()
+        .unwrap()
+}
+
+async fn staff_badge(app: &axum::Router, cookie: &str) -> u64 {
+    let viewer = json(&call(app, "current_viewer", "", Some(cookie)).await.body);
+    viewer["kind"]["Staff"]["messages_badge"].as_u64().unwrap()
+}
+
+#[tokio::test]
+async fn a_conversation_between_the_therapist_the_client_and_the_parent() {
+    each_database(
+        true,
+        body!(|t| {
+            let app = t.app();
+            let jordan = client_id(&t.db, "Jordan").await;
+            let therapist = sign_in(&app, "therapist@brightpath.example").await;
+            let client = sign_in(&app, "client@brightpath.example").await;
+            let parent = sign_in(&app, "parent@brightpath.example").await;
+
+            let sent = call(
+                &app,
+                "send_message",
+                &send_args(jordan, "Hello Jordan, see you Monday."),
+                Some(&therapist),
+            )
+            .await;
+            assert_eq!(sent.status, 200, "{}", sent.body);
+            assert_eq!(audited(&t.db, "message.sent").await, 1);
+            let entry = app::server::entities::audit_log::Entity::find()
+                .filter(app::server::entities::audit_log::Column::Action.eq("message.sent"))
+                .one(&t.db)
+                .await
+                .unwrap()
+                .unwrap();
+            assert!(
+                !entry.new_value.unwrap_or_default().contains("Monday"),
+                "the audit has no body"
+            );
+
+            assert_eq!(unread_of_portal(&app, &client, jordan).await, 1);
+            assert_eq!(unread_of_portal(&app, &parent, jordan).await, 1);
+            assert_eq!(
+                staff_badge(&app, &therapist).await,
+                0,
+                "one's own message is not unread"
+            );
+
+            // The client reads: their count drops, the parent's does not; the therapist sees "Seen".
+            let read = json(
+                &call(
+                    &app,
+                    "get_conversation",
+                    &format!("client_id={jordan}"),
+                    Some(&client),
+                )
+                .await
+                .body,
+            );
+            assert_eq!(read["messages"][0]["body"], "Hello Jordan, see you Monday.");
+            assert_eq!(read["messages"][0]["mine"], false);
+            assert_eq!(unread_of_portal(&app, &client, jordan).await, 0);
+            assert_eq!(unread_of_portal(&app, &parent, jordan).await, 1);
+            let mine = json(
+                &call(
+                    &app,
+                    "get_conversation",
+                    &format!("client_id={jordan}"),
+                    Some(&therapist),
+                )
+                .await
+                .body,
+            );
+            assert!(
+                mine["messages"][0]["seen"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("Seen "),
+                "{mine}"
+            );
+
+            // Replies from both portal logins count for the therapist, across assigned clients.
+            assert_eq!(
+                call(
+                    &app,
+                    "send_message",
+                    &send_args(jordan, "Thanks!"),
+                    Some(&client)
+                )
+                .await
+                .status,
+                200
+            );
+            assert_eq!(
+                call(
+                    &app,
+                    "send_message",
+                    &send_args(jordan, "From the parent"),
+                    Some(&parent)
+                )
+                .await
+                .status,
+                200
+            );
+            assert_eq!(staff_badge(&app, &therapist).await, 2);
+            let inbox = json(
+                &call(&app, "get_message_inbox", "", Some(&therapist))
+                    .await
+                    .body,
+            );
+            assert_eq!(inbox["conversations"][0]["unread"], 2);
+            assert!(inbox["startable"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["id"] == jordan));
+
+            // The rule: empty and over-long messages are refused by the server.
+            assert_eq!(
+                call(
+                    &app,
+                    "send_message",
+                    &send_args(jordan, "   "),
+                    Some(&client)
+                )
+                .await
+                .status,
+                400
+            );
+            let long = "a".repeat(5001);
+            let refused = call(
+                &app,
+                "send_message",
+                &send_args(jordan, &long),
+                Some(&client),
+            )
+            .await;
+            assert_eq!(refused.status, 400);
+            assert!(refused.body.contains("5001"));
+            assert!(
+                call(
+                    &app,
+                    "send_message",
+                    &send_args(jordan, &"é".repeat(5000)),
+                    Some(&client)
+                )
+                .await
+                .status
+                    == 200
+            );
+
+            // An unassigned therapist and another organization's staff see nothing.
+            let other = sign_in(&app, "admin@otherclinic.example").await;
+            assert_eq!(
+                call(
+                    &app,
+                    "get_conversation",
+                    &format!("client_id={jordan}"),
+                    Some(&other)
+                )
+                .await
+                .status,
+                404
+            );
+        }),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn turned_off_sends_are_refused_on_both_sides_and_staff_keep_the_history() {
+    each_database(
+        true,
+        body!(|t| {
+            let app = t.app();
+            let jordan = client_id(&t.db, "Jordan").await;
+            let therapist = sign_in(&app, "therapist@brightpath.example").await;
+            let client = sign_in(&app, "client@brightpath.example").await;
+            let admin = sign_in(&app, "admin@brightpath.example").await;
+            assert_eq!(call(&app, "send_message", &send_args(jordan, "Before"), Some(&therapist)).await.status, 200);
+            let off = call(&app, "change_setting", &format!("client_id={jordan}&setting=secure_messaging&on=false"), Some(&admin)).await;
+            assert_eq!(off.status, 200, "{}", off.body);
+
+            assert_eq!(call(&app, "send_message", &send_args(jordan, "No"), Some(&client)).await.status, 403);
+            assert_eq!(call(&app, "send_message", &send_args(jordan, "No"), Some(&therapist)).await.status, 403);
+            assert_eq!(call(&app, "get_conversation", &format!("client_id={jordan}"), Some(&client)).await.status, 403);
+            let history = json(&call(&app, "get_conversation", &format!("client_id={jordan}"), Some(&therapist)).await.body);
+            assert_eq!(history["messages"].as_array().unwrap().len(), 1);
+            assert_eq!(history["can_send"], false);
+            let inbox = json(&call(&app, "get_message_inbox", "", Some(&therapist)).await.body);
+            assert!(!inbox["startable"].as_array().unwrap().iter().any(|c| c["id"] == jordan));
+            assert_eq!(message::Entity::find().count(&t.db).await.unwrap(), 1, "nothing deleted");
+
+            // A contact without the messages scope is refused too, with messaging on.
+            call(&app, "change_setting", &format!("client_id={jordan}&setting=secure_messaging&on=true"), Some(&admin)).await;
+            let parent = sign_in(&app, "parent@brightpath.example").await;
+            assert_eq!(call(&app, "get_conversation", &format!("client_id={jordan}"), Some(&parent)).await.status, 200);
+            let contact = json(&call(&app, "get_client", &format!("id={jordan}"), Some(&admin)).await.body)["contacts"][0]["id"].as_i64().unwrap();
+            call(&app, "set_contact_access", &format!("client_id={jordan}&contact_id={contact}&access[portal_access]=true&access[forms]=true"), Some(&admin)).await;
+            assert_eq!(call(&app, "send_message", &send_args(jordan, "Hi"), Some(&parent)).await.status, 403);
+        }),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn unread_messages_are_emailed_once_after_ten_minutes_without_their_content() {
+    each_database(
+        true,
+        body!(|t| {
+            let app = t.app();
+            let state = t.state();
+            let jordan = client_id(&t.db, "Jordan").await;
+            let therapist = sign_in(&app, "therapist@brightpath.example").await;
+            let client = sign_in(&app, "client@brightpath.example").await;
+            call(
+                &app,
+                "send_message",
+                &send_args(jordan, "Your results are in"),
+                Some(&therapist),
+            )
+            .await;
+            let sent_at = message::Entity::find()
+                .one(&t.db)
+                .await
+                .unwrap()
+                .unwrap()
+                .created_at;
+            let mails = || async { outbox::Entity::find().all(&t.db).await.unwrap() };
+            let before = mails().await.len();
+
+            assert_eq!(
+                notify_unread(&state, sent_at + chrono::Duration::minutes(9))
+                    .await
+                    .unwrap(),
+                0
+            );
+            // The client reads it within ten minutes: only the parent (messages scope) is emailed.
+            call(
+                &app,
+                "get_conversation",
+                &format!("client_id={jordan}"),
+                Some(&client),
+            )
+            .await;
+            assert_eq!(
+                notify_unread(&state, sent_at + chrono::Duration::minutes(11))
+                    .await
+                    .unwrap(),
+                1
+            );
+            let new: Vec<_> = mails().await.into_iter().skip(before).collect();
+            assert_eq!(new.len(), 1);
+            assert_eq!(new[0].recipient, "parent@brightpath.example");
+            assert!(new[0]
+                .body
+                .contains(&format!("/portal/clients/{jordan}/messages")));
+            assert!(
+                !new[0].body.contains("results") && !new[0].subject.contains("results"),
+                "no content"
+            );
+            assert!(!new[0].body.contains("Jordan"), "no names");
+            // Once only.
+            assert_eq!(
+                notify_unread(&state, sent_at + chrono::Duration::minutes(30))
+                    .await
+                    .unwrap(),
+                0
+            );
+
+            // A reply nobody on the practice side reads: the therapist gets the staff link.
+            call(
+                &app,
+                "send_message",
+                &send_args(jordan, "Thank you"),
+                Some(&client),
+            )
+            .await;
+            let reply_at = message::Entity::find()
+                .filter(message::Column::Body.eq("Thank you"))
+                .one(&t.db)
+                .await
+                .unwrap()
+                .unwrap()
+                .created_at;
+            notify_unread(&state, reply_at + chrono::Duration::minutes(10))
+                .await
+                .unwrap();
+            let staff_mail: Vec<_> = mails()
+                .await
+                .into_iter()
+                .filter(|m| m.recipient == "therapist@brightpath.example")
+                .collect();
+            assert_eq!(staff_mail.len(), 1);
+            assert!(staff_mail[0]
+                .body
+                .contains(&format!("/admin/messages/{jordan}")));
+            let _ = Utc::now();
+        }),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn messages_render_as_escaped_text_with_only_http_links() {
+    each_database(
+        true,
+        body!(|t| {
+            let app = t.app();
+            let jordan = client_id(&t.db, "Jordan").await;
+            let therapist = sign_in(&app, "therapist@brightpath.example").await;
+            let client = sign_in(&app, "client@brightpath.example").await;
+            let body = "<script>alert(1)</script> <b>bold</b> see https://example.org/info and javascript:alert(2)";
+            assert_eq!(call(&app, "send_message", &send_args(jordan, body), Some(&therapist)).await.status, 200);
+            let html = page(&app, &format!("/portal/clients/{jordan}/messages"), Some(&client)).await;
+            assert_eq!(html.status, 200);
+            assert!(html.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{}", html.body);
+            assert!(!html.body.contains("<script>alert(1)"));
+            assert!(!html.body.contains("<b>bold</b>"));
+            assert!(html.body.contains(r#"href="https://example.org/info""#));
+            assert!(!html.body.contains(r#"href="javascript:"#));
+        }),
+    )
+    .await;
+}
+
+/// The first server-sent events of `/events` on `app`, until `want` appears (or a timeout).
+async fn events_until(app: axum::Router, cookie: String, want: String) -> String {
+    let mut req = Request::get("/events")
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .unwrap();
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+            [127, 0, 0, 1],
+            40000,
+        ))));
+    let res = app.oneshot(req).await.unwrap();
+    assert_eq!(res.status(), 200);
+    let mut body = res.into_body();
+    let mut seen = String::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !seen.contains(&want) {
+        let frame = tokio::time::timeout_at(deadline, body.frame()).await;
+        match frame {
+            Ok(Some(Ok(frame))) => {
+                if let Some(data) = frame.data_ref() {
+                    seen.push_str(&String::from_utf8_lossy(data));
+                }
+            }
+            _ => break,
+        }
+    }
+    seen
+}
+
+#[tokio::test]
+async fn live_updates_reach_a_second_server_process_through_the_database() {
+    each_database(
+        true,
+        body!(|t| {
+            // Two "processes": two routers with their own state and live hub, one database.
+            let first = t.app();
+            let second = t.app();
+            let jordan = client_id(&t.db, "Jordan").await;
+            let therapist = sign_in(&first, "therapist@brightpath.example").await;
+            let client = sign_in(&second, "client@brightpath.example").await;
+            let listening = tokio::spawn(events_until(
+                second.clone(),
+                client.clone(),
+                format!("event: conversation\ndata: {jordan}"),
+            ));
+            tokio::time::sleep(Duration::from_millis(700)).await;
+            assert_eq!(
+                call(
+                    &first,
+                    "send_message",
+                    &send_args(jordan, "Live?"),
+                    Some(&therapist)
+                )
+                .await
+                .status,
+                200
+            );
+            let seen = listening.await.unwrap();
+            assert!(seen.contains("event: unread"), "{seen}");
+            assert!(
+                seen.contains(&format!("event: conversation\ndata: {jordan}")),
+                "{seen}"
+            );
+            assert!(
+                seen.contains(&format!("[{jordan},1]")),
+                "the unread count rose: {seen}"
+            );
+            // Without a session there is no stream.
+            let mut req = Request::get("/events").body(Body::empty()).unwrap();
+            req.extensions_mut()
+                .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+                    [127, 0, 0, 1],
+                    40000,
+                ))));
+            assert_eq!(second.clone().oneshot(req).await.unwrap().status(), 401);
+        }),
+    )
+    .await;
+}
