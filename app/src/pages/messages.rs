@@ -5,9 +5,25 @@
 
 use leptos::prelude::*;
 
-use crate::api::messages::SendMessage;
+use crate::api::messages::{get_conversation, SendMessage};
 use crate::domain::messages::{check_body, segments, Conversation, Segment, MAX_MESSAGE};
-use crate::pages::form::{server_error, ActionMessage, Submit};
+use crate::error::AppError;
+use crate::pages::form::{server_error, successes, ActionMessage, Submit};
+use crate::pages::live::use_live;
+
+/// The conversation of `client`, reloaded after each message sent with `send` and whenever it
+/// changes live (a message or a read, from anyone, in any server process).
+pub fn conversation_resource(
+    client: impl Fn() -> i32 + Copy + Send + Sync + 'static,
+    send: ServerAction<SendMessage>,
+) -> Resource<Result<Conversation, AppError>> {
+    let sent = successes(send.value(), send.version());
+    let changes = use_live().map(|l| l.changes_of(client));
+    Resource::new(
+        move || (client(), sent.get(), changes.map(|c| c.get())),
+        |(c, ..)| get_conversation(c),
+    )
+}
 
 /// A message body: text, and links for plain http and https addresses.
 #[component]

@@ -4,23 +4,16 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::form::successes;
-use super::live::use_live;
-use super::messages::Thread;
+use super::messages::{conversation_resource, Thread};
 use super::{route_id, ErrorNotice};
-use crate::api::messages::{get_conversation, SendMessage};
+use crate::api::messages::SendMessage;
 
 /// `/portal/clients/:id/messages`.
 #[component]
 pub fn PortalMessagesPage() -> impl IntoView {
     let client = route_id("id");
     let send = ServerAction::<SendMessage>::new();
-    let sent = successes(send.value(), send.version());
-    let changes = use_live().map(|l| l.changes_of(client));
-    let conversation = Resource::new(
-        move || (client(), sent.get(), changes.map(|c| c.get())),
-        |(c, ..)| get_conversation(c),
-    );
+    let conversation = conversation_resource(client, send);
     view! {
         <Title text="Messages"/>
         <h1>"Messages"</h1>

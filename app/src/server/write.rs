@@ -32,6 +32,14 @@ impl WriteTxn {
     }
 }
 
+/// Whether `err` is a unique index refusing a row (a concurrent duplicate, a replayed key).
+pub fn is_unique_violation(err: &DbErr) -> bool {
+    matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}
+
 /// Starts a write transaction on `db`, waiting for the writer turn on SQLite.
 pub async fn begin(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
     let turn = match db.get_database_backend() {

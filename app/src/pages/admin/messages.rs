@@ -6,11 +6,11 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
-use crate::api::messages::{get_conversation, get_message_inbox, SendMessage};
+use crate::api::messages::{get_message_inbox, SendMessage};
 use crate::domain::messages::MessageInbox;
 use crate::pages::form::{successes, ActionMessage, Submit};
 use crate::pages::live::use_live;
-use crate::pages::messages::Thread;
+use crate::pages::messages::{conversation_resource, Thread};
 use crate::pages::{route_id, ErrorNotice};
 
 /// `/admin/messages`.
@@ -115,12 +115,7 @@ fn Inbox(inbox: MessageInbox, send: ServerAction<SendMessage>, to: RwSignal<i32>
 pub fn ThreadPage() -> impl IntoView {
     let client = route_id("client");
     let send = ServerAction::<SendMessage>::new();
-    let sent = successes(send.value(), send.version());
-    let changes = use_live().map(|l| l.changes_of(client));
-    let conversation = Resource::new(
-        move || (client(), sent.get(), changes.map(|c| c.get())),
-        |(c, ..)| get_conversation(c),
-    );
+    let conversation = conversation_resource(client, send);
     view! {
         <p><A href="/admin/messages">"All conversations"</A></p>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>

@@ -10,7 +10,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set, SqlErr,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
 };
 use serde::Serialize;
 
@@ -21,6 +21,7 @@ use super::{
 use crate::domain::payments::CardInput;
 use crate::domain::validation::FieldErrors;
 use crate::server::entities::{sandbox_card, sandbox_charge, sandbox_refund};
+use crate::server::write::is_unique_violation;
 
 /// What a test card does when charged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,10 +104,6 @@ impl Sandbox {
 
 fn unavailable(err: DbErr) -> ProcessorError {
     ProcessorError::Unavailable(format!("sandbox storage: {err}"))
-}
-
-fn is_unique_violation(err: &DbErr) -> bool {
-    matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
 }
 
 fn outcome(charge: &sandbox_charge::Model, card: Option<&sandbox_card::Model>) -> Confirmation {

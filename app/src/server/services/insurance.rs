@@ -7,12 +7,12 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, NotSet,
-    QueryFilter, QueryOrder, Set, SqlErr, TransactionTrait,
+    QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 
 use crate::domain::insurance::{
-    payer_key, CheckedPolicy, InsuranceView, PayerChoice, PayerOption, PayerStatus, PolicyInput,
-    PolicyView, Rank, Relationship, NEW_PAYER,
+    payer_key, InsuranceView, PayerChoice, PayerOption, PayerStatus, PolicyInput, PolicyView, Rank,
+    Relationship, NEW_PAYER,
 };
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
@@ -22,6 +22,7 @@ use crate::server::entities::{client, insurance_policy, payer};
 use crate::server::services::appointments::zone;
 use crate::server::services::portal::acting_for;
 use crate::server::write;
+use crate::server::write::is_unique_violation;
 
 /// How the caller reaches the client's insurance.
 enum Access {
@@ -124,20 +125,6 @@ pub async fn view(ctx: &Ctx, client_id: i32) -> Result<InsuranceView, AppError> 
 }
 
 /// A policy's values for the audit log.
-fn summary(p: &CheckedPolicy, payer_id: i32) -> String {
-    format!(
-        "payer:{payer_id} member:{} group:{} subscriber:{} born {} relationship:{} rank:{} {}..{}",
-        p.member_id,
-        p.group_number.as_deref().unwrap_or("-"),
-        p.subscriber_name,
-        p.subscriber_dob,
-        p.relationship.key(),
-        p.rank.key(),
-        p.effective_on,
-        p.terminates_on.map(|d| d.to_string()).unwrap_or_default()
-    )
-}
-
 fn row_summary(row: &insurance_policy::Model) -> String {
     format!(
         "payer:{} member:{} group:{} subscriber:{} born {} relationship:{} rank:{} {}..{}",
@@ -256,7 +243,7 @@ pub async fn save_policy(
         },
         &format!("client:{client_id} policy:{}", saved.id),
         old,
-        Some(summary(&checked, payer_id)),
+        Some(row_summary(&saved)),
     )
     .await?;
     txn.commit().await?;
@@ -318,7 +305,7 @@ async fn add_client_payer(
             .await?;
             Ok(row.id)
         }
-        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+        Err(e) if is_unique_violation(&e) => {
             savepoint.rollback().await?;
             find().await?.map(|p| p.id).ok_or(AppError::Internal)
         }

@@ -5,7 +5,7 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, PaginatorTrait,
-    QueryFilter, QueryOrder, Set, SqlErr,
+    QueryFilter, QueryOrder, Set,
 };
 
 use crate::domain::insurance::{payer_key, PayerDirectory, PayerInput, PayerRow, PayerStatus};
@@ -14,6 +14,7 @@ use crate::server::actor::Staff;
 use crate::server::context::Ctx;
 use crate::server::entities::{insurance_policy, payer};
 use crate::server::write;
+use crate::server::write::is_unique_violation;
 
 async fn row_of(db: &impl ConnectionTrait, p: payer::Model) -> Result<PayerRow, AppError> {
     let policies = insurance_policy::Entity::find()
@@ -136,9 +137,7 @@ pub async fn save(
     };
     let saved = match saved {
         Ok(saved) => saved,
-        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            return Err(duplicate(&checked.name))
-        }
+        Err(e) if is_unique_violation(&e) => return Err(duplicate(&checked.name)),
         Err(e) => return Err(e.into()),
     };
     ctx.audit(

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, NotSet, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait, Set, SqlErr,
+    QueryOrder, QuerySelect, QueryTrait, Set,
 };
 
 use crate::domain::payments::{
@@ -24,6 +24,7 @@ use crate::server::services::appointments::zone;
 use crate::server::services::clients::name_filter;
 use crate::server::services::payments::receipt_of;
 use crate::server::write;
+use crate::server::write::is_unique_violation;
 
 /// Rows per page of the payments list.
 pub const PAGE_SIZE: u64 = 25;
@@ -217,7 +218,7 @@ pub async fn refund(
     .await;
     let refund_row = match inserted {
         Ok(r) => r,
-        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+        Err(e) if is_unique_violation(&e) => {
             drop(txn);
             return detail(ctx, id).await;
         }

@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, NotSet, QueryFilter,
-    QueryOrder, Set, SqlErr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QueryOrder,
+    Set,
 };
 
 use crate::domain::payments::{
@@ -31,6 +31,7 @@ use crate::server::payments::{
 };
 use crate::server::services::appointments::zone;
 use crate::server::services::portal::acting_for;
+use crate::server::write::is_unique_violation;
 
 /// How long a replay waits for the first request of its attempt to finish.
 const REPLAY_WAIT: Duration = Duration::from_secs(20);
@@ -201,10 +202,6 @@ pub async fn pay_page(
             .unwrap_or_else(|| random_id("pay_")),
         card_entry,
     })
-}
-
-fn is_unique_violation(err: &DbErr) -> bool {
-    matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
 }
 
 /// Pays for the appointment with the card token from the processor's card entry, under the

@@ -3,13 +3,14 @@
 //! handled once (its id is stored; a replay is ignored) and audited.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, SqlErr};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use crate::domain::payments::PaymentStatus;
 use crate::error::AppError;
 use crate::server::audit::{self, Entry};
 use crate::server::entities::{payment, processor_event};
 use crate::server::payments::{stripe::Stripe, stripe_keys, PaymentProcessor};
+use crate::server::write::is_unique_violation;
 use crate::server::AppState;
 
 /// What became of a webhook event.
@@ -46,9 +47,7 @@ pub async fn stripe(
     .await;
     match recorded {
         Ok(_) => {}
-        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            return Ok(Handled::Duplicate)
-        }
+        Err(e) if is_unique_violation(&e) => return Ok(Handled::Duplicate),
         Err(e) => return Err(e.into()),
     }
     let outcome = match event.kind.as_str() {
