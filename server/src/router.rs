@@ -9,7 +9,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use std::sync::OnceLock;
+
+use leptos_axum::{
+    generate_route_list, handle_server_fns_with_context, AxumRouteListing, LeptosRoutes,
+};
 
 use app::server::AppState;
 
@@ -25,7 +29,11 @@ pub struct ServerState {
 
 /// Builds the whole application router.
 pub fn router(state: ServerState) -> Router {
-    let routes = generate_route_list(App);
+    // Generated once per process: generating a route list suppresses resource loading
+    // process-wide, and a page rendered meanwhile would hang (leptos issue #4773). Tests build
+    // many routers in one process, side by side with requests.
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    let routes = ROUTES.get_or_init(|| generate_route_list(App)).clone();
     let app_state = state.app.clone();
     let options = state.leptos_options.clone();
     Router::new()

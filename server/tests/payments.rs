@@ -586,3 +586,61 @@ async fn no_card_number_or_cvc_is_stored_or_logged() {
     .await;
     assert!(!logs.lock().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn an_attempt_whose_request_was_lost_is_finished_by_paying_again() {
+    each_database(
+        true,
+        body!(|t| {
+            use sea_orm::{ActiveModelTrait, NotSet, Set};
+            let app = t.app();
+            let jordan = client_id(&t.db, "Jordan").await;
+            let org = enable_payments(&t.db, jordan).await;
+            let cookie = sign_in(&app, "client@brightpath.example").await;
+            let booking = owed_bookings(&t.db, jordan).await[0];
+            // As a crash would leave it: processing, the processor never asked, minutes ago.
+            let lost = payment::ActiveModel {
+                id: NotSet,
+                organization_id: Set(org),
+                client_id: Set(jordan),
+                booking_id: Set(booking),
+                processor: Set("sandbox".into()),
+                idempotency_key: Set("pay_lost_in_a_crash_0001".into()),
+                processor_ref: Set(None),
+                amount_cents: Set(12_000),
+                currency: Set("usd".into()),
+                status: Set("processing".into()),
+                decline_reason: Set(None),
+                card_brand: Set(None),
+                card_last4: Set(None),
+                refunded_cents: Set(0),
+                paid_by: Set("portal:1".into()),
+                created_at: Set(chrono::Utc::now() - chrono::Duration::minutes(5)),
+                completed_at: Set(None),
+            }
+            .insert(&t.db)
+            .await
+            .unwrap();
+            // The payment page offers the same attempt again, and paying finishes it.
+            assert_eq!(
+                attempt_key(&app, &cookie, jordan, booking).await,
+                "pay_lost_in_a_crash_0001"
+            );
+            let card = token(&app, "4242424242424242", "123").await;
+            let paid = call(
+                &app,
+                "pay_appointment",
+                &pay_args(jordan, booking, &card, "pay_lost_in_a_crash_0001"),
+                Some(&cookie),
+            )
+            .await;
+            assert_eq!(paid.status, 200, "{}", paid.body);
+            assert_eq!(paid.body, lost.id.to_string());
+            assert_eq!(
+                sandbox_charge::Entity::find().count(&t.db).await.unwrap(),
+                1
+            );
+        }),
+    )
+    .await;
+}

@@ -36,6 +36,10 @@ use crate::server::write::is_unique_violation;
 /// How long a replay waits for the first request of its attempt to finish.
 const REPLAY_WAIT: Duration = Duration::from_secs(20);
 
+/// After this long, an attempt still processing has lost its request (the processor calls
+/// time out well before).
+const STALE: chrono::Duration = chrono::Duration::minutes(2);
+
 /// The payments ability for the client, or 403 (audited).
 async fn require_payments(ctx: &Ctx, client_id: i32) -> Result<(), AppError> {
     let (_, abilities) = acting_for(ctx, client_id).await?;
@@ -319,6 +323,19 @@ async fn replay(
                     return drive(ctx, current, token).await;
                 }
             }
+            // An attempt left processing for minutes lost its request (a crash, a restart):
+            // mark it interrupted, so that the next round takes it up again under its key.
+            PaymentStatus::Processing if current.created_at < Utc::now() - STALE => {
+                payment::Entity::update_many()
+                    .col_expr(
+                        payment::Column::Status,
+                        PaymentStatus::Interrupted.key().into(),
+                    )
+                    .filter(payment::Column::Id.eq(current.id))
+                    .filter(payment::Column::Status.eq(PaymentStatus::Processing.key()))
+                    .exec(ctx.db())
+                    .await?;
+            }
             PaymentStatus::Processing => {}
         }
         if tokio::time::Instant::now() >= deadline {
@@ -337,8 +354,21 @@ async fn replay(
 /// Asks the processor to create (once) and confirm the attempt, and records the outcome.
 async fn drive(ctx: &Ctx, attempt: payment::Model, token: &str) -> Result<i32, AppError> {
     let kind = CardProcessor::from_key(&attempt.processor).ok_or(AppError::Internal)?;
-    let processor =
-        for_organization(ctx.db(), &ctx.state.payments, attempt.organization_id, kind).await?;
+    let processor = match for_organization(
+        ctx.db(),
+        &ctx.state.payments,
+        attempt.organization_id,
+        kind,
+    )
+    .await
+    {
+        Ok(p) => p,
+        Err(e) => {
+            // Nothing was asked of the processor: the attempt can be retried later.
+            finish(ctx, &attempt, PaymentStatus::Interrupted, None, None).await?;
+            return Err(e);
+        }
+    };
     let outcome = async {
         let payment_ref = match &attempt.processor_ref {
             Some(r) => r.clone(),
