@@ -75,6 +75,20 @@ pub fn Thread(
 
 #[component]
 fn ReplyForm(client_id: i32, action: ServerAction<SendMessage>) -> impl IntoView {
+    view! {
+        <ActionForm action=action attr:class="stacked reply">
+            <input type="hidden" name="client_id" value=client_id/>
+            <MessageField id="message-body" action/>
+            <ActionMessage value=action.value()/>
+            <Submit label="Send" pending_label="Sending…" pending=action.pending()/>
+        </ActionForm>
+    }
+}
+
+/// The message box: the shared message rule as the user types (blocking the submission), a
+/// character count, and the server's message for the body.
+#[component]
+pub fn MessageField(id: &'static str, action: ServerAction<SendMessage>) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let node = NodeRef::<leptos::html::Textarea>::new();
     let local = Memo::new(move |_| {
@@ -92,19 +106,15 @@ fn ReplyForm(client_id: i32, action: ServerAction<SendMessage>) -> impl IntoView
     });
     let server = server_error(action.value(), "body");
     let count = move || format!("{} / {MAX_MESSAGE}", text.with(|t| t.chars().count()));
+    let (error_id, count_id) = (format!("{id}-error"), format!("{id}-count"));
     view! {
-        <ActionForm action=action attr:class="stacked reply">
-            <input type="hidden" name="client_id" value=client_id/>
-            <div class="field">
-                <label for="message-body">"Message"</label>
-                <textarea id="message-body" name="body" rows="4" required node_ref=node
-                    aria-describedby="message-body-error message-body-count"
-                    on:input=move |ev| text.set(event_target_value(&ev))></textarea>
-                <p class="meta" id="message-body-count">{count}</p>
-                <p class="field-error" id="message-body-error" aria-live="polite">{move || local.get().or_else(|| server.get())}</p>
-            </div>
-            <ActionMessage value=action.value()/>
-            <Submit label="Send" pending_label="Sending…" pending=action.pending()/>
-        </ActionForm>
+        <div class="field">
+            <label for=id>"Message"</label>
+            <textarea id=id name="body" rows="4" required node_ref=node
+                aria-describedby=format!("{error_id} {count_id}")
+                on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+            <p class="meta" id=count_id>{count}</p>
+            <p class="field-error" id=error_id aria-live="polite">{move || local.get().or_else(|| server.get())}</p>
+        </div>
     }
 }

@@ -10,7 +10,7 @@ use crate::api::messages::{get_message_inbox, SendMessage};
 use crate::domain::messages::MessageInbox;
 use crate::pages::form::{successes, ActionMessage, Submit};
 use crate::pages::live::use_live;
-use crate::pages::messages::{conversation_resource, Thread};
+use crate::pages::messages::{conversation_resource, MessageField, Thread};
 use crate::pages::{route_id, ErrorNotice};
 
 /// `/admin/messages`.
@@ -97,10 +97,7 @@ fn Inbox(inbox: MessageInbox, send: ServerAction<SendMessage>, to: RwSignal<i32>
                                 {inbox.startable.into_iter().map(|c| view! { <option value=c.id>{c.name}</option> }).collect_view()}
                             </select>
                         </div>
-                        <div class="field">
-                            <label for="new-message-body">"Message"</label>
-                            <textarea id="new-message-body" name="body" rows="4" required maxlength="5000"></textarea>
-                        </div>
+                        <MessageField id="new-message-body" action=send/>
                         <ActionMessage value=send.value() success="Sent."/>
                         <Submit label="Send" pending_label="Sending…" pending=send.pending()/>
                     </ActionForm>

@@ -149,15 +149,6 @@ pub enum Processor {
     Stripe(stripe::Stripe),
 }
 
-impl Processor {
-    pub fn kind(&self) -> CardProcessor {
-        match self {
-            Processor::Sandbox(_) => CardProcessor::Sandbox,
-            Processor::Stripe(_) => CardProcessor::Stripe,
-        }
-    }
-}
-
 impl PaymentProcessor for Processor {
     async fn create_payment(&self, payment: &NewPayment<'_>) -> Result<String, ProcessorError> {
         match self {

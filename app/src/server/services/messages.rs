@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, NotSet, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 
 use crate::domain::messages::{
@@ -291,12 +291,15 @@ pub async fn send(
 }
 
 /// Unread messages of `reader` in each of `clients`: newer than their read pointer and not
-/// their own.
+/// their own. Two queries, whatever the number of clients (this runs on every admin page).
 pub async fn unread_in(
     db: &impl ConnectionTrait,
     reader: &str,
     clients: &[i32],
 ) -> Result<UnreadCounts, AppError> {
+    if clients.is_empty() {
+        return Ok(UnreadCounts::default());
+    }
     let pointers: HashMap<i32, i32> = message_read::Entity::find()
         .filter(message_read::Column::ReaderKey.eq(reader))
         .filter(message_read::Column::ClientId.is_in(clients.iter().copied()))
@@ -305,19 +308,30 @@ pub async fn unread_in(
         .into_iter()
         .map(|r| (r.client_id, r.last_read_id))
         .collect();
+    let newer = clients.iter().fold(Condition::any(), |any, client_id| {
+        any.add(
+            Condition::all()
+                .add(message::Column::ClientId.eq(*client_id))
+                .add(message::Column::Id.gt(pointers.get(client_id).copied().unwrap_or(0))),
+        )
+    });
+    let rows: Vec<(i32, i64)> = message::Entity::find()
+        .select_only()
+        .column(message::Column::ClientId)
+        .column_as(message::Column::Id.count(), "unread")
+        .filter(message::Column::SenderKey.ne(reader))
+        .filter(newer)
+        .group_by(message::Column::ClientId)
+        .into_tuple()
+        .all(db)
+        .await?;
     let mut counts = UnreadCounts::default();
-    for client_id in clients {
-        let n = message::Entity::find()
-            .filter(message::Column::ClientId.eq(*client_id))
-            .filter(message::Column::Id.gt(pointers.get(client_id).copied().unwrap_or(0)))
-            .filter(message::Column::SenderKey.ne(reader))
-            .count(db)
-            .await? as u32;
-        if n > 0 {
-            counts.by_client.push((*client_id, n));
-            counts.total += n;
-        }
+    for (client_id, n) in rows {
+        let n = u32::try_from(n).unwrap_or(u32::MAX);
+        counts.by_client.push((client_id, n));
+        counts.total = counts.total.saturating_add(n);
     }
+    counts.by_client.sort_unstable();
     Ok(counts)
 }
 
