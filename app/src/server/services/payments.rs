@@ -236,7 +236,15 @@ pub async fn pay(
     if let Some(first) = by_key(db, attempt_key).await? {
         return replay(ctx, first, client_id, booking_id, token).await;
     }
-    let row = owed_booking(ctx, client_id, booking_id, now).await?;
+    let row = match owed_booking(ctx, client_id, booking_id, now).await {
+        Ok(row) => row,
+        // A concurrent replay of this attempt may have paid the appointment since the lookup
+        // above: then this request answers with that payment, not with "already paid".
+        Err(e) => match by_key(db, attempt_key).await? {
+            Some(first) => return replay(ctx, first, client_id, booking_id, token).await,
+            None => return Err(e),
+        },
+    };
     let kind = processor_kind(ctx, row.organization_id).await?;
     let inserted = payment::ActiveModel {
         id: NotSet,
