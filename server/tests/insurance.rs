@@ -1,13 +1,14 @@
 //! Billing & Insurance Info on both databases: the policy rule through the server, the settings'
 //! 403s with staff access kept, client-added payers in the directory and its review queue,
-//! deduplication by normalised name, and merges that move policies.
+//! deduplication by normalised name, merges that move policies, and simultaneous saves that
+//! cannot both take one rank.
 
 mod common;
 
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use app::server::entities::{insurance_policy, payer};
-use common::{audited, call, client_id, each_database, json, sign_in};
+use common::{audited, call, client_id, each_database, futures_join, json, sign_in};
 
 /// A policy form for `payer` (an id or `new`) with `rank` from `from`.
 fn policy(client: i32, policy_id: i32, payer: &str, rank: &str, from: &str, to: &str) -> String {
@@ -159,6 +160,51 @@ async fn the_policy_rule_runs_on_the_server() {
             )
             .await;
             assert_eq!(hijack.status, 404);
+        }),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn simultaneous_saves_cannot_both_take_one_rank() {
+    each_database(
+        true,
+        body!(|t| {
+            let app = t.app();
+            let jordan = client_id(&t.db, "Jordan").await;
+            let aetna = payer_id(&t.db, "Aetna").await.to_string();
+            let client = sign_in(&app, "client@brightpath.example").await;
+            // Eight primary policies over overlapping dates, sent at once.
+            let replies = futures_join(8, |i| {
+                let (app, client) = (app.clone(), client.clone());
+                let args = policy(
+                    jordan,
+                    0,
+                    &aetna,
+                    "primary",
+                    &format!("2026-0{}-01", i + 1),
+                    "",
+                );
+                async move { call(&app, "save_policy", &args, Some(&client)).await }
+            })
+            .await;
+            let statuses: Vec<u16> = replies.iter().map(|r| r.status.as_u16()).collect();
+            assert_eq!(
+                statuses.iter().filter(|s| **s == 200).count(),
+                1,
+                "exactly one save takes the rank on {}: {statuses:?}",
+                t.kind
+            );
+            assert!(
+                statuses.iter().all(|s| *s == 200 || *s == 400),
+                "the others are refused by the rule: {statuses:?}"
+            );
+            let stored = insurance_policy::Entity::find()
+                .filter(insurance_policy::Column::ClientId.eq(jordan))
+                .count(&t.db)
+                .await
+                .unwrap();
+            assert_eq!(stored, 1);
         }),
     )
     .await;

@@ -13,8 +13,8 @@ use sea_orm::{
 
 use app::server::entities::{payment, sandbox_charge};
 use common::{
-    audited, call, card_token, client_id, each_database, enable_payments, json, owed_bookings,
-    sign_in,
+    audited, call, card_token, client_id, each_database, enable_payments, futures_join, json,
+    owed_bookings, sign_in,
 };
 
 /// A token for `number` (with `cvc`), which must be accepted.
@@ -177,21 +177,6 @@ async fn attempt_key_or(
         Some(cookie),
     )
     .await
-}
-
-/// Runs `n` futures made by `make` at once and collects their outputs.
-async fn futures_join<F, Fut, T>(n: usize, make: F) -> Vec<T>
-where
-    F: Fn(usize) -> Fut,
-    Fut: std::future::Future<Output = T> + Send + 'static,
-    T: Send + 'static,
-{
-    let handles: Vec<_> = (0..n).map(|i| tokio::spawn(make(i))).collect();
-    let mut out = Vec::with_capacity(n);
-    for h in handles {
-        out.push(h.await.unwrap());
-    }
-    out
 }
 
 #[tokio::test]

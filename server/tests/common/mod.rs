@@ -353,3 +353,18 @@ pub async fn card_token(app: &Router, number: &str, cvc: &str) -> Reply {
         .unwrap();
     send(app, req).await
 }
+
+/// Runs `n` futures made by `make` at once and collects their outputs.
+pub async fn futures_join<F, Fut, T>(n: usize, make: F) -> Vec<T>
+where
+    F: Fn(usize) -> Fut,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let handles: Vec<_> = (0..n).map(|i| tokio::spawn(make(i))).collect();
+    let mut out = Vec::with_capacity(n);
+    for h in handles {
+        out.push(h.await.unwrap());
+    }
+    out
+}

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, NotSet,
-    QueryFilter, QueryOrder, Set, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
 use crate::domain::insurance::{
@@ -154,7 +154,24 @@ pub async fn save_policy(
     // Dates of birth are checked against today in the practice's time zone.
     let (tz, _) = zone(db, client.organization_id).await?;
     let today = now.with_timezone(&tz).date_naive();
-    let existing = policies_of(db, client_id).await?;
+    // Adding a payer needs the setting whatever else is wrong with the form.
+    if input.payer.trim() == NEW_PAYER && !matches!(access, Access::Portal { add_payers: true }) {
+        return Err(ctx
+            .deny(
+                &format!("client:{client_id}:add_payers"),
+                AppError::Forbidden,
+            )
+            .await);
+    }
+    // The rank check reads the client's other policies: it and the write run in one
+    // transaction that holds the client's row (FOR UPDATE on PostgreSQL; SQLite has one writer),
+    // so two simultaneous saves cannot both take one rank.
+    let txn = write::begin(db).await?;
+    client::Entity::find_by_id(client_id)
+        .lock_exclusive()
+        .one(&*txn)
+        .await?;
+    let existing = policies_of(&*txn, client_id).await?;
     let editing = match policy_id {
         0 => None,
         id => Some(
@@ -170,18 +187,8 @@ pub async fn save_policy(
         .filter(|p| Some(p.id) != editing.as_ref().map(|e| e.id))
         .map(PolicyView::period)
         .collect();
-    // Adding a payer needs the setting whatever else is wrong with the form.
-    if input.payer.trim() == NEW_PAYER && !matches!(access, Access::Portal { add_payers: true }) {
-        return Err(ctx
-            .deny(
-                &format!("client:{client_id}:add_payers"),
-                AppError::Forbidden,
-            )
-            .await);
-    }
     let checked = input.validate(today, &others)?;
     let actor = ctx.actor.as_ref().map(Actor::label).unwrap_or_default();
-    let txn = write::begin(db).await?;
     let payer_id = match &checked.payer {
         PayerChoice::Existing(id) => {
             let usable = payer::Entity::find_by_id(*id)
