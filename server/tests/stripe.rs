@@ -7,7 +7,7 @@ mod common;
 use chrono::Utc;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
-use wiremock::matchers::{body_string_contains, header, method, path};
+use wiremock::matchers::{body_string_contains, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use app::server::entities::payment;
@@ -239,6 +239,15 @@ async fn paying_with_stripe_through_the_app_with_outages_webhooks_and_refunds() 
             let pay2 = format!("client_id={jordan}&booking_id={second}&card_token=pm_card_visa&attempt_key={key2}");
             assert_eq!(call(&app, "pay_appointment", &pay2, Some(&client)).await.status, 502);
 
+            // The settled payment's card is read from the payment intent, once.
+            Mock::given(method("GET"))
+                .and(path("/v1/payment_intents/pi_app_2"))
+                .and(query_param("expand[]", "latest_charge"))
+                .and(header("authorization", format!("Bearer {SECRET}").as_str()))
+                .respond_with(ResponseTemplate::new(200).set_body_json(succeeded("pi_app_2")))
+                .expect(1)
+                .mount(&mock)
+                .await;
             let now = Utc::now().timestamp();
             let event = json!({ "id": "evt_1", "type": "payment_intent.succeeded", "data": { "object": { "id": "pi_app_2" } } }).to_string();
             let forged = send(&app, webhook(org, &event, "whsec_not_the_secret", now)).await;
@@ -253,6 +262,7 @@ async fn paying_with_stripe_through_the_app_with_outages_webhooks_and_refunds() 
             assert_eq!(audited(&t.db, "payment.webhook").await, 1);
             let row = payment::Entity::find().filter(payment::Column::IdempotencyKey.eq(key2.as_str())).one(&t.db).await.unwrap().unwrap();
             assert_eq!(row.status, "succeeded");
+            assert_eq!((row.card_brand.as_deref(), row.card_last4.as_deref()), (Some("Visa"), Some("4242")), "the receipt names the card");
             // The client's retry now finds it paid, without asking Stripe again.
             let after = call(&app, "pay_appointment", &pay2, Some(&client)).await;
             assert_eq!(after.status, 200, "{}", after.body);

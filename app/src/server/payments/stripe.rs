@@ -85,6 +85,34 @@ impl Stripe {
     }
 }
 
+impl Stripe {
+    /// The card a succeeded payment intent was paid with (for a payment settled by a webhook,
+    /// whose event carries no card details). `None` when Stripe cannot say.
+    pub async fn card_of_payment(
+        &self,
+        payment_ref: &str,
+    ) -> Result<Option<CardSummary>, ProcessorError> {
+        let response = self
+            .http
+            .get(format!("{}/v1/payment_intents/{payment_ref}", self.base))
+            .bearer_auth(&self.keys.secret_key)
+            .query(&[("expand[]", "latest_charge")])
+            .send()
+            .await
+            .map_err(|e| ProcessorError::Unavailable(e.without_url().to_string()))?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(ProcessorError::Unavailable(format!(
+                "the payment intent could not be read ({status})"
+            )));
+        }
+        let intent: Value = response.json().await.map_err(|e| {
+            ProcessorError::Unavailable(format!("unreadable answer ({status}): {e}"))
+        })?;
+        Ok(card_of(&intent))
+    }
+}
+
 /// An error answer from Stripe.
 enum StripeError {
     /// The card was declined (402 `card_error`); the message is for the cardholder.

@@ -34,8 +34,8 @@ pub async fn stripe(
     let keys = stripe_keys(db, &state.payments, organization_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let event = Stripe::new(&state.payments.stripe_api_base, keys)
-        .verify_webhook(payload, signature, now)?;
+    let stripe = Stripe::new(&state.payments.stripe_api_base, keys);
+    let event = stripe.verify_webhook(payload, signature, now)?;
     let recorded = processor_event::ActiveModel {
         processor: Set("stripe".into()),
         event_id: Set(event.id.clone()),
@@ -64,11 +64,30 @@ pub async fn stripe(
         _ => None,
     };
     if let (Some((status, reason)), Some(object_id)) = (outcome, &event.object_id) {
+        // The event carries no card details: the receipt's brand and last four come from the
+        // payment intent. Without them the payment still counts as paid.
+        let card = match status {
+            PaymentStatus::Succeeded => {
+                stripe.card_of_payment(object_id).await.unwrap_or_else(|e| {
+                    tracing::warn!(%e, object_id, "no card details for a settled payment");
+                    None
+                })
+            }
+            _ => None,
+        };
         // Only an unfinished attempt changes: our own answer, when it came, wins.
         let changed = payment::Entity::update_many()
             .col_expr(payment::Column::Status, status.key().into())
             .col_expr(payment::Column::DeclineReason, reason.into())
             .col_expr(payment::Column::CompletedAt, Some(now).into())
+            .col_expr(
+                payment::Column::CardBrand,
+                card.as_ref().map(|c| c.brand.clone()).into(),
+            )
+            .col_expr(
+                payment::Column::CardLast4,
+                card.as_ref().map(|c| c.last4.clone()).into(),
+            )
             .filter(payment::Column::OrganizationId.eq(organization_id))
             .filter(payment::Column::ProcessorRef.eq(object_id.as_str()))
             .filter(payment::Column::Status.is_in([
