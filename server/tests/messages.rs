@@ -365,6 +365,103 @@ async fn messages_render_as_escaped_text_with_only_http_links() {
     .await;
 }
 
+#[tokio::test]
+async fn a_long_thread_shows_its_latest_page_and_earlier_ones_on_request() {
+    each_database(
+        true,
+        body!(|t| {
+            use sea_orm::{ActiveValue::NotSet, Set};
+            let app = t.app();
+            let jordan = client_id(&t.db, "Jordan").await;
+            let client = sign_in(&app, "client@brightpath.example").await;
+            let org = app::server::entities::client::Entity::find_by_id(jordan)
+                .one(&t.db)
+                .await
+                .unwrap()
+                .unwrap()
+                .organization_id;
+            let start = Utc::now() - chrono::Duration::days(30);
+            let rows = (1..=120).map(|i| message::ActiveModel {
+                id: NotSet,
+                organization_id: Set(org),
+                client_id: Set(jordan),
+                sender_key: Set("portal:0".into()),
+                sender_name: Set("Earlier sender".into()),
+                body: Set(format!("Message number {i}.")),
+                created_at: Set(start + chrono::Duration::minutes(i)),
+                seen_at: Set(None),
+                notified_at: Set(None),
+            });
+            message::Entity::insert_many(rows)
+                .exec(&t.db)
+                .await
+                .unwrap();
+            let get = |args: String| {
+                let (app, client) = (app.clone(), client.clone());
+                async move {
+                    let reply = call(&app, "get_conversation", &args, Some(&client)).await;
+                    assert_eq!(reply.status, 200, "{}", reply.body);
+                    json(&reply.body)
+                }
+            };
+            let first = get(format!("client_id={jordan}")).await;
+            let bodies = |c: &serde_json::Value| -> Vec<String> {
+                c["messages"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|m| m["body"].as_str().unwrap().to_owned())
+                    .collect()
+            };
+            let shown = bodies(&first);
+            assert_eq!(shown.len(), 50, "one page");
+            assert_eq!(
+                (shown[0].as_str(), shown[49].as_str()),
+                ("Message number 71.", "Message number 120."),
+                "the latest, oldest first"
+            );
+            assert_eq!(first["has_earlier"], true);
+            let more = get(format!("client_id={jordan}&shown=100")).await;
+            assert_eq!(bodies(&more).len(), 100);
+            assert_eq!(more["has_earlier"], true);
+            let all = get(format!("client_id={jordan}&shown=150")).await;
+            assert_eq!(bodies(&all).len(), 120);
+            assert_eq!(all["has_earlier"], false);
+            assert_eq!(bodies(&all)[0], "Message number 1.");
+
+            // The page offers the next page as a plain link, and follows it.
+            let html = page(
+                &app,
+                &format!("/portal/clients/{jordan}/messages"),
+                Some(&client),
+            )
+            .await;
+            assert!(
+                html.body.contains(&format!(
+                    r#"href="/portal/clients/{jordan}/messages?shown=100""#
+                )),
+                "{}",
+                html.body
+            );
+            assert!(
+                html.body.contains("Message number 71.")
+                    && !html.body.contains("Message number 70.")
+            );
+            let html = page(
+                &app,
+                &format!("/portal/clients/{jordan}/messages?shown=100"),
+                Some(&client),
+            )
+            .await;
+            assert!(
+                html.body.contains("Message number 21.")
+                    && !html.body.contains("Message number 20.")
+            );
+        }),
+    )
+    .await;
+}
+
 /// The first server-sent events of `/events` on `app`, until `want` appears (or a timeout).
 async fn events_until(app: axum::Router, cookie: String, want: String) -> String {
     let mut req = Request::get("/events")

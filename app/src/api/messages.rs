@@ -14,11 +14,17 @@ pub async fn get_message_inbox() -> Result<MessageInbox, AppError> {
     run(|ctx| async move { messages::inbox(&ctx).await }).await
 }
 
-/// A client's conversation, marked read for the caller (staff or portal).
+/// A client's conversation (its latest `shown` messages, one page by default), marked read for
+/// the caller (staff or portal).
 #[server(endpoint = "get_conversation")]
-pub async fn get_conversation(client_id: i32) -> Result<Conversation, AppError> {
-    run(|ctx| async move { messages::conversation(&ctx, client_id, chrono::Utc::now()).await })
-        .await
+pub async fn get_conversation(
+    client_id: i32,
+    shown: Option<u32>,
+) -> Result<Conversation, AppError> {
+    run(|ctx| async move {
+        messages::conversation(&ctx, client_id, shown, chrono::Utc::now()).await
+    })
+    .await
 }
 
 /// Sends a message to a client's conversation; returns its id (staff or portal).

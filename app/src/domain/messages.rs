@@ -98,6 +98,19 @@ fn link_in(word: &str) -> Option<(&str, &str, &str)> {
     safe.then(|| (before, trimmed, &candidate[trimmed.len()..]))
 }
 
+/// How many of the latest messages a thread shows at first, and how many more each
+/// "Show earlier messages" adds.
+pub const THREAD_PAGE: u32 = 50;
+/// The most messages a thread shows at once.
+pub const THREAD_MAX: u32 = 2_000;
+
+/// How many of the latest messages to show when `requested` are asked for (none: one page).
+pub fn thread_window(requested: Option<u32>) -> u32 {
+    requested
+        .unwrap_or(THREAD_PAGE)
+        .clamp(THREAD_PAGE, THREAD_MAX)
+}
+
 /// One message in a thread.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MessageView {
@@ -115,7 +128,11 @@ pub struct MessageView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Conversation {
     pub client: ClientRef,
+    /// The latest messages, oldest first: `shown` of them at most.
     pub messages: Vec<MessageView>,
+    pub shown: u32,
+    /// Whether older messages exist beyond those shown.
+    pub has_earlier: bool,
     /// Whether the viewer may send (messaging effective, and the scope for a contact).
     pub can_send: bool,
 }
@@ -156,6 +173,15 @@ impl UnreadCounts {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_thread_shows_whole_pages_within_bounds() {
+        use super::{thread_window, THREAD_MAX, THREAD_PAGE};
+        assert_eq!(thread_window(None), THREAD_PAGE);
+        assert_eq!(thread_window(Some(0)), THREAD_PAGE);
+        assert_eq!(thread_window(Some(100)), 100);
+        assert_eq!(thread_window(Some(u32::MAX)), THREAD_MAX);
+    }
+
     use super::*;
 
     fn text(s: &str) -> Segment {

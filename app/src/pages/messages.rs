@@ -4,24 +4,30 @@
 //! portal's Messages tab.
 
 use leptos::prelude::*;
+use leptos_router::hooks::{use_location, use_query_map};
 
 use crate::api::messages::{get_conversation, SendMessage};
-use crate::domain::messages::{check_body, segments, Conversation, Segment, MAX_MESSAGE};
+use crate::domain::messages::{
+    check_body, segments, Conversation, Segment, MAX_MESSAGE, THREAD_PAGE,
+};
 use crate::error::AppError;
 use crate::pages::form::{server_error, successes, ActionMessage, Submit};
 use crate::pages::live::use_live;
 
 /// The conversation of `client`, reloaded after each message sent with `send` and whenever it
-/// changes live (a message or a read, from anyone, in any server process).
+/// changes live (a message or a read, from anyone, in any server process). The page's `shown`
+/// query says how many of the latest messages it shows (one page by default).
 pub fn conversation_resource(
     client: impl Fn() -> i32 + Copy + Send + Sync + 'static,
     send: ServerAction<SendMessage>,
 ) -> Resource<Result<Conversation, AppError>> {
     let sent = successes(send.value(), send.version());
     let changes = use_live().map(|l| l.changes_of(client));
+    let query = use_query_map();
+    let shown = move || query.with(|q| q.get("shown").and_then(|s| s.parse::<u32>().ok()));
     Resource::new(
-        move || (client(), sent.get(), changes.map(|c| c.get())),
-        |(c, ..)| get_conversation(c),
+        move || (client(), shown(), sent.get(), changes.map(|c| c.get())),
+        |(c, shown, ..)| get_conversation(c, shown),
     )
 }
 
@@ -49,7 +55,17 @@ pub fn Thread(
     off_notice: &'static str,
 ) -> impl IntoView {
     let client_id = conversation.client.id;
+    // A plain link, so that it works before the page is interactive too.
+    let earlier = conversation.has_earlier.then(|| {
+        let href = format!(
+            "{}?shown={}",
+            use_location().pathname.get_untracked(),
+            conversation.shown + THREAD_PAGE
+        );
+        view! { <p class="earlier"><a href=href>"Show earlier messages"</a></p> }
+    });
     view! {
+        {earlier}
         {if conversation.messages.is_empty() {
             view! { <p class="empty">"No messages yet."</p> }.into_any()
         } else {

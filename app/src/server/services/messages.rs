@@ -14,7 +14,8 @@ use sea_orm::{
 };
 
 use crate::domain::messages::{
-    check_body, Conversation, ConversationSummary, MessageInbox, MessageView, UnreadCounts,
+    check_body, thread_window, Conversation, ConversationSummary, MessageInbox, MessageView,
+    UnreadCounts,
 };
 use crate::domain::settings::{effective, Setting};
 use crate::domain::validation::FieldErrors;
@@ -190,20 +191,27 @@ fn side_prefix(staff: bool) -> &'static str {
     }
 }
 
-/// The conversation, which the viewer has now read: the other side's messages get their read
-/// receipt, and the change goes out live.
+/// The conversation's latest messages (`shown` of them, see [`thread_window`]), which the
+/// viewer has now read: the other side's messages get their read receipt, and the change goes
+/// out live.
 pub async fn conversation(
     ctx: &Ctx,
     client_id: i32,
+    shown: Option<u32>,
     now: DateTime<Utc>,
 ) -> Result<Conversation, AppError> {
     let (client, me) = participant(ctx, client_id).await?;
     let db = ctx.db();
-    let rows = message::Entity::find()
+    let shown = thread_window(shown);
+    let mut rows = message::Entity::find()
         .filter(message::Column::ClientId.eq(client_id))
-        .order_by_asc(message::Column::Id)
+        .order_by_desc(message::Column::Id)
+        .limit(u64::from(shown) + 1)
         .all(db)
         .await?;
+    let has_earlier = rows.len() > shown as usize;
+    rows.truncate(shown as usize);
+    rows.reverse();
     if let Some(last) = rows.last() {
         if read_up_to(db, client_id, &me.key, last.id, now).await? {
             // The first read by the other side is the sender's "Seen".
@@ -242,6 +250,8 @@ pub async fn conversation(
     Ok(Conversation {
         client: client_ref(&client),
         messages,
+        shown,
+        has_earlier,
         can_send: me.can_send,
     })
 }
