@@ -15,6 +15,7 @@ mod m20261127_000007_calendar_feed;
 mod m20261127_000008_payments;
 mod m20261127_000009_insurance;
 mod m20261127_000010_messaging;
+mod m20261127_000011_sandbox_card_owner;
 
 /// Every migration, in the order it is applied.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000008_payments::Migration),
             Box::new(m20261127_000009_insurance::Migration),
             Box::new(m20261127_000010_messaging::Migration),
+            Box::new(m20261127_000011_sandbox_card_owner::Migration),
         ]
     }
 }

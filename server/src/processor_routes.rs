@@ -3,7 +3,7 @@
 //! webhook endpoint for each organization.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -12,13 +12,43 @@ use serde_json::json;
 
 use app::domain::payments::CardInput;
 use app::error::AppError;
+use app::server::context::Ctx;
 use app::server::payments::sandbox::{self, TokenizeError};
 use app::server::services::webhooks::{self, Handled};
 use app::server::AppState;
 
-/// `POST /sandbox/v1/tokens` with a JSON [`CardInput`]: `200 {id, brand, last4}`, or
-/// `400 {error: {message, fields}}`. The body is never logged and never echoed back.
-pub async fn sandbox_tokens(State(state): State<AppState>, body: Bytes) -> Response {
+/// The largest card request the sandbox reads.
+const MAX_CARD_REQUEST: usize = 4 * 1024;
+
+/// `POST /sandbox/v1/tokens` with a JSON [`CardInput`], for a signed-in person (the pay page's
+/// own session): `200 {id, brand, last4}`, `400 {error: {message, fields}}`, `401` without a
+/// session, or `429` after [`sandbox::MAX_TOKENS_PER_HOUR`] cards in an hour. The body is never
+/// logged and never echoed back.
+pub async fn sandbox_tokens(State(state): State<AppState>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let actor = match Ctx::from_parts(state.clone(), Some(&parts)).await {
+        Ok(Ctx {
+            actor: Some(actor), ..
+        }) => actor,
+        Ok(_) => {
+            return error(
+                StatusCode::UNAUTHORIZED,
+                "Please sign in to pay.",
+                json!({}),
+            )
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "sandbox tokenize: the session");
+            return unavailable();
+        }
+    };
+    let Ok(body) = axum::body::to_bytes(body, MAX_CARD_REQUEST).await else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "The card details could not be read.",
+            json!({}),
+        );
+    };
     let Ok(card) = serde_json::from_slice::<CardInput>(&body) else {
         return error(
             StatusCode::BAD_REQUEST,
@@ -26,7 +56,7 @@ pub async fn sandbox_tokens(State(state): State<AppState>, body: Bytes) -> Respo
             json!({}),
         );
     };
-    match sandbox::tokenize(&state.db, &card, Utc::now().date_naive()).await {
+    match sandbox::tokenize(&state.db, &card, &actor.label(), Utc::now()).await {
         Ok(token) => Json(token).into_response(),
         Err(TokenizeError::Card(fields)) => {
             let by_field: serde_json::Map<String, serde_json::Value> = fields
@@ -40,15 +70,24 @@ pub async fn sandbox_tokens(State(state): State<AppState>, body: Bytes) -> Respo
                 serde_json::Value::Object(by_field),
             )
         }
+        Err(TokenizeError::TooMany) => error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many cards were tried in the last hour. Try again later.",
+            json!({}),
+        ),
         Err(TokenizeError::Db(e)) => {
             tracing::error!(error = %e, "sandbox tokenize");
-            error(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "The sandbox processor is unavailable. Try again.",
-                json!({}),
-            )
+            unavailable()
         }
     }
+}
+
+fn unavailable() -> Response {
+    error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "The sandbox processor is unavailable. Try again.",
+        json!({}),
+    )
 }
 
 fn error(status: StatusCode, message: &str, fields: serde_json::Value) -> Response {

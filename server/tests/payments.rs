@@ -11,15 +11,15 @@ use sea_orm::{
     Statement,
 };
 
-use app::server::entities::{payment, sandbox_charge};
+use app::server::entities::{payment, sandbox_card, sandbox_charge};
 use common::{
     audited, call, card_token, client_id, each_database, enable_payments, futures_join, json,
     owed_bookings, sign_in,
 };
 
 /// A token for `number` (with `cvc`), which must be accepted.
-async fn token(app: &axum::Router, number: &str, cvc: &str) -> String {
-    let reply = card_token(app, number, cvc).await;
+async fn token(app: &axum::Router, cookie: &str, number: &str, cvc: &str) -> String {
+    let reply = card_token(app, Some(cookie), number, cvc).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     json(&reply.body)["id"].as_str().unwrap().to_owned()
 }
@@ -68,7 +68,7 @@ async fn twenty_concurrent_replays_of_one_payment_charge_once() {
             );
             assert_eq!(billing["owed"].as_array().unwrap().len(), 2, "{billing}");
 
-            let card = token(&app, "4242 4242 4242 4242", "123").await;
+            let card = token(&app, &cookie, "4242 4242 4242 4242", "123").await;
             let key = attempt_key(&app, &cookie, jordan, booking).await;
             let args = pay_args(jordan, booking, &card, &key);
             let replies = futures_join(20, |_| {
@@ -193,7 +193,7 @@ async fn a_declined_card_shows_the_reason_and_charges_nothing() {
                 ("4000 0000 0000 0002", "Your card was declined."),
                 ("4000 0000 0000 9995", "Your card has insufficient funds."),
             ] {
-                let card = token(&app, number, "123").await;
+                let card = token(&app, &cookie, number, "123").await;
                 let key = attempt_key(&app, &cookie, jordan, booking).await;
                 let reply = call(
                     &app,
@@ -225,7 +225,7 @@ async fn a_declined_card_shows_the_reason_and_charges_nothing() {
             );
             assert_eq!(audited(&t.db, "payment.declined").await, 2);
             // Still owed, and a good card then pays it.
-            let card = token(&app, "4242424242424242", "123").await;
+            let card = token(&app, &cookie, "4242424242424242", "123").await;
             let key = attempt_key(&app, &cookie, jordan, booking).await;
             let ok = call(
                 &app,
@@ -237,7 +237,7 @@ async fn a_declined_card_shows_the_reason_and_charges_nothing() {
             assert_eq!(ok.status, 200, "{}", ok.body);
 
             // A mistyped card never gets a token; the answer names the field, not the number.
-            let bad = card_token(&app, "4242 4242 4242 4241", "12").await;
+            let bad = card_token(&app, Some(&cookie), "4242 4242 4242 4241", "12").await;
             assert_eq!(bad.status, 400);
             let body = json(&bad.body);
             assert!(body["error"]["fields"]["number"]
@@ -246,8 +246,37 @@ async fn a_declined_card_shows_the_reason_and_charges_nothing() {
                 .contains("not valid"));
             assert!(body["error"]["fields"]["cvc"].is_string());
             assert!(!bad.body.contains("4241"), "{}", bad.body);
-            let garbage = card_token(&app, "", "").await;
+            let garbage = card_token(&app, Some(&cookie), "", "").await;
             assert_eq!(garbage.status, 400);
+
+            // Only a signed-in person gets tokens, and only so many an hour (card testing).
+            let anonymous = card_token(&app, None, "4242424242424242", "123").await;
+            assert_eq!(anonymous.status, 401, "{}", anonymous.body);
+            let mut statuses = Vec::new();
+            for _ in 0..25 {
+                statuses.push(
+                    card_token(&app, Some(&cookie), "4242424242424242", "123")
+                        .await
+                        .status
+                        .as_u16(),
+                );
+            }
+            let first_refused = statuses.iter().position(|s| *s == 429).expect("a limit");
+            assert!(
+                statuses[first_refused..].iter().all(|s| *s == 429),
+                "{statuses:?}"
+            );
+            let made = sandbox_card::Entity::find()
+                .filter(sandbox_card::Column::CreatedBy.starts_with("portal:"))
+                .count(&t.db)
+                .await
+                .unwrap();
+            assert_eq!(made, 20, "{statuses:?}");
+            let limited = card_token(&app, Some(&cookie), "4242424242424242", "123").await;
+            assert!(limited.body.contains("Too many cards"), "{}", limited.body);
+            let admin = sign_in(&app, "admin@brightpath.example").await;
+            let other = card_token(&app, Some(&admin), "4242424242424242", "123").await;
+            assert_eq!(other.status, 200, "another person is not limited");
         }),
     )
     .await;
@@ -263,7 +292,7 @@ async fn administrators_refund_in_part_or_in_full_and_the_receipt_shows_it() {
             enable_payments(&t.db, jordan).await;
             let client = sign_in(&app, "client@brightpath.example").await;
             let booking = owed_bookings(&t.db, jordan).await[0];
-            let card = token(&app, "4242424242424242", "123").await;
+            let card = token(&app, &client, "4242424242424242", "123").await;
             let key = attempt_key(&app, &client, jordan, booking).await;
             let id: i32 = call(&app, "pay_appointment", &pay_args(jordan, booking, &card, &key), Some(&client))
                 .await
@@ -502,7 +531,7 @@ async fn no_card_number_or_cvc_is_stored_or_logged() {
                 (owed[0], "4242424242424242", "917"),
                 (owed[1], "4000000000000002", "529"),
             ] {
-                let card = token(&app, number, cvc).await;
+                let card = token(&app, &cookie, number, cvc).await;
                 let key = attempt_key(&app, &cookie, jordan, booking).await;
                 call(
                     &app,
@@ -512,7 +541,7 @@ async fn no_card_number_or_cvc_is_stored_or_logged() {
                 )
                 .await;
             }
-            card_token(&app, "4242424242424241", "374").await;
+            card_token(&app, Some(&cookie), "4242424242424241", "374").await;
             // A card number sent straight to a server function is refused, not stored.
             call(
                 &app,
@@ -611,7 +640,7 @@ async fn an_attempt_whose_request_was_lost_is_finished_by_paying_again() {
                 attempt_key(&app, &cookie, jordan, booking).await,
                 "pay_lost_in_a_crash_0001"
             );
-            let card = token(&app, "4242424242424242", "123").await;
+            let card = token(&app, &cookie, "4242424242424242", "123").await;
             let paid = call(
                 &app,
                 "pay_appointment",

@@ -345,13 +345,14 @@ pub async fn owed_bookings(db: &DatabaseConnection, client_id: i32) -> Vec<i32> 
 }
 
 /// A token for a card from the sandbox's tokenize endpoint, as the payment page gets one.
-pub async fn card_token(app: &Router, number: &str, cvc: &str) -> Reply {
+pub async fn card_token(app: &Router, cookie: Option<&str>, number: &str, cvc: &str) -> Reply {
     let body = serde_json::json!({ "number": number, "expiry": "12/34", "cvc": cvc }).to_string();
-    let req = Request::post("/sandbox/v1/tokens")
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(body))
-        .unwrap();
-    send(app, req).await
+    let mut req =
+        Request::post("/sandbox/v1/tokens").header(header::CONTENT_TYPE, "application/json");
+    if let Some(cookie) = cookie {
+        req = req.header(header::COOKIE, cookie);
+    }
+    send(app, req.body(Body::from(body)).unwrap()).await
 }
 
 /// Runs `n` futures made by `make` at once and collects their outputs.

@@ -12,6 +12,8 @@ pub struct Model {
     pub last4: String,
     /// `approve`, `decline` or `insufficient_funds`.
     pub behaviour: String,
+    /// `staff:ID` or `portal:ID`: who asked for the token.
+    pub created_by: String,
     pub created_at: DateTimeUtc,
 }
 

@@ -7,10 +7,11 @@
 //! how the test card behaves, and forgets the rest. Its records are its own tables, as a real
 //! processor keeps them on its side.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, Set,
 };
 use serde::Serialize;
 
@@ -58,20 +59,38 @@ pub struct Token {
     pub last4: String,
 }
 
-/// Checks a card with the shared card rule and returns a token for it. The number and the CVC
-/// are dropped here; only the token, the brand, the last four digits and the behaviour stay.
+/// Cards one signed-in person may tokenize in an hour: enough for typing mistakes, not for
+/// testing stolen card numbers.
+pub const MAX_TOKENS_PER_HOUR: u64 = 20;
+
+/// Checks a card with the shared card rule and returns a token for it, for `created_by` (the
+/// signed-in person, `staff:ID` or `portal:ID`). The number and the CVC are dropped here; only
+/// the token, the brand, the last four digits and the behaviour stay.
 pub async fn tokenize(
     db: &DatabaseConnection,
     card: &CardInput,
-    today: NaiveDate,
+    created_by: &str,
+    now: DateTime<Utc>,
 ) -> Result<Token, TokenizeError> {
-    let checked = card.validate(today).map_err(TokenizeError::Card)?;
+    let recent = sandbox_card::Entity::find()
+        .filter(sandbox_card::Column::CreatedBy.eq(created_by))
+        .filter(sandbox_card::Column::CreatedAt.gt(now - chrono::Duration::hours(1)))
+        .count(db)
+        .await
+        .map_err(TokenizeError::Db)?;
+    if recent >= MAX_TOKENS_PER_HOUR {
+        return Err(TokenizeError::TooMany);
+    }
+    let checked = card
+        .validate(now.date_naive())
+        .map_err(TokenizeError::Card)?;
     let row = sandbox_card::ActiveModel {
         token: Set(random_id("tok_sbx_")),
         brand: Set(checked.brand.to_owned()),
         last4: Set(checked.last4().to_owned()),
         behaviour: Set(Behaviour::of(&checked.digits).key().to_owned()),
-        created_at: Set(Utc::now()),
+        created_by: Set(created_by.to_owned()),
+        created_at: Set(now),
     }
     .insert(db)
     .await
@@ -88,6 +107,8 @@ pub async fn tokenize(
 pub enum TokenizeError {
     /// The card failed the card rule; one message per field.
     Card(FieldErrors),
+    /// This person tokenized [`MAX_TOKENS_PER_HOUR`] cards in the last hour.
+    TooMany,
     Db(DbErr),
 }
 
