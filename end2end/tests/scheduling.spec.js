@@ -1,5 +1,5 @@
-// Self-scheduling: the client requests a slot, the therapist sees the calendar badge and
-// accepts, the client sees the appointment; with self-scheduling off for the client the
+// Self-scheduling: the client requests a slot, the therapist's calendar badge rises live and
+// they accept, the client sees the appointment; with self-scheduling off for the client the
 // request form is gone; a therapist makes an appointment and edits availability; a slot within
 // 24 hours (extra hours two hours from now) is offered only with the sub-setting on and is then
 // marked last-minute. The server's refusals are tested with a fixed clock in
@@ -15,7 +15,14 @@ async function openAppointments(page) {
   await expect(page.getByRole("heading", { level: 1, name: "Appointments" })).toBeVisible();
 }
 
-test("the client requests a slot, the therapist accepts from the calendar icon, the client sees it", async ({ browser }) => {
+test("the client requests a slot, the therapist's badge rises live and they accept, the client sees it", async ({ browser }) => {
+  // The therapist's admin is open before the request: the badge must rise without a reload.
+  const therapist = await (await browser.newContext()).newPage();
+  await signIn(therapist, "therapist@brightpath.example", "/admin");
+  await waitForHydration(therapist);
+  const icon = therapist.getByRole("navigation", { name: "Primary" }).getByRole("link", { name: /Calendar/ });
+  await expect(icon.locator(".badge")).toHaveCount(0);
+
   const client = await (await browser.newContext()).newPage();
   await signIn(client, "client@brightpath.example", "/portal");
   await openAppointments(client);
@@ -31,9 +38,6 @@ test("the client requests a slot, the therapist accepts from the calendar icon, 
   await expect(upcoming.locator("li", { hasText: when })).toContainText("Requested, waiting for the therapist");
   await expectGoodPage(client);
 
-  const therapist = await (await browser.newContext()).newPage();
-  await signIn(therapist, "therapist@brightpath.example", "/admin");
-  const icon = therapist.getByRole("navigation", { name: "Primary" }).getByRole("link", { name: /Calendar/ });
   await expect(icon.locator(".badge")).toHaveText("1");
   await icon.click();
   const request = therapist.locator("li.request", { hasText: "Jordan Lee" });
@@ -42,8 +46,7 @@ test("the client requests a slot, the therapist accepts from the calendar icon, 
   await expectGoodPage(therapist);
   await request.getByRole("button", { name: /^Accept/ }).click();
   await expect(therapist.getByText("Answer saved. The client has been emailed.")).toBeVisible();
-  await therapist.reload();
-  await expect(therapist.getByRole("navigation", { name: "Primary" }).locator(".badge")).toHaveCount(0);
+  await expect(icon.locator(".badge")).toHaveCount(0);
 
   await client.reload();
   const booked = upcoming.locator("li", { hasText: when });

@@ -1,7 +1,9 @@
 //! `GET /events`: the signed-in person's live updates as server-sent events. First `unread`
-//! (their unread message counts), then, whenever one of their conversations changes (in any
-//! server process), `unread` again and `conversation` with the client's id. The session is
-//! checked again at every change, so a stream ends when its session does.
+//! (their unread message counts) and, for staff, `calendar` (the calendar icon's count). Then,
+//! whenever one of their conversations changes (in any server process), `unread` again and
+//! `conversation` with the client's id; whenever a staff member's calendar requests change,
+//! `calendar` again. The session is checked again at every change, so a stream ends when its
+//! session does.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -10,11 +12,14 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, Request, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
+use chrono::Utc;
 use futures::stream::{self, Stream, StreamExt};
 use tokio::sync::broadcast::error::RecvError;
 
+use app::server::actor::Actor;
 use app::server::context::Ctx;
-use app::server::services::messages;
+use app::server::live::Changes;
+use app::server::services::{appointments, messages};
 use app::server::AppState;
 
 /// The request context again, from the stream's own headers.
@@ -34,6 +39,46 @@ async fn unread_event(ctx: &Ctx) -> Option<Event> {
     Event::default().event("unread").json_data(counts).ok()
 }
 
+/// For staff, the calendar icon's count again.
+async fn calendar_event(ctx: &Ctx) -> Option<Event> {
+    let Some(Actor::Staff(staff)) = &ctx.actor else {
+        return None;
+    };
+    let count = appointments::badge(ctx.db(), staff.id, Utc::now())
+        .await
+        .ok()?;
+    Some(Event::default().event("calendar").data(count.to_string()))
+}
+
+/// The events `changes` (all, when this stream fell behind) mean for the person of `ctx`.
+async fn events_for(ctx: &Ctx, changes: Option<&Changes>) -> Option<Vec<Event>> {
+    let mut events = Vec::new();
+    let (_, mine) = messages::my_conversations(ctx).await.ok()?;
+    let conversations: Vec<i32> = match changes {
+        Some(c) => c
+            .conversations
+            .iter()
+            .copied()
+            .filter(|id| mine.contains(id))
+            .collect(),
+        None => mine,
+    };
+    if !conversations.is_empty() {
+        events.extend(unread_event(ctx).await);
+        events.extend(
+            conversations
+                .iter()
+                .map(|id| Event::default().event("conversation").data(id.to_string())),
+        );
+    }
+    if let Some(Actor::Staff(staff)) = &ctx.actor {
+        if changes.is_none_or(|c| c.calendars.contains(&staff.id)) {
+            events.extend(calendar_event(ctx).await);
+        }
+    }
+    Some(events)
+}
+
 pub async fn events(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -43,32 +88,23 @@ pub async fn events(
         return (StatusCode::UNAUTHORIZED, "Please sign in.").into_response();
     };
     let receiver = state.live.subscribe(&state.db);
-    let first = unread_event(&ctx).await;
+    let mut first: Vec<Event> = unread_event(&ctx).await.into_iter().collect();
+    first.extend(calendar_event(&ctx).await);
     let changes = stream::unfold(
         (state, headers, peer, receiver),
         |(state, headers, peer, mut receiver)| async move {
             loop {
-                let changed: Option<Vec<i32>> = match receiver.recv().await {
-                    Ok(ids) => Some(ids.as_ref().clone()),
+                let changes = match receiver.recv().await {
+                    Ok(changes) => Some(changes),
                     // Fell behind: treat everything as changed.
                     Err(RecvError::Lagged(_)) => None,
                     Err(RecvError::Closed) => return None,
                 };
                 let ctx = context(&state, &headers, peer).await?;
-                let (_, mine) = messages::my_conversations(&ctx).await.ok()?;
-                let relevant: Vec<i32> = match changed {
-                    Some(ids) => ids.into_iter().filter(|id| mine.contains(id)).collect(),
-                    None => mine,
-                };
-                if relevant.is_empty() {
+                let events = events_for(&ctx, changes.as_deref()).await?;
+                if events.is_empty() {
                     continue;
                 }
-                let mut events: Vec<Event> = unread_event(&ctx).await.into_iter().collect();
-                events.extend(
-                    relevant
-                        .iter()
-                        .map(|id| Event::default().event("conversation").data(id.to_string())),
-                );
                 return Some((stream::iter(events), (state, headers, peer, receiver)));
             }
         },

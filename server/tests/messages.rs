@@ -7,15 +7,14 @@ mod common;
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::http::{header, Request};
+use axum::http::Request;
 use chrono::Utc;
-use http_body_util::BodyExt;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use tower::ServiceExt;
 
 use app::server::entities::{message, outbox};
 use app::server::services::message_mail::notify_unread;
-use common::{audited, call, client_id, each_database, json, page, sign_in};
+use common::{audited, call, client_id, each_database, events_until, json, page, sign_in};
 
 fn send_args(client: i32, body: &str) -> String {
     let encoded: String = body
@@ -460,36 +459,6 @@ async fn a_long_thread_shows_its_latest_page_and_earlier_ones_on_request() {
         }),
     )
     .await;
-}
-
-/// The first server-sent events of `/events` on `app`, until `want` appears (or a timeout).
-async fn events_until(app: axum::Router, cookie: String, want: String) -> String {
-    let mut req = Request::get("/events")
-        .header(header::COOKIE, cookie)
-        .body(Body::empty())
-        .unwrap();
-    req.extensions_mut()
-        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
-            [127, 0, 0, 1],
-            40000,
-        ))));
-    let res = app.oneshot(req).await.unwrap();
-    assert_eq!(res.status(), 200);
-    let mut body = res.into_body();
-    let mut seen = String::new();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while !seen.contains(&want) {
-        let frame = tokio::time::timeout_at(deadline, body.frame()).await;
-        match frame {
-            Ok(Some(Ok(frame))) => {
-                if let Some(data) = frame.data_ref() {
-                    seen.push_str(&String::from_utf8_lossy(data));
-                }
-            }
-            _ => break,
-        }
-    }
-    seen
 }
 
 #[tokio::test]

@@ -14,7 +14,7 @@ use app::server::context::Ctx;
 use app::server::entities::{booking, client_contact, portal_account};
 use app::server::services::scheduling;
 use app::server::session::Owner;
-use common::{call, client_id, each_database, sign_in, TestDb};
+use common::{call, client_id, each_database, events_until, sign_in, TestDb};
 
 fn enc(s: &str) -> String {
     s.replace('+', "%2B").replace(':', "%3A")
@@ -383,6 +383,82 @@ async fn requests_are_accepted_or_declined_and_cancellations_follow_the_24_hour_
             assert_eq!(
                 viewer["kind"]["Staff"]["calendar_badge"], listed,
                 "the badge counts what the inbox lists"
+            );
+        }),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_calendar_badge_follows_requests_live_across_processes() {
+    each_database(
+        true,
+        body!(|t| {
+            // Two "processes": two routers with their own live hub, one database.
+            let (first, second) = (t.app(), t.app());
+            let jordan = client_id(&t.db, "Jordan").await;
+            let client = sign_in(&first, "client@brightpath.example").await;
+            let therapist = sign_in(&second, "therapist@brightpath.example").await;
+            let slots: Vec<Value> = serde_json::from_str(
+                &call(
+                    &first,
+                    "list_open_slots",
+                    &format!("client_id={jordan}"),
+                    Some(&client),
+                )
+                .await
+                .body,
+            )
+            .unwrap();
+            let slot = slots
+                .iter()
+                .find(|s| s["last_minute"] == false)
+                .expect("an open slot");
+            let form = format!(
+                "client_id={jordan}&slot={}%40{}&note=",
+                slot["staff_id"],
+                enc(slot["start"].as_str().unwrap())
+            );
+
+            let listening = tokio::spawn(events_until(
+                second.clone(),
+                therapist.clone(),
+                "event: calendar\ndata: 1\n".into(),
+            ));
+            tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+            let request = call(&first, "request_slot", &form, Some(&client)).await;
+            assert_eq!(request.status, StatusCode::OK, "{}", request.body);
+            let seen = listening.await.unwrap();
+            assert!(
+                seen.starts_with("event: unread"),
+                "the stream opens with the counts: {seen}"
+            );
+            assert!(seen.contains("event: calendar\ndata: 0\n"), "{seen}");
+            assert!(
+                seen.contains("event: calendar\ndata: 1\n"),
+                "the request raised the badge: {seen}"
+            );
+
+            let booking_id: i32 = request.body.trim().parse().unwrap();
+            let listening = tokio::spawn(events_until(
+                second.clone(),
+                therapist.clone(),
+                "event: calendar\ndata: 0\n".into(),
+            ));
+            tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+            let decline = call(
+                &second,
+                "decide_request",
+                &format!("booking_id={booking_id}&accept=false&reason="),
+                Some(&therapist),
+            )
+            .await;
+            assert_eq!(decline.status, StatusCode::OK);
+            let seen = listening.await.unwrap();
+            assert!(
+                seen.contains("event: calendar\ndata: 1\n")
+                    && seen.contains("event: calendar\ndata: 0\n"),
+                "the answer lowered it: {seen}"
             );
         }),
     )

@@ -1,7 +1,7 @@
 //! Live updates in the browser: one `EventSource` on `/events` per page, opened by the admin
 //! and portal shells once the page is interactive. It keeps the unread counts (the envelope's
-//! and the Messages tab's badges) and a counter per changed conversation, which open threads
-//! watch to reload.
+//! and the Messages tab's badges), the calendar icon's count (staff), and a counter per changed
+//! conversation, which open threads watch to reload.
 
 use leptos::prelude::*;
 
@@ -14,6 +14,8 @@ pub struct Live {
     pub unread: RwSignal<Option<UnreadCounts>>,
     /// The last changed conversation and a counter of changes.
     pub changed: RwSignal<(i32, u64)>,
+    /// The calendar icon's count (staff); `None` until the first event arrives.
+    pub calendar: RwSignal<Option<u64>>,
 }
 
 impl Live {
@@ -34,6 +36,7 @@ pub fn provide_live() -> Live {
     let live = Live {
         unread: RwSignal::new(None),
         changed: RwSignal::new((0, 0)),
+        calendar: RwSignal::new(None),
     };
     provide_context(live);
     #[cfg(feature = "hydrate")]
@@ -72,11 +75,20 @@ fn connect(live: Live) {
                 });
             }
         });
+    let on_calendar =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+            if let Some(count) = ev.data().as_string().and_then(|d| d.parse::<u64>().ok()) {
+                live.calendar.set(Some(count));
+            }
+        });
     let _ = source.add_event_listener_with_callback("unread", on_unread.as_ref().unchecked_ref());
+    let _ =
+        source.add_event_listener_with_callback("calendar", on_calendar.as_ref().unchecked_ref());
     let _ = source
         .add_event_listener_with_callback("conversation", on_conversation.as_ref().unchecked_ref());
     // The stream lives as long as the page: the browser keeps it open and reconnects it.
     on_unread.forget();
     on_conversation.forget();
+    on_calendar.forget();
     std::mem::forget(source);
 }

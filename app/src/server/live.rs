@@ -1,21 +1,103 @@
-//! Live updates across server processes. Each process runs one poller that reads new rows of
-//! `message_events` (appended on every message and read) every half second and broadcasts the
-//! changed conversations to this process's open event streams. Nothing is shared in memory
-//! between processes: each learns every change from the database, PostgreSQL or SQLite alike.
+//! Live updates across server processes. The services publish a row to `live_events` for every
+//! change that open pages should learn about: a client's conversation (a message, a read) or a
+//! staff member's calendar requests (a request, an answer, a cancellation). Each process runs
+//! one poller that reads the new rows every half second and broadcasts them to this process's
+//! open event streams. Nothing is shared in memory between processes: each learns every change
+//! from the database, PostgreSQL or SQLite alike. Each poll also reads the last 3 seconds again,
+//! because ids are handed out before commit and a row may become visible after a newer one.
 
+use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, NotSet, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 use tokio::sync::broadcast;
 
-use super::entities::message_event;
+use super::entities::live_event;
 
 /// How often the poller asks the database for changes.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(500);
+/// How far back each poll reads again, for rows whose transaction committed late.
+const LOOKBACK: chrono::Duration = chrono::Duration::seconds(3);
 
-/// Conversations (client ids) that changed since the last tick.
-pub type Changed = Arc<Vec<i32>>;
+/// Something open pages watch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Topic {
+    /// A client's conversation (its messages and read receipts), by client id.
+    Conversation(i32),
+    /// A staff member's calendar requests (the calendar icon's badge), by staff id.
+    Calendar(i32),
+}
+
+impl Topic {
+    fn key(self) -> (&'static str, i32) {
+        match self {
+            Topic::Conversation(client) => ("conversation", client),
+            Topic::Calendar(staff) => ("calendar", staff),
+        }
+    }
+}
+
+/// Tells every server process that `topic` changed.
+pub async fn publish(
+    db: &impl ConnectionTrait,
+    topic: Topic,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let (name, subject) = topic.key();
+    live_event::ActiveModel {
+        id: NotSet,
+        topic: Set(name.to_owned()),
+        subject_id: Set(subject),
+        created_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Forgets changes older than an hour (every open page has long since heard of them).
+pub async fn prune(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<(), DbErr> {
+    live_event::Entity::delete_many()
+        .filter(live_event::Column::CreatedAt.lt(now - chrono::Duration::hours(1)))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// What changed since the last tick, each list sorted and without repeats.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Clients whose conversation changed.
+    pub conversations: Vec<i32>,
+    /// Staff members whose calendar requests changed.
+    pub calendars: Vec<i32>,
+}
+
+impl Changes {
+    fn of(rows: Vec<live_event::Model>) -> Changes {
+        let mut out = Changes::default();
+        for row in rows {
+            match row.topic.as_str() {
+                "conversation" => out.conversations.push(row.subject_id),
+                "calendar" => out.calendars.push(row.subject_id),
+                _ => {}
+            }
+        }
+        for list in [&mut out.conversations, &mut out.calendars] {
+            list.sort_unstable();
+            list.dedup();
+        }
+        out
+    }
+}
+
+/// The changes of one tick, shared by this process's streams.
+pub type Changed = Arc<Changes>;
 
 /// This process's hub; the poller starts with the first subscriber.
 #[derive(Clone, Default)]
@@ -43,8 +125,8 @@ impl LiveHub {
 }
 
 async fn latest(db: &DatabaseConnection) -> Option<i64> {
-    message_event::Entity::find()
-        .order_by_desc(message_event::Column::Id)
+    live_event::Entity::find()
+        .order_by_desc(live_event::Column::Id)
         .one(db)
         .await
         .ok()
@@ -58,11 +140,20 @@ async fn poll(db: DatabaseConnection, sender: broadcast::Sender<Changed>) {
             None => tokio::time::sleep(POLL_INTERVAL).await,
         }
     };
+    // Rows already broadcast, by id, while they are young enough to be read again.
+    let mut seen: HashMap<i64, DateTime<Utc>> = HashMap::new();
     loop {
         tokio::time::sleep(POLL_INTERVAL).await;
-        let rows = match message_event::Entity::find()
-            .filter(message_event::Column::Id.gt(last))
-            .order_by_asc(message_event::Column::Id)
+        // Ids are handed out before commit: a row committed late may have an id below `last`.
+        // Reading the last few seconds again catches it.
+        let since = Utc::now() - LOOKBACK;
+        let rows = match live_event::Entity::find()
+            .filter(
+                Condition::any()
+                    .add(live_event::Column::Id.gt(last))
+                    .add(live_event::Column::CreatedAt.gte(since)),
+            )
+            .order_by_asc(live_event::Column::Id)
             .limit(1000)
             .all(&db)
             .await
@@ -73,14 +164,45 @@ async fn poll(db: DatabaseConnection, sender: broadcast::Sender<Changed>) {
                 continue;
             }
         };
-        let Some(newest) = rows.last().map(|r| r.id) else {
+        if let Some(newest) = rows.iter().map(|r| r.id).max() {
+            last = last.max(newest);
+        }
+        let fresh: Vec<_> = rows
+            .into_iter()
+            .filter(|r| seen.insert(r.id, r.created_at).is_none())
+            .collect();
+        seen.retain(|_, at| *at >= since - LOOKBACK);
+        if fresh.is_empty() {
             continue;
-        };
-        last = newest;
-        let mut changed: Vec<i32> = rows.into_iter().map(|r| r.client_id).collect();
-        changed.sort_unstable();
-        changed.dedup();
+        }
         // No listener in this process right now is fine: nobody to tell.
-        let _ = sender.send(Arc::new(changed));
+        let _ = sender.send(Arc::new(Changes::of(fresh)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: i64, topic: &str, subject_id: i32) -> live_event::Model {
+        live_event::Model {
+            id,
+            topic: topic.into(),
+            subject_id,
+            created_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn changes_are_sorted_by_topic_without_repeats() {
+        let changes = Changes::of(vec![
+            row(1, "conversation", 7),
+            row(2, "calendar", 3),
+            row(3, "conversation", 2),
+            row(4, "conversation", 7),
+            row(5, "unknown", 9),
+        ]);
+        assert_eq!(changes.conversations, vec![2, 7]);
+        assert_eq!(changes.calendars, vec![3]);
     }
 }

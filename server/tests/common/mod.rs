@@ -369,3 +369,33 @@ where
     }
     out
 }
+
+/// The first server-sent events of `/events` on `app`, until `want` appears (or a timeout).
+pub async fn events_until(app: axum::Router, cookie: String, want: String) -> String {
+    let mut req = Request::get("/events")
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .unwrap();
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+            [127, 0, 0, 1],
+            40000,
+        ))));
+    let res = app.oneshot(req).await.unwrap();
+    assert_eq!(res.status(), 200);
+    let mut body = res.into_body();
+    let mut seen = String::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !seen.contains(&want) {
+        let frame = tokio::time::timeout_at(deadline, body.frame()).await;
+        match frame {
+            Ok(Some(Ok(frame))) => {
+                if let Some(data) = frame.data_ref() {
+                    seen.push_str(&String::from_utf8_lossy(data));
+                }
+            }
+            _ => break,
+        }
+    }
+    seen
+}

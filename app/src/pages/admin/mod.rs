@@ -31,7 +31,8 @@ pub fn AdminShell() -> impl IntoView {
     let live = provide_live();
     view! {
         <AreaGuard staff=true frame=move |v: Viewer| {
-            let badge = v.calendar_badge();
+            let initial_badge = v.calendar_badge();
+            let badge = move || live.calendar.get().unwrap_or(initial_badge);
             let initial_unread = v.messages_badge();
             let unread = move || live.unread.get().map(|u| u.total).unwrap_or(initial_unread);
             view! {
@@ -41,8 +42,8 @@ pub fn AdminShell() -> impl IntoView {
                     <A href="/admin/clients">"Clients"</A>
                     <A href="/admin/calendar" attr:class="calendar-icon">
                         <span aria-hidden="true">"📅 "</span>"Calendar"
-                        {(badge > 0).then(|| view! {
-                            " "<span class="badge">{badge}</span><span class="sr-only">" waiting"</span>
+                        {move || (badge() > 0).then(|| view! {
+                            " "<span class="badge">{badge()}</span><span class="sr-only">" waiting"</span>
                         })}
                     </A>
                     <A href="/admin/messages" attr:class="messages-icon">

@@ -13,9 +13,10 @@ use crate::domain::settings::{effective, Setting};
 use crate::error::AppError;
 use crate::server::actor::{contact_access, today_in};
 use crate::server::entities::{
-    client_contact_link, client_staff, message, message_event, message_read, organization,
-    portal_account, staff_user,
+    client_contact_link, client_staff, message, message_read, organization, portal_account,
+    staff_user,
 };
+use crate::server::live;
 use crate::server::mail::Email;
 use crate::server::services::settings;
 use crate::server::AppState;
@@ -163,9 +164,6 @@ pub async fn notify_unread(state: &AppState, now: DateTime<Utc>) -> Result<usize
         }
     }
     // Live-update events are only needed for a moment.
-    message_event::Entity::delete_many()
-        .filter(message_event::Column::CreatedAt.lt(now - Duration::hours(1)))
-        .exec(db)
-        .await?;
+    live::prune(db, now).await?;
     Ok(sent)
 }

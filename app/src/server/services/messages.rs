@@ -23,7 +23,8 @@ use crate::domain::viewer::ClientRef;
 use crate::error::AppError;
 use crate::server::actor::Actor;
 use crate::server::context::Ctx;
-use crate::server::entities::{client, client_staff, message, message_event, message_read};
+use crate::server::entities::{client, client_staff, message, message_read};
+use crate::server::live::{publish, Topic};
 use crate::server::services::appointments::zone;
 use crate::server::services::portal::acting_for;
 use crate::server::services::settings;
@@ -137,14 +138,7 @@ async fn changed(
     client_id: i32,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    message_event::ActiveModel {
-        id: NotSet,
-        client_id: Set(client_id),
-        created_at: Set(now),
-    }
-    .insert(db)
-    .await?;
-    Ok(())
+    Ok(publish(db, Topic::Conversation(client_id), now).await?)
 }
 
 /// Moves `reader`'s read pointer in the conversation up to `last_id` (never back).

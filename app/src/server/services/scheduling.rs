@@ -22,6 +22,7 @@ use crate::server::context::Ctx;
 use crate::server::entities::{
     availability_exception, availability_hour, booking, client_staff, organization, staff_user,
 };
+use crate::server::live::{publish, Topic};
 use crate::server::services::portal::acting_with_settings;
 use crate::server::write;
 
@@ -334,10 +335,13 @@ pub async fn hold(
     )
     .await?;
     match txn.commit().await {
-        Ok(()) => Ok(row),
-        Err(e) if is_overlap(&e) => Err(taken()),
-        Err(e) => Err(e.into()),
+        Ok(()) => {}
+        Err(e) if is_overlap(&e) => return Err(taken()),
+        Err(e) => return Err(e.into()),
     }
+    // The staff member's calendar icon and requests update live.
+    publish(ctx.db(), Topic::Calendar(row.staff_id), now).await?;
+    Ok(row)
 }
 
 /// Seeds weekly hours (Monday to Friday, `from`–`to` local hours) for a staff member; demo data.
