@@ -60,6 +60,14 @@ pub async fn publish(
     Ok(())
 }
 
+/// [`publish`] after the change itself is stored: a failure is logged, not returned, because
+/// the change stands and open pages show it on their next load anyway.
+pub async fn announce(db: &impl ConnectionTrait, topic: Topic, now: DateTime<Utc>) {
+    if let Err(e) = publish(db, topic, now).await {
+        tracing::warn!(error = %e, ?topic, "live updates: a change could not be announced");
+    }
+}
+
 /// Forgets changes older than an hour (every open page has long since heard of them).
 pub async fn prune(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<(), DbErr> {
     live_event::Entity::delete_many()

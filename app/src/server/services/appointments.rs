@@ -15,7 +15,7 @@ use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::server::context::Ctx;
 use crate::server::entities::{booking, client, organization, portal_account, staff_user};
-use crate::server::live::{publish, Topic};
+use crate::server::live::{announce, Topic};
 use crate::server::mail::Email;
 use crate::server::services::portal::acting_with_settings;
 
@@ -144,7 +144,7 @@ pub async fn portal_cancel(
     active.decided_by = Set(ctx.actor.as_ref().map(|a| a.label()));
     active.decided_at = Set(Some(now));
     active.update(ctx.db()).await?;
-    publish(ctx.db(), Topic::Calendar(row.staff_id), now).await?;
+    announce(ctx.db(), Topic::Calendar(row.staff_id), now).await;
     ctx.audit(
         "appointment.cancelled",
         &format!("client:{client_id}"),
@@ -273,7 +273,7 @@ pub async fn decide(
     active.decided_at = Set(Some(now));
     active.decision_reason = Set(Some(reason.trim().to_owned()).filter(|r| !r.is_empty()));
     active.update(db).await?;
-    publish(db, Topic::Calendar(row.staff_id), now).await?;
+    announce(db, Topic::Calendar(row.staff_id), now).await;
     ctx.audit(
         if accept {
             "appointment.accepted"

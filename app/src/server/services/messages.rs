@@ -24,7 +24,7 @@ use crate::error::AppError;
 use crate::server::actor::Actor;
 use crate::server::context::Ctx;
 use crate::server::entities::{client, client_staff, message, message_read};
-use crate::server::live::{publish, Topic};
+use crate::server::live::{announce, Topic};
 use crate::server::services::appointments::zone;
 use crate::server::services::portal::acting_for;
 use crate::server::services::settings;
@@ -132,15 +132,6 @@ async fn participant(ctx: &Ctx, client_id: i32) -> Result<(client::Model, Partic
     }
 }
 
-/// Records "conversation `client_id` changed" for every server process's live updates.
-async fn changed(
-    db: &impl ConnectionTrait,
-    client_id: i32,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    Ok(publish(db, Topic::Conversation(client_id), now).await?)
-}
-
 /// Moves `reader`'s read pointer in the conversation up to `last_id` (never back).
 async fn read_up_to(
     db: &impl ConnectionTrait,
@@ -218,7 +209,7 @@ pub async fn conversation(
                 .filter(message::Column::SenderKey.starts_with(other_side))
                 .exec(db)
                 .await?;
-            changed(db, client_id, now).await?;
+            announce(db, Topic::Conversation(client_id), now).await;
         }
     }
     let (tz, _) = zone(db, client.organization_id).await?;
@@ -282,7 +273,7 @@ pub async fn send(
     .await?;
     // The sender has read their own message.
     read_up_to(db, client_id, &me.key, row.id, now).await?;
-    changed(db, client_id, now).await?;
+    announce(db, Topic::Conversation(client_id), now).await;
     // Metadata only: never the body.
     ctx.audit(
         "message.sent",

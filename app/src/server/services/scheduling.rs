@@ -334,14 +334,13 @@ pub async fn hold(
         )),
     )
     .await?;
+    // The staff member's calendar icon updates live, once the booking is committed.
+    publish(&*txn, Topic::Calendar(row.staff_id), now).await?;
     match txn.commit().await {
-        Ok(()) => {}
-        Err(e) if is_overlap(&e) => return Err(taken()),
-        Err(e) => return Err(e.into()),
+        Ok(()) => Ok(row),
+        Err(e) if is_overlap(&e) => Err(taken()),
+        Err(e) => Err(e.into()),
     }
-    // The staff member's calendar icon and requests update live.
-    publish(ctx.db(), Topic::Calendar(row.staff_id), now).await?;
-    Ok(row)
 }
 
 /// Seeds weekly hours (Monday to Friday, `from`–`to` local hours) for a staff member; demo data.
