@@ -173,16 +173,15 @@ impl UnreadCounts {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn a_thread_shows_whole_pages_within_bounds() {
-        use super::{thread_window, THREAD_MAX, THREAD_PAGE};
         assert_eq!(thread_window(None), THREAD_PAGE);
         assert_eq!(thread_window(Some(0)), THREAD_PAGE);
         assert_eq!(thread_window(Some(100)), 100);
         assert_eq!(thread_window(Some(u32::MAX)), THREAD_MAX);
     }
-
-    use super::*;
 
     fn text(s: &str) -> Segment {
         Segment::Text(s.into())

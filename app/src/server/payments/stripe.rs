@@ -49,6 +49,32 @@ impl Stripe {
         }
     }
 
+    /// The card a succeeded payment intent was paid with (for a payment settled by a webhook,
+    /// whose event carries no card details). `None` when Stripe cannot say.
+    pub async fn card_of_payment(
+        &self,
+        payment_ref: &str,
+    ) -> Result<Option<CardSummary>, ProcessorError> {
+        let response = self
+            .http
+            .get(format!("{}/v1/payment_intents/{payment_ref}", self.base))
+            .bearer_auth(&self.keys.secret_key)
+            .query(&[("expand[]", "latest_charge")])
+            .send()
+            .await
+            .map_err(|e| ProcessorError::Unavailable(e.without_url().to_string()))?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(ProcessorError::Unavailable(format!(
+                "the payment intent could not be read ({status})"
+            )));
+        }
+        let intent: Value = response.json().await.map_err(|e| {
+            ProcessorError::Unavailable(format!("unreadable answer ({status}): {e}"))
+        })?;
+        Ok(card_of(&intent))
+    }
+
     /// POSTs a form to `path` with an idempotency key; the JSON answer, or why not.
     async fn post(
         &self,
@@ -82,34 +108,6 @@ impl Stripe {
             }
             _ => StripeError::Request(format!("{status} {kind}: {message}")),
         }))
-    }
-}
-
-impl Stripe {
-    /// The card a succeeded payment intent was paid with (for a payment settled by a webhook,
-    /// whose event carries no card details). `None` when Stripe cannot say.
-    pub async fn card_of_payment(
-        &self,
-        payment_ref: &str,
-    ) -> Result<Option<CardSummary>, ProcessorError> {
-        let response = self
-            .http
-            .get(format!("{}/v1/payment_intents/{payment_ref}", self.base))
-            .bearer_auth(&self.keys.secret_key)
-            .query(&[("expand[]", "latest_charge")])
-            .send()
-            .await
-            .map_err(|e| ProcessorError::Unavailable(e.without_url().to_string()))?;
-        let status = response.status();
-        if !status.is_success() {
-            return Err(ProcessorError::Unavailable(format!(
-                "the payment intent could not be read ({status})"
-            )));
-        }
-        let intent: Value = response.json().await.map_err(|e| {
-            ProcessorError::Unavailable(format!("unreadable answer ({status}): {e}"))
-        })?;
-        Ok(card_of(&intent))
     }
 }
 
