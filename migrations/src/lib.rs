@@ -17,6 +17,7 @@ mod m20261127_000009_insurance;
 mod m20261127_000010_messaging;
 mod m20261127_000011_sandbox_card_owner;
 mod m20261127_000012_live_events;
+mod m20261127_000013_mail_retries;
 
 /// Every migration, in the order it is applied.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000010_messaging::Migration),
             Box::new(m20261127_000011_sandbox_card_owner::Migration),
             Box::new(m20261127_000012_live_events::Migration),
+            Box::new(m20261127_000013_mail_retries::Migration),
         ]
     }
 }

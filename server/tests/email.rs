@@ -1,15 +1,18 @@
 //! Email delivery: SMTP through lettre when configured (against a minimal local SMTP server),
-//! the outbox otherwise, and a clear error when the mail server cannot be reached.
+//! the outbox otherwise, a clear error when the mail server cannot be reached, and background
+//! emails kept and tried again until they go out or are given up.
 
 mod common;
 
+use chrono::{Duration, Utc};
 use sea_orm::{EntityTrait, PaginatorTrait};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
 use app::error::AppError;
-use app::server::entities::outbox;
+use app::server::entities::{mail_retry, outbox};
 use app::server::mail::{Email, Mailer};
+use app::server::mail_retry::{retry_delay, retry_due, send_or_retry_later, MAX_ATTEMPTS};
 use common::each_database;
 
 /// Accepts one SMTP session on 127.0.0.1 and returns its port and the DATA it received.
@@ -133,6 +136,90 @@ async fn an_unreachable_mail_server_is_a_clear_error() {
             let err = mailer.send(&t.db, email()).await.unwrap_err();
             assert_eq!(err, AppError::EmailFailed);
             assert_eq!(err.status(), 502);
+        }),
+    )
+    .await;
+}
+
+/// A mailer for a port where nothing listens.
+async fn unreachable_mailer() -> Mailer {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    Mailer::smtp(
+        &format!("smtp://127.0.0.1:{port}"),
+        None,
+        "http://portal.test",
+    )
+    .unwrap()
+}
+
+async fn kept(db: &sea_orm::DatabaseConnection) -> Vec<mail_retry::Model> {
+    mail_retry::Entity::find().all(db).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_refused_background_email_is_tried_again_until_it_goes_out_or_is_given_up() {
+    each_database(
+        false,
+        body!(|t| {
+            let down = unreachable_mailer().await;
+            let now = Utc::now();
+            send_or_retry_later(&down, &t.db, email(), now)
+                .await
+                .expect("kept, not an error");
+            let rows = kept(&t.db).await;
+            assert_eq!(rows.len(), 1);
+            assert_eq!(
+                (rows[0].attempts, rows[0].recipient.as_str()),
+                (1, "robin@example.com")
+            );
+
+            // Not due yet: nothing is tried.
+            assert_eq!(retry_due(&down, &t.db, now).await.unwrap(), 0);
+            assert_eq!(kept(&t.db).await[0].attempts, 1);
+            // Due while the server is still down: counted, and the next wait is longer.
+            let second = now + retry_delay(1);
+            assert_eq!(retry_due(&down, &t.db, second).await.unwrap(), 0);
+            let row = &kept(&t.db).await[0];
+            assert_eq!(row.attempts, 2);
+            assert!(row.next_attempt_at > second + Duration::minutes(4));
+
+            // The server is back: the email goes out once and is forgotten.
+            let (port, server) = one_message_server().await;
+            let up = Mailer::smtp(
+                &format!("smtp://127.0.0.1:{port}"),
+                None,
+                "http://portal.test",
+            )
+            .unwrap();
+            let third = second + retry_delay(2);
+            assert_eq!(retry_due(&up, &t.db, third).await.unwrap(), 1);
+            drop(up);
+            let data = tokio::time::timeout(std::time::Duration::from_secs(10), server)
+                .await
+                .expect("the server finished")
+                .unwrap();
+            assert!(data.contains("welcome?token=abc"), "{data}");
+            assert!(kept(&t.db).await.is_empty());
+
+            // An email that keeps failing is given up after MAX_ATTEMPTS attempts in all.
+            send_or_retry_later(&down, &t.db, email(), now)
+                .await
+                .unwrap();
+            let mut at = now;
+            for _ in 2..MAX_ATTEMPTS {
+                at += Duration::hours(4);
+                retry_due(&down, &t.db, at).await.unwrap();
+            }
+            assert_eq!(kept(&t.db).await[0].attempts, MAX_ATTEMPTS - 1);
+            retry_due(&down, &t.db, at + Duration::hours(4))
+                .await
+                .unwrap();
+            assert!(kept(&t.db).await.is_empty(), "given up");
         }),
     )
     .await;

@@ -1,6 +1,7 @@
 //! Secure messaging on both databases: who may read and send, unread counts, read receipts, the
-//! ten-minute email rule (with an injected clock), escaping, and live updates that reach a
-//! second server process through the database.
+//! ten-minute email rule (with an injected clock) and its emails kept when the mail server
+//! refuses them, escaping, long threads, and live updates that reach a second server process
+//! through the database.
 
 mod common;
 
@@ -12,7 +13,8 @@ use chrono::Utc;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use tower::ServiceExt;
 
-use app::server::entities::{message, outbox};
+use app::server::entities::{mail_retry, message, outbox};
+use app::server::mail::Mailer;
 use app::server::services::message_mail::notify_unread;
 use common::{audited, call, client_id, each_database, events_until, json, page, sign_in};
 
@@ -507,6 +509,68 @@ async fn live_updates_reach_a_second_server_process_through_the_database() {
                     40000,
                 ))));
             assert_eq!(second.clone().oneshot(req).await.unwrap().status(), 401);
+        }),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn new_message_emails_the_mail_server_refuses_are_kept_for_later() {
+    each_database(
+        true,
+        body!(|t| {
+            let app = t.app();
+            let jordan = client_id(&t.db, "Jordan").await;
+            let therapist = sign_in(&app, "therapist@brightpath.example").await;
+            let sent = call(
+                &app,
+                "send_message",
+                &send_args(jordan, "Your results are in"),
+                Some(&therapist),
+            )
+            .await;
+            assert_eq!(sent.status, 200, "{}", sent.body);
+            let sent_at = message::Entity::find()
+                .one(&t.db)
+                .await
+                .unwrap()
+                .unwrap()
+                .created_at;
+            // A mail server that cannot be reached.
+            let port = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
+            let state = app::server::AppState {
+                mailer: Mailer::smtp(
+                    &format!("smtp://127.0.0.1:{port}"),
+                    None,
+                    "http://portal.test",
+                )
+                .unwrap(),
+                ..t.state()
+            };
+            let emailed = notify_unread(&state, sent_at + chrono::Duration::minutes(11))
+                .await
+                .expect("a refused email is not an error of the job");
+            assert_eq!(emailed, 2);
+            let mut kept: Vec<_> = mail_retry::Entity::find()
+                .all(&t.db)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|k| {
+                    assert!(!k.body.contains("results"), "no content: {}", k.body);
+                    k.recipient
+                })
+                .collect();
+            kept.sort();
+            assert_eq!(
+                kept,
+                vec!["client@brightpath.example", "parent@brightpath.example"]
+            );
         }),
     )
     .await;

@@ -7,6 +7,7 @@ pub mod context;
 pub mod entities;
 pub mod live;
 pub mod mail;
+pub mod mail_retry;
 pub mod password;
 pub mod payments;
 pub mod rate_limit;

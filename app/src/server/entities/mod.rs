@@ -14,6 +14,7 @@ pub mod form_template_version;
 pub mod insurance_policy;
 pub mod live_event;
 pub mod location;
+pub mod mail_retry;
 pub mod message;
 pub mod message_read;
 pub mod organization;

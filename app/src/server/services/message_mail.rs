@@ -1,7 +1,8 @@
 //! "You have a new secure message" emails: a message that a participant has not read within
 //! ten minutes is emailed to them once, with a link and nothing else (no content, no names, no
 //! health information). Every server process runs [`notify_unread`] every minute; each message
-//! is claimed by one process, so nobody gets the email twice. The clock is a parameter, so the
+//! is claimed by one process, so nobody gets the email twice. An email the mail server refuses
+//! is tried again later ([`crate::server::mail_retry`]). The clock is a parameter, so the
 //! rule is tested without waiting.
 
 use std::collections::BTreeSet;
@@ -18,6 +19,7 @@ use crate::server::entities::{
 };
 use crate::server::live;
 use crate::server::mail::Email;
+use crate::server::mail_retry::{retry_due, send_or_retry_later};
 use crate::server::services::settings;
 use crate::server::AppState;
 
@@ -145,24 +147,20 @@ pub async fn notify_unread(state: &AppState, now: DateTime<Utc>) -> Result<usize
     let sent = emails.len();
     for (organization_id, to, path) in emails {
         let link = state.mailer.link(&path);
-        let result = state
-            .mailer
-            .send(
-                db,
-                Email {
-                    organization_id: Some(organization_id),
-                    to,
-                    subject: "You have a new secure message".into(),
-                    body: format!(
-                        "Hello,\n\nYou have a new secure message in the client portal. Sign in to read it:\n{link}\n\nFor your privacy, this email does not include the message.\n"
-                    ),
-                },
-            )
-            .await;
-        if let Err(e) = result {
-            tracing::warn!(error = %e, "a new-message email could not be sent");
+        let email = Email {
+            organization_id: Some(organization_id),
+            to,
+            subject: "You have a new secure message".into(),
+            body: format!(
+                "Hello,\n\nYou have a new secure message in the client portal. Sign in to read it:\n{link}\n\nFor your privacy, this email does not include the message.\n"
+            ),
+        };
+        // A mail server that refuses it now gets it again later (see `mail_retry`).
+        if let Err(e) = send_or_retry_later(&state.mailer, db, email, now).await {
+            tracing::warn!(error = %e, "a new-message email could not be sent or kept");
         }
     }
+    retry_due(&state.mailer, db, now).await?;
     // Live-update events are only needed for a moment.
     live::prune(db, now).await?;
     Ok(sent)
