@@ -13,7 +13,7 @@ use app::error::AppError;
 use app::server::entities::{mail_retry, outbox};
 use app::server::mail::{Email, Mailer};
 use app::server::mail_retry::{retry_delay, retry_due, send_or_retry_later, MAX_ATTEMPTS};
-use common::each_database;
+use common::{each_database, unreachable_mailer};
 
 /// Accepts one SMTP session on 127.0.0.1 and returns its port and the DATA it received.
 async fn one_message_server() -> (u16, tokio::task::JoinHandle<String>) {
@@ -120,41 +120,13 @@ async fn an_unreachable_mail_server_is_a_clear_error() {
     each_database(
         false,
         body!(|t| {
-            // A port that was free a moment ago: nothing listens there.
-            let port = TcpListener::bind("127.0.0.1:0")
-                .await
-                .unwrap()
-                .local_addr()
-                .unwrap()
-                .port();
-            let mailer = Mailer::smtp(
-                &format!("smtp://127.0.0.1:{port}"),
-                None,
-                "http://portal.test",
-            )
-            .unwrap();
+            let mailer = unreachable_mailer().await;
             let err = mailer.send(&t.db, email()).await.unwrap_err();
             assert_eq!(err, AppError::EmailFailed);
             assert_eq!(err.status(), 502);
         }),
     )
     .await;
-}
-
-/// A mailer for a port where nothing listens.
-async fn unreachable_mailer() -> Mailer {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .await
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    Mailer::smtp(
-        &format!("smtp://127.0.0.1:{port}"),
-        None,
-        "http://portal.test",
-    )
-    .unwrap()
 }
 
 async fn kept(db: &sea_orm::DatabaseConnection) -> Vec<mail_retry::Model> {

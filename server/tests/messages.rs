@@ -14,9 +14,10 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use tower::ServiceExt;
 
 use app::server::entities::{mail_retry, message, outbox};
-use app::server::mail::Mailer;
 use app::server::services::message_mail::notify_unread;
-use common::{audited, call, client_id, each_database, events_until, json, page, sign_in};
+use common::{
+    audited, call, client_id, each_database, events_until, json, page, sign_in, unreachable_mailer,
+};
 
 fn send_args(client: i32, body: &str) -> String {
     let encoded: String = body
@@ -536,20 +537,8 @@ async fn new_message_emails_the_mail_server_refuses_are_kept_for_later() {
                 .unwrap()
                 .unwrap()
                 .created_at;
-            // A mail server that cannot be reached.
-            let port = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .unwrap()
-                .local_addr()
-                .unwrap()
-                .port();
             let state = app::server::AppState {
-                mailer: Mailer::smtp(
-                    &format!("smtp://127.0.0.1:{port}"),
-                    None,
-                    "http://portal.test",
-                )
-                .unwrap(),
+                mailer: unreachable_mailer().await,
                 ..t.state()
             };
             let emailed = notify_unread(&state, sent_at + chrono::Duration::minutes(11))

@@ -399,3 +399,19 @@ pub async fn events_until(app: axum::Router, cookie: String, want: String) -> St
     }
     seen
 }
+
+/// A mailer whose SMTP server cannot be reached: a port that was free a moment ago.
+pub async fn unreachable_mailer() -> Mailer {
+    let port = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    Mailer::smtp(
+        &format!("smtp://127.0.0.1:{port}"),
+        None,
+        "http://portal.test",
+    )
+    .unwrap()
+}
