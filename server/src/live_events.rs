@@ -53,15 +53,18 @@ async fn calendar_event(ctx: &Ctx) -> Option<Event> {
 /// The events `changes` (all, when this stream fell behind) mean for the person of `ctx`.
 async fn events_for(ctx: &Ctx, changes: Option<&Changes>) -> Option<Vec<Event>> {
     let mut events = Vec::new();
-    let (_, mine) = messages::my_conversations(ctx).await.ok()?;
     let conversations: Vec<i32> = match changes {
-        Some(c) => c
-            .conversations
-            .iter()
-            .copied()
-            .filter(|id| mine.contains(id))
-            .collect(),
-        None => mine,
+        // Only calendars changed: no need to look up this person's conversations.
+        Some(c) if c.conversations.is_empty() => Vec::new(),
+        Some(c) => {
+            let (_, mine) = messages::my_conversations(ctx).await.ok()?;
+            c.conversations
+                .iter()
+                .copied()
+                .filter(|id| mine.contains(id))
+                .collect()
+        }
+        None => messages::my_conversations(ctx).await.ok()?.1,
     };
     if !conversations.is_empty() {
         events.extend(unread_event(ctx).await);
