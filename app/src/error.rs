@@ -53,6 +53,25 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// A validation error on one field: `AppError::invalid("email", "Enter an email address.")`.
+    pub fn invalid(field: &str, message: &str) -> AppError {
+        AppError::Invalid(FieldErrors::single(field, message))
+    }
+
+    /// An internal error, logged here with its cause and where it was made; the user sees
+    /// only [`AppError::Internal`]'s message.
+    #[track_caller]
+    pub fn internal(cause: impl std::fmt::Display) -> AppError {
+        #[cfg(feature = "ssr")]
+        {
+            let at = std::panic::Location::caller();
+            tracing::error!(%cause, file = at.file(), line = at.line(), "internal error");
+        }
+        #[cfg(not(feature = "ssr"))]
+        let _ = cause;
+        AppError::Internal
+    }
+
     /// The HTTP status code this error answers with.
     pub fn status(&self) -> u16 {
         match self {
@@ -89,12 +108,10 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             // Malformed arguments are the caller's fault, not ours.
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
-                AppError::Invalid(FieldErrors::single(
-                    "form",
-                    "The form was incomplete. Please reload the page and try again.",
-                ))
-            }
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::invalid(
+                "form",
+                "The form was incomplete. Please reload the page and try again.",
+            ),
             ServerFnErrorErr::Request(e) | ServerFnErrorErr::Response(e) => AppError::Transport(e),
             other => AppError::Transport(other.to_string()),
         }

@@ -10,11 +10,11 @@ use chrono::{NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, NotSet, Set};
 
 use app::domain::client::{last_name_key, search_name};
-use app::server::actor::{Actor, Staff};
-use app::server::context::Ctx;
-use app::server::entities::{client, portal_account};
+use app::server::access::actor::{Actor, Staff};
+use app::server::access::context::Ctx;
 use app::server::mail::Mailer;
 use app::server::services::settings;
+use app::server::store::entities::{client, portal_account};
 use app::server::{AppState, SessionConfig};
 
 const CLIENTS: usize = 100_000;
@@ -97,7 +97,7 @@ async fn main() {
             db,
             sessions: SessionConfig::default(),
             mailer: Mailer::outbox("http://127.0.0.1:3000"),
-            payments: app::server::payments::PaymentsConfig::new(
+            payments: app::server::processors::PaymentsConfig::new(
                 app::server::secrets::Secrets::new([7; 32]),
             ),
             live: Default::default(),

@@ -45,7 +45,7 @@ async fn main() {
             db,
             sessions: SessionConfig::default(),
             mailer: Mailer::outbox("http://127.0.0.1:3000"),
-            payments: app::server::payments::PaymentsConfig::new(
+            payments: app::server::processors::PaymentsConfig::new(
                 app::server::secrets::Secrets::new([7; 32]),
             ),
             live: Default::default(),

@@ -19,9 +19,11 @@ use sea_orm::{
 use tokio::net::TcpStream;
 
 use app::domain::client::{last_name_key, search_name};
-use app::server::entities::{availability_hour, client, client_staff, portal_account, staff_user};
+use app::server::access::session::{self, Owner};
 use app::server::mail::Mailer;
-use app::server::session::{self, Owner};
+use app::server::store::entities::{
+    availability_hour, client, client_staff, portal_account, staff_user,
+};
 use app::server::{AppState, SessionConfig};
 use leptos::config::LeptosOptions;
 use server::router::{router, ServerState};
@@ -122,7 +124,7 @@ async fn main() {
             db: db.clone(),
             sessions: config,
             mailer: Mailer::outbox("http://127.0.0.1:3000"),
-            payments: app::server::payments::PaymentsConfig::new(
+            payments: app::server::processors::PaymentsConfig::new(
                 app::server::secrets::Secrets::new([7; 32]),
             ),
             live: Default::default(),
@@ -142,17 +144,17 @@ async fn main() {
     });
     // The slots on offer at the start: what clients pick from at random.
     let slots = app::server::services::scheduling::open_slots_for(
-        &app::server::context::Ctx {
+        &app::server::access::context::Ctx {
             state: AppState {
                 db: db.clone(),
                 sessions: SessionConfig::default(),
                 mailer: Mailer::outbox("http://x"),
-                payments: app::server::payments::PaymentsConfig::new(
+                payments: app::server::processors::PaymentsConfig::new(
                     app::server::secrets::Secrets::new([7; 32]),
                 ),
                 live: Default::default(),
             },
-            actor: app::server::actor::Actor::load(&db, Owner::Portal(logins[0].1))
+            actor: app::server::access::actor::Actor::load(&db, Owner::Portal(logins[0].1))
                 .await
                 .unwrap(),
             ip: None,

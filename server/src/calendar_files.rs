@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 
 use app::error::AppError;
-use app::server::context::Ctx;
+use app::server::access::context::Ctx;
 use app::server::services::appointments;
 
 use crate::router::ServerState;

@@ -145,7 +145,7 @@ impl Config {
                         "STRIPE_API_BASE must start with http:// or https://, got {url:?}"
                     )))
                 }
-                None => app::server::payments::stripe::DEFAULT_API_BASE.into(),
+                None => app::server::processors::stripe::DEFAULT_API_BASE.into(),
             },
         })
     }

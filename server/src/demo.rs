@@ -9,12 +9,13 @@ use sea_orm::{
 
 use app::domain::client::{last_name_key, search_name};
 use app::domain::settings::OrgSettings;
-use app::server::entities::{
+use app::server::access::password;
+use app::server::services::scheduling;
+use app::server::store::entities::{
     client, client_contact, client_contact_link, client_staff, location, organization,
     portal_account, staff_user,
 };
-use app::server::password;
-use app::server::services::{clients, scheduling, settings};
+use app::server::store::{clients, settings};
 
 /// The password of every demo login.
 pub const DEMO_PASSWORD: &str = "demo-password-1";

@@ -5,8 +5,8 @@ use chrono::{Duration, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait};
 
 use app::domain::forms::{FieldKind, FormDefinition, FormField, FormSection};
-use app::server::entities::form_template_version;
 use app::server::services::forms::{create_template, NewSentForm};
+use app::server::store::entities::form_template_version;
 
 fn field(id: &str, label: &str, kind: FieldKind, required: bool, help: Option<&str>) -> FormField {
     FormField {

@@ -6,7 +6,7 @@ use chrono::{NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, NotSet, Set};
 
 use app::domain::insurance::payer_key;
-use app::server::entities::{insurance_policy, payer};
+use app::server::store::entities::{insurance_policy, payer};
 
 /// Name, payer ID, address, phone.
 const PAYERS: [(&str, &str, &str, &str); 5] = [

@@ -6,7 +6,7 @@
 use chrono::{Datelike, Duration, NaiveTime, TimeZone, Utc, Weekday};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, NotSet, Set};
 
-use app::server::entities::booking;
+use app::server::store::entities::booking;
 
 /// Inserts the appointments (the demo loads into an empty database, so nothing overlaps).
 pub async fn load(

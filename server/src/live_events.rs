@@ -16,10 +16,10 @@ use chrono::Utc;
 use futures::stream::{self, Stream, StreamExt};
 use tokio::sync::broadcast::error::RecvError;
 
-use app::server::actor::Actor;
-use app::server::context::Ctx;
+use app::server::access::actor::Actor;
+use app::server::access::context::Ctx;
 use app::server::live::Changes;
-use app::server::services::{appointments, messages};
+use app::server::store::bookings;
 use app::server::AppState;
 
 /// The request context again, from the stream's own headers.
@@ -35,7 +35,7 @@ async fn context(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> Opt
 }
 
 async fn unread_event(ctx: &Ctx) -> Option<Event> {
-    let counts = messages::unread(ctx).await.ok()?;
+    let counts = ctx.unread().await.ok()?;
     Event::default().event("unread").json_data(counts).ok()
 }
 
@@ -44,9 +44,7 @@ async fn calendar_event(ctx: &Ctx) -> Option<Event> {
     let Some(Actor::Staff(staff)) = &ctx.actor else {
         return None;
     };
-    let count = appointments::badge(ctx.db(), staff.id, Utc::now())
-        .await
-        .ok()?;
+    let count = bookings::badge(ctx.db(), staff.id, Utc::now()).await.ok()?;
     Some(Event::default().event("calendar").data(count.to_string()))
 }
 
@@ -57,14 +55,14 @@ async fn events_for(ctx: &Ctx, changes: Option<&Changes>) -> Option<Vec<Event>> 
         // Only calendars changed: no need to look up this person's conversations.
         Some(c) if c.conversations.is_empty() => Vec::new(),
         Some(c) => {
-            let (_, mine) = messages::my_conversations(ctx).await.ok()?;
+            let (_, mine) = ctx.conversations().await.ok()?;
             c.conversations
                 .iter()
                 .copied()
                 .filter(|id| mine.contains(id))
                 .collect()
         }
-        None => messages::my_conversations(ctx).await.ok()?.1,
+        None => ctx.conversations().await.ok()?.1,
     };
     if !conversations.is_empty() {
         events.extend(unread_event(ctx).await);

@@ -7,7 +7,7 @@ use app::server::mail::Mailer;
 use leptos::config::get_configuration;
 use server::config::Config;
 use server::router::{router, ServerState};
-use server::{db, demo};
+use server::{background, db, demo};
 
 #[tokio::main]
 async fn main() {
@@ -49,7 +49,7 @@ async fn run() -> Result<(), String> {
         Some(url) => Mailer::smtp(url, config.mail_from.as_deref(), &config.public_url)?,
         None => Mailer::outbox(&config.public_url),
     };
-    let payments = app::server::payments::PaymentsConfig {
+    let payments = app::server::processors::PaymentsConfig {
         secrets: config.secrets().map_err(|e| e.to_string())?,
         stripe_api_base: config.stripe_api_base.clone(),
     };
@@ -63,20 +63,8 @@ async fn run() -> Result<(), String> {
             live: Default::default(),
         },
     };
-    // "You have a new secure message" emails, every minute, in every process (each message is
-    // claimed by one of them).
-    let notifier = state.app.clone();
-    tokio::spawn(async move {
-        let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
-        loop {
-            every_minute.tick().await;
-            let now = chrono::Utc::now();
-            if let Err(e) = app::server::services::message_mail::notify_unread(&notifier, now).await
-            {
-                tracing::warn!(error = %e, "new-message emails");
-            }
-        }
-    });
+    // New-message emails, emails to try again and pruning, every minute, in every process.
+    background::spawn(state.app.clone());
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;

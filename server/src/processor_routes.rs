@@ -12,8 +12,8 @@ use serde_json::json;
 
 use app::domain::payments::CardInput;
 use app::error::AppError;
-use app::server::context::Ctx;
-use app::server::payments::sandbox::{self, TokenizeError};
+use app::server::access::context::Ctx;
+use app::server::processors::sandbox::{self, TokenizeError};
 use app::server::services::webhooks::{self, Handled};
 use app::server::AppState;
 
@@ -56,7 +56,7 @@ pub async fn sandbox_tokens(State(state): State<AppState>, req: Request) -> Resp
             json!({}),
         );
     };
-    match sandbox::tokenize(&state.db, &card, &actor.label(), Utc::now()).await {
+    match sandbox::tokenize(&state.db, &card, &actor.label().to_string(), Utc::now()).await {
         Ok(token) => Json(token).into_response(),
         Err(TokenizeError::Card(fields)) => {
             let by_field: serde_json::Map<String, serde_json::Value> = fields

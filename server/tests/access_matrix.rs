@@ -12,10 +12,10 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, NotSet, PaginatorTrait, QueryFilter, Set,
 };
 
-use app::server::entities::{
+use app::server::access::password;
+use app::server::store::entities::{
     client, client_contact, form_template, payer, payment, sent_form, staff_user,
 };
-use app::server::password;
 use common::{call, client_id, each_database, enable_payments, owed_bookings, sign_in};
 
 /// The callers, in column order.

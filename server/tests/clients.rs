@@ -5,7 +5,7 @@ mod common;
 use axum::http::StatusCode;
 use sea_orm::{EntityTrait, PaginatorTrait};
 
-use app::server::entities::{client, client_contact, organization};
+use app::server::store::entities::{client, client_contact, organization};
 use common::{call, client_id, each_database, page, sign_in};
 
 #[tokio::test]

@@ -10,9 +10,9 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
 use app::error::AppError;
-use app::server::entities::{mail_retry, outbox};
+use app::server::mail::retry::{retry_delay, retry_due, send_or_retry_later, MAX_ATTEMPTS};
 use app::server::mail::{Email, Mailer};
-use app::server::mail_retry::{retry_delay, retry_due, send_or_retry_later, MAX_ATTEMPTS};
+use app::server::store::entities::{mail_retry, outbox};
 use common::{each_database, unreachable_mailer};
 
 /// Accepts one SMTP session on 127.0.0.1 and returns its port and the DATA it received.

@@ -7,7 +7,7 @@ mod common;
 
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use app::server::entities::{insurance_policy, payer};
+use app::server::store::entities::{insurance_policy, payer};
 use common::{audited, call, client_id, each_database, futures_join, json, sign_in};
 
 /// A policy form for `payer` (an id or `new`) with `rank` from `from`.

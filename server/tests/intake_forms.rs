@@ -8,7 +8,7 @@ use axum::Router;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 
-use app::server::entities::{client_contact, form_template, outbox, sent_form};
+use app::server::store::entities::{client_contact, form_template, outbox, sent_form};
 use common::{audited, call, client_id, each_database, json, sign_in};
 
 fn enc(v: &Value) -> String {

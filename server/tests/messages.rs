@@ -13,8 +13,8 @@ use chrono::Utc;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use tower::ServiceExt;
 
-use app::server::entities::{mail_retry, message, outbox};
-use app::server::services::message_mail::notify_unread;
+use app::server::services::unread_mail::notify_unread;
+use app::server::store::entities::{mail_retry, message, outbox};
 use common::{
     audited, call, client_id, each_database, events_until, json, page, sign_in, unreachable_mailer,
 };
@@ -70,8 +70,8 @@ async fn a_conversation_between_the_therapist_the_client_and_the_parent() {
             .await;
             assert_eq!(sent.status, 200, "{}", sent.body);
             assert_eq!(audited(&t.db, "message.sent").await, 1);
-            let entry = app::server::entities::audit_log::Entity::find()
-                .filter(app::server::entities::audit_log::Column::Action.eq("message.sent"))
+            let entry = app::server::store::entities::audit_log::Entity::find()
+                .filter(app::server::store::entities::audit_log::Column::Action.eq("message.sent"))
                 .one(&t.db)
                 .await
                 .unwrap()
@@ -376,7 +376,7 @@ async fn a_long_thread_shows_its_latest_page_and_earlier_ones_on_request() {
             let app = t.app();
             let jordan = client_id(&t.db, "Jordan").await;
             let client = sign_in(&app, "client@brightpath.example").await;
-            let org = app::server::entities::client::Entity::find_by_id(jordan)
+            let org = app::server::store::entities::client::Entity::find_by_id(jordan)
                 .one(&t.db)
                 .await
                 .unwrap()

@@ -5,7 +5,7 @@ mod common;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::EntityTrait;
 
-use app::server::entities::client;
+use app::server::store::entities::client;
 use common::each_database;
 
 #[tokio::test]

@@ -11,7 +11,7 @@ use sea_orm::{
     Statement,
 };
 
-use app::server::entities::{payment, sandbox_card, sandbox_charge};
+use app::server::store::entities::{payment, sandbox_card, sandbox_charge};
 use common::{
     audited, call, card_token, client_id, each_database, enable_payments, futures_join, json,
     owed_bookings, sign_in,

@@ -13,7 +13,7 @@ use sea_orm::{
 };
 use serde_json::Value;
 
-use app::server::entities::{
+use app::server::store::entities::{
     audit_log, client, client_contact, client_contact_link, outbox, portal_link,
 };
 use common::{audited, call, client_id, each_database, json, sign_in};
@@ -466,7 +466,7 @@ async fn scopes_and_the_end_date_limit_what_a_contact_may_do() {
         assert!(past.body.contains("in the past"), "{}", past.body);
 
         // Access through today still works; the day after its end date it stops.
-        let today = app::server::actor::today_in("America/New_York", Utc::now());
+        let today = app::server::store::organizations::today_in("America/New_York", Utc::now());
         let until_today = set(format!("client_id={jordan}&contact_id={contact}&access[portal_access]=true&access[forms]=true&access[ends_on]={today}")).await;
         assert_eq!(until_today.status, StatusCode::OK, "{}", until_today.body);
         assert_eq!(abilities(jordan).await.0, StatusCode::OK);

@@ -9,11 +9,11 @@ use chrono_tz::America::New_York;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::Value;
 
-use app::server::actor::Actor;
-use app::server::context::Ctx;
-use app::server::entities::{booking, client_contact, portal_account};
+use app::server::access::actor::Actor;
+use app::server::access::context::Ctx;
+use app::server::access::session::Owner;
 use app::server::services::scheduling;
-use app::server::session::Owner;
+use app::server::store::entities::{booking, client_contact, portal_account};
 use common::{call, client_id, each_database, events_until, sign_in, TestDb};
 
 fn enc(s: &str) -> String {
@@ -271,9 +271,9 @@ async fn requests_are_accepted_or_declined_and_cancellations_follow_the_24_hour_
             )
             .await;
             assert_eq!(decline.status, StatusCode::OK);
-            let mails = app::server::entities::outbox::Entity::find()
+            let mails = app::server::store::entities::outbox::Entity::find()
                 .filter(
-                    app::server::entities::outbox::Column::Recipient
+                    app::server::store::entities::outbox::Column::Recipient
                         .eq("client@brightpath.example"),
                 )
                 .count(&t.db)

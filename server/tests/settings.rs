@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::Value;
 
-use app::server::entities::audit_log;
+use app::server::store::entities::audit_log;
 use common::{call, client_id, each_database, json, sign_in};
 
 /// The `SettingSet` array of a `SettingChanged`, `PortalSettings` or `EffectiveSettings` answer,

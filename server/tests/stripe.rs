@@ -10,9 +10,9 @@ use serde_json::json;
 use wiremock::matchers::{body_string_contains, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use app::server::entities::payment;
-use app::server::payments::stripe::{sign, Stripe, StripeKeys};
-use app::server::payments::{Confirmation, NewPayment, PaymentProcessor, ProcessorError};
+use app::server::processors::stripe::{sign, Stripe, StripeKeys};
+use app::server::processors::{Confirmation, NewPayment, PaymentProcessor, ProcessorError};
+use app::server::store::entities::payment;
 use common::{
     audited, call, client_id, each_database, enable_payments, json, owed_bookings, send, sign_in,
 };
@@ -67,7 +67,7 @@ async fn the_adapter_speaks_stripe_and_maps_its_errors() {
     assert_eq!(stripe.create_payment(&new).await.unwrap(), "pi_1");
 
     for (pm, response, expected) in [
-        ("pm_ok", ResponseTemplate::new(200).set_body_json(succeeded("pi_1")), Ok(Confirmation::Succeeded(app::server::payments::CardSummary { brand: "Visa".into(), last4: "4242".into() }))),
+        ("pm_ok", ResponseTemplate::new(200).set_body_json(succeeded("pi_1")), Ok(Confirmation::Succeeded(app::server::processors::CardSummary { brand: "Visa".into(), last4: "4242".into() }))),
         ("pm_declined", stripe_error(402, "card_error", "Your card has insufficient funds."), Ok(Confirmation::Declined { reason: "Your card has insufficient funds.".into() })),
         ("pm_3ds", ResponseTemplate::new(200).set_body_json(json!({ "id": "pi_1", "status": "requires_action" })), Ok(Confirmation::Declined { reason: "Your bank asks for an extra verification step that this page cannot show. Please use another card.".into() })),
         ("pm_badkey", stripe_error(401, "invalid_request_error", "Invalid API Key provided"), Err(ProcessorError::Rejected("401 Unauthorized invalid_request_error: Invalid API Key provided".into()))),

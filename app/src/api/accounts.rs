@@ -6,20 +6,20 @@ use leptos::prelude::*;
 use crate::domain::account::{LinkInfo, NewPasswordInput, ResetRequestInput};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::server::{context::run, services::links};
+use crate::server::{access::context::run, services::tokens};
 
 /// Whether the link with `token` can still be used, for the page behind it.
 #[server(endpoint = "check_link")]
 pub async fn check_link(token: String) -> Result<LinkInfo, AppError> {
-    run(|ctx| async move { links::info(&ctx, &token).await }).await
+    run(|ctx| async move { tokens::info(&ctx, &token).await }).await
 }
 
 /// Sets the password through an invitation or reset link, then signs the person in.
 #[server(endpoint = "accept_link")]
 pub async fn accept_link(input: NewPasswordInput) -> Result<(), AppError> {
-    use crate::server::{context::set_cookie, session};
+    use crate::server::access::{context::set_cookie, session};
     run(|ctx| async move {
-        let signed_in = links::accept(&ctx, &input).await?;
+        let signed_in = tokens::accept(&ctx, &input).await?;
         set_cookie(&session::cookie(&signed_in.token, &ctx.state.sessions));
         leptos_axum::redirect(signed_in.home);
         Ok(())
@@ -30,5 +30,5 @@ pub async fn accept_link(input: NewPasswordInput) -> Result<(), AppError> {
 /// Emails a password-reset link if the address belongs to a login; answers the same either way.
 #[server(endpoint = "request_password_reset")]
 pub async fn request_password_reset(input: ResetRequestInput) -> Result<(), AppError> {
-    run(|ctx| async move { links::request_reset(&ctx, &input).await }).await
+    run(|ctx| async move { tokens::request_reset(&ctx, &input).await }).await
 }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::domain::availability::{AvailabilityInput, AvailabilityView};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::server::{context::run, services::availability};
+use crate::server::{access::context::run, services::availability};
 
 /// The signed-in therapist's weekly hours, exceptions and slot length.
 #[server(endpoint = "get_availability")]

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::domain::client::{ClientDetail, ClientInput, ClientPage};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::server::{context::run, services::clients};
+use crate::server::{access::context::run, services::clients};
 
 /// One page of the clients the caller may see, filtered by name.
 #[server(endpoint = "list_clients")]

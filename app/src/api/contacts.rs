@@ -7,7 +7,7 @@ use crate::domain::account::PortalStatus;
 use crate::domain::contact::ContactInput;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::server::{context::run, services::contacts};
+use crate::server::{access::context::run, services::contacts};
 
 /// Adds a new contact to a client.
 #[server(endpoint = "add_contact")]

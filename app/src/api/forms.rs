@@ -10,7 +10,7 @@ use crate::domain::intake::{
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::server::{
-    context::run,
+    access::context::run,
     services::{forms, portal_forms},
 };
 
@@ -41,12 +41,8 @@ pub async fn get_form_template(template_id: i32) -> Result<TemplateDetail, AppEr
 #[server(endpoint = "save_form_template")]
 pub async fn save_form_template(template_id: i32, definition: String) -> Result<i32, AppError> {
     run(|ctx| async move {
-        let definition = serde_json::from_str(&definition).map_err(|_| {
-            AppError::Invalid(crate::domain::validation::FieldErrors::single(
-                "form",
-                "The form definition could not be read.",
-            ))
-        })?;
+        let definition = serde_json::from_str(&definition)
+            .map_err(|_| AppError::invalid("form", "The form definition could not be read."))?;
         forms::new_version(&ctx, template_id, &definition).await
     })
     .await

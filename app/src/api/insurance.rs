@@ -7,7 +7,7 @@ use crate::domain::insurance::{InsuranceView, PayerDirectory, PayerInput, Policy
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::server::{
-    context::run,
+    access::context::run,
     services::{insurance, payers},
 };
 

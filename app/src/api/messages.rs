@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::domain::messages::{Conversation, MessageInbox};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::server::{context::run, services::messages};
+use crate::server::{access::context::run, services::messages};
 
 /// The signed-in staff member's conversations and the clients a new message can go to.
 #[server(endpoint = "get_message_inbox")]

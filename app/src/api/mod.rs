@@ -1,5 +1,5 @@
 //! Server functions: the thin HTTP surface of the app. Each one runs its service inside
-//! [`run`](crate::server::context::run), which resolves the caller and maps errors to statuses.
+//! [`run`](crate::server::access::context::run), which resolves the caller and maps errors to statuses.
 //! All are POST under `/api/…`; every one has a row in the access-matrix test.
 
 pub mod accounts;

@@ -7,7 +7,7 @@ use crate::domain::viewer::OrganizationOverview;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::server::{
-    context::run,
+    access::context::run,
     services::{organization, outbox},
 };
 

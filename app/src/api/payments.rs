@@ -10,7 +10,7 @@ use crate::domain::payments::{
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::server::{
-    context::run,
+    access::context::run,
     services::{payment_admin, payments},
 };
 

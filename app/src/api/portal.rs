@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::domain::portal::PortalClientHome;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::server::{context::run, services::portal};
+use crate::server::{access::context::run, services::portal};
 
 /// A client's portal home: what the signed-in login may do for them.
 #[server(endpoint = "get_portal_client")]

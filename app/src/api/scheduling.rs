@@ -7,7 +7,7 @@ use crate::domain::schedule::{AppointmentView, CalendarInbox, OpenSlot};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::server::{
-    context::run,
+    access::context::run,
     services::{appointments, scheduling},
 };
 
@@ -22,17 +22,8 @@ pub async fn list_open_slots(client_id: i32) -> Result<Vec<OpenSlot>, AppError> 
 /// may only see them (the portal's request form; one call, so one request context).
 #[server(endpoint = "get_request_slots")]
 pub async fn get_request_slots(client_id: i32) -> Result<Option<Vec<OpenSlot>>, AppError> {
-    run(|ctx| async move {
-        let (_, abilities) = crate::server::services::portal::acting_for(&ctx, client_id).await?;
-        if abilities.scheduling {
-            scheduling::open_slots_for(&ctx, client_id, chrono::Utc::now())
-                .await
-                .map(Some)
-        } else {
-            Ok(None)
-        }
-    })
-    .await
+    run(|ctx| async move { scheduling::request_slots(&ctx, client_id, chrono::Utc::now()).await })
+        .await
 }
 
 /// Requests a slot (an `OpenSlot::key`) with an optional note; returns the request's id.

@@ -7,7 +7,8 @@ use crate::domain::portal::{AuditPage, PortalClientPage, PortalSettings, Setting
 use crate::domain::settings::EffectiveSettings;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::server::{context::run, services::settings};
+use crate::server::access::context::run;
+use crate::server::services::{audit_log, settings};
 
 /// The organization's settings and card-processing status (administrators).
 #[server(endpoint = "get_portal_settings")]
@@ -40,11 +41,11 @@ pub async fn list_portal_clients(query: String, page: u64) -> Result<PortalClien
 /// The effective settings of one client (the client, their contacts, or staff who may see them).
 #[server(endpoint = "get_effective_settings")]
 pub async fn get_effective_settings(client_id: i32) -> Result<EffectiveSettings, AppError> {
-    run(|ctx| async move { settings::effective_for(&ctx, client_id).await }).await
+    run(|ctx| async move { ctx.effective_for(client_id).await }).await
 }
 
 /// The audit log, newest first, optionally for one client (administrators).
 #[server(endpoint = "list_audit_log")]
 pub async fn list_audit_log(client_id: Option<i32>, page: u64) -> Result<AuditPage, AppError> {
-    run(|ctx| async move { settings::audit_log(&ctx, client_id, page).await }).await
+    run(|ctx| async move { audit_log::audit_log(&ctx, client_id, page).await }).await
 }

@@ -1,20 +1,15 @@
-//! Server-only code (feature `ssr`): state, entities, sessions, the current actor, audit,
-//! email, sign-in rate limits and the services that server functions call.
+//! Server-only code (feature `ssr`), in layers that only point down: [`store`] (the database),
+//! the adapters to the outside world ([`mail`], [`live`], [`processors`], [`secrets`]),
+//! [`access`] (who is asking and what they may do) and [`services`] (one module per feature).
+//! `app/tests/layers.rs` fails the build of the tests on an upward import.
 
-pub mod actor;
-pub mod audit;
-pub mod context;
-pub mod entities;
+pub mod access;
 pub mod live;
 pub mod mail;
-pub mod mail_retry;
-pub mod password;
-pub mod payments;
-pub mod rate_limit;
+pub mod processors;
 pub mod secrets;
 pub mod services;
-pub mod session;
-pub mod write;
+pub mod store;
 
 use sea_orm::DatabaseConnection;
 use std::time::Duration;
@@ -25,7 +20,7 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub sessions: SessionConfig,
     pub mailer: mail::Mailer,
-    pub payments: payments::PaymentsConfig,
+    pub payments: processors::PaymentsConfig,
     /// This process's live-update hub (fed from the database, shared by nothing else).
     pub live: live::LiveHub,
 }

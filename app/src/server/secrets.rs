@@ -59,10 +59,8 @@ impl Secrets {
 
     /// The plain value; an internal error (logged) when it was sealed under another key.
     pub fn open(&self, sealed: &str) -> Result<String, AppError> {
-        let fail = |why: &str| {
-            tracing::error!("a sealed secret could not be opened: {why}");
-            AppError::Internal
-        };
+        let fail =
+            |why: &str| AppError::internal(format!("a sealed secret could not be opened: {why}"));
         let mut parts = sealed.splitn(3, ':');
         let (Some(VERSION), Some(nonce), Some(data)) = (parts.next(), parts.next(), parts.next())
         else {

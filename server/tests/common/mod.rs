@@ -17,7 +17,7 @@ use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 use tower::ServiceExt;
 
 use app::server::mail::Mailer;
-use app::server::payments::PaymentsConfig;
+use app::server::processors::PaymentsConfig;
 use app::server::secrets::Secrets;
 use app::server::{AppState, SessionConfig};
 use server::router::{router, ServerState};
@@ -256,7 +256,7 @@ pub async fn page(app: &Router, path: &str, cookie: Option<&str>) -> Reply {
 
 /// The id of a client by first name.
 pub async fn client_id(db: &DatabaseConnection, first_name: &str) -> i32 {
-    use app::server::entities::client;
+    use app::server::store::entities::client;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     client::Entity::find()
         .filter(client::Column::FirstName.eq(first_name))
@@ -274,7 +274,7 @@ pub fn json(body: &str) -> serde_json::Value {
 
 /// How many audit entries have `action`.
 pub async fn audited(db: &DatabaseConnection, action: &str) -> u64 {
-    use app::server::entities::audit_log;
+    use app::server::store::entities::audit_log;
     use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
     audit_log::Entity::find()
         .filter(audit_log::Column::Action.eq(action))
@@ -294,7 +294,7 @@ macro_rules! body {
 /// Enables the sandbox card processor and Allow Payments through Client Portal for the
 /// organization of `client_id` (the demo starts with both off).
 pub async fn enable_payments(db: &DatabaseConnection, client_id: i32) -> i32 {
-    use app::server::entities::{client, organization, organization_setting};
+    use app::server::store::entities::{client, organization, organization_setting};
     use sea_orm::{ActiveModelTrait, EntityTrait, Set};
     let org = client::Entity::find_by_id(client_id)
         .one(db)
@@ -328,7 +328,7 @@ pub async fn enable_payments(db: &DatabaseConnection, client_id: i32) -> i32 {
 
 /// The client's past booked appointments with a price (what they owe for), oldest first.
 pub async fn owed_bookings(db: &DatabaseConnection, client_id: i32) -> Vec<i32> {
-    use app::server::entities::booking;
+    use app::server::store::entities::booking;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
     booking::Entity::find()
         .filter(booking::Column::ClientId.eq(client_id))

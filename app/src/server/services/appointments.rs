@@ -11,44 +11,26 @@ use crate::domain::schedule::{
     check_cancel, when_label, AppointmentView, BookingStatus, CalendarInbox, RequestView,
 };
 use crate::domain::settings::Setting;
-use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
-use crate::server::context::Ctx;
-use crate::server::entities::{booking, client, organization, portal_account, staff_user};
-use crate::server::live::{announce, Topic};
-use crate::server::mail::Email;
-use crate::server::services::portal::acting_with_settings;
+use crate::server::access::checks::{Ability, Permit};
+use crate::server::access::context::Ctx;
+use crate::server::mail::emails;
+use crate::server::store::entities::{booking, client, portal_account, staff_user};
+use crate::server::store::live_events::{announce, Topic};
+use crate::server::store::organizations::zone;
+use crate::server::store::refs::Ref;
+use crate::server::store::txn;
 
 /// Longest reason given with a decision.
 const MAX_REASON: usize = 500;
-
-pub(crate) async fn zone(
-    db: &impl ConnectionTrait,
-    organization_id: i32,
-) -> Result<(chrono_tz::Tz, String), AppError> {
-    let org = organization::Entity::find_by_id(organization_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok((org.time_zone.parse().unwrap_or(chrono_tz::UTC), org.name))
-}
 
 fn status_of(row: &booking::Model) -> BookingStatus {
     BookingStatus::from_key(&row.status).unwrap_or(BookingStatus::Requested)
 }
 
-/// The appointments ability for the client and whether the 24-hour setting is effective.
-async fn require_appointments(ctx: &Ctx, client_id: i32) -> Result<bool, AppError> {
-    let (_, abilities, effective) = acting_with_settings(ctx, client_id).await?;
-    if !abilities.appointments {
-        return Err(ctx
-            .deny(
-                &format!("client:{client_id}:appointments"),
-                AppError::Forbidden,
-            )
-            .await);
-    }
-    Ok(effective.get(Setting::SelfScheduling) && effective.get(Setting::Within24Hours))
+/// The appointments ability for the client, or 403 (audited).
+async fn require_appointments(ctx: &Ctx, client_id: i32) -> Result<Permit, AppError> {
+    ctx.permit_for(client_id, Ability::Appointments).await
 }
 
 /// The client's appointments and requests, soonest first.
@@ -57,12 +39,11 @@ pub async fn portal_list(
     client_id: i32,
     now: DateTime<Utc>,
 ) -> Result<Vec<AppointmentView>, AppError> {
-    require_appointments(ctx, client_id).await?;
-    let may_schedule = ctx
-        .portal()
+    let may_schedule = require_appointments(ctx, client_id)
         .await?
-        .acting_for(client_id)
-        .is_some_and(|a| a.scopes.scheduling);
+        .acting
+        .scopes
+        .scheduling;
     let db = ctx.db();
     let rows = booking::Entity::find()
         .filter(booking::Column::ClientId.eq(client_id))
@@ -109,20 +90,13 @@ pub async fn portal_cancel(
     booking_id: i32,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let within_24 = require_appointments(ctx, client_id).await?;
+    let permit = require_appointments(ctx, client_id).await?;
+    let within_24 =
+        permit.settings.get(Setting::SelfScheduling) && permit.settings.get(Setting::Within24Hours);
     // Seeing appointments comes with the payments scope too; changing them needs scheduling.
-    let may_schedule = ctx
-        .portal()
-        .await?
-        .acting_for(client_id)
-        .is_some_and(|a| a.scopes.scheduling);
-    if !may_schedule {
-        return Err(ctx
-            .deny(
-                &format!("client:{client_id}:scheduling"),
-                AppError::Forbidden,
-            )
-            .await);
+    if !permit.acting.scopes.scheduling {
+        let area = Ref::Client(client_id).area("scheduling");
+        return Err(ctx.deny(area, AppError::Forbidden).await);
     }
     let row = booking::Entity::find_by_id(booking_id)
         .filter(booking::Column::ClientId.eq(client_id))
@@ -141,20 +115,25 @@ pub async fn portal_cancel(
     let mut active: booking::ActiveModel = row.clone().into();
     active.status = Set(BookingStatus::Cancelled.key().into());
     active.last_minute = Set(row.last_minute || last_minute);
-    active.decided_by = Set(ctx.actor.as_ref().map(|a| a.label()));
+    active.decided_by = Set(ctx.actor.as_ref().map(|a| a.label().to_string()));
     active.decided_at = Set(Some(now));
-    active.update(ctx.db()).await?;
-    announce(ctx.db(), Topic::Calendar(row.staff_id), now).await;
-    ctx.audit(
+    let txn = txn::begin(ctx.db()).await?;
+    active.update(&*txn).await?;
+    let cancelled = format!(
+        "{}{}",
+        Ref::Booking(booking_id),
+        if last_minute { " (last-minute)" } else { "" }
+    );
+    let old = Some(row.status.to_string());
+    let entry = ctx.entry(
         "appointment.cancelled",
-        &format!("client:{client_id}"),
-        Some(row.status),
-        Some(format!(
-            "booking:{booking_id}{}",
-            if last_minute { " (last-minute)" } else { "" }
-        )),
-    )
-    .await
+        Ref::Client(client_id),
+        old,
+        Some(cancelled),
+    );
+    txn.commit_audited(entry).await?;
+    announce(ctx.db(), Topic::Calendar(row.staff_id), now).await;
+    Ok(())
 }
 
 async fn request_view(
@@ -165,7 +144,7 @@ async fn request_view(
     let client_name = client::Entity::find_by_id(row.client_id)
         .one(db)
         .await?
-        .map(|c| format!("{} {}", c.first_name, c.last_name))
+        .map(|c| c.full_name())
         .unwrap_or_default();
     Ok(RequestView {
         id: row.id,
@@ -175,30 +154,6 @@ async fn request_view(
         last_minute: row.last_minute,
         note: row.note,
     })
-}
-
-/// The calendar icon's number for a staff member: upcoming pending requests and last-minute
-/// cancellations (the same rows [`inbox`] lists), counted in one query.
-pub async fn badge(
-    db: &impl ConnectionTrait,
-    staff_id: i32,
-    now: DateTime<Utc>,
-) -> Result<u64, AppError> {
-    use sea_orm::{Condition, PaginatorTrait};
-    Ok(booking::Entity::find()
-        .filter(booking::Column::StaffId.eq(staff_id))
-        .filter(booking::Column::StartsAt.gt(now))
-        .filter(
-            Condition::any()
-                .add(booking::Column::Status.eq(BookingStatus::Requested.key()))
-                .add(
-                    Condition::all()
-                        .add(booking::Column::Status.eq(BookingStatus::Cancelled.key()))
-                        .add(booking::Column::LastMinute.eq(true)),
-                ),
-        )
-        .count(db)
-        .await?)
 }
 
 /// The signed-in staff member's pending requests and last-minute changes.
@@ -245,10 +200,10 @@ pub async fn decide(
 ) -> Result<(), AppError> {
     let staff = ctx.staff().await?;
     if reason.chars().count() > MAX_REASON {
-        return Err(AppError::Invalid(FieldErrors::single(
+        return Err(AppError::invalid(
             "reason",
             &format!("Keep the reason to {MAX_REASON} characters."),
-        )));
+        ));
     }
     let db = ctx.db();
     let row = booking::Entity::find_by_id(booking_id)
@@ -269,33 +224,32 @@ pub async fn decide(
     };
     let mut active: booking::ActiveModel = row.clone().into();
     active.status = Set(status.key().into());
-    active.decided_by = Set(Some(format!("staff:{}", staff.id)));
+    active.decided_by = Set(Some(Ref::Staff(staff.id).to_string()));
     active.decided_at = Set(Some(now));
     active.decision_reason = Set(Some(reason.trim().to_owned()).filter(|r| !r.is_empty()));
-    active.update(db).await?;
-    announce(db, Topic::Calendar(row.staff_id), now).await;
-    ctx.audit(
-        if accept {
-            "appointment.accepted"
-        } else {
-            "appointment.declined"
-        },
-        &format!("client:{}", row.client_id),
+    let txn = txn::begin(db).await?;
+    active.update(&*txn).await?;
+    let action = if accept {
+        "appointment.accepted"
+    } else {
+        "appointment.declined"
+    };
+    let booking = Some(Ref::Booking(booking_id).to_string());
+    let entry = ctx.entry(
+        action,
+        Ref::Client(row.client_id),
         Some("requested".into()),
-        Some(format!("booking:{booking_id}")),
-    )
-    .await?;
+        booking,
+    );
+    txn.commit_audited(entry).await?;
+    announce(db, Topic::Calendar(row.staff_id), now).await;
     notify_requester(ctx, &row).await
 }
 
 /// Emails whoever made the request that it has an answer, with a link to the portal.
 async fn notify_requester(ctx: &Ctx, row: &booking::Model) -> Result<(), AppError> {
     let db = ctx.db();
-    let Some(account_id) = row
-        .requested_by
-        .strip_prefix("portal:")
-        .and_then(|id| id.parse::<i32>().ok())
-    else {
+    let Ok(Ref::Portal(account_id)) = row.requested_by.parse() else {
         return Ok(());
     };
     let Some(account) = portal_account::Entity::find_by_id(account_id)
@@ -309,19 +263,10 @@ async fn notify_requester(ctx: &Ctx, row: &booking::Model) -> Result<(), AppErro
         .state
         .mailer
         .link(&format!("/portal/clients/{}/appointments", row.client_id));
+    let letter = emails::appointment_answered(&practice, &link);
     ctx.state
         .mailer
-        .send(
-            db,
-            Email {
-                organization_id: Some(row.organization_id),
-                to: account.email,
-                subject: format!("{practice} answered your appointment request"),
-                body: format!(
-                    "Hello,\n\n{practice} has answered your appointment request. See the answer in the client portal (sign-in required):\n{link}\n"
-                ),
-            },
-        )
+        .send(db, letter.to(row.organization_id, &account.email))
         .await
 }
 
@@ -333,56 +278,46 @@ pub async fn create_by_staff(
     input: &crate::domain::schedule::AppointmentInput,
     now: DateTime<Utc>,
 ) -> Result<i32, AppError> {
-    use crate::server::entities::location;
-    use crate::server::services::scheduling::{hold, NewBooking};
+    use crate::server::store::bookings::{hold, NewBooking};
+    use crate::server::store::entities::location;
     let staff = ctx.staff().await?;
     let db = ctx.db();
     let client = match staff.client(db, client_id).await {
         Ok(c) => c,
-        Err(e) => return Err(ctx.deny(&format!("client:{client_id}"), e).await),
+        Err(e) => return Err(ctx.deny(&Ref::Client(client_id).to_string(), e).await),
     };
     let valid = input.validate()?;
     if !staff.is_admin && valid.staff_id != staff.id {
-        return Err(AppError::Invalid(FieldErrors::single(
+        return Err(AppError::invalid(
             "staff_id",
             "You can make appointments for yourself only.",
-        )));
+        ));
     }
     let member = staff_user::Entity::find_by_id(valid.staff_id)
         .filter(staff_user::Column::OrganizationId.eq(staff.organization_id))
         .filter(staff_user::Column::IsTherapist.eq(true))
         .one(db)
         .await?
-        .ok_or_else(|| {
-            AppError::Invalid(FieldErrors::single(
-                "staff_id",
-                "Choose a therapist of this practice.",
-            ))
-        })?;
+        .ok_or_else(|| AppError::invalid("staff_id", "Choose a therapist of this practice."))?;
     if let Some(id) = valid.location_id {
         location::Entity::find_by_id(id)
             .filter(location::Column::OrganizationId.eq(staff.organization_id))
             .one(db)
             .await?
-            .ok_or_else(|| {
-                AppError::Invalid(FieldErrors::single(
-                    "location",
-                    "Choose a location of this practice.",
-                ))
-            })?;
+            .ok_or_else(|| AppError::invalid("location", "Choose a location of this practice."))?;
     }
     let (tz, _) = zone(db, staff.organization_id).await?;
     let Some(start) =
         chrono::TimeZone::from_local_datetime(&tz, &valid.date.and_time(valid.time)).earliest()
     else {
-        return Err(AppError::Invalid(FieldErrors::single(
+        return Err(AppError::invalid(
             "time",
             "That time does not exist on that day: the clocks change.",
-        )));
+        ));
     };
     let start = start.with_timezone(&Utc);
     let row = hold(
-        ctx,
+        ctx.db(),
         NewBooking {
             organization_id: staff.organization_id,
             staff_id: member.id,
@@ -397,7 +332,7 @@ pub async fn create_by_staff(
             note: None,
             last_minute: false,
         },
-        "appointment.created",
+        ctx.entry("appointment.created", "", None, None),
         now,
     )
     .await?;
@@ -432,7 +367,7 @@ pub async fn week(
     let chosen = staff_id.unwrap_or(staff.id);
     let Some((staff_id, staff_name)) = choices.iter().find(|(id, _)| *id == chosen).cloned() else {
         return Err(ctx
-            .deny(&format!("staff:{chosen}:calendar"), AppError::NotFound)
+            .deny(&Ref::Staff(chosen).area("calendar"), AppError::NotFound)
             .await);
     };
     let (tz, _) = zone(db, staff.organization_id).await?;
@@ -446,7 +381,7 @@ pub async fn week(
     };
     let rows = booking::Entity::find()
         .filter(booking::Column::StaffId.eq(staff_id))
-        .filter(booking::Column::Status.is_in(crate::server::services::scheduling::HOLDING))
+        .filter(booking::Column::Status.is_in(crate::server::store::bookings::HOLDING))
         .filter(booking::Column::StartsAt.gte(at(monday)))
         .filter(booking::Column::StartsAt.lt(at(monday + chrono::Duration::days(7))))
         .order_by_asc(booking::Column::StartsAt)
@@ -469,7 +404,7 @@ pub async fn week(
         let client_name = client::Entity::find_by_id(row.client_id)
             .one(db)
             .await?
-            .map(|c| format!("{} {}", c.first_name, c.last_name))
+            .map(|c| c.full_name())
             .unwrap_or_default();
         days[index].items.push(CalendarItem {
             id: row.id,
@@ -494,7 +429,7 @@ pub async fn week(
 /// One appointment of a client as an iCalendar file, for the portal's download.
 pub async fn portal_ics(ctx: &Ctx, client_id: i32, booking_id: i32) -> Result<String, AppError> {
     use crate::domain::ics::{calendar, IcsEvent};
-    use crate::server::entities::location;
+    use crate::server::store::entities::location;
     require_appointments(ctx, client_id).await?;
     let db = ctx.db();
     let row = booking::Entity::find_by_id(booking_id)
@@ -535,24 +470,20 @@ pub async fn portal_ics(ctx: &Ctx, client_id: i32, booking_id: i32) -> Result<St
 /// Creates (or replaces) the signed-in staff member's private feed URL; the secret is shown
 /// once and stored only as its SHA-256. Audited.
 pub async fn create_feed(ctx: &Ctx) -> Result<String, AppError> {
-    use crate::server::session;
+    use crate::server::access::session;
     let staff = ctx.staff().await?;
     let token = session::new_token();
+    let txn = txn::begin(ctx.db()).await?;
     staff_user::Entity::update_many()
         .col_expr(
             staff_user::Column::CalendarFeedHash,
             Some(session::digest(&token)).into(),
         )
         .filter(staff_user::Column::Id.eq(staff.id))
-        .exec(ctx.db())
+        .exec(&*txn)
         .await?;
-    ctx.audit(
-        "calendar.feed_created",
-        &format!("staff:{}", staff.id),
-        None,
-        None,
-    )
-    .await?;
+    txn.commit_audited(ctx.entry("calendar.feed_created", staff.label(), None, None))
+        .await?;
     Ok(ctx.state.mailer.link(&format!("/calendar/{token}.ics")))
 }
 
@@ -564,7 +495,7 @@ pub async fn feed(
     now: DateTime<Utc>,
 ) -> Result<Option<String>, AppError> {
     use crate::domain::ics::{calendar, IcsEvent};
-    use crate::server::session;
+    use crate::server::access::session;
     let Some(staff) = staff_user::Entity::find()
         .filter(staff_user::Column::CalendarFeedHash.eq(session::digest(token)))
         .one(db)
@@ -574,7 +505,7 @@ pub async fn feed(
     };
     let rows = booking::Entity::find()
         .filter(booking::Column::StaffId.eq(staff.id))
-        .filter(booking::Column::Status.is_in(crate::server::services::scheduling::HOLDING))
+        .filter(booking::Column::Status.is_in(crate::server::store::bookings::HOLDING))
         .filter(booking::Column::StartsAt.gt(now - chrono::Duration::days(30)))
         .filter(booking::Column::StartsAt.lt(now + chrono::Duration::days(180)))
         .order_by_asc(booking::Column::StartsAt)

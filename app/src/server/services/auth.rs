@@ -1,45 +1,19 @@
 //! Sign-in, sign-out and "who am I".
 
 use chrono::Utc;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::EntityTrait;
 
 use crate::domain::rules::normalize_email;
 use crate::domain::viewer::{SignInInput, Viewer, ViewerKind};
 use crate::error::AppError;
-use crate::server::actor::Actor;
-use crate::server::audit::{self, Entry};
-use crate::server::context::Ctx;
-use crate::server::entities::{organization, portal_account, staff_user};
-use crate::server::session::{self, Owner};
-use crate::server::{password, rate_limit};
-
-/// A successful sign-in: the new session token and where to go.
-#[derive(Debug, Clone)]
-pub struct SignedIn {
-    pub token: String,
-    pub home: &'static str,
-}
-
-/// The login behind a normalized email: a staff member's, else a portal account's.
-pub async fn find_login(
-    db: &impl sea_orm::ConnectionTrait,
-    email: &str,
-) -> Result<(Option<staff_user::Model>, Option<portal_account::Model>), AppError> {
-    let staff = staff_user::Entity::find()
-        .filter(staff_user::Column::Email.eq(email))
-        .one(db)
-        .await?;
-    let portal = match staff {
-        Some(_) => None,
-        None => {
-            portal_account::Entity::find()
-                .filter(portal_account::Column::Email.eq(email))
-                .one(db)
-                .await?
-        }
-    };
-    Ok((staff, portal))
-}
+use crate::server::access::actor::Actor;
+use crate::server::access::context::Ctx;
+use crate::server::access::session::SignedIn;
+use crate::server::access::session::{self, Owner};
+use crate::server::access::{password, rate_limit};
+use crate::server::store::audit::{self, Entry};
+use crate::server::store::entities::organization;
+use crate::server::store::logins::find_login;
 
 /// Checks the credentials, within the rate limits, and starts a new session.
 pub async fn sign_in(ctx: &Ctx, input: &SignInInput) -> Result<SignedIn, AppError> {
@@ -68,38 +42,31 @@ pub async fn sign_in(ctx: &Ctx, input: &SignInInput) -> Result<SignedIn, AppErro
     rate_limit::record(db, &email, &ip, matches, now).await?;
 
     let (Some(owner), true) = (owner, matches) else {
-        audit::record(
-            db,
-            Entry {
-                organization_id: org,
-                actor: "anonymous",
-                action: "sign_in.failed",
-                object: &format!("login:{email}"),
-                ip: Some(&ip),
-                ..Default::default()
-            },
-        )
-        .await?;
+        let entry = Entry {
+            organization_id: org,
+            actor: "anonymous".into(),
+            action: "sign_in.failed".into(),
+            object: format!("login:{email}"),
+            ip: Some(ip),
+            ..Default::default()
+        };
+        audit::record(db, entry).await?;
         return Err(AppError::BadCredentials);
     };
     let token = session::create(db, &ctx.state.sessions, owner, Some(&ip), now).await?;
-    let (actor, home) = match owner {
-        Owner::Staff(id) => (format!("staff:{id}"), "/admin"),
-        Owner::Portal(id) => (format!("portal:{id}"), "/portal"),
+    let entry = Entry {
+        organization_id: org,
+        actor: owner.label().to_string(),
+        action: "sign_in".into(),
+        object: owner.label().to_string(),
+        ip: Some(ip),
+        ..Default::default()
     };
-    audit::record(
-        db,
-        Entry {
-            organization_id: org,
-            actor: &actor,
-            action: "sign_in",
-            object: &actor,
-            ip: Some(&ip),
-            ..Default::default()
-        },
-    )
-    .await?;
-    Ok(SignedIn { token, home })
+    audit::record(db, entry).await?;
+    Ok(SignedIn {
+        token,
+        home: owner.home(),
+    })
 }
 
 /// Ends the current session, if any.
@@ -107,7 +74,7 @@ pub async fn sign_out(ctx: &Ctx) -> Result<(), AppError> {
     if let Some(token) = &ctx.token {
         session::end(ctx.db(), token).await?;
         if let Some(actor) = &ctx.actor {
-            ctx.audit("sign_out", &actor.label(), None, None).await?;
+            ctx.record_event("sign_out", actor.label(), None).await?;
         }
     }
     Ok(())
@@ -131,8 +98,9 @@ pub async fn viewer(ctx: &Ctx) -> Result<Option<Viewer>, AppError> {
             kind: ViewerKind::Staff {
                 is_admin: s.is_admin,
                 is_therapist: s.is_therapist,
-                calendar_badge: super::appointments::badge(ctx.db(), s.id, Utc::now()).await?,
-                messages_badge: super::messages::unread(ctx).await?.total,
+                calendar_badge: crate::server::store::bookings::badge(ctx.db(), s.id, Utc::now())
+                    .await?,
+                messages_badge: ctx.unread().await?.total,
             },
         },
         Actor::Portal(p) => Viewer {

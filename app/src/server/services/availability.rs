@@ -6,11 +6,11 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, NotSet, QueryFilter, Q
 use crate::domain::availability::{
     hhmm, weekday_name, AvailabilityInput, AvailabilityRow, AvailabilityView, ValidAvailability,
 };
-use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
-use crate::server::actor::Staff;
-use crate::server::context::Ctx;
-use crate::server::entities::{availability_exception, availability_hour, staff_user};
+use crate::server::access::actor::Staff;
+use crate::server::access::context::Ctx;
+use crate::server::store::entities::{availability_exception, availability_hour, staff_user};
+use crate::server::store::txn;
 
 async fn therapist(ctx: &Ctx) -> Result<&Staff, AppError> {
     let staff = ctx.staff().await?;
@@ -74,7 +74,9 @@ pub async fn view(ctx: &Ctx) -> Result<AvailabilityView, AppError> {
 pub async fn add(ctx: &Ctx, input: &AvailabilityInput) -> Result<(), AppError> {
     let staff = therapist(ctx).await?;
     let valid = input.validate()?;
-    let db = ctx.db();
+    let txn = txn::begin(ctx.db()).await?;
+    let db = &*txn;
+    let added = format!("{valid:?}");
     match valid {
         ValidAvailability::Weekly {
             weekday,
@@ -109,19 +111,15 @@ pub async fn add(ctx: &Ctx, input: &AvailabilityInput) -> Result<(), AppError> {
             .await?;
         }
     }
-    ctx.audit(
-        "availability.added",
-        &format!("staff:{}", staff.id),
-        None,
-        Some(format!("{valid:?}")),
-    )
-    .await
+    let entry = ctx.entry("availability.added", staff.label(), None, Some(added));
+    Ok(txn.commit_audited(entry).await?)
 }
 
 /// Removes one of the signed-in therapist's weekly rows (`weekly`) or exceptions.
 pub async fn remove(ctx: &Ctx, weekly: bool, id: i32) -> Result<(), AppError> {
     let staff = therapist(ctx).await?;
-    let db = ctx.db();
+    let txn = txn::begin(ctx.db()).await?;
+    let db = &*txn;
     let removed = if weekly {
         availability_hour::Entity::delete_many()
             .filter(availability_hour::Column::Id.eq(id))
@@ -138,37 +136,36 @@ pub async fn remove(ctx: &Ctx, weekly: bool, id: i32) -> Result<(), AppError> {
     if removed.rows_affected == 0 {
         return Err(AppError::NotFound);
     }
-    ctx.audit(
+    let kind = if weekly { "weekly" } else { "exception" };
+    let entry = ctx.entry(
         "availability.removed",
-        &format!("staff:{}", staff.id),
-        Some(format!(
-            "{}:{id}",
-            if weekly { "weekly" } else { "exception" }
-        )),
+        staff.label(),
+        Some(format!("{kind}:{id}")),
         None,
-    )
-    .await
+    );
+    Ok(txn.commit_audited(entry).await?)
 }
 
 /// Sets the length of the signed-in therapist's slots (15 to 240 minutes).
 pub async fn set_slot_minutes(ctx: &Ctx, minutes: i32) -> Result<(), AppError> {
     let staff = therapist(ctx).await?;
     if !(15..=240).contains(&minutes) {
-        return Err(AppError::Invalid(FieldErrors::single(
+        return Err(AppError::invalid(
             "minutes",
             "Choose a slot length from 15 to 240 minutes.",
-        )));
+        ));
     }
+    let txn = txn::begin(ctx.db()).await?;
     staff_user::Entity::update_many()
         .col_expr(staff_user::Column::SlotMinutes, minutes.into())
         .filter(staff_user::Column::Id.eq(staff.id))
-        .exec(ctx.db())
+        .exec(&*txn)
         .await?;
-    ctx.audit(
+    let entry = ctx.entry(
         "availability.slot_minutes",
-        &format!("staff:{}", staff.id),
+        staff.label(),
         None,
         Some(minutes.to_string()),
-    )
-    .await
+    );
+    Ok(txn.commit_audited(entry).await?)
 }

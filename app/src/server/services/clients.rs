@@ -4,118 +4,22 @@
 use chrono::Utc;
 use sea_orm::sea_query::Query;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, NotSet, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, NotSet, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
 };
 
-use crate::domain::account::LinkPurpose;
 use crate::domain::client::{
-    last_name_key, name_prefix, search_name, ClientDetail, ClientInput, ClientPage, ClientSummary,
-    StaffRef, CLIENTS_PER_PAGE,
+    last_name_key, search_name, ClientDetail, ClientInput, ClientPage, ClientSummary, StaffRef,
+    CLIENTS_PER_PAGE,
 };
 use crate::error::AppError;
-use crate::server::context::Ctx;
-use crate::server::entities::{
-    client, client_contact_link, client_staff, portal_account, portal_link, staff_user,
-};
-use crate::server::services::contacts;
-use crate::server::services::links::{self, Invitee};
-
-/// Clients matching `base` whose first name, "first last" or last name starts with `query`;
-/// `None` for a blank query. Each branch repeats `base` and is an exact `LIKE` prefix plus the
-/// same prefix as a range, so that each can be served by its own index
-/// (`(organization_id, …, search_name)` and `(organization_id, …, last_name_key)`).
-pub(crate) fn name_filter(query: &str, base: Condition) -> Option<Condition> {
-    use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
-    let prefix = name_prefix(query)?;
-    let starts_with = |col: client::Column| {
-        base.clone()
-            .add(
-                Expr::col((client::Entity, col))
-                    .like(LikeExpr::new(prefix.pattern.clone()).escape('\\')),
-            )
-            .add(col.gte(prefix.low.clone()))
-            .add(col.lt(prefix.high.clone()))
-    };
-    Some(
-        Condition::any()
-            .add(starts_with(client::Column::SearchName))
-            .add(starts_with(client::Column::LastNameKey)),
-    )
-}
-
-/// Recomputes whether each of `client_ids` uses the portal: their own login or open
-/// invitation, or a login or open invitation of a contact linked to them. Call it whenever
-/// portal accounts, invitations or contact links change.
-pub async fn refresh_portal_use(
-    db: &impl ConnectionTrait,
-    client_ids: &[i32],
-) -> Result<(), AppError> {
-    let ids = || client_ids.iter().copied();
-    let own = portal_account::Entity::find()
-        .filter(portal_account::Column::ClientId.is_in(ids()))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|a| a.client_id);
-    let open_invitation = || {
-        Condition::all()
-            .add(portal_link::Column::Purpose.eq(LinkPurpose::Invitation.key()))
-            .add(portal_link::Column::UsedAt.is_null())
-            .add(portal_link::Column::RevokedAt.is_null())
-    };
-    let invited = portal_link::Entity::find()
-        .filter(open_invitation())
-        .filter(portal_link::Column::ClientId.is_in(ids()))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|l| l.client_id);
-    let contact_logins = Query::select()
-        .column(portal_account::Column::ContactId)
-        .from(portal_account::Entity)
-        .and_where(portal_account::Column::ContactId.is_not_null())
-        .to_owned();
-    let invited_contacts = Query::select()
-        .column(portal_link::Column::ContactId)
-        .from(portal_link::Entity)
-        .cond_where(open_invitation().add(portal_link::Column::ContactId.is_not_null()))
-        .to_owned();
-    let through_contacts = client_contact_link::Entity::find()
-        .filter(client_contact_link::Column::ClientId.is_in(ids()))
-        .filter(
-            Condition::any()
-                .add(client_contact_link::Column::ContactId.in_subquery(contact_logins))
-                .add(client_contact_link::Column::ContactId.in_subquery(invited_contacts)),
-        )
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|l| l.client_id);
-    let users: std::collections::BTreeSet<i32> =
-        own.chain(invited).chain(through_contacts).collect();
-    for (value, ids) in [
-        (true, users.iter().copied().collect::<Vec<_>>()),
-        (
-            false,
-            client_ids
-                .iter()
-                .copied()
-                .filter(|id| !users.contains(id))
-                .collect(),
-        ),
-    ] {
-        client::Entity::update_many()
-            .col_expr(
-                client::Column::UsesPortal,
-                sea_orm::sea_query::Expr::value(value),
-            )
-            .filter(client::Column::Id.is_in(ids))
-            .exec(db)
-            .await?;
-    }
-    Ok(())
-}
+use crate::server::access::context::Ctx;
+use crate::server::store::clients::name_filter;
+use crate::server::store::contacts;
+use crate::server::store::entities::{client, client_staff, staff_user};
+use crate::server::store::portal_links::{self, Invitee};
+use crate::server::store::refs::Ref;
+use crate::server::store::txn;
 
 /// One page (1-based) of the clients the caller may see, filtered by name.
 pub async fn list(ctx: &Ctx, query: &str, page: u64) -> Result<ClientPage, AppError> {
@@ -138,7 +42,7 @@ pub async fn list(ctx: &Ctx, query: &str, page: u64) -> Result<ClientPage, AppEr
         .into_iter()
         .map(|c| ClientSummary {
             id: c.id,
-            name: format!("{} {}", c.first_name, c.last_name),
+            name: c.full_name(),
             date_of_birth: c.date_of_birth,
             email: c.email,
         })
@@ -157,7 +61,7 @@ pub async fn detail(ctx: &Ctx, id: i32) -> Result<ClientDetail, AppError> {
     let db = ctx.db();
     let client = match staff.client(db, id).await {
         Ok(client) => client,
-        Err(e) => return Err(ctx.deny(&format!("client:{id}"), e).await),
+        Err(e) => return Err(ctx.deny(&Ref::Client(id).to_string(), e).await),
     };
     let assigned_ids = Query::select()
         .column(client_staff::Column::StaffId)
@@ -193,7 +97,7 @@ pub async fn detail(ctx: &Ctx, id: i32) -> Result<ClientDetail, AppError> {
     };
     let contacts = contacts::summaries(db, &client).await?;
     let linkable_contacts = contacts::linkable(db, &client).await?;
-    let portal = links::status(db, &Invitee::Client(id), Utc::now()).await?;
+    let portal = portal_links::status(db, &Invitee::Client(id), Utc::now()).await?;
     Ok(ClientDetail {
         id: client.id,
         first_name: client.first_name,
@@ -213,6 +117,7 @@ pub async fn detail(ctx: &Ctx, id: i32) -> Result<ClientDetail, AppError> {
 pub async fn create(ctx: &Ctx, input: &ClientInput) -> Result<i32, AppError> {
     let admin = ctx.admin().await?;
     let valid = input.validate(Utc::now().date_naive())?;
+    let txn = txn::begin(ctx.db()).await?;
     let row = client::ActiveModel {
         id: NotSet,
         organization_id: Set(admin.organization_id),
@@ -225,23 +130,22 @@ pub async fn create(ctx: &Ctx, input: &ClientInput) -> Result<i32, AppError> {
         email: Set(valid.email),
         created_at: Set(Utc::now()),
     }
-    .insert(ctx.db())
+    .insert(&*txn)
     .await?;
-    ctx.audit(
+    let entry = ctx.entry(
         "client.create",
-        &format!("client:{}", row.id),
+        Ref::Client(row.id),
         None,
         Some(describe(&row)),
-    )
-    .await?;
+    );
+    txn.commit_audited(entry).await?;
     Ok(row.id)
 }
 
 /// Updates a client's details; administrators only.
 pub async fn update(ctx: &Ctx, id: i32, input: &ClientInput) -> Result<(), AppError> {
-    let admin = ctx.admin().await?;
     let valid = input.validate(Utc::now().date_naive())?;
-    let before = admin.client(ctx.db(), id).await?;
+    let (_, before) = ctx.admin_client(id).await?;
     let mut row: client::ActiveModel = before.clone().into();
     row.search_name = Set(search_name(&valid.first_name, &valid.last_name));
     row.last_name_key = Set(last_name_key(&valid.last_name));
@@ -249,14 +153,12 @@ pub async fn update(ctx: &Ctx, id: i32, input: &ClientInput) -> Result<(), AppEr
     row.last_name = Set(valid.last_name);
     row.date_of_birth = Set(valid.date_of_birth);
     row.email = Set(valid.email);
-    let after = row.update(ctx.db()).await?;
-    ctx.audit(
-        "client.update",
-        &format!("client:{id}"),
-        Some(describe(&before)),
-        Some(describe(&after)),
-    )
-    .await
+    let txn = txn::begin(ctx.db()).await?;
+    let after = row.update(&*txn).await?;
+    let (old, new) = (Some(describe(&before)), Some(describe(&after)));
+    Ok(txn
+        .commit_audited(ctx.entry("client.update", Ref::Client(id), old, new))
+        .await?)
 }
 
 fn describe(c: &client::Model) -> String {
@@ -271,18 +173,14 @@ fn describe(c: &client::Model) -> String {
 
 /// Assigns a staff member of the same organization to a client; administrators only.
 pub async fn assign(ctx: &Ctx, client_id: i32, staff_id: i32) -> Result<(), AppError> {
-    let admin = ctx.admin().await?;
+    let (admin, _) = ctx.admin_client(client_id).await?;
     let db = ctx.db();
-    admin.client(db, client_id).await?;
     let member = staff_user::Entity::find_by_id(staff_id)
         .filter(staff_user::Column::OrganizationId.eq(admin.organization_id))
         .one(db)
         .await?
         .ok_or_else(|| {
-            AppError::Invalid(crate::domain::validation::FieldErrors::single(
-                "staff_id",
-                "Choose a staff member of this organization.",
-            ))
+            AppError::invalid("staff_id", "Choose a staff member of this organization.")
         })?;
     let exists = client_staff::Entity::find_by_id((client_id, member.id))
         .one(db)
@@ -293,36 +191,39 @@ pub async fn assign(ctx: &Ctx, client_id: i32, staff_id: i32) -> Result<(), AppE
             member.name
         )));
     }
+    let txn = txn::begin(db).await?;
     client_staff::ActiveModel {
         client_id: Set(client_id),
         staff_id: Set(member.id),
     }
-    .insert(db)
+    .insert(&*txn)
     .await?;
-    ctx.audit(
+    let assigned = Some(Ref::Staff(member.id).to_string());
+    let entry = ctx.entry(
         "client.assign_staff",
-        &format!("client:{client_id}"),
+        Ref::Client(client_id),
         None,
-        Some(format!("staff:{}", member.id)),
-    )
-    .await
+        assigned,
+    );
+    Ok(txn.commit_audited(entry).await?)
 }
 
 /// Removes a staff member from a client; administrators only.
 pub async fn unassign(ctx: &Ctx, client_id: i32, staff_id: i32) -> Result<(), AppError> {
-    let admin = ctx.admin().await?;
-    admin.client(ctx.db(), client_id).await?;
+    ctx.admin_client(client_id).await?;
+    let txn = txn::begin(ctx.db()).await?;
     let deleted = client_staff::Entity::delete_by_id((client_id, staff_id))
-        .exec(ctx.db())
+        .exec(&*txn)
         .await?;
     if deleted.rows_affected == 0 {
         return Err(AppError::NotFound);
     }
-    ctx.audit(
+    let removed = Some(Ref::Staff(staff_id).to_string());
+    let entry = ctx.entry(
         "client.unassign_staff",
-        &format!("client:{client_id}"),
-        Some(format!("staff:{staff_id}")),
+        Ref::Client(client_id),
+        removed,
         None,
-    )
-    .await
+    );
+    Ok(txn.commit_audited(entry).await?)
 }

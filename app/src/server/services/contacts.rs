@@ -4,121 +4,32 @@
 //! every change is audited.
 
 use chrono::Utc;
-use sea_orm::sea_query::Query;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, Set,
 };
 
 use crate::domain::access::AccessInput;
 use crate::domain::account::PortalStatus;
-use crate::domain::client::{ContactRef, ContactSummary};
 use crate::domain::contact::ContactInput;
-use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
-use crate::server::actor::{contact_access, today_in, Staff};
-use crate::server::context::Ctx;
-use crate::server::entities::{client, client_contact, client_contact_link, organization};
-use crate::server::services::clients::refresh_portal_use;
-use crate::server::services::links::{self, Invitee};
-use crate::server::write;
-
-/// How many unlinked contacts the "link an existing contact" list offers.
-const LINKABLE_LIMIT: u64 = 200;
-
-/// The clients `contact_id` is linked to.
-pub async fn linked_clients(
-    db: &impl ConnectionTrait,
-    contact_id: i32,
-) -> Result<Vec<i32>, AppError> {
-    Ok(client_contact_link::Entity::find()
-        .filter(client_contact_link::Column::ContactId.eq(contact_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|l| l.client_id)
-        .collect())
-}
-
-/// The contacts linked to `client`, with their access and portal status.
-pub async fn summaries(
-    db: &impl ConnectionTrait,
-    client: &client::Model,
-) -> Result<Vec<ContactSummary>, AppError> {
-    let links = client_contact_link::Entity::find()
-        .filter(client_contact_link::Column::ClientId.eq(client.id))
-        .all(db)
-        .await?;
-    let contacts = client_contact::Entity::find()
-        .filter(client_contact::Column::Id.is_in(links.iter().map(|l| l.contact_id)))
-        .order_by_asc(client_contact::Column::Name)
-        .all(db)
-        .await?;
-    let today = org_today(db, client.organization_id).await?;
-    let now = Utc::now();
-    let mut out = Vec::with_capacity(contacts.len());
-    for c in contacts {
-        let Some(link) = links.iter().find(|l| l.contact_id == c.id) else {
-            continue;
-        };
-        let access = contact_access(link);
-        out.push(ContactSummary {
-            id: c.id,
-            portal: links::status(db, &Invitee::Contact(c.id), now).await?,
-            name: c.name,
-            email: c.email,
-            phone: c.phone,
-            relationship: c.relationship,
-            access_live: access.is_live(today),
-            access,
-        });
-    }
-    Ok(out)
-}
-
-/// The organization's contacts not linked to `client`, by name.
-pub async fn linkable(
-    db: &impl ConnectionTrait,
-    client: &client::Model,
-) -> Result<Vec<ContactRef>, AppError> {
-    Ok(client_contact::Entity::find()
-        .filter(client_contact::Column::OrganizationId.eq(client.organization_id))
-        .filter(
-            client_contact::Column::Id.not_in_subquery(
-                Query::select()
-                    .column(client_contact_link::Column::ContactId)
-                    .from(client_contact_link::Entity)
-                    .and_where(client_contact_link::Column::ClientId.eq(client.id))
-                    .to_owned(),
-            ),
-        )
-        .order_by_asc(client_contact::Column::Name)
-        .limit(LINKABLE_LIMIT)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| ContactRef {
-            id: c.id,
-            name: c.name,
-        })
-        .collect())
-}
-
-async fn org_today(db: &impl ConnectionTrait, org: i32) -> Result<chrono::NaiveDate, AppError> {
-    let tz = organization::Entity::find_by_id(org)
-        .one(db)
-        .await?
-        .map(|o| o.time_zone)
-        .unwrap_or_default();
-    Ok(today_in(&tz, Utc::now()))
-}
+use crate::server::access::actor::Staff;
+use crate::server::access::context::Ctx;
+use crate::server::access::invitations;
+use crate::server::store::clients::linked_clients;
+use crate::server::store::clients::refresh_portal_use;
+use crate::server::store::contacts::contact_access;
+use crate::server::store::entities::{client, client_contact, client_contact_link};
+use crate::server::store::organizations;
+use crate::server::store::portal_links::Invitee;
+use crate::server::store::refs::Ref;
+use crate::server::store::txn;
 
 /// The staff caller and the client, if they may see it (audited denial otherwise).
 async fn staff_and_client(ctx: &Ctx, client_id: i32) -> Result<(&Staff, client::Model), AppError> {
     let staff = ctx.staff().await?;
     match staff.client(ctx.db(), client_id).await {
         Ok(client) => Ok((staff, client)),
-        Err(e) => Err(ctx.deny(&format!("client:{client_id}"), e).await),
+        Err(e) => Err(ctx.deny(&Ref::Client(client_id).to_string(), e).await),
     }
 }
 
@@ -155,7 +66,7 @@ pub async fn add(ctx: &Ctx, client_id: i32, input: &ContactInput) -> Result<i32,
     let (staff, _) = staff_and_client(ctx, client_id).await?;
     let valid = input.validate()?;
     let now = Utc::now();
-    let txn = write::begin(ctx.db()).await?;
+    let txn = txn::begin(ctx.db()).await?;
     let contact = client_contact::ActiveModel {
         id: NotSet,
         organization_id: Set(staff.organization_id),
@@ -168,15 +79,17 @@ pub async fn add(ctx: &Ctx, client_id: i32, input: &ContactInput) -> Result<i32,
     .insert(&*txn)
     .await?;
     insert_link(&*txn, contact.id, client_id).await?;
-    ctx.audit_in(
-        &*txn,
+    txn.commit_audited(ctx.entry(
         "client.add_contact",
-        &format!("client:{client_id}"),
+        &Ref::Client(client_id).to_string(),
         None,
-        Some(format!("contact:{} ({})", contact.id, contact.relationship)),
-    )
+        Some(format!(
+            "{} ({})",
+            Ref::Contact(contact.id),
+            contact.relationship
+        )),
+    ))
     .await?;
-    txn.commit().await?;
     Ok(contact.id)
 }
 
@@ -210,30 +123,23 @@ pub async fn link(ctx: &Ctx, client_id: i32, contact_id: i32) -> Result<(), AppE
         .filter(client_contact::Column::OrganizationId.eq(staff.organization_id))
         .one(db)
         .await?
-        .ok_or_else(|| {
-            AppError::Invalid(FieldErrors::single(
-                "contact_id",
-                "Choose a contact of this organization.",
-            ))
-        })?;
+        .ok_or_else(|| AppError::invalid("contact_id", "Choose a contact of this organization."))?;
     if linked_clients(db, contact.id).await?.contains(&client_id) {
         return Err(AppError::Conflict(format!(
             "{} is already a contact of this client.",
             contact.name
         )));
     }
-    let txn = write::begin(db).await?;
+    let txn = txn::begin(db).await?;
     insert_link(&*txn, contact.id, client_id).await?;
     refresh_portal_use(&*txn, &[client_id]).await?;
-    ctx.audit_in(
-        &*txn,
+    txn.commit_audited(ctx.entry(
         "client.link_contact",
-        &format!("client:{client_id}"),
+        &Ref::Client(client_id).to_string(),
         None,
-        Some(format!("contact:{}", contact.id)),
-    )
+        Some(Ref::Contact(contact.id).to_string()),
+    ))
     .await?;
-    txn.commit().await?;
     Ok(())
 }
 
@@ -245,7 +151,7 @@ pub async fn set_access(
     input: &AccessInput,
 ) -> Result<(), AppError> {
     let (client, _, link) = link_of(ctx, client_id, contact_id).await?;
-    let today = org_today(ctx.db(), client.organization_id).await?;
+    let today = organizations::today(ctx.db(), client.organization_id).await?;
     let access = input.validate(today)?;
     let before = contact_access(&link);
     let mut row: client_contact_link::ActiveModel = link.into();
@@ -255,22 +161,20 @@ pub async fn set_access(
     row.scope_scheduling = Set(access.scopes.scheduling);
     row.scope_messages = Set(access.scopes.messages);
     row.access_ends_on = Set(access.ends_on);
-    let txn = write::begin(ctx.db()).await?;
+    let txn = txn::begin(ctx.db()).await?;
     row.update(&*txn).await?;
     let action = match (before.portal_access, access.portal_access) {
         (false, true) => "contact.access_granted",
         (true, false) => "contact.access_revoked",
         _ => "contact.access_changed",
     };
-    ctx.audit_in(
-        &*txn,
+    txn.commit_audited(ctx.entry(
         action,
-        &format!("client:{client_id}"),
+        &Ref::Client(client_id).to_string(),
         Some(describe(contact_id, &before)),
         Some(describe(contact_id, &access)),
-    )
+    ))
     .await?;
-    txn.commit().await?;
     Ok(())
 }
 
@@ -288,13 +192,13 @@ fn describe(contact_id: i32, access: &crate::domain::access::ContactAccess) -> S
 pub async fn invite_client(ctx: &Ctx, client_id: i32) -> Result<PortalStatus, AppError> {
     let (_, client) = staff_and_client(ctx, client_id).await?;
     let Some(email) = client.email.clone() else {
-        return Err(AppError::Invalid(FieldErrors::single(
+        return Err(AppError::invalid(
             "email",
             "This client has no email. Add one to their details, or invite a contact who manages their care.",
-        )));
+        ));
     };
-    let name = format!("{} {}", client.first_name, client.last_name);
-    links::invite(
+    let name = client.full_name();
+    invitations::invite(
         ctx,
         client.organization_id,
         Invitee::Client(client.id),
@@ -314,19 +218,19 @@ pub async fn invite_contact(
 ) -> Result<PortalStatus, AppError> {
     let (client, contact, link) = link_of(ctx, client_id, contact_id).await?;
     let Some(email) = contact.email.clone() else {
-        return Err(AppError::Invalid(FieldErrors::single(
+        return Err(AppError::invalid(
             "email",
             "This contact has no email, so they cannot be invited.",
-        )));
+        ));
     };
     if !link.portal_access {
-        return Err(AppError::Invalid(FieldErrors::single(
+        return Err(AppError::invalid(
             "portal_access",
             "Grant portal access to this client first, then invite the contact.",
-        )));
+        ));
     }
     let clients = linked_clients(ctx.db(), contact.id).await?;
-    links::invite(
+    invitations::invite(
         ctx,
         client.organization_id,
         Invitee::Contact(contact.id),
@@ -346,12 +250,12 @@ pub async fn revoke_invitation(
     match contact_id {
         None => {
             staff_and_client(ctx, client_id).await?;
-            links::revoke(ctx, Invitee::Client(client_id), &[client_id]).await
+            invitations::revoke(ctx, Invitee::Client(client_id), &[client_id]).await
         }
         Some(contact_id) => {
             let (_, contact, _) = link_of(ctx, client_id, contact_id).await?;
             let clients = linked_clients(ctx.db(), contact.id).await?;
-            links::revoke(ctx, Invitee::Contact(contact.id), &clients).await
+            invitations::revoke(ctx, Invitee::Contact(contact.id), &clients).await
         }
     }
 }

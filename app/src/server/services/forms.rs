@@ -8,21 +8,24 @@ use sea_orm::{
     Set,
 };
 
-use crate::domain::forms::{Answers, FormDefinition};
+use crate::domain::forms::FormDefinition;
 use crate::domain::intake::{
-    FormLocation, FormOptions, FormStatus, LocationRef, Recipient, SendFormsInput, SentFormSummary,
-    Submission, TemplateDetail, TemplateSummary,
+    FormOptions, FormStatus, LocationRef, Recipient, SendFormsInput, SentFormSummary, Submission,
+    TemplateDetail, TemplateSummary,
 };
-use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
-use crate::server::actor::{contact_access, today_in, Staff};
-use crate::server::context::Ctx;
-use crate::server::entities::{
+use crate::server::access::actor::Staff;
+use crate::server::access::context::Ctx;
+use crate::server::mail::emails;
+use crate::server::store::contacts::contact_access;
+use crate::server::store::entities::{
     client, client_contact, client_contact_link, form_template, form_template_version, location,
     organization, sent_form,
 };
-use crate::server::mail::Email;
-use crate::server::write;
+use crate::server::store::forms::{self, answers_of, definition_of, location_of, title_of};
+use crate::server::store::organizations::today_in;
+use crate::server::store::refs::Ref;
+use crate::server::store::{organizations, txn};
 
 fn stamp(at: chrono::DateTime<Utc>) -> String {
     at.format("%Y-%m-%d %H:%M UTC").to_string()
@@ -59,10 +62,8 @@ async fn insert_version(
     definition: &FormDefinition,
     created_by: &str,
 ) -> Result<form_template_version::Model, AppError> {
-    let json = serde_json::to_string(definition).map_err(|e| {
-        tracing::error!("cannot encode a form definition: {e}");
-        AppError::Internal
-    })?;
+    let json = serde_json::to_string(definition)
+        .map_err(|e| AppError::internal(format!("cannot encode a form definition: {e}")))?;
     Ok(form_template_version::ActiveModel {
         id: NotSet,
         template_id: Set(template_id),
@@ -79,8 +80,7 @@ async fn insert_version(
 pub async fn create(ctx: &Ctx, name: &str) -> Result<i32, AppError> {
     let admin = ctx.admin().await?;
     let name = name.trim();
-    crate::domain::rules::required_text(name, "Name")
-        .map_err(|m| AppError::Invalid(FieldErrors::single("name", &m)))?;
+    crate::domain::rules::required_text(name, "Name").map_err(|m| AppError::invalid("name", &m))?;
     let db = ctx.db();
     let taken = form_template::Entity::find()
         .filter(form_template::Column::OrganizationId.eq(admin.organization_id))
@@ -93,24 +93,22 @@ pub async fn create(ctx: &Ctx, name: &str) -> Result<i32, AppError> {
             "A form named “{name}” already exists."
         )));
     }
-    let txn = write::begin(db).await?;
+    let txn = txn::begin(db).await?;
     let id = create_template(
         &*txn,
         admin.organization_id,
         name,
         &crate::domain::intake::starter_definition(),
-        &format!("staff:{}", admin.id),
+        &Ref::Staff(admin.id).to_string(),
     )
     .await?;
-    ctx.audit_in(
-        &*txn,
+    txn.commit_audited(ctx.entry(
         "form_template.create",
-        &format!("form_template:{id}"),
+        &Ref::FormTemplate(id).to_string(),
         None,
         Some(name.to_owned()),
-    )
+    ))
     .await?;
-    txn.commit().await?;
     Ok(id)
 }
 
@@ -123,12 +121,7 @@ pub async fn detail(ctx: &Ctx, template_id: i32) -> Result<TemplateDetail, AppEr
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let version = form_template_version::Entity::find()
-        .filter(form_template_version::Column::TemplateId.eq(template.id))
-        .filter(form_template_version::Column::Version.eq(template.current_version))
-        .one(db)
-        .await?
-        .ok_or(AppError::Internal)?;
+    let version = forms::current_version(db, &template).await?;
     Ok(TemplateDetail {
         id: template.id,
         name: template.name,
@@ -151,28 +144,26 @@ pub async fn new_version(
         .await?
         .ok_or(AppError::NotFound)?;
     let version = template.current_version + 1;
-    let txn = write::begin(ctx.db()).await?;
+    let txn = txn::begin(ctx.db()).await?;
     insert_version(
         &*txn,
         template.id,
         version,
         definition,
-        &format!("staff:{}", admin.id),
+        &Ref::Staff(admin.id).to_string(),
     )
     .await?;
     let mut row: form_template::ActiveModel = template.into();
     row.current_version = Set(version);
     row.updated_at = Set(Utc::now());
     row.update(&*txn).await?;
-    ctx.audit_in(
-        &*txn,
+    txn.commit_audited(ctx.entry(
         "form_template.new_version",
-        &format!("form_template:{template_id}"),
+        &Ref::FormTemplate(template_id).to_string(),
         Some((version - 1).to_string()),
         Some(version.to_string()),
-    )
+    ))
     .await?;
-    txn.commit().await?;
     Ok(version)
 }
 
@@ -209,30 +200,11 @@ pub async fn options(ctx: &Ctx) -> Result<FormOptions, AppError> {
     })
 }
 
-/// The definition stored in a version row.
-pub fn definition_of(version: &form_template_version::Model) -> Result<FormDefinition, AppError> {
-    serde_json::from_str(&version.definition).map_err(|e| {
-        tracing::error!("form version {} is not a valid definition: {e}", version.id);
-        AppError::Internal
-    })
-}
-
-/// Answers stored as JSON (a missing value is no answers).
-pub fn answers_of(json: Option<&str>) -> Result<Answers, AppError> {
-    match json {
-        None => Ok(Answers::new()),
-        Some(json) => serde_json::from_str(json).map_err(|e| {
-            tracing::error!("stored answers are not valid: {e}");
-            AppError::Internal
-        }),
-    }
-}
-
 async fn visible_client(ctx: &Ctx, client_id: i32) -> Result<(&Staff, client::Model), AppError> {
     let staff = ctx.staff().await?;
     match staff.client(ctx.db(), client_id).await {
         Ok(client) => Ok((staff, client)),
-        Err(e) => Err(ctx.deny(&format!("client:{client_id}"), e).await),
+        Err(e) => Err(ctx.deny(&Ref::Client(client_id).to_string(), e).await),
     }
 }
 
@@ -250,18 +222,9 @@ pub async fn send(ctx: &Ctx, client_id: i32, input: &SendFormsInput) -> Result<u
         .filter(location::Column::OrganizationId.eq(org.id))
         .one(db)
         .await?
-        .ok_or_else(|| {
-            AppError::Invalid(FieldErrors::single(
-                "location_id",
-                "Choose a location of this practice.",
-            ))
-        })?;
+        .ok_or_else(|| AppError::invalid("location_id", "Choose a location of this practice."))?;
     let (name, email, contact_id) = match valid.recipient {
-        Recipient::Client => (
-            format!("{} {}", client.first_name, client.last_name),
-            client.email.clone(),
-            None,
-        ),
+        Recipient::Client => (client.full_name(), client.email.clone(), None),
         Recipient::Contact(contact_id) => {
             let link = client_contact_link::Entity::find()
                 .filter(client_contact_link::Column::ClientId.eq(client.id))
@@ -270,10 +233,10 @@ pub async fn send(ctx: &Ctx, client_id: i32, input: &SendFormsInput) -> Result<u
                 .await?;
             let access = link.as_ref().map(contact_access).unwrap_or_default();
             if !access.is_live(today_in(&org.time_zone, Utc::now())) || !access.scopes.forms {
-                return Err(AppError::Invalid(FieldErrors::single(
+                return Err(AppError::invalid(
                     "recipient",
                     "This contact has no portal access with the intake forms scope for this client.",
-                )));
+                ));
             }
             let contact = client_contact::Entity::find_by_id(contact_id)
                 .one(db)
@@ -283,10 +246,10 @@ pub async fn send(ctx: &Ctx, client_id: i32, input: &SendFormsInput) -> Result<u
         }
     };
     let Some(email) = email else {
-        return Err(AppError::Invalid(FieldErrors::single(
+        return Err(AppError::invalid(
             "recipient",
             "The recipient has no email address, so the forms cannot be sent to them.",
-        )));
+        ));
     };
     let mut versions = Vec::new();
     for template_id in &valid.template_ids {
@@ -294,22 +257,13 @@ pub async fn send(ctx: &Ctx, client_id: i32, input: &SendFormsInput) -> Result<u
             .filter(form_template::Column::OrganizationId.eq(org.id))
             .one(db)
             .await?
-            .ok_or_else(|| {
-                AppError::Invalid(FieldErrors::single(
-                    "template_ids",
-                    "Choose forms of this practice.",
-                ))
-            })?;
-        let version = form_template_version::Entity::find()
-            .filter(form_template_version::Column::TemplateId.eq(template.id))
-            .filter(form_template_version::Column::Version.eq(template.current_version))
-            .one(db)
-            .await?
-            .ok_or(AppError::Internal)?;
+            .ok_or_else(|| AppError::invalid("template_ids", "Choose forms of this practice."))?;
+        let version = forms::current_version(db, &template).await?;
         versions.push((template.name, version.id));
     }
     let now = Utc::now();
-    let txn = write::begin(db).await?;
+    let txn = txn::begin(db).await?;
+    let mut entries = Vec::with_capacity(versions.len());
     for (title, version_id) in &versions {
         let row = NewSentForm {
             organization_id: org.id,
@@ -318,25 +272,23 @@ pub async fn send(ctx: &Ctx, client_id: i32, input: &SendFormsInput) -> Result<u
             template_version_id: *version_id,
             location_id: place.id,
             due_on: valid.due_on,
-            sent_by: format!("staff:{}", staff.id),
+            sent_by: Ref::Staff(staff.id).to_string(),
         }
         .row(now)
         .insert(&*txn)
         .await?;
-        ctx.audit_in(
-            &*txn,
+        entries.push(ctx.entry(
             "form.sent",
-            &format!("client:{}", client.id),
+            Ref::Client(client.id),
             None,
             Some(format!(
-                "sent_form:{} ({title}) to {}",
-                row.id,
+                "{} ({title}) to {}",
+                Ref::SentForm(row.id),
                 valid_label(contact_id)
             )),
-        )
-        .await?;
+        ));
     }
-    txn.commit().await?;
+    txn.commit_audited_all(entries).await?;
     notify(ctx, org.id, &org.name, &name, &email, client.id, false).await?;
     Ok(versions.len())
 }
@@ -380,7 +332,7 @@ impl NewSentForm {
 }
 
 fn valid_label(contact_id: Option<i32>) -> String {
-    contact_id.map_or_else(|| "the client".into(), |id| format!("contact:{id}"))
+    contact_id.map_or_else(|| "the client".into(), |id| Ref::Contact(id).to_string())
 }
 
 /// The email about forms to fill in: no form names, no health information.
@@ -397,31 +349,8 @@ async fn notify(
         .state
         .mailer
         .link(&format!("/portal/clients/{client_id}/forms"));
-    let (subject, lead) = if reminder {
-        (
-            format!("Reminder: forms from {practice}"),
-            "This is a reminder that forms are waiting for you",
-        )
-    } else {
-        (
-            format!("{practice} sent you forms to complete"),
-            "You have forms to complete",
-        )
-    };
-    ctx.state
-        .mailer
-        .send(
-            ctx.db(),
-            Email {
-                organization_id: Some(org),
-                to: email.to_owned(),
-                subject,
-                body: format!(
-                    "Hello {name},\n\n{lead} in the {practice} client portal.\n\nOpen them here (sign-in required):\n{link}\n"
-                ),
-            },
-        )
-        .await
+    let letter = emails::forms_to_complete(name, practice, &link, reminder);
+    ctx.state.mailer.send(ctx.db(), letter.to(org, email)).await
 }
 
 /// The forms sent to a client, newest first.
@@ -437,7 +366,7 @@ pub async fn list_for_client(ctx: &Ctx, client_id: i32) -> Result<Vec<SentFormSu
     for row in rows {
         let (title, version) = title_of(db, row.template_version_id).await?;
         let recipient = match row.contact_id {
-            None => format!("{} {}", client.first_name, client.last_name),
+            None => client.full_name(),
             Some(id) => client_contact::Entity::find_by_id(id)
                 .one(db)
                 .await?
@@ -456,23 +385,6 @@ pub async fn list_for_client(ctx: &Ctx, client_id: i32) -> Result<Vec<SentFormSu
         });
     }
     Ok(out)
-}
-
-/// A template's name and the version number behind a version id.
-pub async fn title_of(
-    db: &impl ConnectionTrait,
-    version_id: i32,
-) -> Result<(String, i32), AppError> {
-    let version = form_template_version::Entity::find_by_id(version_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::Internal)?;
-    let name = form_template::Entity::find_by_id(version.template_id)
-        .one(db)
-        .await?
-        .map(|t| t.name)
-        .unwrap_or_default();
-    Ok((name, version.version))
 }
 
 /// A sent form of a client the caller may see.
@@ -500,10 +412,7 @@ pub async fn remind(ctx: &Ctx, client_id: i32, form_id: i32) -> Result<(), AppEr
     }
     let db = ctx.db();
     let (name, email) = match row.contact_id {
-        None => (
-            format!("{} {}", client.first_name, client.last_name),
-            client.email.clone(),
-        ),
+        None => (client.full_name(), client.email.clone()),
         Some(id) => client_contact::Entity::find_by_id(id)
             .one(db)
             .await?
@@ -515,21 +424,14 @@ pub async fn remind(ctx: &Ctx, client_id: i32, form_id: i32) -> Result<(), AppEr
             "The recipient has no email address any more.".into(),
         ));
     };
-    let practice = organization::Entity::find_by_id(row.organization_id)
-        .one(db)
-        .await?
-        .map(|o| o.name)
-        .unwrap_or_default();
+    let practice = organizations::get(db, row.organization_id).await?.name;
     let mut active: sent_form::ActiveModel = row.clone().into();
     active.reminded_at = Set(Some(Utc::now()));
-    active.update(db).await?;
-    ctx.audit(
-        "form.reminded",
-        &format!("client:{}", client.id),
-        None,
-        Some(format!("sent_form:{}", row.id)),
-    )
-    .await?;
+    let txn = txn::begin(db).await?;
+    active.update(&*txn).await?;
+    let form = Some(Ref::SentForm(row.id).to_string());
+    txn.commit_audited(ctx.entry("form.reminded", Ref::Client(client.id), None, form))
+        .await?;
     notify(
         ctx,
         row.organization_id,
@@ -555,55 +457,32 @@ pub async fn cancel(ctx: &Ctx, client_id: i32, form_id: i32) -> Result<(), AppEr
     let mut active: sent_form::ActiveModel = row.clone().into();
     active.status = Set(FormStatus::Cancelled.key().to_owned());
     active.updated_at = Set(Utc::now());
-    active.update(ctx.db()).await?;
-    ctx.audit(
-        "form.cancelled",
-        &format!("client:{}", client.id),
+    let txn = txn::begin(ctx.db()).await?;
+    active.update(&*txn).await?;
+    let (old, new) = (
         Some(status.key().into()),
-        Some(format!("sent_form:{}", row.id)),
-    )
-    .await
-}
-
-/// The location of a form, with its address only when `show_address`.
-pub async fn location_of(
-    db: &impl ConnectionTrait,
-    location_id: i32,
-    show_address: bool,
-) -> Result<FormLocation, AppError> {
-    let place = location::Entity::find_by_id(location_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::Internal)?;
-    Ok(FormLocation {
-        name: place.name,
-        address: show_address.then_some(place.address),
-    })
+        Some(Ref::SentForm(row.id).to_string()),
+    );
+    let entry = ctx.entry("form.cancelled", Ref::Client(client.id), old, new);
+    Ok(txn.commit_audited(entry).await?)
 }
 
 /// A sent form as staff read it; opening it is audited.
 pub async fn submission(ctx: &Ctx, client_id: i32, form_id: i32) -> Result<Submission, AppError> {
     let (client, row) = sent_form_of(ctx, client_id, form_id).await?;
     let db = ctx.db();
-    let version = form_template_version::Entity::find_by_id(row.template_version_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::Internal)?;
+    let version = forms::version(db, row.template_version_id).await?;
     let (title, _) = title_of(db, version.id).await?;
     let status = FormStatus::from_key(&row.status).unwrap_or(FormStatus::Sent);
     let answers = answers_of(row.answers.as_deref())?;
-    ctx.audit(
-        "form.submission_opened",
-        &format!("client:{}", client.id),
-        None,
-        Some(format!("sent_form:{}", row.id)),
-    )
-    .await?;
+    let form = Ref::SentForm(row.id).to_string();
+    ctx.record_event("form.submission_opened", Ref::Client(client.id), Some(form))
+        .await?;
     Ok(Submission {
         id: row.id,
         title,
         version: version.version,
-        client: format!("{} {}", client.first_name, client.last_name),
+        client: client.full_name(),
         location: location_of(db, row.location_id, true).await?,
         definition: definition_of(&version)?,
         answers,

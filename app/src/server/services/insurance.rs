@@ -14,15 +14,16 @@ use crate::domain::insurance::{
     payer_key, InsuranceView, PayerChoice, PayerOption, PayerStatus, PolicyInput, PolicyView, Rank,
     Relationship, NEW_PAYER,
 };
-use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
-use crate::server::actor::Actor;
-use crate::server::context::Ctx;
-use crate::server::entities::{client, insurance_policy, payer};
-use crate::server::services::appointments::zone;
-use crate::server::services::portal::acting_for;
-use crate::server::write;
-use crate::server::write::is_unique_violation;
+use crate::server::access::actor::Actor;
+use crate::server::access::checks::Ability;
+use crate::server::access::context::Ctx;
+use crate::server::store::audit::Entry;
+use crate::server::store::entities::{client, insurance_policy, payer};
+use crate::server::store::organizations::zone;
+use crate::server::store::refs::Ref;
+use crate::server::store::txn;
+use crate::server::store::txn::is_unique_violation;
 
 /// How the caller reaches the client's insurance.
 enum Access {
@@ -32,17 +33,12 @@ enum Access {
 
 async fn access(ctx: &Ctx, client_id: i32) -> Result<(client::Model, Access), AppError> {
     match &ctx.actor {
-        Some(Actor::Staff(staff)) => Ok((staff.client(ctx.db(), client_id).await?, Access::Staff)),
+        Some(Actor::Staff(_)) => Ok((ctx.staff_client(client_id).await?.1, Access::Staff)),
         Some(Actor::Portal(_)) => {
-            let (_, abilities) = acting_for(ctx, client_id).await?;
-            if !abilities.insurance {
-                return Err(ctx
-                    .deny(
-                        &format!("client:{client_id}:insurance"),
-                        AppError::Forbidden,
-                    )
-                    .await);
-            }
+            let abilities = ctx
+                .permit_for(client_id, Ability::Insurance)
+                .await?
+                .abilities;
             let client = client::Entity::find_by_id(client_id)
                 .one(ctx.db())
                 .await?
@@ -117,7 +113,7 @@ pub async fn view(ctx: &Ctx, client_id: i32) -> Result<InsuranceView, AppError> 
     let (client, access) = access(ctx, client_id).await?;
     let db = ctx.db();
     Ok(InsuranceView {
-        client_name: format!("{} {}", client.first_name, client.last_name),
+        client_name: client.full_name(),
         policies: policies_of(db, client_id).await?,
         payers: payer_options(db, client.organization_id).await?,
         may_add_payers: matches!(access, Access::Portal { add_payers: true }),
@@ -158,7 +154,7 @@ pub async fn save_policy(
     if input.payer.trim() == NEW_PAYER && !matches!(access, Access::Portal { add_payers: true }) {
         return Err(ctx
             .deny(
-                &format!("client:{client_id}:add_payers"),
+                &Ref::Client(client_id).area("add_payers"),
                 AppError::Forbidden,
             )
             .await);
@@ -166,7 +162,8 @@ pub async fn save_policy(
     // The rank check reads the client's other policies: it and the write run in one
     // transaction that holds the client's row (FOR UPDATE on PostgreSQL; SQLite has one writer),
     // so two simultaneous saves cannot both take one rank.
-    let txn = write::begin(db).await?;
+    let txn = txn::begin(db).await?;
+    let mut entries = Vec::new();
     client::Entity::find_by_id(client_id)
         .lock_exclusive()
         .one(&*txn)
@@ -188,7 +185,7 @@ pub async fn save_policy(
         .map(PolicyView::period)
         .collect();
     let checked = input.validate(today, &others)?;
-    let actor = ctx.actor.as_ref().map(Actor::label).unwrap_or_default();
+    let actor = ctx.actor_label();
     let payer_id = match &checked.payer {
         PayerChoice::Existing(id) => {
             let usable = payer::Entity::find_by_id(*id)
@@ -202,15 +199,18 @@ pub async fn save_policy(
             match usable {
                 Some(p) => p.id,
                 None => {
-                    return Err(AppError::Invalid(FieldErrors::single(
+                    return Err(AppError::invalid(
                         "payer",
                         "Choose the insurance payer from the list.",
-                    )))
+                    ))
                 }
             }
         }
         PayerChoice::New { name, phone } => {
-            add_client_payer(ctx, &txn, client.organization_id, name, phone.as_deref()).await?
+            let (id, added) =
+                add_client_payer(ctx, &txn, client.organization_id, name, phone.as_deref()).await?;
+            entries.extend(added);
+            id
         }
     };
     let now = Utc::now();
@@ -241,31 +241,27 @@ pub async fn save_policy(
         }
         None => (row.insert(&*txn).await?, None),
     };
-    ctx.audit_in(
-        &*txn,
-        if editing.is_some() {
-            "insurance.policy.updated"
-        } else {
-            "insurance.policy.added"
-        },
-        &format!("client:{client_id} policy:{}", saved.id),
-        old,
-        Some(row_summary(&saved)),
-    )
-    .await?;
-    txn.commit().await?;
+    let action = if editing.is_some() {
+        "insurance.policy.updated"
+    } else {
+        "insurance.policy.added"
+    };
+    let object = Ref::Client(client_id).and(Ref::Policy(saved.id));
+    entries.push(ctx.entry(action, object, old, Some(row_summary(&saved))));
+    txn.commit_audited_all(entries).await?;
     view(ctx, client_id).await
 }
 
 /// The payer named `name`, found by its normalised name (so "Blue Cross " and "blue cross"
-/// are one), or added as a client-added payer awaiting review. Usable at once either way.
+/// are one), or added as a client-added payer awaiting review, with the audit entry of the
+/// addition to commit with the policy. Usable at once either way.
 async fn add_client_payer(
     ctx: &Ctx,
     db: &DatabaseTransaction,
     organization_id: i32,
     name: &str,
     phone: Option<&str>,
-) -> Result<i32, AppError> {
+) -> Result<(i32, Option<Entry>), AppError> {
     let key = payer_key(name);
     let find = || async {
         payer::Entity::find()
@@ -276,7 +272,7 @@ async fn add_client_payer(
             .await
     };
     if let Some(existing) = find().await? {
-        return Ok(existing.id);
+        return Ok((existing.id, None));
     }
     let now = Utc::now();
     // In a savepoint: on PostgreSQL a refused insert would otherwise abort the transaction.
@@ -293,7 +289,7 @@ async fn add_client_payer(
         added_by_client: Set(true),
         needs_review: Set(true),
         merged_into: Set(None),
-        created_by: Set(ctx.actor.as_ref().map(Actor::label).unwrap_or_default()),
+        created_by: Set(ctx.actor_label()),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -302,19 +298,21 @@ async fn add_client_payer(
     match inserted {
         Ok(row) => {
             savepoint.commit().await?;
-            ctx.audit_in(
-                db,
+            let added = format!("{} {}", row.name, row.phone.unwrap_or_default());
+            let entry = ctx.entry(
                 "payer.added_by_client",
-                &format!("payer:{}", row.id),
+                Ref::Payer(row.id),
                 None,
-                Some(format!("{} {}", row.name, row.phone.unwrap_or_default())),
-            )
-            .await?;
-            Ok(row.id)
+                Some(added),
+            );
+            Ok((row.id, Some(entry)))
         }
         Err(e) if is_unique_violation(&e) => {
             savepoint.rollback().await?;
-            find().await?.map(|p| p.id).ok_or(AppError::Internal)
+            find()
+                .await?
+                .map(|p| (p.id, None))
+                .ok_or_else(|| AppError::internal("a payer refused as a duplicate is not found"))
         }
         Err(e) => Err(e.into()),
     }

@@ -9,25 +9,26 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, NotSet, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 
 use crate::domain::messages::{
     check_body, thread_window, Conversation, ConversationSummary, MessageInbox, MessageView,
-    UnreadCounts,
 };
-use crate::domain::settings::{effective, Setting};
-use crate::domain::validation::FieldErrors;
-use crate::domain::viewer::ClientRef;
+use crate::domain::settings::Setting;
 use crate::error::AppError;
-use crate::server::actor::Actor;
-use crate::server::context::Ctx;
-use crate::server::entities::{client, client_staff, message, message_read};
-use crate::server::live::{announce, Topic};
-use crate::server::services::appointments::zone;
-use crate::server::services::portal::acting_for;
-use crate::server::services::settings;
+use crate::server::access::actor::Actor;
+use crate::server::access::checks::Ability;
+use crate::server::access::context::Ctx;
+use crate::server::store::clients::assigned;
+use crate::server::store::entities::{client, message, message_read};
+use crate::server::store::live_events::{announce, Topic};
+use crate::server::store::messages::unread_in;
+use crate::server::store::organizations::zone;
+use crate::server::store::refs::Ref;
+use crate::server::store::settings;
+use crate::server::store::txn;
 
 /// The viewer as a participant of one conversation.
 struct Participant {
@@ -38,13 +39,6 @@ struct Participant {
     can_send: bool,
 }
 
-fn client_ref(c: &client::Model) -> ClientRef {
-    ClientRef {
-        id: c.id,
-        name: format!("{} {}", c.first_name, c.last_name),
-    }
-}
-
 /// Whether Allow Secure Messaging through Client Portal is effective for each of `clients`.
 async fn messaging_on(
     db: &impl ConnectionTrait,
@@ -52,38 +46,11 @@ async fn messaging_on(
     clients: &[i32],
 ) -> Result<HashMap<i32, bool>, AppError> {
     let org = settings::load(db, organization_id).await?;
-    let off = settings::overrides_of(db, clients).await?;
-    Ok(clients
-        .iter()
-        .map(|id| {
-            let client_off = off.get(id).copied().unwrap_or_default();
-            (
-                *id,
-                effective(&org.org, &client_off, org.card_processing())
-                    .get(Setting::SecureMessaging),
-            )
-        })
-        .collect())
-}
-
-/// The clients assigned to staff member `staff_id`.
-async fn assigned(
-    db: &impl ConnectionTrait,
-    staff_id: i32,
-) -> Result<Vec<client::Model>, AppError> {
-    let ids: Vec<i32> = client_staff::Entity::find()
-        .filter(client_staff::Column::StaffId.eq(staff_id))
-        .all(db)
+    Ok(settings::effective_of_each(db, &org, clients)
         .await?
         .into_iter()
-        .map(|a| a.client_id)
-        .collect();
-    Ok(client::Entity::find()
-        .filter(client::Column::Id.is_in(ids))
-        .order_by_asc(client::Column::FirstName)
-        .order_by_asc(client::Column::LastName)
-        .all(db)
-        .await?)
+        .map(|(id, on)| (id, on.get(Setting::SecureMessaging)))
+        .collect())
 }
 
 async fn participant(ctx: &Ctx, client_id: i32) -> Result<(client::Model, Participant), AppError> {
@@ -100,7 +67,7 @@ async fn participant(ctx: &Ctx, client_id: i32) -> Result<(client::Model, Partic
             Ok((
                 client,
                 Participant {
-                    key: format!("staff:{}", staff.id),
+                    key: staff.label().to_string(),
                     name: staff.name.clone(),
                     staff: true,
                     can_send: on.get(&client_id).copied().unwrap_or(false),
@@ -108,12 +75,7 @@ async fn participant(ctx: &Ctx, client_id: i32) -> Result<(client::Model, Partic
             ))
         }
         Some(Actor::Portal(portal)) => {
-            let (_, abilities) = acting_for(ctx, client_id).await?;
-            if !abilities.messages {
-                return Err(ctx
-                    .deny(&format!("client:{client_id}:messages"), AppError::Forbidden)
-                    .await);
-            }
+            ctx.permit_for(client_id, Ability::Messages).await?;
             let client = client::Entity::find_by_id(client_id)
                 .one(db)
                 .await?
@@ -121,7 +83,7 @@ async fn participant(ctx: &Ctx, client_id: i32) -> Result<(client::Model, Partic
             Ok((
                 client,
                 Participant {
-                    key: format!("portal:{}", portal.account_id),
+                    key: portal.label().to_string(),
                     name: portal.name.clone(),
                     staff: false,
                     can_send: true,
@@ -233,7 +195,7 @@ pub async fn conversation(
         })
         .collect();
     Ok(Conversation {
-        client: client_ref(&client),
+        client: client.to_ref(),
         messages,
         shown,
         has_earlier,
@@ -252,12 +214,15 @@ pub async fn send(
     let (client, me) = participant(ctx, client_id).await?;
     if !me.can_send {
         return Err(ctx
-            .deny(&format!("client:{client_id}:messages"), AppError::Forbidden)
+            .deny(
+                &Ref::Client(client_id).area("messages"),
+                AppError::Forbidden,
+            )
             .await);
     }
-    let body = check_body(body).map_err(|m| AppError::Invalid(FieldErrors::single("body", &m)))?;
+    let body = check_body(body).map_err(|m| AppError::invalid("body", &m))?;
     let length = body.chars().count();
-    let db = ctx.db();
+    let txn = txn::begin(ctx.db()).await?;
     let row = message::ActiveModel {
         id: NotSet,
         organization_id: Set(client.organization_id),
@@ -269,96 +234,17 @@ pub async fn send(
         seen_at: Set(None),
         notified_at: Set(None),
     }
-    .insert(db)
+    .insert(&*txn)
     .await?;
     // The sender has read their own message.
-    read_up_to(db, client_id, &me.key, row.id, now).await?;
-    announce(db, Topic::Conversation(client_id), now).await;
+    read_up_to(&*txn, client_id, &me.key, row.id, now).await?;
     // Metadata only: never the body.
-    ctx.audit(
-        "message.sent",
-        &format!("client:{client_id} message:{}", row.id),
-        None,
-        Some(format!("{length} characters")),
-    )
-    .await?;
-    Ok(row.id)
-}
-
-/// Unread messages of `reader` in each of `clients`: newer than their read pointer and not
-/// their own. Two queries, whatever the number of clients (this runs on every admin page).
-pub async fn unread_in(
-    db: &impl ConnectionTrait,
-    reader: &str,
-    clients: &[i32],
-) -> Result<UnreadCounts, AppError> {
-    if clients.is_empty() {
-        return Ok(UnreadCounts::default());
-    }
-    let pointers: HashMap<i32, i32> = message_read::Entity::find()
-        .filter(message_read::Column::ReaderKey.eq(reader))
-        .filter(message_read::Column::ClientId.is_in(clients.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.client_id, r.last_read_id))
-        .collect();
-    let newer = clients.iter().fold(Condition::any(), |any, client_id| {
-        any.add(
-            Condition::all()
-                .add(message::Column::ClientId.eq(*client_id))
-                .add(message::Column::Id.gt(pointers.get(client_id).copied().unwrap_or(0))),
-        )
-    });
-    let rows: Vec<(i32, i64)> = message::Entity::find()
-        .select_only()
-        .column(message::Column::ClientId)
-        .column_as(message::Column::Id.count(), "unread")
-        .filter(message::Column::SenderKey.ne(reader))
-        .filter(newer)
-        .group_by(message::Column::ClientId)
-        .into_tuple()
-        .all(db)
+    let object = Ref::Client(client_id).and(Ref::Message(row.id));
+    let length = Some(format!("{length} characters"));
+    txn.commit_audited(ctx.entry("message.sent", object, None, length))
         .await?;
-    let mut counts = UnreadCounts::default();
-    for (client_id, n) in rows {
-        let n = u32::try_from(n).unwrap_or(u32::MAX);
-        counts.by_client.push((client_id, n));
-        counts.total = counts.total.saturating_add(n);
-    }
-    counts.by_client.sort_unstable();
-    Ok(counts)
-}
-
-/// The conversations the signed-in person takes part in: a staff member's assigned clients;
-/// a portal login's clients whose messaging it may use.
-pub async fn my_conversations(ctx: &Ctx) -> Result<(String, Vec<i32>), AppError> {
-    match &ctx.actor {
-        Some(Actor::Staff(staff)) => Ok((
-            format!("staff:{}", staff.id),
-            assigned(ctx.db(), staff.id)
-                .await?
-                .iter()
-                .map(|c| c.id)
-                .collect(),
-        )),
-        Some(Actor::Portal(portal)) => {
-            let mut ids = Vec::new();
-            for acting in &portal.clients {
-                if acting_for(ctx, acting.client.id).await?.1.messages {
-                    ids.push(acting.client.id);
-                }
-            }
-            Ok((format!("portal:{}", portal.account_id), ids))
-        }
-        None => Err(AppError::Unauthenticated),
-    }
-}
-
-/// The signed-in person's unread messages (the envelope's badge; the portal's Messages tab).
-pub async fn unread(ctx: &Ctx) -> Result<UnreadCounts, AppError> {
-    let (reader, clients) = my_conversations(ctx).await?;
-    unread_in(ctx.db(), &reader, &clients).await
+    announce(ctx.db(), Topic::Conversation(client_id), now).await;
+    Ok(row.id)
 }
 
 /// The envelope's page: conversations with messages, newest first, and the assigned clients
@@ -369,7 +255,7 @@ pub async fn inbox(ctx: &Ctx) -> Result<MessageInbox, AppError> {
     let clients = assigned(db, staff.id).await?;
     let ids: Vec<i32> = clients.iter().map(|c| c.id).collect();
     let on = messaging_on(db, staff.organization_id, &ids).await?;
-    let reader = format!("staff:{}", staff.id);
+    let reader = Ref::Staff(staff.id).to_string();
     let unread = unread_in(db, &reader, &ids).await?;
     let (tz, _) = zone(db, staff.organization_id).await?;
     let mut conversations = Vec::new();
@@ -383,7 +269,7 @@ pub async fn inbox(ctx: &Ctx) -> Result<MessageInbox, AppError> {
             conversations.push((
                 last.id,
                 ConversationSummary {
-                    client: client_ref(c),
+                    client: c.to_ref(),
                     last_at: Some(
                         last.created_at
                             .with_timezone(&tz)
@@ -403,7 +289,7 @@ pub async fn inbox(ctx: &Ctx) -> Result<MessageInbox, AppError> {
         startable: clients
             .iter()
             .filter(|c| on.get(&c.id).copied().unwrap_or(false))
-            .map(client_ref)
+            .map(|c| c.to_ref())
             .collect(),
     })
 }

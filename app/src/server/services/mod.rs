@@ -2,14 +2,13 @@
 //! checks who is calling, and works only within the caller's organization.
 
 pub mod appointments;
+pub mod audit_log;
 pub mod auth;
 pub mod availability;
 pub mod clients;
 pub mod contacts;
 pub mod forms;
 pub mod insurance;
-pub mod links;
-pub mod message_mail;
 pub mod messages;
 pub mod organization;
 pub mod outbox;
@@ -20,4 +19,6 @@ pub mod portal;
 pub mod portal_forms;
 pub mod scheduling;
 pub mod settings;
+pub mod tokens;
+pub mod unread_mail;
 pub mod webhooks;

@@ -4,8 +4,8 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::domain::viewer::{LocationSummary, OrganizationOverview, StaffSummary};
 use crate::error::AppError;
-use crate::server::context::Ctx;
-use crate::server::entities::{location, organization, staff_user};
+use crate::server::access::context::Ctx;
+use crate::server::store::entities::{location, organization, staff_user};
 
 /// The caller's organization; administrators only.
 pub async fn overview(ctx: &Ctx) -> Result<OrganizationOverview, AppError> {

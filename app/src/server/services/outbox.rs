@@ -4,8 +4,8 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder}
 
 use crate::domain::portal::{OutboxPage, OutboxRow};
 use crate::error::AppError;
-use crate::server::context::Ctx;
-use crate::server::entities::outbox;
+use crate::server::access::context::Ctx;
+use crate::server::store::entities::outbox;
 
 /// Emails per page.
 pub const OUTBOX_PER_PAGE: u64 = 20;

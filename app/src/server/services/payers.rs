@@ -10,11 +10,12 @@ use sea_orm::{
 
 use crate::domain::insurance::{payer_key, PayerDirectory, PayerInput, PayerRow, PayerStatus};
 use crate::error::AppError;
-use crate::server::actor::Staff;
-use crate::server::context::Ctx;
-use crate::server::entities::{insurance_policy, payer};
-use crate::server::write;
-use crate::server::write::is_unique_violation;
+use crate::server::access::actor::Staff;
+use crate::server::access::context::Ctx;
+use crate::server::store::entities::{insurance_policy, payer};
+use crate::server::store::refs::Ref;
+use crate::server::store::txn;
+use crate::server::store::txn::is_unique_violation;
 
 async fn row_of(db: &impl ConnectionTrait, p: payer::Model) -> Result<PayerRow, AppError> {
     let policies = insurance_policy::Entity::find()
@@ -113,7 +114,7 @@ pub async fn save(
                 status: Set(PayerStatus::Active.key().into()),
                 added_by_client: Set(false),
                 merged_into: Set(None),
-                created_by: Set(format!("staff:{}", admin.id)),
+                created_by: Set(Ref::Staff(admin.id).to_string()),
                 created_at: Set(now),
                 ..Default::default()
             },
@@ -131,26 +132,24 @@ pub async fn save(
     row.phone = Set(checked.phone);
     row.needs_review = Set(false);
     row.updated_at = Set(now);
+    let txn = txn::begin(db).await?;
     let saved = match payer_id {
-        0 => row.insert(db).await,
-        _ => row.update(db).await,
+        0 => row.insert(&*txn).await,
+        _ => row.update(&*txn).await,
     };
     let saved = match saved {
         Ok(saved) => saved,
         Err(e) if is_unique_violation(&e) => return Err(duplicate(&checked.name)),
         Err(e) => return Err(e.into()),
     };
-    ctx.audit(
-        if old.is_some() {
-            "payer.updated"
-        } else {
-            "payer.created"
-        },
-        &format!("payer:{}", saved.id),
-        old,
-        Some(describe(&saved)),
-    )
-    .await?;
+    let action = if old.is_some() {
+        "payer.updated"
+    } else {
+        "payer.created"
+    };
+    let new = Some(describe(&saved));
+    txn.commit_audited(ctx.entry(action, Ref::Payer(saved.id), old, new))
+        .await?;
     directory(ctx).await
 }
 
@@ -172,18 +171,12 @@ pub async fn set_active(
     .key()
     .into());
     row.updated_at = Set(Utc::now());
-    let saved = row.update(ctx.db()).await?;
-    ctx.audit(
-        if active {
-            "payer.reactivated"
-        } else {
-            "payer.deactivated"
-        },
-        &format!("payer:{payer_id}"),
-        Some(old),
-        Some(describe(&saved)),
-    )
-    .await?;
+    let action = if active {
+        "payer.reactivated"
+    } else {
+        "payer.deactivated"
+    };
+    save_change(ctx, row, action, old).await?;
     directory(ctx).await
 }
 
@@ -195,15 +188,26 @@ pub async fn approve(ctx: &Ctx, payer_id: i32) -> Result<PayerDirectory, AppErro
     let mut row: payer::ActiveModel = current.into();
     row.needs_review = Set(false);
     row.updated_at = Set(Utc::now());
-    let saved = row.update(ctx.db()).await?;
-    ctx.audit(
-        "payer.approved",
-        &format!("payer:{payer_id}"),
+    save_change(ctx, row, "payer.approved", old).await?;
+    directory(ctx).await
+}
+
+/// Stores a change to an existing payer with its audit entry (`old` is its description before).
+async fn save_change(
+    ctx: &Ctx,
+    row: payer::ActiveModel,
+    action: &str,
+    old: String,
+) -> Result<(), AppError> {
+    let txn = txn::begin(ctx.db()).await?;
+    let saved = row.update(&*txn).await?;
+    let entry = ctx.entry(
+        action,
+        Ref::Payer(saved.id),
         Some(old),
         Some(describe(&saved)),
-    )
-    .await?;
-    directory(ctx).await
+    );
+    Ok(txn.commit_audited(entry).await?)
 }
 
 /// Merges payer `from` into payer `into`: every policy moves, and `from` leaves the directory
@@ -211,16 +215,14 @@ pub async fn approve(ctx: &Ctx, payer_id: i32) -> Result<PayerDirectory, AppErro
 pub async fn merge(ctx: &Ctx, from: i32, into: i32) -> Result<PayerDirectory, AppError> {
     let admin = ctx.admin().await?;
     if from == into {
-        return Err(AppError::Invalid(
-            crate::domain::validation::FieldErrors::single(
-                "into",
-                "Choose another payer to merge into.",
-            ),
+        return Err(AppError::invalid(
+            "into",
+            "Choose another payer to merge into.",
         ));
     }
     let source = own_payer(ctx, admin, from).await?;
     let target = own_payer(ctx, admin, into).await?;
-    let txn = write::begin(ctx.db()).await?;
+    let txn = txn::begin(ctx.db()).await?;
     let moved = insurance_policy::Entity::update_many()
         .col_expr(insurance_policy::Column::PayerId, into.into())
         .col_expr(insurance_policy::Column::UpdatedAt, Utc::now().into())
@@ -235,18 +237,16 @@ pub async fn merge(ctx: &Ctx, from: i32, into: i32) -> Result<PayerDirectory, Ap
     row.needs_review = Set(false);
     row.updated_at = Set(Utc::now());
     row.update(&*txn).await?;
-    ctx.audit_in(
-        &*txn,
+    txn.commit_audited(ctx.entry(
         "payer.merged",
-        &format!("payer:{from}"),
+        &Ref::Payer(from).to_string(),
         Some(old),
         Some(format!(
             "merged into payer:{into} ({}); {moved} polic{} moved",
             target.name,
             if moved == 1 { "y" } else { "ies" }
         )),
-    )
+    ))
     .await?;
-    txn.commit().await?;
     directory(ctx).await
 }

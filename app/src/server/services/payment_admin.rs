@@ -14,17 +14,17 @@ use crate::domain::payments::{
     StripeKeysInput, StripeKeysView,
 };
 use crate::domain::portal::CardProcessor;
-use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
-use crate::server::actor::Staff;
-use crate::server::context::Ctx;
-use crate::server::entities::{booking, client, payment, refund, stripe_account};
-use crate::server::payments::{for_organization, random_id, PaymentProcessor};
-use crate::server::services::appointments::zone;
-use crate::server::services::clients::name_filter;
-use crate::server::services::payments::receipt_of;
-use crate::server::write;
-use crate::server::write::is_unique_violation;
+use crate::server::access::actor::Staff;
+use crate::server::access::context::Ctx;
+use crate::server::processors::{for_organization, random_id, PaymentProcessor};
+use crate::server::store::clients::name_filter;
+use crate::server::store::entities::{booking, client, payment, refund, stripe_account};
+use crate::server::store::organizations::zone;
+use crate::server::store::payments::receipt_of;
+use crate::server::store::refs::Ref;
+use crate::server::store::txn;
+use crate::server::store::txn::is_unique_violation;
 
 /// Rows per page of the payments list.
 pub const PAGE_SIZE: u64 = 25;
@@ -99,7 +99,7 @@ async fn row_of(
     let client_name = client::Entity::find_by_id(row.client_id)
         .one(db)
         .await?
-        .map(|c| format!("{} {}", c.first_name, c.last_name))
+        .map(|c| c.full_name())
         .unwrap_or_default();
     let service = booking::Entity::find_by_id(row.booking_id)
         .one(db)
@@ -167,7 +167,7 @@ pub async fn refund(
 ) -> Result<StaffPayment, AppError> {
     let admin = ctx.admin().await?;
     crate::domain::payments::check_attempt_key(refund_key)
-        .map_err(|m| AppError::Invalid(FieldErrors::single("form", &m)))?;
+        .map_err(|m| AppError::invalid("form", &m))?;
     let row = visible_payment(ctx, admin, id).await?;
     if refund::Entity::find()
         .filter(refund::Column::IdempotencyKey.eq(refund_key))
@@ -185,7 +185,7 @@ pub async fn refund(
     let (amount, reason) = input.validate(row.amount_cents - row.refunded_cents)?;
     // Reserve the amount and the key first, in one transaction: concurrent refunds can never
     // add up to more than was paid, and a replay of the key stops at the unique index.
-    let txn = write::begin(ctx.db()).await?;
+    let txn = txn::begin(ctx.db()).await?;
     let reserved = payment::Entity::update_many()
         .col_expr(
             payment::Column::RefundedCents,
@@ -241,26 +241,24 @@ pub async fn refund(
     };
     match done {
         Ok(processor_ref) => {
+            let txn = txn::begin(ctx.db()).await?;
             refund::Entity::update_many()
                 .col_expr(refund::Column::ProcessorRef, Some(processor_ref).into())
                 .filter(refund::Column::Id.eq(refund_row.id))
-                .exec(ctx.db())
+                .exec(&*txn)
                 .await?;
-            ctx.audit(
-                "payment.refunded",
-                &format!("payment:{id}"),
-                Some(format!("refunded {}", row.refunded_cents)),
-                Some(format!(
-                    "refunded {} (+{amount}): {reason}",
-                    row.refunded_cents + amount
-                )),
-            )
-            .await?;
+            let old = Some(format!("refunded {}", row.refunded_cents));
+            let new = Some(format!(
+                "refunded {} (+{amount}): {reason}",
+                row.refunded_cents + amount
+            ));
+            txn.commit_audited(ctx.entry("payment.refunded", Ref::Payment(id), old, new))
+                .await?;
             detail(ctx, id).await
         }
         Err(err) => {
             // Nothing was refunded: give the amount back, so that the refund can be tried again.
-            let txn = write::begin(ctx.db()).await?;
+            let txn = txn::begin(ctx.db()).await?;
             refund::Entity::delete_by_id(refund_row.id)
                 .exec(&*txn)
                 .await?;
@@ -320,9 +318,10 @@ pub async fn save_stripe_keys(
         webhook_secret_last4: Set(last4(&keys.webhook_secret)),
         updated_at: Set(Utc::now()),
     };
+    let txn = txn::begin(db).await?;
     let saved = match &existing {
-        Some(_) => row.update(db).await?,
-        None => row.insert(db).await?,
+        Some(_) => row.update(&*txn).await?,
+        None => row.insert(&*txn).await?,
     };
     let view = keys_view(&saved);
     let describe = |v: &StripeKeysView| {
@@ -331,12 +330,13 @@ pub async fn save_stripe_keys(
             v.secret_key_last4, v.publishable_key_last4, v.webhook_secret_last4
         )
     };
-    ctx.audit(
+    let old = existing.as_ref().map(|e| describe(&keys_view(e)));
+    let entry = ctx.entry(
         "organization.stripe_keys",
         "organization",
-        existing.as_ref().map(|e| describe(&keys_view(e))),
+        old,
         Some(describe(&view)),
-    )
-    .await?;
+    );
+    txn.commit_audited(entry).await?;
     Ok(view)
 }

@@ -17,21 +17,23 @@ use sea_orm::{
 
 use crate::domain::payments::{
     check_attempt_key, CardEntry, OwedAppointment, PaidAppointment, PayPage, PaymentStatus,
-    PortalBilling, Receipt, RefundLine, CURRENCY,
+    PortalBilling, Receipt, CURRENCY,
 };
 use crate::domain::portal::CardProcessor;
 use crate::domain::schedule::{when_label, BookingStatus};
-use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
-use crate::server::context::Ctx;
-use crate::server::entities::{booking, client, organization, payment, refund, staff_user};
-use crate::server::payments::{
+use crate::server::access::checks::Ability;
+use crate::server::access::context::Ctx;
+use crate::server::processors::{
     for_organization, random_id, stripe_keys, Confirmation, NewPayment, PaymentProcessor,
     ProcessorError,
 };
-use crate::server::services::appointments::zone;
-use crate::server::services::portal::acting_for;
-use crate::server::write::is_unique_violation;
+use crate::server::store::entities::{booking, organization, payment, staff_user};
+use crate::server::store::organizations::zone;
+use crate::server::store::payments::receipt_of;
+use crate::server::store::refs::Ref;
+use crate::server::store::txn;
+use crate::server::store::txn::is_unique_violation;
 
 /// How long a replay waits for the first request of its attempt to finish.
 const REPLAY_WAIT: Duration = Duration::from_secs(20);
@@ -42,14 +44,7 @@ const STALE: chrono::Duration = chrono::Duration::minutes(2);
 
 /// The payments ability for the client, or 403 (audited).
 async fn require_payments(ctx: &Ctx, client_id: i32) -> Result<(), AppError> {
-    let (_, abilities) = acting_for(ctx, client_id).await?;
-    if abilities.payments {
-        Ok(())
-    } else {
-        Err(ctx
-            .deny(&format!("client:{client_id}:payments"), AppError::Forbidden)
-            .await)
-    }
+    ctx.permit_for(client_id, Ability::Payments).await.map(drop)
 }
 
 fn status_of(row: &payment::Model) -> PaymentStatus {
@@ -219,17 +214,13 @@ pub async fn pay(
     attempt_key: &str,
     now: DateTime<Utc>,
 ) -> Result<i32, AppError> {
-    check_attempt_key(attempt_key)
-        .map_err(|m| AppError::Invalid(FieldErrors::single("form", &m)))?;
+    check_attempt_key(attempt_key).map_err(|m| AppError::invalid("form", &m))?;
     let token = card_token.trim();
     if token.is_empty()
         || token.len() > 255
         || !token.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
     {
-        return Err(AppError::Invalid(FieldErrors::single(
-            "card",
-            "Enter the card again.",
-        )));
+        return Err(AppError::invalid("card", "Enter the card again."));
     }
     require_payments(ctx, client_id).await?;
     let db = ctx.db();
@@ -261,7 +252,7 @@ pub async fn pay(
         card_brand: Set(None),
         card_last4: Set(None),
         refunded_cents: Set(0),
-        paid_by: Set(ctx.actor.as_ref().map(|a| a.label()).unwrap_or_default()),
+        paid_by: Set(ctx.actor_label()),
         created_at: Set(now),
         completed_at: Set(None),
     }
@@ -300,10 +291,10 @@ async fn replay(
     token: &str,
 ) -> Result<i32, AppError> {
     if first.client_id != client_id || first.booking_id != booking_id {
-        return Err(AppError::Invalid(FieldErrors::single(
+        return Err(AppError::invalid(
             "form",
             "This payment page is out of date. Reload it and try again.",
-        )));
+        ));
     }
     let deadline = tokio::time::Instant::now() + REPLAY_WAIT;
     let mut current = first;
@@ -432,7 +423,7 @@ async fn finish(
     attempt: &payment::Model,
     status: PaymentStatus,
     reason: Option<String>,
-    card: Option<crate::server::payments::CardSummary>,
+    card: Option<crate::server::processors::CardSummary>,
 ) -> Result<(), AppError> {
     let final_status = matches!(status, PaymentStatus::Succeeded | PaymentStatus::Declined);
     let mut update = payment::Entity::update_many()
@@ -451,7 +442,8 @@ async fn finish(
     if final_status {
         update = update.col_expr(payment::Column::CompletedAt, Some(Utc::now()).into());
     }
-    update.exec(ctx.db()).await?;
+    let txn = txn::begin(ctx.db()).await?;
+    update.exec(&*txn).await?;
     let action = match status {
         PaymentStatus::Succeeded => "payment.succeeded",
         PaymentStatus::Declined => "payment.declined",
@@ -465,13 +457,10 @@ async fn finish(
         (None, Some(reason)) => format!("{} {reason}", attempt.amount_cents),
         (None, None) => attempt.amount_cents.to_string(),
     };
-    ctx.audit(
-        action,
-        &format!("payment:{} booking:{}", attempt.id, attempt.booking_id),
-        None,
-        Some(summary),
-    )
-    .await
+    let object = Ref::Payment(attempt.id).and(Ref::Booking(attempt.booking_id));
+    Ok(txn
+        .commit_audited(ctx.entry(action, object, None, Some(summary)))
+        .await?)
 }
 
 /// The receipt of a successful payment of the client's.
@@ -484,50 +473,4 @@ pub async fn receipt(ctx: &Ctx, client_id: i32, payment_id: i32) -> Result<Recei
         .await?
         .ok_or(AppError::NotFound)?;
     receipt_of(ctx.db(), &row).await
-}
-
-/// The receipt of a successful payment (for the portal and for staff).
-pub async fn receipt_of(
-    db: &impl ConnectionTrait,
-    row: &payment::Model,
-) -> Result<Receipt, AppError> {
-    let (tz, practice) = zone(db, row.organization_id).await?;
-    let appointment = booking::Entity::find_by_id(row.booking_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let client = client::Entity::find_by_id(row.client_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let refunds = refund::Entity::find()
-        .filter(refund::Column::PaymentId.eq(row.id))
-        .order_by_asc(refund::Column::CreatedAt)
-        .all(db)
-        .await?;
-    let date = |at: DateTime<Utc>| {
-        at.with_timezone(&tz)
-            .format("%-d %b %Y, %H:%M %Z")
-            .to_string()
-    };
-    Ok(Receipt {
-        payment_id: row.id,
-        practice,
-        client_name: format!("{} {}", client.first_name, client.last_name),
-        service: appointment.service.clone(),
-        appointment_when: when_label(&tz, appointment.starts_at, appointment.ends_at),
-        paid_at: date(row.completed_at.unwrap_or(row.created_at)),
-        amount_cents: row.amount_cents,
-        card_brand: row.card_brand.clone().unwrap_or_default(),
-        card_last4: row.card_last4.clone().unwrap_or_default(),
-        refunds: refunds
-            .into_iter()
-            .map(|r| RefundLine {
-                on: date(r.created_at),
-                amount_cents: r.amount_cents,
-                reason: r.reason,
-            })
-            .collect(),
-        refunded_cents: row.refunded_cents,
-    })
 }

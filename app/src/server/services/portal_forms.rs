@@ -8,22 +8,17 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use crate::domain::forms::{validate_draft, validate_submission, Answer, Answers};
 use crate::domain::intake::{FormStatus, PortalForm, PortalFormSummary};
 use crate::domain::settings::Setting;
-use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
-use crate::server::context::Ctx;
-use crate::server::entities::{form_template_version, sent_form};
-use crate::server::services::forms::{answers_of, definition_of, location_of, title_of};
-use crate::server::services::portal::acting_with_settings;
+use crate::server::access::checks::Ability;
+use crate::server::access::context::Ctx;
+use crate::server::store::entities::sent_form;
+use crate::server::store::forms::{self, answers_of, definition_of, location_of, title_of};
+use crate::server::store::refs::Ref;
 
 /// The forms ability for `client_id`, or 403 (audited).
 async fn require_forms(ctx: &Ctx, client_id: i32) -> Result<bool, AppError> {
-    let (_, abilities, effective) = acting_with_settings(ctx, client_id).await?;
-    if !abilities.forms {
-        return Err(ctx
-            .deny(&format!("client:{client_id}:forms"), AppError::Forbidden)
-            .await);
-    }
-    Ok(!effective.get(Setting::HideLocationAddress))
+    let permit = ctx.permit_for(client_id, Ability::Forms).await?;
+    Ok(!permit.settings.get(Setting::HideLocationAddress))
 }
 
 /// The client's forms, open ones first; cancelled forms are not shown.
@@ -64,10 +59,7 @@ pub async fn get(ctx: &Ctx, client_id: i32, form_id: i32) -> Result<PortalForm, 
     let show_address = require_forms(ctx, client_id).await?;
     let row = row_of(ctx, client_id, form_id).await?;
     let db = ctx.db();
-    let version = form_template_version::Entity::find_by_id(row.template_version_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::Internal)?;
+    let version = forms::version(db, row.template_version_id).await?;
     let status = FormStatus::from_key(&row.status).unwrap_or(FormStatus::Sent);
     let answers = if status == FormStatus::Completed {
         answers_of(row.answers.as_deref())?
@@ -90,10 +82,10 @@ pub async fn get(ctx: &Ctx, client_id: i32, form_id: i32) -> Result<PortalForm, 
 
 fn parse_answers(json: &str) -> Result<Answers, AppError> {
     serde_json::from_str(json).map_err(|_| {
-        AppError::Invalid(FieldErrors::single(
+        AppError::invalid(
             "form",
             "The answers could not be read. Reload the form and try again.",
-        ))
+        )
     })
 }
 
@@ -110,10 +102,7 @@ async fn open_form(
             "This form has been submitted and can no longer be changed.".into(),
         ));
     }
-    let version = form_template_version::Entity::find_by_id(row.template_version_id)
-        .one(ctx.db())
-        .await?
-        .ok_or(AppError::Internal)?;
+    let version = forms::version(ctx.db(), row.template_version_id).await?;
     Ok((row, definition_of(&version)?))
 }
 
@@ -129,7 +118,7 @@ pub async fn save_draft(
     validate_draft(&definition, &answers)?;
     let mut active: sent_form::ActiveModel = row.into();
     active.draft = Set(Some(
-        serde_json::to_string(&answers).map_err(|_| AppError::Internal)?,
+        serde_json::to_string(&answers).map_err(AppError::internal)?,
     ));
     active.status = Set(FormStatus::InProgress.key().to_owned());
     active.updated_at = Set(Utc::now());
@@ -156,8 +145,8 @@ pub async fn submit(
         _ => None,
     });
     let now = Utc::now();
-    let json = serde_json::to_string(&answers).map_err(|_| AppError::Internal)?;
-    let txn = crate::server::write::begin(ctx.db()).await?;
+    let json = serde_json::to_string(&answers).map_err(AppError::internal)?;
+    let txn = crate::server::store::txn::begin(ctx.db()).await?;
     // Claimed only while still open, so two submissions cannot both succeed.
     let claimed = sent_form::Entity::update_many()
         .col_expr(
@@ -189,14 +178,12 @@ pub async fn submit(
             "This form has been submitted and can no longer be changed.".into(),
         ));
     }
-    ctx.audit_in(
-        &*txn,
+    txn.commit_audited(ctx.entry(
         "form.submitted",
-        &format!("client:{client_id}"),
+        &Ref::Client(client_id).to_string(),
         None,
-        Some(format!("sent_form:{}", row.id)),
-    )
+        Some(Ref::SentForm(row.id).to_string()),
+    ))
     .await?;
-    txn.commit().await?;
     Ok(())
 }

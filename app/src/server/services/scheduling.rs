@@ -7,8 +7,8 @@
 use chrono::{DateTime, Duration, NaiveTime, Utc, Weekday};
 use sea_orm::sea_query::Query;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, NotSet, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, NotSet, QueryFilter,
+    QueryOrder, Set,
 };
 
 use crate::domain::schedule::{
@@ -16,20 +16,17 @@ use crate::domain::schedule::{
     AvailabilityException, ExceptionKind, OpenSlot, WeeklyHours,
 };
 use crate::domain::settings::Setting;
-use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
-use crate::server::context::Ctx;
-use crate::server::entities::{
-    availability_exception, availability_hour, booking, client_staff, organization, staff_user,
+use crate::server::access::checks::Ability;
+use crate::server::access::context::Ctx;
+use crate::server::store::bookings::{hold, NewBooking, HOLDING};
+use crate::server::store::entities::{
+    availability_exception, availability_hour, booking, client_staff, staff_user,
 };
-use crate::server::live::{publish, Topic};
-use crate::server::services::portal::acting_with_settings;
-use crate::server::write;
+use crate::server::store::organizations;
 
 /// How far ahead the portal offers slots.
 pub const DAYS_AHEAD: u32 = 21;
-/// Statuses that hold a staff member's time.
-pub const HOLDING: [&str; 2] = ["requested", "booked"];
 
 fn time_of(minute: i32) -> NaiveTime {
     NaiveTime::from_num_seconds_from_midnight_opt((minute.clamp(0, 24 * 60 - 1) as u32) * 60, 0)
@@ -128,23 +125,10 @@ async fn assigned_staff(
 /// The scheduling ability for the client, the organization's time zone, and whether the
 /// 24-hour sub-setting is effective; 403 (audited) without the ability.
 async fn require_scheduling(ctx: &Ctx, client_id: i32) -> Result<(chrono_tz::Tz, bool), AppError> {
-    let (_, abilities, effective) = acting_with_settings(ctx, client_id).await?;
-    if !abilities.scheduling {
-        return Err(ctx
-            .deny(
-                &format!("client:{client_id}:scheduling"),
-                AppError::Forbidden,
-            )
-            .await);
-    }
-    let tz = organization::Entity::find_by_id(
-        ctx.actor.as_ref().map(|a| a.organization_id()).unwrap_or(0),
-    )
-    .one(ctx.db())
-    .await?
-    .and_then(|o| o.time_zone.parse().ok())
-    .unwrap_or(chrono_tz::UTC);
-    Ok((tz, effective.get(Setting::Within24Hours)))
+    let permit = ctx.permit_for(client_id, Ability::Scheduling).await?;
+    let organization_id = ctx.portal().await?.organization_id;
+    let (tz, _) = organizations::zone(ctx.db(), organization_id).await?;
+    Ok((tz, permit.settings.get(Setting::Within24Hours)))
 }
 
 /// The open slots of the client's assigned staff over the next weeks.
@@ -175,9 +159,18 @@ pub async fn open_slots_for(
     Ok(out)
 }
 
-/// Whether `err` is PostgreSQL refusing an overlapping booking.
-fn is_overlap(err: &DbErr) -> bool {
-    err.to_string().contains("bookings_no_overlap")
+/// The open slots when this login may request appointments for the client, `None` when it
+/// may only see them (the portal's request form).
+pub async fn request_slots(
+    ctx: &Ctx,
+    client_id: i32,
+    now: DateTime<Utc>,
+) -> Result<Option<Vec<OpenSlot>>, AppError> {
+    if ctx.permit(client_id).await?.abilities.scheduling {
+        open_slots_for(ctx, client_id, now).await.map(Some)
+    } else {
+        Ok(None)
+    }
 }
 
 /// Requests the slot `slot` (an [`OpenSlot::key`]); the request holds the time until the
@@ -190,13 +183,9 @@ pub async fn request(
     now: DateTime<Utc>,
 ) -> Result<i32, AppError> {
     let (tz, within_24) = require_scheduling(ctx, client_id).await?;
-    let (staff_id, start) = parse_slot_key(slot).ok_or_else(|| {
-        AppError::Invalid(FieldErrors::single(
-            "slot",
-            "Choose one of the offered times.",
-        ))
-    })?;
-    check_note(note).map_err(|m| AppError::Invalid(FieldErrors::single("note", &m)))?;
+    let (staff_id, start) = parse_slot_key(slot)
+        .ok_or_else(|| AppError::invalid("slot", "Choose one of the offered times."))?;
+    check_note(note).map_err(|m| AppError::invalid("note", &m))?;
     let last_minute = check_request(start, now, within_24).map_err(AppError::Conflict)?;
     let db = ctx.db();
     let Some(staff) = assigned_staff(db, client_id)
@@ -204,10 +193,10 @@ pub async fn request(
         .into_iter()
         .find(|s| s.id == staff_id)
     else {
-        return Err(AppError::Invalid(FieldErrors::single(
+        return Err(AppError::invalid(
             "staff_id",
             "Choose one of the client's care team.",
-        )));
+        ));
     };
     // The slot must be one the staff member offers; taken ones are refused below.
     // Offered on that local day by the availability; whether it is free is checked by `hold`.
@@ -228,7 +217,7 @@ pub async fn request(
         ));
     };
     let row = hold(
-        ctx,
+        ctx.db(),
         NewBooking {
             organization_id: staff.organization_id,
             staff_id: staff.id,
@@ -243,104 +232,11 @@ pub async fn request(
             note: Some(note.trim().to_owned()).filter(|n| !n.is_empty()),
             last_minute,
         },
-        "appointment.requested",
+        ctx.entry("appointment.requested", "", None, None),
         now,
     )
     .await?;
     Ok(row.id)
-}
-
-/// A booking about to be made: a request from the portal or an appointment made by staff.
-#[derive(Debug, Clone)]
-pub struct NewBooking {
-    pub organization_id: i32,
-    pub staff_id: i32,
-    pub client_id: i32,
-    /// `requested` or `booked`.
-    pub status: &'static str,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
-    pub location_id: Option<i32>,
-    pub telehealth: bool,
-    pub service: String,
-    pub price_cents: Option<i32>,
-    pub note: Option<String>,
-    pub last_minute: bool,
-}
-
-/// Makes `new` if its staff member's time is free, with its audit entry, in one write
-/// transaction. "Just taken" when the time is held already, also when PostgreSQL's exclusion
-/// constraint refuses a concurrent insert or commit.
-pub async fn hold(
-    ctx: &Ctx,
-    new: NewBooking,
-    action: &str,
-    now: DateTime<Utc>,
-) -> Result<booking::Model, AppError> {
-    let taken = || AppError::Conflict("This time was just taken. Choose another slot.".into());
-    let txn = write::begin(ctx.db()).await?;
-    let overlapping = booking::Entity::find()
-        .filter(booking::Column::StaffId.eq(new.staff_id))
-        .filter(booking::Column::Status.is_in(HOLDING))
-        .filter(booking::Column::StartsAt.lt(new.ends_at))
-        .filter(booking::Column::EndsAt.gt(new.starts_at))
-        .count(&*txn)
-        .await?;
-    if overlapping > 0 {
-        return Err(taken());
-    }
-    let inserted = booking::ActiveModel {
-        id: NotSet,
-        organization_id: Set(new.organization_id),
-        staff_id: Set(new.staff_id),
-        client_id: Set(new.client_id),
-        status: Set(new.status.into()),
-        starts_at: Set(new.starts_at),
-        ends_at: Set(new.ends_at),
-        location_id: Set(new.location_id),
-        telehealth: Set(new.telehealth),
-        service: Set(new.service),
-        price_cents: Set(new.price_cents),
-        note: Set(new.note),
-        last_minute: Set(new.last_minute),
-        requested_by: Set(ctx.actor.as_ref().map(|a| a.label()).unwrap_or_default()),
-        decided_by: Set(None),
-        decided_at: Set(None),
-        decision_reason: Set(None),
-        created_at: Set(now),
-    }
-    .insert(&*txn)
-    .await;
-    let row = match inserted {
-        Ok(row) => row,
-        Err(e) if is_overlap(&e) => return Err(taken()),
-        Err(e) => return Err(e.into()),
-    };
-    ctx.audit_in(
-        &*txn,
-        action,
-        &format!("client:{}", row.client_id),
-        None,
-        Some(format!(
-            "booking:{} staff:{} {}{}",
-            row.id,
-            row.staff_id,
-            row.starts_at.to_rfc3339(),
-            if row.last_minute {
-                " (last-minute)"
-            } else {
-                ""
-            }
-        )),
-    )
-    .await?;
-    // The staff member's calendar icon updates live, once the booking is committed.
-    publish(&*txn, Topic::Calendar(row.staff_id), now).await?;
-    match txn.commit().await {
-        Ok(()) => Ok(row),
-        Err(e) if is_overlap(&e) => Err(taken()),
-        Err(e) => Err(e.into()),
-    }
 }
 
 /// Seeds weekly hours (Monday to Friday, `from`–`to` local hours) for a staff member; demo data.

@@ -7,10 +7,10 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use crate::domain::payments::PaymentStatus;
 use crate::error::AppError;
-use crate::server::audit::{self, Entry};
-use crate::server::entities::{payment, processor_event};
-use crate::server::payments::{stripe::Stripe, stripe_keys, PaymentProcessor};
-use crate::server::write::is_unique_violation;
+use crate::server::processors::{stripe::Stripe, stripe_keys, PaymentProcessor};
+use crate::server::store::audit::{self, Entry};
+use crate::server::store::entities::{payment, processor_event};
+use crate::server::store::txn::is_unique_violation;
 use crate::server::AppState;
 
 /// What became of a webhook event.
@@ -96,22 +96,19 @@ pub async fn stripe(
             ]))
             .exec(db)
             .await?;
-        audit::record(
-            db,
-            Entry {
-                organization_id: Some(organization_id),
-                actor: "stripe",
-                action: "payment.webhook",
-                object: &format!("stripe:{object_id}"),
-                old_value: None,
-                new_value: Some(format!(
-                    "{} {} ({} updated)",
-                    event.id, event.kind, changed.rows_affected
-                )),
-                ip: None,
-            },
-        )
-        .await?;
+        let entry = Entry {
+            organization_id: Some(organization_id),
+            actor: "stripe".into(),
+            action: "payment.webhook".into(),
+            object: format!("stripe:{object_id}"),
+            old_value: None,
+            new_value: Some(format!(
+                "{} {} ({} updated)",
+                event.id, event.kind, changed.rows_affected
+            )),
+            ip: None,
+        };
+        audit::record(db, entry).await?;
     }
     Ok(Handled::Applied)
 }

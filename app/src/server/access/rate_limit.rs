@@ -7,8 +7,8 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
-use super::entities::sign_in_attempt::{self, Column};
 use crate::error::AppError;
+use crate::server::store::entities::sign_in_attempt::{self, Column};
 
 /// The window over which failures are counted.
 pub const WINDOW_MINUTES: i64 = 15;

@@ -2,7 +2,7 @@
 //! ten minutes is emailed to them once, with a link and nothing else (no content, no names, no
 //! health information). Every server process runs [`notify_unread`] every minute; each message
 //! is claimed by one process, so nobody gets the email twice. An email the mail server refuses
-//! is tried again later ([`crate::server::mail_retry`]). The clock is a parameter, so the
+//! is tried again later ([`crate::server::mail::retry`]). The clock is a parameter, so the
 //! rule is tested without waiting.
 
 use std::collections::BTreeSet;
@@ -10,17 +10,17 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use crate::domain::settings::{effective, Setting};
+use crate::domain::settings::Setting;
 use crate::error::AppError;
-use crate::server::actor::{contact_access, today_in};
-use crate::server::entities::{
-    client_contact_link, client_staff, message, message_read, organization, portal_account,
-    staff_user,
+use crate::server::mail::emails;
+use crate::server::mail::retry::send_or_retry_later;
+use crate::server::store::contacts::contact_access;
+use crate::server::store::entities::{
+    client_contact_link, client_staff, message, message_read, portal_account, staff_user,
 };
-use crate::server::live;
-use crate::server::mail::Email;
-use crate::server::mail_retry::{retry_due, send_or_retry_later};
-use crate::server::services::settings;
+use crate::server::store::organizations;
+use crate::server::store::refs::Ref;
+use crate::server::store::settings;
 use crate::server::AppState;
 
 /// How long a message may stay unread before its email goes out.
@@ -54,24 +54,13 @@ async fn recipients(
         .await?
     {
         out.push(Recipient {
-            key: format!("staff:{}", s.id),
+            key: Ref::Staff(s.id).to_string(),
             email: s.email,
             path: format!("/admin/messages/{client_id}"),
         });
     }
     // Portal participants only while messaging is effective for the client.
-    let Some(org) = organization::Entity::find_by_id(organization_id)
-        .one(db)
-        .await?
-    else {
-        return Ok(out);
-    };
-    let loaded = settings::settings_of(db, &org).await?;
-    let off = settings::overrides_of(db, &[client_id])
-        .await?
-        .remove(&client_id)
-        .unwrap_or_default();
-    let on = effective(&loaded.org, &off, loaded.card_processing());
+    let on = settings::effective_of(db, organization_id, client_id).await?;
     if !on.get(Setting::SecureMessaging) {
         return Ok(out);
     }
@@ -80,7 +69,7 @@ async fn recipients(
         .filter(portal_account::Column::ClientId.eq(client_id))
         .all(db)
         .await?;
-    let today = today_in(&org.time_zone, now);
+    let today = organizations::get(db, organization_id).await?.today(now);
     let mut contacts = Vec::new();
     if on.get(Setting::ContactAccess) {
         for link in client_contact_link::Entity::find()
@@ -100,7 +89,7 @@ async fn recipients(
         .await?;
     for account in own.into_iter().chain(contact_accounts) {
         out.push(Recipient {
-            key: format!("portal:{}", account.id),
+            key: Ref::Portal(account.id).to_string(),
             email: account.email,
             path: portal_path.clone(),
         });
@@ -147,21 +136,11 @@ pub async fn notify_unread(state: &AppState, now: DateTime<Utc>) -> Result<usize
     let sent = emails.len();
     for (organization_id, to, path) in emails {
         let link = state.mailer.link(&path);
-        let email = Email {
-            organization_id: Some(organization_id),
-            to,
-            subject: "You have a new secure message".into(),
-            body: format!(
-                "Hello,\n\nYou have a new secure message in the client portal. Sign in to read it:\n{link}\n\nFor your privacy, this email does not include the message.\n"
-            ),
-        };
+        let email = emails::new_message(&link).to(organization_id, &to);
         // A mail server that refuses it now gets it again later (see `mail_retry`).
         if let Err(e) = send_or_retry_later(&state.mailer, db, email, now).await {
             tracing::warn!(error = %e, "a new-message email could not be sent or kept");
         }
     }
-    retry_due(&state.mailer, db, now).await?;
-    // Live-update events are only needed for a moment.
-    live::prune(db, now).await?;
     Ok(sent)
 }

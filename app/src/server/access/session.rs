@@ -6,9 +6,10 @@ use rand::RngCore;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 
-use super::entities::{session, staff_user};
-use super::SessionConfig;
 use crate::error::AppError;
+use crate::server::store::entities::{session, staff_user};
+use crate::server::store::refs::Ref;
+use crate::server::SessionConfig;
 
 /// The cookie that carries the session token.
 pub const COOKIE: &str = "cp_session";
@@ -21,6 +22,24 @@ const TOUCH_EVERY_SECONDS: i64 = 60;
 pub enum Owner {
     Staff(i32),
     Portal(i32),
+}
+
+impl Owner {
+    /// The owner as the audit log names them.
+    pub fn label(self) -> Ref {
+        match self {
+            Owner::Staff(id) => Ref::Staff(id),
+            Owner::Portal(id) => Ref::Portal(id),
+        }
+    }
+
+    /// Where the owner lands after signing in.
+    pub fn home(self) -> &'static str {
+        match self {
+            Owner::Staff(_) => "/admin",
+            Owner::Portal(_) => "/portal",
+        }
+    }
 }
 
 /// The SHA-256 (hex) under which a token is stored.
@@ -170,4 +189,11 @@ mod tests {
         assert_eq!(token_from_cookie_header("cp_session="), None);
         assert_eq!(token_from_cookie_header("other=1"), None);
     }
+}
+
+/// A successful sign-in: the new session token and where to go.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub token: String,
+    pub home: &'static str,
 }

@@ -1,6 +1,7 @@
 //! The request context of a server function: state, actor and IP, plus the helpers that
 //! authorize, audit, set cookies and map errors to HTTP statuses.
 
+use std::fmt::Display;
 use std::future::Future;
 use std::net::SocketAddr;
 
@@ -13,9 +14,10 @@ use leptos_axum::ResponseOptions;
 use sea_orm::DatabaseConnection;
 
 use super::actor::{Actor, Portal, Staff};
-use super::audit::{self, Entry};
-use super::{session, AppState};
+use super::session;
 use crate::error::AppError;
+use crate::server::store::audit::{self, Entry};
+use crate::server::AppState;
 
 /// Everything a service needs to know about the request.
 #[derive(Debug, Clone)]
@@ -31,12 +33,11 @@ impl Ctx {
     /// Builds the context from the Leptos request context (inside a server function or SSR).
     pub async fn from_request() -> Result<Ctx, AppError> {
         let state = use_context::<AppState>().ok_or_else(|| {
-            tracing::error!(
-                uri = ?use_context::<Parts>().map(|p| p.uri),
-                owner = leptos::prelude::Owner::current().is_some(),
-                "AppState missing from the Leptos context"
-            );
-            AppError::Internal
+            AppError::internal(format!(
+                "AppState missing from the Leptos context (uri {:?}, owner {})",
+                use_context::<Parts>().map(|p| p.uri),
+                leptos::prelude::Owner::current().is_some()
+            ))
         })?;
         Ctx::from_parts(state, use_context::<Parts>().as_ref()).await
     }
@@ -98,60 +99,61 @@ impl Ctx {
         }
     }
 
-    /// Writes an audit entry in the name of the current actor.
-    pub async fn audit(
-        &self,
-        action: &str,
-        object: &str,
-        old: Option<String>,
-        new: Option<String>,
-    ) -> Result<(), AppError> {
-        self.audit_in(self.db(), action, object, old, new).await
+    /// The current actor as stored in references (`staff:3`), or empty when signed out.
+    pub fn actor_label(&self) -> String {
+        self.actor
+            .as_ref()
+            .map(|a| a.label().to_string())
+            .unwrap_or_default()
     }
 
-    /// Writes an audit entry on `db`, e.g. inside the transaction of the change it records.
-    pub async fn audit_in(
+    /// The audit entry of a change by the current actor, to commit with the change through
+    /// [`WriteTxn::commit_audited`](crate::server::store::txn::WriteTxn::commit_audited).
+    pub fn entry(
         &self,
-        db: &impl sea_orm::ConnectionTrait,
         action: &str,
-        object: &str,
+        object: impl Display,
         old: Option<String>,
         new: Option<String>,
+    ) -> Entry {
+        Entry {
+            organization_id: self.actor.as_ref().map(Actor::organization_id),
+            actor: self
+                .actor
+                .as_ref()
+                .map(|a| a.label().to_string())
+                .unwrap_or_else(|| "anonymous".into()),
+            action: action.to_owned(),
+            object: object.to_string(),
+            old_value: old,
+            new_value: new,
+            ip: self.ip.clone(),
+        }
+    }
+
+    /// Records an event that changes nothing else, such as a sign-out or a staff member
+    /// opening a form submission, with an optional detail.
+    pub async fn record_event(
+        &self,
+        action: &str,
+        object: impl Display,
+        detail: Option<String>,
     ) -> Result<(), AppError> {
-        let actor = self
-            .actor
-            .as_ref()
-            .map(Actor::label)
-            .unwrap_or_else(|| "anonymous".into());
-        audit::record(
-            db,
-            Entry {
-                organization_id: self.actor.as_ref().map(Actor::organization_id),
-                actor: &actor,
-                action,
-                object,
-                old_value: old,
-                new_value: new,
-                ip: self.ip.as_deref(),
-            },
-        )
-        .await
+        Ok(audit::record(self.db(), self.entry(action, object, None, detail)).await?)
     }
 
     /// Records a denied access to `object` and returns `err` to send back.
-    pub async fn deny(&self, object: &str, err: AppError) -> AppError {
-        if let Err(e) = self
-            .audit(
-                "access.denied",
-                object,
-                None,
-                Some(err.status().to_string()),
-            )
-            .await
-        {
-            return e;
+    pub async fn deny(&self, object: impl Display, err: AppError) -> AppError {
+        let entry = self.entry(
+            "access.denied",
+            object,
+            None,
+            Some(err.status().to_string()),
+        );
+        match audit::record(self.db(), entry).await {
+            Ok(()) => err,
+            Err(e) => e.into(),
         }
-        err
     }
 }
 

@@ -2,13 +2,16 @@
 //! table that administrators read under Organization → Outbox. Messages never carry health
 //! information: a greeting, the practice's name and a link.
 
+pub mod emails;
+pub mod retry;
+
 use chrono::Utc;
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, NotSet, Set};
 
-use super::entities::outbox;
 use crate::error::AppError;
+use crate::server::store::entities::outbox;
 
 /// Where messages go.
 #[derive(Clone)]
@@ -101,18 +104,14 @@ impl Mailer {
             }
             Transport::Smtp(smtp) => {
                 let to: Mailbox = email.to.parse().map_err(|e| {
-                    tracing::error!("cannot address an email to {:?}: {e}", email.to);
-                    AppError::Internal
+                    AppError::internal(format!("cannot address an email to {:?}: {e}", email.to))
                 })?;
                 let message = Message::builder()
                     .from(self.from.clone())
                     .to(to)
                     .subject(email.subject)
                     .body(email.body)
-                    .map_err(|e| {
-                        tracing::error!("cannot build an email: {e}");
-                        AppError::Internal
-                    })?;
+                    .map_err(|e| AppError::internal(format!("cannot build an email: {e}")))?;
                 smtp.send(message).await.map_err(|e| {
                     tracing::error!("SMTP delivery failed: {e}");
                     AppError::EmailFailed
@@ -127,30 +126,6 @@ fn default_from() -> Mailbox {
     "Client Portal <no-reply@localhost>"
         .parse()
         .expect("the default sender parses")
-}
-
-/// The invitation email: a greeting, the practice and the link; nothing about care.
-pub fn invitation(name: &str, practice: &str, link: &str) -> (String, String) {
-    (
-        format!("{practice} invites you to its client portal"),
-        format!(
-            "Hello {name},\n\n{practice} has invited you to its client portal.\n\n\
-             Choose your password here (the link works once and expires in 72 hours):\n{link}\n\n\
-             If you did not expect this email, you can ignore it.\n"
-        ),
-    )
-}
-
-/// The password-reset email.
-pub fn password_reset(name: &str, practice: &str, link: &str) -> (String, String) {
-    (
-        format!("Reset your {practice} portal password"),
-        format!(
-            "Hello {name},\n\nSomeone asked to reset your password for {practice}.\n\n\
-             Choose a new password here (the link works once and expires in 2 hours):\n{link}\n\n\
-             If it was not you, ignore this email: your password stays as it is.\n"
-        ),
-    )
 }
 
 #[cfg(test)]
@@ -178,13 +153,5 @@ mod tests {
         )
         .unwrap()
         .uses_smtp());
-    }
-
-    #[test]
-    fn emails_carry_a_greeting_the_practice_and_the_link_only() {
-        let (subject, body) = invitation("Alex Lee", "Bright Path ABA", "http://x/welcome?token=t");
-        assert!(subject.contains("Bright Path ABA"));
-        assert!(body.starts_with("Hello Alex Lee,"));
-        assert!(body.contains("http://x/welcome?token=t"));
     }
 }

@@ -3,20 +3,23 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::Utc;
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Select};
 
-use super::entities::{
+use super::session::Owner;
+use crate::domain::access::Scopes;
+use crate::domain::settings::Setting;
+use crate::domain::viewer::ClientRef;
+use crate::error::AppError;
+use crate::server::store::contacts::contact_access;
+use crate::server::store::entities::{
     client, client_contact, client_contact_link, client_staff, organization, portal_account,
     staff_user,
 };
-use super::services::settings;
-use super::session::Owner;
-use crate::domain::access::{ContactAccess, Scopes};
-use crate::domain::settings::{effective, Setting};
-use crate::domain::viewer::ClientRef;
-use crate::error::AppError;
+use crate::server::store::organizations::today_in;
+use crate::server::store::refs::Ref;
+use crate::server::store::settings;
 
 /// A signed-in staff member.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,11 +90,11 @@ impl Actor {
         })
     }
 
-    /// How the audit log names this actor, e.g. `staff:3`.
-    pub fn label(&self) -> String {
+    /// How the audit log, messages and bookings name this actor, e.g. `staff:3`.
+    pub fn label(&self) -> Ref {
         match self {
-            Actor::Staff(s) => format!("staff:{}", s.id),
-            Actor::Portal(p) => format!("portal:{}", p.account_id),
+            Actor::Staff(s) => s.label(),
+            Actor::Portal(p) => p.label(),
         }
     }
 
@@ -130,14 +133,14 @@ async fn load_portal(
     let own_name = account
         .client_id
         .and_then(|id| rows.iter().find(|c| c.id == id))
-        .map(|c| format!("{} {}", c.first_name, c.last_name));
+        .map(|c| c.full_name());
     let clients = rows
         .into_iter()
         .map(|c| ActingFor {
             scopes: scopes[&c.id],
             client: ClientRef {
                 id: c.id,
-                name: format!("{} {}", c.first_name, c.last_name),
+                name: c.full_name(),
             },
         })
         .collect();
@@ -172,43 +175,26 @@ async fn contact_grants(
     let today = today_in(&org.time_zone, Utc::now());
     let settings = settings::settings_of(db, &org).await?;
     let ids: Vec<i32> = links.iter().map(|l| l.client_id).collect();
-    let off = settings::overrides_of(db, &ids).await?;
+    let on = settings::effective_of_each(db, &settings, &ids).await?;
     Ok(links
         .into_iter()
         .map(|l| (l.client_id, contact_access(&l)))
         .filter(|(client_id, access)| {
-            let client_off = off.get(client_id).copied().unwrap_or_default();
             access.is_live(today)
-                && effective(&settings.org, &client_off, settings.card_processing())
-                    .get(Setting::ContactAccess)
+                && on
+                    .get(client_id)
+                    .is_some_and(|s| s.get(Setting::ContactAccess))
         })
         .map(|(client_id, access)| (client_id, access.scopes))
         .collect())
 }
 
-/// The access stored on a client–contact link.
-pub fn contact_access(link: &client_contact_link::Model) -> ContactAccess {
-    ContactAccess {
-        portal_access: link.portal_access,
-        scopes: Scopes {
-            forms: link.scope_forms,
-            payments: link.scope_payments,
-            scheduling: link.scope_scheduling,
-            messages: link.scope_messages,
-        },
-        ends_on: link.access_ends_on,
-    }
-}
-
-/// The calendar date at `now` in the time zone `tz` (UTC if the name is unknown).
-pub fn today_in(tz: &str, now: DateTime<Utc>) -> NaiveDate {
-    match tz.parse::<chrono_tz::Tz>() {
-        Ok(zone) => now.with_timezone(&zone).date_naive(),
-        Err(_) => now.date_naive(),
-    }
-}
-
 impl Staff {
+    /// This staff member as stored in references, `staff:3`.
+    pub fn label(&self) -> Ref {
+        Ref::Staff(self.id)
+    }
+
     /// The clients this staff member may see: the whole organization for administrators,
     /// the assigned clients for everyone else.
     pub fn visible_clients(&self) -> Select<client::Entity> {
@@ -245,6 +231,11 @@ impl Staff {
 }
 
 impl Portal {
+    /// This login as stored in references, `portal:7`.
+    pub fn label(&self) -> Ref {
+        Ref::Portal(self.account_id)
+    }
+
     /// Whether this login may act for the client `id`.
     pub fn may_act_for(&self, id: i32) -> bool {
         self.acting_for(id).is_some()

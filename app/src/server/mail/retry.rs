@@ -11,9 +11,9 @@ use sea_orm::{
     QuerySelect, Set,
 };
 
-use super::entities::mail_retry;
-use super::mail::{Email, Mailer};
+use super::{Email, Mailer};
 use crate::error::AppError;
+use crate::server::store::entities::mail_retry;
 
 /// Attempts in all (the first one included) before an email is given up.
 pub const MAX_ATTEMPTS: i32 = 6;

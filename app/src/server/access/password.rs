@@ -55,8 +55,7 @@ fn dummy_hash() -> &'static str {
 }
 
 fn internal(what: &str, e: impl std::fmt::Display) -> AppError {
-    tracing::error!(error = %e, "password {what} failed");
-    AppError::Internal
+    AppError::internal(format!("password {what} failed: {e}"))
 }
 
 #[cfg(test)]

@@ -21,8 +21,8 @@ use super::{
 };
 use crate::domain::payments::CardInput;
 use crate::domain::validation::FieldErrors;
-use crate::server::entities::{sandbox_card, sandbox_charge, sandbox_refund};
-use crate::server::write::is_unique_violation;
+use crate::server::store::entities::{sandbox_card, sandbox_charge, sandbox_refund};
+use crate::server::store::txn::is_unique_violation;
 
 /// What a test card does when charged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

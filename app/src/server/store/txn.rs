@@ -3,11 +3,15 @@
 //! slower than the rest. On SQLite, write transactions of this process therefore queue here,
 //! first come first served, and never collide. PostgreSQL runs them concurrently, unchanged. The
 //! queue holds no data: several processes on one PostgreSQL database stay correct.
+//!
+//! A change and its audit entry commit together, through [`WriteTxn::commit_audited`].
 
 use std::ops::Deref;
 
 use sea_orm::{DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, TransactionTrait};
 use tokio::sync::{Mutex, MutexGuard};
+
+use super::audit::{self, Entry};
 
 static SQLITE_WRITER: Mutex<()> = Mutex::const_new(());
 
@@ -26,8 +30,24 @@ impl Deref for WriteTxn {
 }
 
 impl WriteTxn {
-    /// Commits, then gives the writer turn to the next in line.
+    /// Commits, then gives the writer turn to the next in line. For a change that is audited
+    /// (nearly every change), use [`WriteTxn::commit_audited`].
     pub async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await
+    }
+
+    /// Writes the audit entry of the change made in this transaction, then commits both: a
+    /// change is never stored without its entry, nor an entry without its change.
+    pub async fn commit_audited(self, entry: Entry) -> Result<(), DbErr> {
+        self.commit_audited_all(vec![entry]).await
+    }
+
+    /// [`WriteTxn::commit_audited`] for a change made of several audited parts (three forms
+    /// sent at once; a payer added with the policy that names it).
+    pub async fn commit_audited_all(self, entries: Vec<Entry>) -> Result<(), DbErr> {
+        for entry in entries {
+            audit::record(&self.txn, entry).await?;
+        }
         self.txn.commit().await
     }
 }

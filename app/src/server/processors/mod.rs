@@ -12,8 +12,8 @@ use sea_orm::{ConnectionTrait, EntityTrait};
 
 use crate::domain::portal::CardProcessor;
 use crate::error::AppError;
-use crate::server::entities::stripe_account;
 use crate::server::secrets::Secrets;
+use crate::server::store::entities::stripe_account;
 
 /// What the payment services need besides the database.
 #[derive(Clone, Debug)]
@@ -103,7 +103,7 @@ impl From<ProcessorError> for AppError {
                     .into(),
             ),
             ProcessorError::BadWebhook(why) => {
-                AppError::Invalid(crate::domain::validation::FieldErrors::single("webhook", why))
+                AppError::invalid("webhook", why)
             }
         }
     }

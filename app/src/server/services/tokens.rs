@@ -1,0 +1,259 @@
+//! Single-use links sent by email: invitations to the portal and password resets. A link is
+//! stored only as the SHA-256 of its token, works once, expires, and can be revoked.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, PaginatorTrait,
+    QueryFilter, Set,
+};
+
+use crate::domain::account::{
+    LinkInfo, LinkPurpose, LinkState, NewPasswordInput, ResetRequestInput,
+};
+use crate::error::AppError;
+use crate::server::access::context::Ctx;
+use crate::server::access::invitations::new_link;
+use crate::server::access::password;
+use crate::server::access::session::SignedIn;
+use crate::server::access::session::{self, Owner};
+use crate::server::mail::emails;
+use crate::server::store::audit::Entry;
+use crate::server::store::clients::refresh_portal_use;
+use crate::server::store::entities::{portal_account, portal_link, staff_user};
+use crate::server::store::logins::find_login;
+use crate::server::store::portal_links::ensure_email_free;
+use crate::server::store::{organizations, txn};
+
+/// At most this many reset emails per address per hour.
+const RESETS_PER_HOUR: u64 = 3;
+
+async fn find(
+    db: &impl ConnectionTrait,
+    token: &str,
+) -> Result<Option<portal_link::Model>, AppError> {
+    Ok(portal_link::Entity::find()
+        .filter(portal_link::Column::TokenHash.eq(session::digest(token)))
+        .one(db)
+        .await?)
+}
+
+/// What the page behind a link shows; anyone holding the link may ask.
+pub async fn info(ctx: &Ctx, token: &str) -> Result<LinkInfo, AppError> {
+    let db = ctx.db();
+    let Some(link) = find(db, token).await? else {
+        return Ok(LinkInfo {
+            purpose: None,
+            state: LinkState::Unknown,
+            practice: String::new(),
+            email: String::new(),
+        });
+    };
+    Ok(LinkInfo {
+        purpose: LinkPurpose::from_key(&link.purpose),
+        state: LinkState::of(link.used_at, link.revoked_at, link.expires_at, Utc::now()),
+        practice: organizations::get(db, link.organization_id).await?.name,
+        email: link.email,
+    })
+}
+
+/// Uses a link: sets the password (creating the portal login for an invitation, ending every
+/// other session for a reset) and signs the person in. The link works only once, even when
+/// two requests race: it is claimed with a conditional update inside the transaction.
+pub async fn accept(ctx: &Ctx, input: &NewPasswordInput) -> Result<SignedIn, AppError> {
+    input.validate()?;
+    let db = ctx.db();
+    let now = Utc::now();
+    let link = find(db, &input.token).await?;
+    let state = link
+        .as_ref()
+        .map(|l| LinkState::of(l.used_at, l.revoked_at, l.expires_at, now))
+        .unwrap_or(LinkState::Unknown);
+    let purpose = link
+        .as_ref()
+        .and_then(|l| LinkPurpose::from_key(&l.purpose));
+    let (Some(link), Some(purpose), LinkState::Valid) = (link, purpose, state) else {
+        return Err(AppError::Conflict(state.explanation(purpose).into()));
+    };
+    let hash = password::hash(input.password.clone()).await?;
+    let txn = txn::begin(db).await?;
+    let claimed = portal_link::Entity::update_many()
+        .col_expr(portal_link::Column::UsedAt, Expr::value(now))
+        .filter(portal_link::Column::Id.eq(link.id))
+        .filter(portal_link::Column::UsedAt.is_null())
+        .filter(portal_link::Column::RevokedAt.is_null())
+        .filter(portal_link::Column::ExpiresAt.gt(now))
+        .exec(&*txn)
+        .await?
+        .rows_affected;
+    if claimed != 1 {
+        return Err(AppError::Conflict(
+            LinkState::Used.explanation(Some(purpose)).into(),
+        ));
+    }
+    let (owner, action) = match purpose {
+        LinkPurpose::Invitation => (
+            create_login(&*txn, &link, hash, now).await?,
+            "portal.invitation_accepted",
+        ),
+        LinkPurpose::PasswordReset => (reset_password(&*txn, &link, hash).await?, "password.reset"),
+    };
+    txn.commit_audited(Entry {
+        organization_id: Some(link.organization_id),
+        actor: owner.label().to_string(),
+        action: action.into(),
+        object: owner.label().to_string(),
+        ip: ctx.ip.clone(),
+        ..Default::default()
+    })
+    .await?;
+    let token = session::create(db, &ctx.state.sessions, owner, ctx.ip.as_deref(), now).await?;
+    Ok(SignedIn {
+        token,
+        home: owner.home(),
+    })
+}
+
+async fn create_login(
+    db: &impl ConnectionTrait,
+    link: &portal_link::Model,
+    password_hash: String,
+    now: DateTime<Utc>,
+) -> Result<Owner, AppError> {
+    ensure_email_free(db, &link.email).await?;
+    let account = portal_account::ActiveModel {
+        id: NotSet,
+        organization_id: Set(link.organization_id),
+        email: Set(link.email.clone()),
+        password_hash: Set(password_hash),
+        client_id: Set(link.client_id),
+        contact_id: Set(link.contact_id),
+        created_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    let clients = match (link.client_id, link.contact_id) {
+        (Some(id), _) => vec![id],
+        (None, Some(contact)) => crate::server::store::clients::linked_clients(db, contact).await?,
+        _ => Vec::new(),
+    };
+    refresh_portal_use(db, &clients).await?;
+    Ok(Owner::Portal(account.id))
+}
+
+async fn reset_password(
+    db: &impl ConnectionTrait,
+    link: &portal_link::Model,
+    password_hash: String,
+) -> Result<Owner, AppError> {
+    let owner = match (link.staff_user_id, link.portal_account_id) {
+        (Some(id), _) => {
+            staff_user::Entity::update_many()
+                .col_expr(staff_user::Column::PasswordHash, Expr::value(password_hash))
+                .filter(staff_user::Column::Id.eq(id))
+                .exec(db)
+                .await?;
+            Owner::Staff(id)
+        }
+        (None, Some(id)) => {
+            portal_account::Entity::update_many()
+                .col_expr(
+                    portal_account::Column::PasswordHash,
+                    Expr::value(password_hash),
+                )
+                .filter(portal_account::Column::Id.eq(id))
+                .exec(db)
+                .await?;
+            Owner::Portal(id)
+        }
+        (None, None) => return Err(AppError::NotFound),
+    };
+    session::end_all(db, owner).await?;
+    Ok(owner)
+}
+
+/// Emails a reset link to `input.email` if it belongs to a login. The answer is the same
+/// whether or not it does, so the form cannot be used to find out who has an account.
+pub async fn request_reset(ctx: &Ctx, input: &ResetRequestInput) -> Result<(), AppError> {
+    let email = input.validate()?;
+    let db = ctx.db();
+    let now = Utc::now();
+    let recent = portal_link::Entity::find()
+        .filter(portal_link::Column::Email.eq(&email))
+        .filter(portal_link::Column::Purpose.eq(LinkPurpose::PasswordReset.key()))
+        .filter(portal_link::Column::CreatedAt.gt(now - Duration::hours(1)))
+        .count(db)
+        .await?;
+    if recent >= RESETS_PER_HOUR {
+        tracing::warn!("password reset for {email} skipped: {recent} in the last hour");
+        return Ok(());
+    }
+    let (staff, portal) = find_login(db, &email).await?;
+    let (org, name, staff_id, account_id) = match (&staff, &portal) {
+        (Some(s), _) => (s.organization_id, s.name.clone(), Some(s.id), None),
+        (None, Some(p)) => (
+            p.organization_id,
+            greeting_name(db, p).await?,
+            None,
+            Some(p.id),
+        ),
+        (None, None) => return Ok(()),
+    };
+    let token = session::new_token();
+    let txn = txn::begin(db).await?;
+    portal_link::Entity::update_many()
+        .col_expr(portal_link::Column::RevokedAt, Expr::value(now))
+        .filter(portal_link::Column::Email.eq(&email))
+        .filter(portal_link::Column::Purpose.eq(LinkPurpose::PasswordReset.key()))
+        .filter(portal_link::Column::UsedAt.is_null())
+        .filter(portal_link::Column::RevokedAt.is_null())
+        .exec(&*txn)
+        .await?;
+    let mut link = new_link(
+        &token,
+        LinkPurpose::PasswordReset,
+        org,
+        (&email, &name),
+        "anonymous".into(),
+        now,
+    );
+    link.portal_account_id = Set(account_id);
+    link.staff_user_id = Set(staff_id);
+    link.insert(&*txn).await?;
+    txn.commit_audited(Entry {
+        organization_id: Some(org),
+        actor: "anonymous".into(),
+        action: "password.reset_requested".into(),
+        object: format!("login:{email}"),
+        ip: ctx.ip.clone(),
+        ..Default::default()
+    })
+    .await?;
+    let practice = organizations::get(db, org).await?.name;
+    let link = ctx
+        .state
+        .mailer
+        .link(&format!("/reset-password?token={token}"));
+    let letter = emails::password_reset(&name, &practice, &link);
+    ctx.state.mailer.send(db, letter.to(org, &email)).await
+}
+
+/// The name a portal account's emails greet: the client's or the contact's.
+async fn greeting_name(
+    db: &impl ConnectionTrait,
+    account: &portal_account::Model,
+) -> Result<String, AppError> {
+    use crate::server::store::entities::{client, client_contact};
+    Ok(match (account.client_id, account.contact_id) {
+        (Some(id), _) => client::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|c| c.full_name()),
+        (None, Some(id)) => client_contact::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|c| c.name),
+        _ => None,
+    }
+    .unwrap_or_else(|| "there".into()))
+}

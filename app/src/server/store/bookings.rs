@@ -1,0 +1,134 @@
+//! Bookings that hold time: the no-double-booking write and the calendar badge's count.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, NotSet, PaginatorTrait, QueryFilter, Set,
+};
+
+use crate::domain::schedule::BookingStatus;
+use crate::error::AppError;
+use crate::server::store::audit::Entry;
+use crate::server::store::entities::booking;
+use crate::server::store::live_events::{publish, Topic};
+use crate::server::store::refs::Ref;
+use crate::server::store::txn;
+
+/// Statuses that hold a staff member's time.
+pub const HOLDING: [&str; 2] = ["requested", "booked"];
+
+/// Whether `err` is PostgreSQL refusing an overlapping booking.
+pub fn is_overlap(err: &DbErr) -> bool {
+    err.to_string().contains("bookings_no_overlap")
+}
+
+/// A booking about to be made: a request from the portal or an appointment made by staff.
+#[derive(Debug, Clone)]
+pub struct NewBooking {
+    pub organization_id: i32,
+    pub staff_id: i32,
+    pub client_id: i32,
+    /// `requested` or `booked`.
+    pub status: &'static str,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub location_id: Option<i32>,
+    pub telehealth: bool,
+    pub service: String,
+    pub price_cents: Option<i32>,
+    pub note: Option<String>,
+    pub last_minute: bool,
+}
+
+/// Makes `new` if its staff member's time is free, with its audit entry `entry` (whose actor
+/// is recorded as the requester; the booking fills in the object and the new value), in one
+/// write transaction. "Just taken" when the time is held already, also when PostgreSQL's
+/// exclusion constraint refuses a concurrent insert or commit.
+pub async fn hold(
+    db: &DatabaseConnection,
+    new: NewBooking,
+    mut entry: Entry,
+    now: DateTime<Utc>,
+) -> Result<booking::Model, AppError> {
+    let taken = || AppError::Conflict("This time was just taken. Choose another slot.".into());
+    let txn = txn::begin(db).await?;
+    let overlapping = booking::Entity::find()
+        .filter(booking::Column::StaffId.eq(new.staff_id))
+        .filter(booking::Column::Status.is_in(HOLDING))
+        .filter(booking::Column::StartsAt.lt(new.ends_at))
+        .filter(booking::Column::EndsAt.gt(new.starts_at))
+        .count(&*txn)
+        .await?;
+    if overlapping > 0 {
+        return Err(taken());
+    }
+    let inserted = booking::ActiveModel {
+        id: NotSet,
+        organization_id: Set(new.organization_id),
+        staff_id: Set(new.staff_id),
+        client_id: Set(new.client_id),
+        status: Set(new.status.into()),
+        starts_at: Set(new.starts_at),
+        ends_at: Set(new.ends_at),
+        location_id: Set(new.location_id),
+        telehealth: Set(new.telehealth),
+        service: Set(new.service),
+        price_cents: Set(new.price_cents),
+        note: Set(new.note),
+        last_minute: Set(new.last_minute),
+        requested_by: Set(entry.actor.clone()),
+        decided_by: Set(None),
+        decided_at: Set(None),
+        decision_reason: Set(None),
+        created_at: Set(now),
+    }
+    .insert(&*txn)
+    .await;
+    let row = match inserted {
+        Ok(row) => row,
+        Err(e) if is_overlap(&e) => return Err(taken()),
+        Err(e) => return Err(e.into()),
+    };
+    entry.object = Ref::Client(row.client_id).to_string();
+    entry.new_value = Some(format!(
+        "{} {} {}{}",
+        Ref::Booking(row.id),
+        Ref::Staff(row.staff_id),
+        row.starts_at.to_rfc3339(),
+        if row.last_minute {
+            " (last-minute)"
+        } else {
+            ""
+        }
+    ));
+    // The staff member's calendar icon updates live, once the booking is committed.
+    publish(&*txn, Topic::Calendar(row.staff_id), now).await?;
+    match txn.commit_audited(entry).await {
+        Ok(()) => Ok(row),
+        Err(e) if is_overlap(&e) => Err(taken()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The calendar icon's number for a staff member: upcoming pending requests and last-minute
+/// cancellations (the same rows [`inbox`] lists), counted in one query.
+pub async fn badge(
+    db: &impl ConnectionTrait,
+    staff_id: i32,
+    now: DateTime<Utc>,
+) -> Result<u64, AppError> {
+    Ok(booking::Entity::find()
+        .filter(booking::Column::StaffId.eq(staff_id))
+        .filter(booking::Column::StartsAt.gt(now))
+        .filter(
+            Condition::any()
+                .add(booking::Column::Status.eq(BookingStatus::Requested.key()))
+                .add(
+                    Condition::all()
+                        .add(booking::Column::Status.eq(BookingStatus::Cancelled.key()))
+                        .add(booking::Column::LastMinute.eq(true)),
+                ),
+        )
+        .count(db)
+        .await?)
+}

@@ -1,0 +1,83 @@
+//! Sent forms as stored: their definition, answers, title and the location they show.
+
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
+use crate::domain::forms::{Answers, FormDefinition};
+use crate::domain::intake::FormLocation;
+use crate::error::AppError;
+use crate::server::store::entities::{form_template, form_template_version, location};
+
+/// The definition stored in a version row.
+pub fn definition_of(version: &form_template_version::Model) -> Result<FormDefinition, AppError> {
+    serde_json::from_str(&version.definition).map_err(|e| {
+        AppError::internal(format!(
+            "form version {} is not a valid definition: {e}",
+            version.id
+        ))
+    })
+}
+
+/// Answers stored as JSON (a missing value is no answers).
+pub fn answers_of(json: Option<&str>) -> Result<Answers, AppError> {
+    match json {
+        None => Ok(Answers::new()),
+        Some(json) => serde_json::from_str(json)
+            .map_err(|e| AppError::internal(format!("stored answers are not valid: {e}"))),
+    }
+}
+
+/// A template's name and the version number behind a version id.
+pub async fn title_of(
+    db: &impl ConnectionTrait,
+    version_id: i32,
+) -> Result<(String, i32), AppError> {
+    let version = version(db, version_id).await?;
+    let name = form_template::Entity::find_by_id(version.template_id)
+        .one(db)
+        .await?
+        .map(|t| t.name)
+        .unwrap_or_default();
+    Ok((name, version.version))
+}
+
+/// The location of a form, with its address only when `show_address`.
+pub async fn location_of(
+    db: &impl ConnectionTrait,
+    location_id: i32,
+    show_address: bool,
+) -> Result<FormLocation, AppError> {
+    let place = location::Entity::find_by_id(location_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::internal(format!("location {location_id} is missing")))?;
+    Ok(FormLocation {
+        name: place.name,
+        address: show_address.then_some(place.address),
+    })
+}
+
+/// The form version `version_id` that a sent form or template points to.
+pub async fn version(
+    db: &impl ConnectionTrait,
+    version_id: i32,
+) -> Result<form_template_version::Model, AppError> {
+    form_template_version::Entity::find_by_id(version_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::internal(format!("form version {version_id} is missing")))
+}
+
+/// The current version of `template`.
+pub async fn current_version(
+    db: &impl ConnectionTrait,
+    template: &form_template::Model,
+) -> Result<form_template_version::Model, AppError> {
+    form_template_version::Entity::find()
+        .filter(form_template_version::Column::TemplateId.eq(template.id))
+        .filter(form_template_version::Column::Version.eq(template.current_version))
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            AppError::internal(format!("template {} has no current version", template.id))
+        })
+}

@@ -1,0 +1,19 @@
+//! The database layer: entities, typed references and statuses, write transactions that commit
+//! a change with its audit entry, and the queries that more than one feature needs. Imports
+//! nothing above itself.
+
+pub mod audit;
+pub mod bookings;
+pub mod clients;
+pub mod contacts;
+pub mod entities;
+pub mod forms;
+pub mod live_events;
+pub mod logins;
+pub mod messages;
+pub mod organizations;
+pub mod payments;
+pub mod portal_links;
+pub mod refs;
+pub mod settings;
+pub mod txn;

@@ -1,0 +1,33 @@
+//! The jobs every server process runs once a minute, each on its own so that one failing does
+//! not stop the others: new-message emails, emails to try again, and pruning live events. Each
+//! job claims its rows in the database, so several processes never do the same work twice.
+
+use app::server::mail::retry::retry_due;
+use app::server::services::unread_mail::notify_unread;
+use app::server::store::live_events;
+use app::server::AppState;
+
+/// Runs the minute's jobs at `now`.
+pub async fn every_minute(state: &AppState, now: chrono::DateTime<chrono::Utc>) {
+    if let Err(e) = notify_unread(state, now).await {
+        tracing::warn!(error = %e, "new-message emails");
+    }
+    if let Err(e) = retry_due(&state.mailer, &state.db, now).await {
+        tracing::warn!(error = %e, "emails to try again");
+    }
+    // Live-update events are only needed for a moment.
+    if let Err(e) = live_events::prune(&state.db, now).await {
+        tracing::warn!(error = %e, "pruning live events");
+    }
+}
+
+/// Starts the minute's jobs in the background, for the life of the process.
+pub fn spawn(state: AppState) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            every_minute(&state, chrono::Utc::now()).await;
+        }
+    });
+}
