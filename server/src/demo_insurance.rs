@@ -5,7 +5,7 @@
 use chrono::{NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, NotSet, Set};
 
-use app::domain::insurance::payer_key;
+use app::domain::insurance::{payer_key, PayerStatus, Rank, Relationship};
 use app::server::store::entities::{insurance_policy, payer};
 
 /// Name, payer ID, address, phone.
@@ -55,7 +55,7 @@ pub async fn load(db: &impl ConnectionTrait, org: i32, sam: i32) -> Result<(), D
             payer_code: Set(Some(code.into())),
             address: Set(Some(address.into())),
             phone: Set(Some(phone.into())),
-            status: Set("active".into()),
+            status: Set(PayerStatus::Active),
             added_by_client: Set(false),
             needs_review: Set(false),
             merged_into: Set(None),
@@ -79,8 +79,8 @@ pub async fn load(db: &impl ConnectionTrait, org: i32, sam: i32) -> Result<(), D
         group_number: Set(Some("3340017".into())),
         subscriber_name: Set("Alex Lee".into()),
         subscriber_dob: Set(date(1986, 3, 12)),
-        relationship: Set("child".into()),
-        rank: Set("primary".into()),
+        relationship: Set(Relationship::Child),
+        rank: Set(Rank::Primary),
         effective_on: Set(date(2026, 1, 1)),
         terminates_on: Set(None),
         updated_by: Set("demo".into()),

@@ -6,6 +6,7 @@
 use chrono::{Datelike, Duration, NaiveTime, TimeZone, Utc, Weekday};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, NotSet, Set};
 
+use app::domain::schedule::BookingStatus;
 use app::server::store::entities::booking;
 
 /// Inserts the appointments (the demo loads into an empty database, so nothing overlaps).
@@ -33,7 +34,7 @@ pub async fn load(
             organization_id: Set(org),
             staff_id: Set(therapist),
             client_id: Set(jordan),
-            status: Set("booked".into()),
+            status: Set(BookingStatus::Booked),
             starts_at: Set(start),
             ends_at: Set(start + Duration::minutes(60)),
             location_id: Set(Some(main_clinic)),

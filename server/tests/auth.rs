@@ -7,8 +7,8 @@ use axum::http::{header, Request, StatusCode};
 use chrono::{Duration, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use app::server::store::entities::{audit_log, session as session_entity};
 use app::server::access::session;
+use app::server::store::entities::{audit_log, session as session_entity};
 use app::server::SessionConfig;
 use common::{call, each_database, page, send, sign_in};
 

@@ -334,7 +334,7 @@ async fn requests_are_accepted_or_declined_and_cancellations_follow_the_24_hour_
                 .unwrap()
                 .into_active_model();
             soon.id = NotSet;
-            soon.status = Set("booked".into());
+            soon.status = Set(app::domain::schedule::BookingStatus::Booked);
             soon.starts_at = Set(Utc::now() + Duration::hours(2));
             soon.ends_at = Set(Utc::now() + Duration::hours(3));
             let soon = soon.insert(&t.db).await.unwrap();
@@ -498,7 +498,7 @@ async fn staff_make_appointments_only_in_free_time_and_see_them_in_the_week() {
         assert_eq!(other.status, StatusCode::NOT_FOUND, "a therapist sees only their own calendar");
         // The appointment holds the time: that slot is not offered in the portal.
         let booked = booking::Entity::find().filter(booking::Column::Service.eq("ABA session")).one(&t.db).await.unwrap().unwrap();
-        assert_eq!(booked.status, "booked");
+        assert_eq!(booked.status.key(), "booked");
         assert_eq!(booked.price_cents, Some(12_000));
     }))
     .await;
@@ -622,7 +622,7 @@ async fn a_contact_with_the_payments_scope_sees_appointments_but_cannot_cancel_t
             .expect("a demo appointment ahead");
         let cancel = call(&app, "cancel_appointment", &format!("client_id={jordan}&booking_id={}", upcoming.id), Some(&parent)).await;
         assert_eq!(cancel.status, StatusCode::FORBIDDEN);
-        assert_eq!(booking::Entity::find_by_id(upcoming.id).one(&t.db).await.unwrap().unwrap().status, "booked");
+        assert_eq!(booking::Entity::find_by_id(upcoming.id).one(&t.db).await.unwrap().unwrap().status.key(), "booked");
     }))
     .await;
 }

@@ -178,7 +178,7 @@ async fn paying_with_stripe_through_the_app_with_outages_webhooks_and_refunds() 
             assert_eq!(down.status, 502, "{}", down.body);
             assert!(down.body.contains("will not be charged twice"), "{}", down.body);
             let row = payment::Entity::find().filter(payment::Column::IdempotencyKey.eq(key.as_str())).one(&t.db).await.unwrap().unwrap();
-            assert_eq!((row.status.as_str(), row.processor_ref.as_deref()), ("interrupted", Some("pi_app_1")));
+            assert_eq!((row.status.key(), row.processor_ref.as_deref()), ("interrupted", Some("pi_app_1")));
             // Reloading the page offers the same attempt again.
             let again = json(&call(&app, "get_pay_page", &format!("client_id={jordan}&booking_id={}", owed[0]), Some(&client)).await.body);
             assert_eq!(again["attempt_key"], key.as_str());
@@ -261,7 +261,7 @@ async fn paying_with_stripe_through_the_app_with_outages_webhooks_and_refunds() 
             assert_eq!((replayed.status.as_u16(), replayed.body.as_str()), (200, "already handled"));
             assert_eq!(audited(&t.db, "payment.webhook").await, 1);
             let row = payment::Entity::find().filter(payment::Column::IdempotencyKey.eq(key2.as_str())).one(&t.db).await.unwrap().unwrap();
-            assert_eq!(row.status, "succeeded");
+            assert_eq!(row.status.key(), "succeeded");
             assert_eq!((row.card_brand.as_deref(), row.card_last4.as_deref()), (Some("Visa"), Some("4242")), "the receipt names the card");
             // The client's retry now finds it paid, without asking Stripe again.
             let after = call(&app, "pay_appointment", &pay2, Some(&client)).await;

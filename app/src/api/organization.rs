@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 
-use crate::domain::portal::OutboxPage;
-use crate::domain::viewer::OrganizationOverview;
+use crate::domain::organization::OrganizationOverview;
+use crate::domain::organization::OutboxPage;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::server::{

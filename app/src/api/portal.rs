@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::domain::portal::PortalClientHome;
+use crate::domain::access::PortalClientHome;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::server::{access::context::run, services::portal};

@@ -3,12 +3,15 @@
 
 use leptos::prelude::*;
 
-use crate::domain::portal::{AuditPage, PortalClientPage, PortalSettings, SettingChanged};
+use crate::domain::organization::AuditPage;
+use crate::domain::portal_settings::{PortalClientPage, PortalSettings, SettingChanged};
 use crate::domain::settings::EffectiveSettings;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::server::access::context::run;
-use crate::server::services::{audit_log, settings};
+use crate::server::{
+    access::context::run,
+    services::{audit_log, settings},
+};
 
 /// The organization's settings and card-processing status (administrators).
 #[server(endpoint = "get_portal_settings")]

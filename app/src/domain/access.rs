@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::settings::{EffectiveSettings, Setting};
 use super::validation::FieldErrors;
+use super::viewer::ClientRef;
 
 /// What a contact's access to one client covers.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -294,4 +295,14 @@ mod tests {
             }
         }
     }
+}
+
+/// A client's home in the portal, for the signed-in login.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortalClientHome {
+    pub client: ClientRef,
+    /// What this login may do for the client: effective settings cut down by its scopes.
+    pub abilities: PortalAbilities,
+    /// Unread messages in the client's conversation for this login (0 without messaging).
+    pub unread_messages: u32,
 }

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::rules;
+use super::validation;
 use super::validation::FieldErrors;
 
 /// Shortest password we accept.
@@ -175,8 +175,8 @@ pub struct ResetRequestInput {
 impl ResetRequestInput {
     pub fn validate(&self) -> Result<String, FieldErrors> {
         let mut errors = FieldErrors::default();
-        errors.check("email", rules::email(&self.email));
-        errors.into_result(rules::normalize_email(&self.email))
+        errors.check("email", validation::email(&self.email));
+        errors.into_result(validation::normalize_email(&self.email))
     }
 }
 

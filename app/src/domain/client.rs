@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::access::ContactAccess;
 use super::account::PortalStatus;
-use super::rules;
+use super::validation;
 use super::validation::FieldErrors;
 
 /// How many clients one page of the client list shows.
@@ -33,10 +33,10 @@ impl ClientInput {
     /// Checks one field; the browser calls this as the user types.
     pub fn check_field(&self, field: &str, today: NaiveDate) -> Result<(), String> {
         match field {
-            "first_name" => rules::required_text(&self.first_name, "First name"),
-            "last_name" => rules::required_text(&self.last_name, "Last name"),
-            "date_of_birth" => rules::date_of_birth(&self.date_of_birth, today).map(|_| ()),
-            "email" => rules::optional_email(&self.email),
+            "first_name" => validation::required_text(&self.first_name, "First name"),
+            "last_name" => validation::required_text(&self.last_name, "Last name"),
+            "date_of_birth" => validation::date_of_birth(&self.date_of_birth, today).map(|_| ()),
+            "email" => validation::optional_email(&self.email),
             _ => Ok(()),
         }
     }
@@ -47,13 +47,13 @@ impl ClientInput {
         for field in ["first_name", "last_name", "date_of_birth", "email"] {
             errors.check(field, self.check_field(field, today));
         }
-        let date_of_birth = rules::date_of_birth(&self.date_of_birth, today).ok();
+        let date_of_birth = validation::date_of_birth(&self.date_of_birth, today).ok();
         match (errors.is_empty(), date_of_birth) {
             (true, Some(date_of_birth)) => Ok(ValidClient {
                 first_name: self.first_name.trim().to_owned(),
                 last_name: self.last_name.trim().to_owned(),
                 date_of_birth,
-                email: Some(rules::normalize_email(&self.email)).filter(|e| !e.is_empty()),
+                email: Some(validation::normalize_email(&self.email)).filter(|e| !e.is_empty()),
             }),
             _ => Err(errors),
         }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::rules;
+use super::validation;
 use super::validation::FieldErrors;
 
 /// How a contact is related to the client.
@@ -64,9 +64,9 @@ impl ContactInput {
     /// Checks one field; the browser calls this as the user types.
     pub fn check_field(&self, field: &str) -> Result<(), String> {
         match field {
-            "name" => rules::required_text(&self.name, "Name"),
-            "email" => rules::optional_email(&self.email),
-            "phone" => rules::optional_phone(&self.phone),
+            "name" => validation::required_text(&self.name, "Name"),
+            "email" => validation::optional_email(&self.email),
+            "phone" => validation::optional_phone(&self.phone),
             "relationship" => Relationship::parse(&self.relationship)
                 .map(|_| ())
                 .ok_or_else(|| "Choose parent, guardian or other.".to_string()),
@@ -83,7 +83,7 @@ impl ContactInput {
         let relationship = Relationship::parse(&self.relationship).unwrap_or(Relationship::Other);
         errors.into_result(ValidContact {
             name: self.name.trim().to_owned(),
-            email: Some(rules::normalize_email(&self.email)).filter(|e| !e.is_empty()),
+            email: Some(validation::normalize_email(&self.email)).filter(|e| !e.is_empty()),
             phone: Some(self.phone.trim().to_owned()).filter(|p| !p.is_empty()),
             relationship,
         })

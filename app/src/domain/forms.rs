@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::rules::MAX_SHORT_TEXT;
 use super::validation::FieldErrors;
+use super::validation::MAX_SHORT_TEXT;
 
 /// Longest long-text answer.
 pub const MAX_LONG_TEXT: usize = 5_000;

@@ -5,8 +5,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::rules::{date_of_birth, optional_phone, required_text};
 use super::validation::FieldErrors;
+use super::validation::{date_of_birth, optional_phone, required_text};
 
 /// A payer name normalised for comparison: lower case, anything but letters and digits becomes
 /// a space, spaces collapsed. "Blue Cross " and "blue  cross." are both `blue cross`.

@@ -23,6 +23,21 @@ pub enum ExceptionKind {
     ExtraHours,
 }
 
+impl ExceptionKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            ExceptionKind::TimeOff => "time_off",
+            ExceptionKind::ExtraHours => "extra_hours",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<ExceptionKind> {
+        [ExceptionKind::TimeOff, ExceptionKind::ExtraHours]
+            .into_iter()
+            .find(|k| k.key() == key)
+    }
+}
+
 /// A one-day change to the weekly hours, in local time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AvailabilityException {
@@ -243,7 +258,7 @@ impl AppointmentInput {
         }
         errors.check(
             "service",
-            super::rules::required_text(&self.service, "Service"),
+            super::validation::required_text(&self.service, "Service"),
         );
         let price = parse_price(&self.price);
         if let Err(message) = &price {

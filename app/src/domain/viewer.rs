@@ -1,4 +1,5 @@
-//! Who is signed in, as the browser may know it (no ids of other people, no secrets).
+//! Who is signed in, as the browser may know it (no ids of other people, no secrets), and the
+//! sign-in form.
 
 use serde::{Deserialize, Serialize};
 
@@ -82,32 +83,11 @@ pub struct SignInInput {
 impl SignInInput {
     pub fn validate(&self) -> Result<(), super::validation::FieldErrors> {
         let mut errors = super::validation::FieldErrors::default();
-        errors.check("email", super::rules::email(&self.email));
-        errors.check("password", super::rules::password_present(&self.password));
+        errors.check("email", super::validation::email(&self.email));
+        errors.check(
+            "password",
+            super::validation::password_present(&self.password),
+        );
         errors.into_result(())
     }
-}
-
-/// The organization overview shown to administrators.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrganizationOverview {
-    pub name: String,
-    pub time_zone: String,
-    pub locations: Vec<LocationSummary>,
-    pub staff: Vec<StaffSummary>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LocationSummary {
-    pub name: String,
-    pub address: String,
-    pub telehealth: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StaffSummary {
-    pub name: String,
-    pub email: String,
-    pub is_admin: bool,
-    pub is_therapist: bool,
 }

@@ -12,7 +12,7 @@ use super::form::{server_error, ActionMessage, Field, Submit};
 use super::ErrorNotice;
 use crate::api::accounts::{check_link, AcceptLink, RequestPasswordReset};
 use crate::domain::account::{LinkInfo, LinkPurpose, LinkState, NewPasswordInput};
-use crate::domain::rules;
+use crate::domain::validation;
 
 /// `/welcome?token=…` (invitations) and `/reset-password?token=…` (password resets).
 #[component]
@@ -113,7 +113,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             <p class="lead">"Enter the email you sign in with. If it has a login, we send a link to choose a new password."</p>
             <ActionForm action=action>
                 <Field label="Email" name="input[email]" id="reset-email" kind="email" autocomplete="username"
-                    required=true server_error=server_error(value, "email") check=Arc::new(rules::email)/>
+                    required=true server_error=server_error(value, "email") check=Arc::new(validation::email)/>
                 <ActionMessage value=value success="If that email has a login, a reset link is on its way. It works once, for 2 hours."/>
                 <Submit label="Send reset link" pending_label="Sending…" pending=action.pending()/>
             </ActionForm>

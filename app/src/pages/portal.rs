@@ -10,7 +10,7 @@ use super::admin::SignOutButton;
 use super::live::{provide_live, use_live};
 use super::{route_id, AreaGuard, ErrorNotice};
 use crate::api::portal::get_portal_client;
-use crate::domain::portal::PortalClientHome;
+use crate::domain::access::PortalClientHome;
 use crate::domain::viewer::{ClientRef, Viewer, ViewerKind};
 
 fn clients_of(viewer: &Viewer) -> Vec<ClientRef> {

@@ -8,7 +8,7 @@ use leptos_router::components::A;
 
 use super::form::{server_error, ActionMessage, Field, Submit};
 use crate::api::auth::SignIn;
-use crate::domain::rules;
+use crate::domain::validation;
 
 /// `/sign-in`.
 #[component]
@@ -30,7 +30,7 @@ pub fn SignInPage() -> impl IntoView {
                     autocomplete="username"
                     required=true
                     server_error=server_error(value, "email")
-                    check=Arc::new(rules::email)
+                    check=Arc::new(validation::email)
                 />
                 <Field
                     label="Password"
@@ -40,7 +40,7 @@ pub fn SignInPage() -> impl IntoView {
                     autocomplete="current-password"
                     required=true
                     server_error=server_error(value, "password")
-                    check=Arc::new(rules::password_present)
+                    check=Arc::new(validation::password_present)
                 />
                 <ActionMessage value=value/>
                 <Submit label="Sign in" pending_label="Signing in…" pending=pending/>

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::api::settings::ChangeSetting;
-use crate::domain::portal::SettingChanged;
+use crate::domain::portal_settings::SettingChanged;
 use crate::domain::settings::Setting;
 
 /// One switch for `setting`, at organization level (`client_id = None`) or for one client.

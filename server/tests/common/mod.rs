@@ -308,15 +308,15 @@ pub async fn enable_payments(db: &DatabaseConnection, client_id: i32) -> i32 {
         .unwrap()
         .unwrap()
         .into();
-    row.card_processor = Set(Some("sandbox".into()));
+    row.card_processor = Set(Some(app::domain::portal_settings::CardProcessor::Sandbox));
     row.update(db).await.unwrap();
-    organization_setting::Entity::delete_by_id((org, "payments".to_owned()))
+    organization_setting::Entity::delete_by_id((org, app::domain::settings::Setting::Payments))
         .exec(db)
         .await
         .unwrap();
     organization_setting::ActiveModel {
         organization_id: Set(org),
-        setting: Set("payments".into()),
+        setting: Set(app::domain::settings::Setting::Payments),
         enabled: Set(true),
         updated_at: Set(chrono::Utc::now()),
     }

@@ -7,7 +7,9 @@ use leptos_router::hooks::use_query_map;
 use leptos_router::params::ParamsMap;
 
 use crate::api::settings::{get_portal_settings, list_portal_clients};
-use crate::domain::portal::{PortalClient, PortalClientPage, PortalSettings, SettingChanged};
+use crate::domain::portal_settings::{
+    PortalClient, PortalClientPage, PortalSettings, SettingChanged,
+};
 use crate::domain::settings::{client_blocker, effective, org_blocker, Setting};
 use crate::error::AppError;
 use crate::pages::switch::SettingSwitch;

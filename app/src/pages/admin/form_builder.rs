@@ -15,7 +15,7 @@ use crate::api::forms::{
 };
 use crate::domain::forms::{FieldKind, FormDefinition, FormField, FormSection};
 use crate::domain::intake::TemplateDetail;
-use crate::domain::rules;
+use crate::domain::validation;
 use crate::error::AppError;
 use crate::pages::form::{server_error, ActionMessage, Field, Submit};
 use crate::pages::{route_id, ErrorNotice};
@@ -50,7 +50,7 @@ pub fn FormsPage() -> impl IntoView {
             <ActionForm action=create attr:class="stacked">
                 <Field label="Template name" name="name" id="template-name" required=true
                     server_error=server_error(create.value(), "name")
-                    check=Arc::new(|v: &str| rules::required_text(v, "Name"))/>
+                    check=Arc::new(|v: &str| validation::required_text(v, "Name"))/>
                 <ActionMessage value=create.value()/>
                 <Submit label="Create and edit" pending_label="Creating…" pending=create.pending()/>
             </ActionForm>

@@ -9,7 +9,7 @@ use crate::api::organization::get_organization;
 use crate::api::payments::{get_stripe_keys, SaveStripeKeys};
 use crate::api::settings::{get_portal_settings, SetCardProcessing};
 use crate::domain::payments::StripeKeysView;
-use crate::domain::portal::{CardProcessor, PortalSettings};
+use crate::domain::portal_settings::{CardProcessor, PortalSettings};
 use crate::error::AppError;
 use crate::pages::form::{server_error, successes, ActionMessage, Submit};
 use crate::pages::ErrorNotice;

@@ -30,7 +30,7 @@ pub fn new_link(
     portal_link::ActiveModel {
         id: NotSet,
         token_hash: Set(session::digest(token)),
-        purpose: Set(purpose.key().to_owned()),
+        purpose: Set(purpose),
         organization_id: Set(organization_id),
         email: Set(email.to_owned()),
         name: Set(name.to_owned()),
@@ -93,7 +93,7 @@ pub async fn invite(
     };
     txn.commit_audited(ctx.entry(
         action,
-        &invitee.label(),
+        invitee.label(),
         None,
         Some(format!("{email}, expires {}", link.expires_at.to_rfc3339())),
     ))
@@ -117,7 +117,7 @@ pub async fn revoke(ctx: &Ctx, invitee: Invitee, clients: &[i32]) -> Result<(), 
         ));
     }
     refresh_portal_use(&*txn, clients).await?;
-    txn.commit_audited(ctx.entry("portal.invitation_revoked", &invitee.label(), None, None))
+    txn.commit_audited(ctx.entry("portal.invitation_revoked", invitee.label(), None, None))
         .await?;
     Ok(())
 }

@@ -10,7 +10,7 @@ use std::future::Future;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, EntityTrait};
 
-use crate::domain::portal::CardProcessor;
+use crate::domain::portal_settings::CardProcessor;
 use crate::error::AppError;
 use crate::server::secrets::Secrets;
 use crate::server::store::entities::stripe_account;

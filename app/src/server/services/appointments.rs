@@ -24,10 +24,6 @@ use crate::server::store::txn;
 /// Longest reason given with a decision.
 const MAX_REASON: usize = 500;
 
-fn status_of(row: &booking::Model) -> BookingStatus {
-    BookingStatus::from_key(&row.status).unwrap_or(BookingStatus::Requested)
-}
-
 /// The appointments ability for the client, or 403 (audited).
 async fn require_appointments(ctx: &Ctx, client_id: i32) -> Result<Permit, AppError> {
     ctx.permit_for(client_id, Ability::Appointments).await
@@ -66,17 +62,14 @@ pub async fn portal_list(
             staff_name,
             when: when_label(&tz, row.starts_at, row.ends_at),
             starts_at: row.starts_at,
-            status: status_of(&row),
+            status: row.status,
             last_minute: row.last_minute,
             note: row.note.clone(),
             decision_reason: row.decision_reason.clone(),
             upcoming: row.starts_at > now,
             can_cancel: may_schedule
                 && row.starts_at > now
-                && matches!(
-                    status_of(&row),
-                    BookingStatus::Requested | BookingStatus::Booked
-                ),
+                && matches!(row.status, BookingStatus::Requested | BookingStatus::Booked),
         });
     }
     Ok(out)
@@ -103,17 +96,14 @@ pub async fn portal_cancel(
         .one(ctx.db())
         .await?
         .ok_or(AppError::NotFound)?;
-    if !matches!(
-        status_of(&row),
-        BookingStatus::Requested | BookingStatus::Booked
-    ) {
+    if !matches!(row.status, BookingStatus::Requested | BookingStatus::Booked) {
         return Err(AppError::Conflict(
             "This appointment is no longer active.".into(),
         ));
     }
     let last_minute = check_cancel(row.starts_at, now, within_24).map_err(AppError::Conflict)?;
     let mut active: booking::ActiveModel = row.clone().into();
-    active.status = Set(BookingStatus::Cancelled.key().into());
+    active.status = Set(BookingStatus::Cancelled);
     active.last_minute = Set(row.last_minute || last_minute);
     active.decided_by = Set(ctx.actor.as_ref().map(|a| a.label().to_string()));
     active.decided_at = Set(Some(now));
@@ -124,7 +114,7 @@ pub async fn portal_cancel(
         Ref::Booking(booking_id),
         if last_minute { " (last-minute)" } else { "" }
     );
-    let old = Some(row.status.to_string());
+    let old = Some(row.status.key().to_owned());
     let entry = ctx.entry(
         "appointment.cancelled",
         Ref::Client(client_id),
@@ -150,7 +140,7 @@ async fn request_view(
         id: row.id,
         client_name,
         when: when_label(tz, row.starts_at, row.ends_at),
-        status: status_of(&row),
+        status: row.status,
         last_minute: row.last_minute,
         note: row.note,
     })
@@ -168,7 +158,7 @@ pub async fn inbox(ctx: &Ctx, now: DateTime<Utc>) -> Result<CalendarInbox, AppEr
     let mut pending = Vec::new();
     for row in upcoming
         .clone()
-        .filter(booking::Column::Status.eq(BookingStatus::Requested.key()))
+        .filter(booking::Column::Status.eq(BookingStatus::Requested))
         .all(db)
         .await?
     {
@@ -176,7 +166,7 @@ pub async fn inbox(ctx: &Ctx, now: DateTime<Utc>) -> Result<CalendarInbox, AppEr
     }
     let mut last_minute_changes = Vec::new();
     for row in upcoming
-        .filter(booking::Column::Status.eq(BookingStatus::Cancelled.key()))
+        .filter(booking::Column::Status.eq(BookingStatus::Cancelled))
         .filter(booking::Column::LastMinute.eq(true))
         .all(db)
         .await?
@@ -212,7 +202,7 @@ pub async fn decide(
         .await?
         .filter(|b| b.staff_id == staff.id || staff.is_admin)
         .ok_or(AppError::NotFound)?;
-    if status_of(&row) != BookingStatus::Requested {
+    if row.status != BookingStatus::Requested {
         return Err(AppError::Conflict(
             "This request has already been answered or cancelled.".into(),
         ));
@@ -223,7 +213,7 @@ pub async fn decide(
         BookingStatus::Declined
     };
     let mut active: booking::ActiveModel = row.clone().into();
-    active.status = Set(status.key().into());
+    active.status = Set(status);
     active.decided_by = Set(Some(Ref::Staff(staff.id).to_string()));
     active.decided_at = Set(Some(now));
     active.decision_reason = Set(Some(reason.trim().to_owned()).filter(|r| !r.is_empty()));
@@ -284,7 +274,7 @@ pub async fn create_by_staff(
     let db = ctx.db();
     let client = match staff.client(db, client_id).await {
         Ok(c) => c,
-        Err(e) => return Err(ctx.deny(&Ref::Client(client_id).to_string(), e).await),
+        Err(e) => return Err(ctx.deny(Ref::Client(client_id), e).await),
     };
     let valid = input.validate()?;
     if !staff.is_admin && valid.staff_id != staff.id {
@@ -322,7 +312,7 @@ pub async fn create_by_staff(
             organization_id: staff.organization_id,
             staff_id: member.id,
             client_id: client.id,
-            status: "booked",
+            status: BookingStatus::Booked,
             starts_at: start,
             ends_at: start + chrono::Duration::minutes(valid.duration_minutes),
             location_id: valid.location_id,
@@ -367,7 +357,7 @@ pub async fn week(
     let chosen = staff_id.unwrap_or(staff.id);
     let Some((staff_id, staff_name)) = choices.iter().find(|(id, _)| *id == chosen).cloned() else {
         return Err(ctx
-            .deny(&Ref::Staff(chosen).area("calendar"), AppError::NotFound)
+            .deny(Ref::Staff(chosen).area("calendar"), AppError::NotFound)
             .await);
     };
     let (tz, _) = zone(db, staff.organization_id).await?;
@@ -411,7 +401,7 @@ pub async fn week(
             client_id: row.client_id,
             client_name,
             time: format!("{}–{}", s.format("%H:%M"), e.format("%H:%M")),
-            status: status_of(&row),
+            status: row.status,
             service: row.service,
             last_minute: row.last_minute,
         });
@@ -459,7 +449,7 @@ pub async fn portal_ics(ctx: &Ctx, client_id: i32, booking_id: i32) -> Result<St
             summary: format!("{practice}: appointment with {staff_name}"),
             location: place,
             cancelled: matches!(
-                status_of(&row),
+                row.status,
                 BookingStatus::Cancelled | BookingStatus::Declined
             ),
         }],
@@ -518,7 +508,7 @@ pub async fn feed(
             .await?
             .map(|c| c.first_name)
             .unwrap_or_default();
-        let requested = status_of(&row) == BookingStatus::Requested;
+        let requested = row.status == BookingStatus::Requested;
         events.push(IcsEvent {
             uid: format!("booking-{}@client-portal", row.id),
             start: row.starts_at,

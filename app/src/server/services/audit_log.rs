@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
-use crate::domain::portal::{AuditPage, AuditRow};
+use crate::domain::organization::{AuditPage, AuditRow};
 use crate::error::AppError;
 use crate::server::access::context::Ctx;
 use crate::server::store::entities::{audit_log, client, client_contact, staff_user};

@@ -3,7 +3,7 @@
 use chrono::Utc;
 use sea_orm::EntityTrait;
 
-use crate::domain::rules::normalize_email;
+use crate::domain::validation::normalize_email;
 use crate::domain::viewer::{SignInInput, Viewer, ViewerKind};
 use crate::error::AppError;
 use crate::server::access::actor::Actor;

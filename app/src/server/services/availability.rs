@@ -6,6 +6,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, NotSet, QueryFilter, Q
 use crate::domain::availability::{
     hhmm, weekday_name, AvailabilityInput, AvailabilityRow, AvailabilityView, ValidAvailability,
 };
+use crate::domain::schedule::ExceptionKind;
 use crate::error::AppError;
 use crate::server::access::actor::Staff;
 use crate::server::access::context::Ctx;
@@ -49,7 +50,7 @@ pub async fn view(ctx: &Ctx) -> Result<AvailabilityView, AppError> {
             when: format!(
                 "{} · {}",
                 e.date,
-                if e.kind == "extra_hours" {
+                if e.kind == ExceptionKind::ExtraHours {
                     "extra hours"
                 } else {
                     "time off"
@@ -105,7 +106,11 @@ pub async fn add(ctx: &Ctx, input: &AvailabilityInput) -> Result<(), AppError> {
                 date: Set(date),
                 start_minute: Set(start as i32),
                 end_minute: Set(end as i32),
-                kind: Set(if extra { "extra_hours" } else { "time_off" }.into()),
+                kind: Set(if extra {
+                    ExceptionKind::ExtraHours
+                } else {
+                    ExceptionKind::TimeOff
+                }),
             }
             .insert(db)
             .await?;

@@ -61,7 +61,7 @@ pub async fn detail(ctx: &Ctx, id: i32) -> Result<ClientDetail, AppError> {
     let db = ctx.db();
     let client = match staff.client(db, id).await {
         Ok(client) => client,
-        Err(e) => return Err(ctx.deny(&Ref::Client(id).to_string(), e).await),
+        Err(e) => return Err(ctx.deny(Ref::Client(id), e).await),
     };
     let assigned_ids = Query::select()
         .column(client_staff::Column::StaffId)

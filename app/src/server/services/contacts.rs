@@ -29,7 +29,7 @@ async fn staff_and_client(ctx: &Ctx, client_id: i32) -> Result<(&Staff, client::
     let staff = ctx.staff().await?;
     match staff.client(ctx.db(), client_id).await {
         Ok(client) => Ok((staff, client)),
-        Err(e) => Err(ctx.deny(&Ref::Client(client_id).to_string(), e).await),
+        Err(e) => Err(ctx.deny(Ref::Client(client_id), e).await),
     }
 }
 
@@ -81,7 +81,7 @@ pub async fn add(ctx: &Ctx, client_id: i32, input: &ContactInput) -> Result<i32,
     insert_link(&*txn, contact.id, client_id).await?;
     txn.commit_audited(ctx.entry(
         "client.add_contact",
-        &Ref::Client(client_id).to_string(),
+        Ref::Client(client_id),
         None,
         Some(format!(
             "{} ({})",
@@ -135,7 +135,7 @@ pub async fn link(ctx: &Ctx, client_id: i32, contact_id: i32) -> Result<(), AppE
     refresh_portal_use(&*txn, &[client_id]).await?;
     txn.commit_audited(ctx.entry(
         "client.link_contact",
-        &Ref::Client(client_id).to_string(),
+        Ref::Client(client_id),
         None,
         Some(Ref::Contact(contact.id).to_string()),
     ))
@@ -170,7 +170,7 @@ pub async fn set_access(
     };
     txn.commit_audited(ctx.entry(
         action,
-        &Ref::Client(client_id).to_string(),
+        Ref::Client(client_id),
         Some(describe(contact_id, &before)),
         Some(describe(contact_id, &access)),
     ))

@@ -80,7 +80,8 @@ async fn insert_version(
 pub async fn create(ctx: &Ctx, name: &str) -> Result<i32, AppError> {
     let admin = ctx.admin().await?;
     let name = name.trim();
-    crate::domain::rules::required_text(name, "Name").map_err(|m| AppError::invalid("name", &m))?;
+    crate::domain::validation::required_text(name, "Name")
+        .map_err(|m| AppError::invalid("name", &m))?;
     let db = ctx.db();
     let taken = form_template::Entity::find()
         .filter(form_template::Column::OrganizationId.eq(admin.organization_id))
@@ -99,12 +100,12 @@ pub async fn create(ctx: &Ctx, name: &str) -> Result<i32, AppError> {
         admin.organization_id,
         name,
         &crate::domain::intake::starter_definition(),
-        &Ref::Staff(admin.id).to_string(),
+        &admin.label().to_string(),
     )
     .await?;
     txn.commit_audited(ctx.entry(
         "form_template.create",
-        &Ref::FormTemplate(id).to_string(),
+        Ref::FormTemplate(id),
         None,
         Some(name.to_owned()),
     ))
@@ -150,7 +151,7 @@ pub async fn new_version(
         template.id,
         version,
         definition,
-        &Ref::Staff(admin.id).to_string(),
+        &admin.label().to_string(),
     )
     .await?;
     let mut row: form_template::ActiveModel = template.into();
@@ -159,7 +160,7 @@ pub async fn new_version(
     row.update(&*txn).await?;
     txn.commit_audited(ctx.entry(
         "form_template.new_version",
-        &Ref::FormTemplate(template_id).to_string(),
+        Ref::FormTemplate(template_id),
         Some((version - 1).to_string()),
         Some(version.to_string()),
     ))
@@ -204,7 +205,7 @@ async fn visible_client(ctx: &Ctx, client_id: i32) -> Result<(&Staff, client::Mo
     let staff = ctx.staff().await?;
     match staff.client(ctx.db(), client_id).await {
         Ok(client) => Ok((staff, client)),
-        Err(e) => Err(ctx.deny(&Ref::Client(client_id).to_string(), e).await),
+        Err(e) => Err(ctx.deny(Ref::Client(client_id), e).await),
     }
 }
 
@@ -316,7 +317,7 @@ impl NewSentForm {
             template_version_id: Set(self.template_version_id),
             location_id: Set(self.location_id),
             due_on: Set(self.due_on),
-            status: Set(FormStatus::Sent.key().to_owned()),
+            status: Set(FormStatus::Sent),
             draft: Set(None),
             answers: Set(None),
             signed_name: Set(None),
@@ -377,7 +378,7 @@ pub async fn list_for_client(ctx: &Ctx, client_id: i32) -> Result<Vec<SentFormSu
             id: row.id,
             title,
             version,
-            status: FormStatus::from_key(&row.status).unwrap_or(FormStatus::Sent),
+            status: row.status,
             due_on: row.due_on,
             recipient,
             sent_at: stamp(row.sent_at),
@@ -405,7 +406,7 @@ async fn sent_form_of(
 /// Emails the recipient again about an open form.
 pub async fn remind(ctx: &Ctx, client_id: i32, form_id: i32) -> Result<(), AppError> {
     let (client, row) = sent_form_of(ctx, client_id, form_id).await?;
-    if !FormStatus::from_key(&row.status).is_some_and(FormStatus::is_open) {
+    if !row.status.is_open() {
         return Err(AppError::Conflict(
             "Only a form that is still open can be reminded.".into(),
         ));
@@ -447,7 +448,7 @@ pub async fn remind(ctx: &Ctx, client_id: i32, form_id: i32) -> Result<(), AppEr
 /// Cancels an open form; it disappears from the portal's outstanding list.
 pub async fn cancel(ctx: &Ctx, client_id: i32, form_id: i32) -> Result<(), AppError> {
     let (client, row) = sent_form_of(ctx, client_id, form_id).await?;
-    let status = FormStatus::from_key(&row.status).unwrap_or(FormStatus::Sent);
+    let status = row.status;
     if !status.is_open() {
         return Err(AppError::Conflict(format!(
             "This form is {} and can no longer be cancelled.",
@@ -455,7 +456,7 @@ pub async fn cancel(ctx: &Ctx, client_id: i32, form_id: i32) -> Result<(), AppEr
         )));
     }
     let mut active: sent_form::ActiveModel = row.clone().into();
-    active.status = Set(FormStatus::Cancelled.key().to_owned());
+    active.status = Set(FormStatus::Cancelled);
     active.updated_at = Set(Utc::now());
     let txn = txn::begin(ctx.db()).await?;
     active.update(&*txn).await?;
@@ -473,7 +474,7 @@ pub async fn submission(ctx: &Ctx, client_id: i32, form_id: i32) -> Result<Submi
     let db = ctx.db();
     let version = forms::version(db, row.template_version_id).await?;
     let (title, _) = title_of(db, version.id).await?;
-    let status = FormStatus::from_key(&row.status).unwrap_or(FormStatus::Sent);
+    let status = row.status;
     let answers = answers_of(row.answers.as_deref())?;
     let form = Ref::SentForm(row.id).to_string();
     ctx.record_event("form.submission_opened", Ref::Client(client.id), Some(form))

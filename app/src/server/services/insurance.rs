@@ -11,8 +11,8 @@ use sea_orm::{
 };
 
 use crate::domain::insurance::{
-    payer_key, InsuranceView, PayerChoice, PayerOption, PayerStatus, PolicyInput, PolicyView, Rank,
-    Relationship, NEW_PAYER,
+    payer_key, InsuranceView, PayerChoice, PayerOption, PayerStatus, PolicyInput, PolicyView,
+    NEW_PAYER,
 };
 use crate::error::AppError;
 use crate::server::access::actor::Actor;
@@ -79,8 +79,8 @@ async fn policies_of(
             group_number: row.group_number,
             subscriber_name: row.subscriber_name,
             subscriber_dob: row.subscriber_dob,
-            relationship: Relationship::from_key(&row.relationship).unwrap_or(Relationship::Other),
-            rank: Rank::from_key(&row.rank).unwrap_or(Rank::Primary),
+            relationship: row.relationship,
+            rank: row.rank,
             effective_on: row.effective_on,
             terminates_on: row.terminates_on,
         });
@@ -95,7 +95,7 @@ pub async fn payer_options(
 ) -> Result<Vec<PayerOption>, AppError> {
     Ok(payer::Entity::find()
         .filter(payer::Column::OrganizationId.eq(organization_id))
-        .filter(payer::Column::Status.eq(PayerStatus::Active.key()))
+        .filter(payer::Column::Status.eq(PayerStatus::Active))
         .order_by_asc(payer::Column::NameKey)
         .all(db)
         .await?
@@ -129,8 +129,8 @@ fn row_summary(row: &insurance_policy::Model) -> String {
         row.group_number.as_deref().unwrap_or("-"),
         row.subscriber_name,
         row.subscriber_dob,
-        row.relationship,
-        row.rank,
+        row.relationship.key(),
+        row.rank.key(),
         row.effective_on,
         row.terminates_on.map(|d| d.to_string()).unwrap_or_default()
     )
@@ -154,7 +154,7 @@ pub async fn save_policy(
     if input.payer.trim() == NEW_PAYER && !matches!(access, Access::Portal { add_payers: true }) {
         return Err(ctx
             .deny(
-                &Ref::Client(client_id).area("add_payers"),
+                Ref::Client(client_id).area("add_payers"),
                 AppError::Forbidden,
             )
             .await);
@@ -193,7 +193,7 @@ pub async fn save_policy(
                 .one(&*txn)
                 .await?
                 .filter(|p| {
-                    p.status == PayerStatus::Active.key()
+                    p.status == PayerStatus::Active
                         || editing.as_ref().is_some_and(|e| e.payer_id == p.id)
                 });
             match usable {
@@ -223,8 +223,8 @@ pub async fn save_policy(
         group_number: Set(checked.group_number.clone()),
         subscriber_name: Set(checked.subscriber_name.clone()),
         subscriber_dob: Set(checked.subscriber_dob),
-        relationship: Set(checked.relationship.key().into()),
-        rank: Set(checked.rank.key().into()),
+        relationship: Set(checked.relationship),
+        rank: Set(checked.rank),
         effective_on: Set(checked.effective_on),
         terminates_on: Set(checked.terminates_on),
         updated_by: Set(actor),
@@ -267,7 +267,7 @@ async fn add_client_payer(
         payer::Entity::find()
             .filter(payer::Column::OrganizationId.eq(organization_id))
             .filter(payer::Column::NameKey.eq(key.as_str()))
-            .filter(payer::Column::Status.ne(PayerStatus::Merged.key()))
+            .filter(payer::Column::Status.ne(PayerStatus::Merged))
             .one(db)
             .await
     };
@@ -285,7 +285,7 @@ async fn add_client_payer(
         payer_code: Set(None),
         address: Set(None),
         phone: Set(phone.map(str::to_owned)),
-        status: Set(PayerStatus::Active.key().into()),
+        status: Set(PayerStatus::Active),
         added_by_client: Set(true),
         needs_review: Set(true),
         merged_into: Set(None),

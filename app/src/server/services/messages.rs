@@ -214,10 +214,7 @@ pub async fn send(
     let (client, me) = participant(ctx, client_id).await?;
     if !me.can_send {
         return Err(ctx
-            .deny(
-                &Ref::Client(client_id).area("messages"),
-                AppError::Forbidden,
-            )
+            .deny(Ref::Client(client_id).area("messages"), AppError::Forbidden)
             .await);
     }
     let body = check_body(body).map_err(|m| AppError::invalid("body", &m))?;

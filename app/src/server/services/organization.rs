@@ -2,7 +2,7 @@
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::domain::viewer::{LocationSummary, OrganizationOverview, StaffSummary};
+use crate::domain::organization::{LocationSummary, OrganizationOverview, StaffSummary};
 use crate::error::AppError;
 use crate::server::access::context::Ctx;
 use crate::server::store::entities::{location, organization, staff_user};

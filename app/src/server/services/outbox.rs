@@ -2,7 +2,7 @@
 
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
-use crate::domain::portal::{OutboxPage, OutboxRow};
+use crate::domain::organization::{OutboxPage, OutboxRow};
 use crate::error::AppError;
 use crate::server::access::context::Ctx;
 use crate::server::store::entities::outbox;

@@ -28,7 +28,7 @@ async fn row_of(db: &impl ConnectionTrait, p: payer::Model) -> Result<PayerRow, 
         payer_code: p.payer_code,
         address: p.address,
         phone: p.phone,
-        status: PayerStatus::from_key(&p.status).unwrap_or(PayerStatus::Active),
+        status: p.status,
         added_by_client: p.added_by_client,
         needs_review: p.needs_review,
         policies,
@@ -42,7 +42,7 @@ fn describe(p: &payer::Model) -> String {
         p.payer_code.as_deref().unwrap_or("-"),
         p.address.as_deref().unwrap_or("-"),
         p.phone.as_deref().unwrap_or("-"),
-        p.status,
+        p.status.key(),
         if p.needs_review { " (to review)" } else { "" }
     )
 }
@@ -53,7 +53,7 @@ pub async fn directory(ctx: &Ctx) -> Result<PayerDirectory, AppError> {
     let db = ctx.db();
     let rows = payer::Entity::find()
         .filter(payer::Column::OrganizationId.eq(admin.organization_id))
-        .filter(payer::Column::Status.ne(PayerStatus::Merged.key()))
+        .filter(payer::Column::Status.ne(PayerStatus::Merged))
         .order_by_asc(payer::Column::NameKey)
         .all(db)
         .await?;
@@ -71,7 +71,7 @@ pub async fn directory(ctx: &Ctx) -> Result<PayerDirectory, AppError> {
 async fn own_payer(ctx: &Ctx, admin: &Staff, id: i32) -> Result<payer::Model, AppError> {
     payer::Entity::find_by_id(id)
         .filter(payer::Column::OrganizationId.eq(admin.organization_id))
-        .filter(payer::Column::Status.ne(PayerStatus::Merged.key()))
+        .filter(payer::Column::Status.ne(PayerStatus::Merged))
         .one(ctx.db())
         .await?
         .ok_or(AppError::NotFound)
@@ -97,7 +97,7 @@ pub async fn save(
     let clash = payer::Entity::find()
         .filter(payer::Column::OrganizationId.eq(admin.organization_id))
         .filter(payer::Column::NameKey.eq(key.as_str()))
-        .filter(payer::Column::Status.ne(PayerStatus::Merged.key()))
+        .filter(payer::Column::Status.ne(PayerStatus::Merged))
         .filter(payer::Column::Id.ne(payer_id))
         .one(db)
         .await?;
@@ -111,7 +111,7 @@ pub async fn save(
             payer::ActiveModel {
                 id: NotSet,
                 organization_id: Set(admin.organization_id),
-                status: Set(PayerStatus::Active.key().into()),
+                status: Set(PayerStatus::Active),
                 added_by_client: Set(false),
                 merged_into: Set(None),
                 created_by: Set(Ref::Staff(admin.id).to_string()),
@@ -167,9 +167,7 @@ pub async fn set_active(
         PayerStatus::Active
     } else {
         PayerStatus::Inactive
-    }
-    .key()
-    .into());
+    });
     row.updated_at = Set(Utc::now());
     let action = if active {
         "payer.reactivated"
@@ -232,14 +230,14 @@ pub async fn merge(ctx: &Ctx, from: i32, into: i32) -> Result<PayerDirectory, Ap
         .rows_affected;
     let old = describe(&source);
     let mut row: payer::ActiveModel = source.into();
-    row.status = Set(PayerStatus::Merged.key().into());
+    row.status = Set(PayerStatus::Merged);
     row.merged_into = Set(Some(into));
     row.needs_review = Set(false);
     row.updated_at = Set(Utc::now());
     row.update(&*txn).await?;
     txn.commit_audited(ctx.entry(
         "payer.merged",
-        &Ref::Payer(from).to_string(),
+        Ref::Payer(from),
         Some(old),
         Some(format!(
             "merged into payer:{into} ({}); {moved} polic{} moved",

@@ -13,7 +13,6 @@ use crate::domain::payments::{
     last4, PaymentFilter, PaymentList, PaymentRow, PaymentStatus, RefundInput, StaffPayment,
     StripeKeysInput, StripeKeysView,
 };
-use crate::domain::portal::CardProcessor;
 use crate::error::AppError;
 use crate::server::access::actor::Staff;
 use crate::server::access::context::Ctx;
@@ -118,7 +117,7 @@ async fn row_of(
         service,
         amount_cents: row.amount_cents,
         refunded_cents: row.refunded_cents,
-        status: PaymentStatus::from_key(&row.status).unwrap_or(PaymentStatus::Processing),
+        status: row.status,
         card: row
             .card_brand
             .zip(row.card_last4)
@@ -144,8 +143,8 @@ pub async fn detail(ctx: &Ctx, id: i32) -> Result<StaffPayment, AppError> {
     let row = visible_payment(ctx, staff, id).await?;
     let db = ctx.db();
     let (tz, _) = zone(db, staff.organization_id).await?;
-    let receipt = match PaymentStatus::from_key(&row.status) {
-        Some(PaymentStatus::Succeeded) => Some(receipt_of(db, &row).await?),
+    let receipt = match row.status {
+        PaymentStatus::Succeeded => Some(receipt_of(db, &row).await?),
         _ => None,
     };
     let may_refund = staff.is_admin && receipt.as_ref().is_some_and(|r| r.refundable_cents() > 0);
@@ -177,7 +176,7 @@ pub async fn refund(
     {
         return detail(ctx, id).await;
     }
-    if row.status != PaymentStatus::Succeeded.key() {
+    if row.status != PaymentStatus::Succeeded {
         return Err(AppError::Conflict(
             "Only a paid payment can be refunded.".into(),
         ));
@@ -225,7 +224,7 @@ pub async fn refund(
         Err(e) => return Err(e.into()),
     };
     txn.commit().await?;
-    let kind = CardProcessor::from_key(&row.processor).ok_or(AppError::Internal)?;
+    let kind = row.processor;
     let processor =
         for_organization(ctx.db(), &ctx.state.payments, row.organization_id, kind).await;
     let done = match processor {

@@ -19,7 +19,7 @@ use crate::domain::payments::{
     check_attempt_key, CardEntry, OwedAppointment, PaidAppointment, PayPage, PaymentStatus,
     PortalBilling, Receipt, CURRENCY,
 };
-use crate::domain::portal::CardProcessor;
+use crate::domain::portal_settings::CardProcessor;
 use crate::domain::schedule::{when_label, BookingStatus};
 use crate::error::AppError;
 use crate::server::access::checks::Ability;
@@ -47,15 +47,11 @@ async fn require_payments(ctx: &Ctx, client_id: i32) -> Result<(), AppError> {
     ctx.permit_for(client_id, Ability::Payments).await.map(drop)
 }
 
-fn status_of(row: &payment::Model) -> PaymentStatus {
-    PaymentStatus::from_key(&row.status).unwrap_or(PaymentStatus::Processing)
-}
-
 /// Appointments that are owed for: booked, started by `now`, with a price.
 fn owed_condition(client_id: i32, now: DateTime<Utc>) -> sea_orm::Condition {
     sea_orm::Condition::all()
         .add(booking::Column::ClientId.eq(client_id))
-        .add(booking::Column::Status.eq(BookingStatus::Booked.key()))
+        .add(booking::Column::Status.eq(BookingStatus::Booked))
         .add(booking::Column::StartsAt.lte(now))
         .add(booking::Column::PriceCents.gt(0))
 }
@@ -98,7 +94,7 @@ pub async fn billing(
         .await?;
     let payments = payment::Entity::find()
         .filter(payment::Column::ClientId.eq(client_id))
-        .filter(payment::Column::Status.eq(PaymentStatus::Succeeded.key()))
+        .filter(payment::Column::Status.eq(PaymentStatus::Succeeded))
         .order_by_desc(payment::Column::CompletedAt)
         .all(db)
         .await?;
@@ -145,7 +141,7 @@ async fn owed_booking(
         .ok_or(AppError::NotFound)?;
     let paid = payment::Entity::find()
         .filter(payment::Column::BookingId.eq(booking_id))
-        .filter(payment::Column::Status.eq(PaymentStatus::Succeeded.key()))
+        .filter(payment::Column::Status.eq(PaymentStatus::Succeeded))
         .one(db)
         .await?;
     if paid.is_some() {
@@ -161,7 +157,6 @@ async fn processor_kind(ctx: &Ctx, organization_id: i32) -> Result<CardProcessor
         .one(ctx.db())
         .await?
         .and_then(|o| o.card_processor)
-        .and_then(|key| CardProcessor::from_key(&key))
         .ok_or(AppError::Forbidden)
 }
 
@@ -188,10 +183,9 @@ pub async fn pay_page(
     };
     let unfinished = payment::Entity::find()
         .filter(payment::Column::BookingId.eq(booking_id))
-        .filter(payment::Column::Status.is_in([
-            PaymentStatus::Processing.key(),
-            PaymentStatus::Interrupted.key(),
-        ]))
+        .filter(
+            payment::Column::Status.is_in([PaymentStatus::Processing, PaymentStatus::Interrupted]),
+        )
         .one(db)
         .await?;
     Ok(PayPage {
@@ -242,12 +236,12 @@ pub async fn pay(
         organization_id: Set(row.organization_id),
         client_id: Set(client_id),
         booking_id: Set(booking_id),
-        processor: Set(kind.key().to_owned()),
+        processor: Set(kind),
         idempotency_key: Set(attempt_key.to_owned()),
         processor_ref: Set(None),
         amount_cents: Set(row.price_cents.unwrap_or(0)),
         currency: Set(CURRENCY.to_owned()),
-        status: Set(PaymentStatus::Processing.key().to_owned()),
+        status: Set(PaymentStatus::Processing),
         decline_reason: Set(None),
         card_brand: Set(None),
         card_last4: Set(None),
@@ -299,7 +293,7 @@ async fn replay(
     let deadline = tokio::time::Instant::now() + REPLAY_WAIT;
     let mut current = first;
     loop {
-        match status_of(&current) {
+        match current.status {
             PaymentStatus::Succeeded => return Ok(current.id),
             PaymentStatus::Declined => {
                 return Err(AppError::Declined(
@@ -315,7 +309,7 @@ async fn replay(
                         PaymentStatus::Processing.key().into(),
                     )
                     .filter(payment::Column::Id.eq(current.id))
-                    .filter(payment::Column::Status.eq(PaymentStatus::Interrupted.key()))
+                    .filter(payment::Column::Status.eq(PaymentStatus::Interrupted))
                     .exec(ctx.db())
                     .await?;
                 if claimed.rows_affected == 1 {
@@ -331,7 +325,7 @@ async fn replay(
                         PaymentStatus::Interrupted.key().into(),
                     )
                     .filter(payment::Column::Id.eq(current.id))
-                    .filter(payment::Column::Status.eq(PaymentStatus::Processing.key()))
+                    .filter(payment::Column::Status.eq(PaymentStatus::Processing))
                     .exec(ctx.db())
                     .await?;
             }
@@ -352,7 +346,7 @@ async fn replay(
 
 /// Asks the processor to create (once) and confirm the attempt, and records the outcome.
 async fn drive(ctx: &Ctx, attempt: payment::Model, token: &str) -> Result<i32, AppError> {
-    let kind = CardProcessor::from_key(&attempt.processor).ok_or(AppError::Internal)?;
+    let kind = attempt.processor;
     let processor = match for_organization(
         ctx.db(),
         &ctx.state.payments,
@@ -430,10 +424,9 @@ async fn finish(
         .col_expr(payment::Column::Status, status.key().into())
         .col_expr(payment::Column::DeclineReason, reason.clone().into())
         .filter(payment::Column::Id.eq(attempt.id))
-        .filter(payment::Column::Status.is_in([
-            PaymentStatus::Processing.key(),
-            PaymentStatus::Interrupted.key(),
-        ]));
+        .filter(
+            payment::Column::Status.is_in([PaymentStatus::Processing, PaymentStatus::Interrupted]),
+        );
     if let Some(card) = &card {
         update = update
             .col_expr(payment::Column::CardBrand, Some(card.brand.clone()).into())
@@ -468,7 +461,7 @@ pub async fn receipt(ctx: &Ctx, client_id: i32, payment_id: i32) -> Result<Recei
     require_payments(ctx, client_id).await?;
     let row = payment::Entity::find_by_id(payment_id)
         .filter(payment::Column::ClientId.eq(client_id))
-        .filter(payment::Column::Status.eq(PaymentStatus::Succeeded.key()))
+        .filter(payment::Column::Status.eq(PaymentStatus::Succeeded))
         .one(ctx.db())
         .await?
         .ok_or(AppError::NotFound)?;

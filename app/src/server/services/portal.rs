@@ -1,7 +1,7 @@
 //! The portal home of one client: what the signed-in login may do for them and how many of
 //! their messages wait unread.
 
-use crate::domain::portal::PortalClientHome;
+use crate::domain::access::PortalClientHome;
 use crate::error::AppError;
 use crate::server::access::context::Ctx;
 use crate::server::store::messages::unread_in;

@@ -27,7 +27,7 @@ pub async fn list(ctx: &Ctx, client_id: i32) -> Result<Vec<PortalFormSummary>, A
     let db = ctx.db();
     let rows = sent_form::Entity::find()
         .filter(sent_form::Column::ClientId.eq(client_id))
-        .filter(sent_form::Column::Status.ne(FormStatus::Cancelled.key()))
+        .filter(sent_form::Column::Status.ne(FormStatus::Cancelled))
         .order_by_asc(sent_form::Column::DueOn)
         .order_by_asc(sent_form::Column::Id)
         .all(db)
@@ -37,7 +37,7 @@ pub async fn list(ctx: &Ctx, client_id: i32) -> Result<Vec<PortalFormSummary>, A
         out.push(PortalFormSummary {
             id: row.id,
             title: title_of(db, row.template_version_id).await?.0,
-            status: FormStatus::from_key(&row.status).unwrap_or(FormStatus::Sent),
+            status: row.status,
             due_on: row.due_on,
         });
     }
@@ -47,7 +47,7 @@ pub async fn list(ctx: &Ctx, client_id: i32) -> Result<Vec<PortalFormSummary>, A
 async fn row_of(ctx: &Ctx, client_id: i32, form_id: i32) -> Result<sent_form::Model, AppError> {
     sent_form::Entity::find_by_id(form_id)
         .filter(sent_form::Column::ClientId.eq(client_id))
-        .filter(sent_form::Column::Status.ne(FormStatus::Cancelled.key()))
+        .filter(sent_form::Column::Status.ne(FormStatus::Cancelled))
         .one(ctx.db())
         .await?
         .ok_or(AppError::NotFound)
@@ -60,7 +60,7 @@ pub async fn get(ctx: &Ctx, client_id: i32, form_id: i32) -> Result<PortalForm, 
     let row = row_of(ctx, client_id, form_id).await?;
     let db = ctx.db();
     let version = forms::version(db, row.template_version_id).await?;
-    let status = FormStatus::from_key(&row.status).unwrap_or(FormStatus::Sent);
+    let status = row.status;
     let answers = if status == FormStatus::Completed {
         answers_of(row.answers.as_deref())?
     } else {
@@ -97,7 +97,7 @@ async fn open_form(
 ) -> Result<(sent_form::Model, crate::domain::forms::FormDefinition), AppError> {
     require_forms(ctx, client_id).await?;
     let row = row_of(ctx, client_id, form_id).await?;
-    if !FormStatus::from_key(&row.status).is_some_and(FormStatus::is_open) {
+    if !row.status.is_open() {
         return Err(AppError::Conflict(
             "This form has been submitted and can no longer be changed.".into(),
         ));
@@ -120,7 +120,7 @@ pub async fn save_draft(
     active.draft = Set(Some(
         serde_json::to_string(&answers).map_err(AppError::internal)?,
     ));
-    active.status = Set(FormStatus::InProgress.key().to_owned());
+    active.status = Set(FormStatus::InProgress);
     active.updated_at = Set(Utc::now());
     active.update(ctx.db()).await?;
     Ok(())
@@ -167,9 +167,7 @@ pub async fn submit(
         .col_expr(sent_form::Column::SubmittedAt, Some(now).into())
         .col_expr(sent_form::Column::UpdatedAt, now.into())
         .filter(sent_form::Column::Id.eq(row.id))
-        .filter(
-            sent_form::Column::Status.is_in([FormStatus::Sent.key(), FormStatus::InProgress.key()]),
-        )
+        .filter(sent_form::Column::Status.is_in([FormStatus::Sent, FormStatus::InProgress]))
         .exec(&*txn)
         .await?
         .rows_affected;
@@ -180,7 +178,7 @@ pub async fn submit(
     }
     txn.commit_audited(ctx.entry(
         "form.submitted",
-        &Ref::Client(client_id).to_string(),
+        Ref::Client(client_id),
         None,
         Some(Ref::SentForm(row.id).to_string()),
     ))

@@ -11,9 +11,10 @@ use sea_orm::{
     QueryOrder, Set,
 };
 
+use crate::domain::schedule::BookingStatus;
 use crate::domain::schedule::{
     check_note, check_request, is_last_minute, open_slots, parse_slot_key, when_label,
-    AvailabilityException, ExceptionKind, OpenSlot, WeeklyHours,
+    AvailabilityException, OpenSlot, WeeklyHours,
 };
 use crate::domain::settings::Setting;
 use crate::error::AppError;
@@ -67,11 +68,7 @@ async fn slots_of(
             date: e.date,
             start: time_of(e.start_minute),
             end: time_of(e.end_minute),
-            kind: if e.kind == "extra_hours" {
-                ExceptionKind::ExtraHours
-            } else {
-                ExceptionKind::TimeOff
-            },
+            kind: e.kind,
         })
         .collect();
     let busy: Vec<(DateTime<Utc>, DateTime<Utc>)> = if with_busy {
@@ -222,7 +219,7 @@ pub async fn request(
             organization_id: staff.organization_id,
             staff_id: staff.id,
             client_id,
-            status: "requested",
+            status: BookingStatus::Requested,
             starts_at: start,
             ends_at: end,
             location_id: None,

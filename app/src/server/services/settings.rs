@@ -9,7 +9,7 @@ use sea_orm::{
 };
 
 use crate::domain::client::CLIENTS_PER_PAGE;
-use crate::domain::portal::{
+use crate::domain::portal_settings::{
     CardProcessor, PortalClient, PortalClientPage, PortalSettings, SettingChanged,
 };
 use crate::domain::settings::{check_client_change, check_org_change, Setting};
@@ -66,16 +66,13 @@ pub async fn change(
             let was_on = !settings::overrides(db, client_id).await?.get(setting);
             let txn = txn::begin(db).await?;
             if on {
-                client_setting_override::Entity::delete_by_id((
-                    client_id,
-                    setting.key().to_owned(),
-                ))
-                .exec(&*txn)
-                .await?;
+                client_setting_override::Entity::delete_by_id((client_id, setting))
+                    .exec(&*txn)
+                    .await?;
             } else if was_on {
                 client_setting_override::ActiveModel {
                     client_id: Set(client_id),
-                    setting: Set(setting.key().to_owned()),
+                    setting: Set(setting),
                     created_at: Set(Utc::now()),
                 }
                 .insert(&*txn)
@@ -124,9 +121,9 @@ pub async fn set_card_processing(ctx: &Ctx, processor: &str) -> Result<PortalSet
         ));
     }
     let org = organizations::get(db, admin.organization_id).await?;
-    let old = org.card_processor.clone();
+    let old = org.card_processor.map(|p| p.key().to_owned());
     let mut row: organization::ActiveModel = org.into();
-    row.card_processor = Set(processor.map(|p| p.key().to_owned()));
+    row.card_processor = Set(processor);
     let txn = txn::begin(db).await?;
     row.update(&*txn).await?;
     let new = processor.map(|p| p.key().to_owned());

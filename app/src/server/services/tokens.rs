@@ -50,7 +50,7 @@ pub async fn info(ctx: &Ctx, token: &str) -> Result<LinkInfo, AppError> {
         });
     };
     Ok(LinkInfo {
-        purpose: LinkPurpose::from_key(&link.purpose),
+        purpose: Some(link.purpose),
         state: LinkState::of(link.used_at, link.revoked_at, link.expires_at, Utc::now()),
         practice: organizations::get(db, link.organization_id).await?.name,
         email: link.email,
@@ -69,9 +69,7 @@ pub async fn accept(ctx: &Ctx, input: &NewPasswordInput) -> Result<SignedIn, App
         .as_ref()
         .map(|l| LinkState::of(l.used_at, l.revoked_at, l.expires_at, now))
         .unwrap_or(LinkState::Unknown);
-    let purpose = link
-        .as_ref()
-        .and_then(|l| LinkPurpose::from_key(&l.purpose));
+    let purpose = link.as_ref().map(|l| l.purpose);
     let (Some(link), Some(purpose), LinkState::Valid) = (link, purpose, state) else {
         return Err(AppError::Conflict(state.explanation(purpose).into()));
     };
@@ -180,7 +178,7 @@ pub async fn request_reset(ctx: &Ctx, input: &ResetRequestInput) -> Result<(), A
     let now = Utc::now();
     let recent = portal_link::Entity::find()
         .filter(portal_link::Column::Email.eq(&email))
-        .filter(portal_link::Column::Purpose.eq(LinkPurpose::PasswordReset.key()))
+        .filter(portal_link::Column::Purpose.eq(LinkPurpose::PasswordReset))
         .filter(portal_link::Column::CreatedAt.gt(now - Duration::hours(1)))
         .count(db)
         .await?;
@@ -204,7 +202,7 @@ pub async fn request_reset(ctx: &Ctx, input: &ResetRequestInput) -> Result<(), A
     portal_link::Entity::update_many()
         .col_expr(portal_link::Column::RevokedAt, Expr::value(now))
         .filter(portal_link::Column::Email.eq(&email))
-        .filter(portal_link::Column::Purpose.eq(LinkPurpose::PasswordReset.key()))
+        .filter(portal_link::Column::Purpose.eq(LinkPurpose::PasswordReset))
         .filter(portal_link::Column::UsedAt.is_null())
         .filter(portal_link::Column::RevokedAt.is_null())
         .exec(&*txn)

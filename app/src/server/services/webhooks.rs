@@ -90,10 +90,10 @@ pub async fn stripe(
             )
             .filter(payment::Column::OrganizationId.eq(organization_id))
             .filter(payment::Column::ProcessorRef.eq(object_id.as_str()))
-            .filter(payment::Column::Status.is_in([
-                PaymentStatus::Processing.key(),
-                PaymentStatus::Interrupted.key(),
-            ]))
+            .filter(
+                payment::Column::Status
+                    .is_in([PaymentStatus::Processing, PaymentStatus::Interrupted]),
+            )
             .exec(db)
             .await?;
         let entry = Entry {

@@ -28,8 +28,8 @@ pub struct NewBooking {
     pub organization_id: i32,
     pub staff_id: i32,
     pub client_id: i32,
-    /// `requested` or `booked`.
-    pub status: &'static str,
+    /// Requested or booked.
+    pub status: BookingStatus,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
     pub location_id: Option<i32>,
@@ -67,7 +67,7 @@ pub async fn hold(
         organization_id: Set(new.organization_id),
         staff_id: Set(new.staff_id),
         client_id: Set(new.client_id),
-        status: Set(new.status.into()),
+        status: Set(new.status),
         starts_at: Set(new.starts_at),
         ends_at: Set(new.ends_at),
         location_id: Set(new.location_id),
@@ -122,10 +122,10 @@ pub async fn badge(
         .filter(booking::Column::StartsAt.gt(now))
         .filter(
             Condition::any()
-                .add(booking::Column::Status.eq(BookingStatus::Requested.key()))
+                .add(booking::Column::Status.eq(BookingStatus::Requested))
                 .add(
                     Condition::all()
-                        .add(booking::Column::Status.eq(BookingStatus::Cancelled.key()))
+                        .add(booking::Column::Status.eq(BookingStatus::Cancelled))
                         .add(booking::Column::LastMinute.eq(true)),
                 ),
         )

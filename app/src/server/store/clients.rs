@@ -50,7 +50,7 @@ pub async fn refresh_portal_use(
         .filter_map(|a| a.client_id);
     let open_invitation = || {
         Condition::all()
-            .add(portal_link::Column::Purpose.eq(LinkPurpose::Invitation.key()))
+            .add(portal_link::Column::Purpose.eq(LinkPurpose::Invitation))
             .add(portal_link::Column::UsedAt.is_null())
             .add(portal_link::Column::RevokedAt.is_null())
     };

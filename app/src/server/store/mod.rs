@@ -16,4 +16,5 @@ pub mod payments;
 pub mod portal_links;
 pub mod refs;
 pub mod settings;
+pub mod status;
 pub mod txn;

@@ -58,7 +58,7 @@ pub async fn status(
     }
     let last = portal_link::Entity::find()
         .filter(invitee.filter())
-        .filter(portal_link::Column::Purpose.eq(LinkPurpose::Invitation.key()))
+        .filter(portal_link::Column::Purpose.eq(LinkPurpose::Invitation))
         .order_by_desc(portal_link::Column::Id)
         .one(db)
         .await?;
@@ -85,7 +85,7 @@ pub async fn revoke_open(
     Ok(portal_link::Entity::update_many()
         .col_expr(portal_link::Column::RevokedAt, Expr::value(now))
         .filter(invitee.filter())
-        .filter(portal_link::Column::Purpose.eq(LinkPurpose::Invitation.key()))
+        .filter(portal_link::Column::Purpose.eq(LinkPurpose::Invitation))
         .filter(portal_link::Column::UsedAt.is_null())
         .filter(portal_link::Column::RevokedAt.is_null())
         .exec(db)

@@ -11,7 +11,7 @@ use sea_orm::{
     Statement,
 };
 
-use crate::domain::portal::{CardProcessor, PortalSettings};
+use crate::domain::portal_settings::PortalSettings;
 use crate::domain::settings::{
     effective, ClientOverrides, EffectiveSettings, OrgSettings, Setting,
 };
@@ -41,7 +41,7 @@ pub async fn store(
 ) -> Result<(), AppError> {
     organization_setting::Entity::insert(organization_setting::ActiveModel {
         organization_id: Set(organization_id),
-        setting: Set(setting.key().to_owned()),
+        setting: Set(setting),
         enabled: Set(on),
         updated_at: Set(Utc::now()),
     })
@@ -81,16 +81,11 @@ pub fn portal_settings(
 ) -> PortalSettings {
     let mut values = OrgSettings::default();
     for row in rows {
-        if let Some(setting) = Setting::from_key(&row.setting) {
-            values.set(setting, row.enabled);
-        }
+        values.set(row.setting, row.enabled);
     }
     PortalSettings {
         org: values,
-        card_processor: org
-            .card_processor
-            .as_deref()
-            .and_then(CardProcessor::from_key),
+        card_processor: org.card_processor,
     }
 }
 
@@ -117,9 +112,7 @@ pub async fn overrides_of(
         .all(db)
         .await?
     {
-        if let Some(setting) = Setting::from_key(&row.setting) {
-            off.entry(row.client_id).or_default().set(setting, true);
-        }
+        off.entry(row.client_id).or_default().set(row.setting, true);
     }
     Ok(off)
 }
@@ -135,9 +128,7 @@ pub async fn overrides(
         .all(db)
         .await?
     {
-        if let Some(setting) = Setting::from_key(&row.setting) {
-            off.set(setting, true);
-        }
+        off.set(row.setting, true);
     }
     Ok(off)
 }

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::domain::schedule::ExceptionKind;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "availability_exceptions")]
 pub struct Model {
@@ -12,7 +14,7 @@ pub struct Model {
     pub start_minute: i32,
     pub end_minute: i32,
     /// `time_off` or `extra_hours`.
-    pub kind: String,
+    pub kind: ExceptionKind,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

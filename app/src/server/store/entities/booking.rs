@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::domain::schedule::BookingStatus;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "bookings")]
 pub struct Model {
@@ -11,7 +13,7 @@ pub struct Model {
     pub staff_id: i32,
     pub client_id: i32,
     /// `requested`, `booked`, `declined` or `cancelled`.
-    pub status: String,
+    pub status: BookingStatus,
     pub starts_at: DateTimeUtc,
     pub ends_at: DateTimeUtc,
     pub location_id: Option<i32>,

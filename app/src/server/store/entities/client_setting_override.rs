@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::domain::settings::Setting;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "client_setting_overrides")]
 pub struct Model {
@@ -9,7 +11,7 @@ pub struct Model {
     pub client_id: i32,
     /// A [`Setting`](crate::domain::settings::Setting) key.
     #[sea_orm(primary_key, auto_increment = false)]
-    pub setting: String,
+    pub setting: Setting,
     pub created_at: DateTimeUtc,
 }
 

@@ -2,6 +2,10 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::domain::insurance::Relationship;
+
+use crate::domain::insurance::Rank;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "insurance_policies")]
 pub struct Model {
@@ -15,9 +19,9 @@ pub struct Model {
     pub subscriber_name: String,
     pub subscriber_dob: Date,
     /// `self`, `spouse`, `child` or `other`.
-    pub relationship: String,
+    pub relationship: Relationship,
     /// `primary`, `secondary` or `tertiary`.
-    pub rank: String,
+    pub rank: Rank,
     pub effective_on: Date,
     pub terminates_on: Option<Date>,
     pub updated_by: String,

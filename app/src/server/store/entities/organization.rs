@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::domain::portal_settings::CardProcessor;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "organizations")]
 pub struct Model {
@@ -11,7 +13,7 @@ pub struct Model {
     pub time_zone: String,
     pub created_at: DateTimeUtc,
     /// `sandbox` or `stripe` when credit-card processing is enabled.
-    pub card_processor: Option<String>,
+    pub card_processor: Option<CardProcessor>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::domain::insurance::PayerStatus;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "payers")]
 pub struct Model {
@@ -15,7 +17,7 @@ pub struct Model {
     pub address: Option<String>,
     pub phone: Option<String>,
     /// `active`, `inactive` or `merged`.
-    pub status: String,
+    pub status: PayerStatus,
     pub added_by_client: bool,
     pub needs_review: bool,
     pub merged_into: Option<i32>,

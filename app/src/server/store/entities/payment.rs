@@ -3,6 +3,10 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::domain::portal_settings::CardProcessor;
+
+use crate::domain::payments::PaymentStatus;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "payments")]
 pub struct Model {
@@ -12,14 +16,14 @@ pub struct Model {
     pub client_id: i32,
     pub booking_id: i32,
     /// `sandbox` or `stripe`.
-    pub processor: String,
+    pub processor: CardProcessor,
     #[sea_orm(unique)]
     pub idempotency_key: String,
     pub processor_ref: Option<String>,
     pub amount_cents: i32,
     pub currency: String,
     /// `processing`, `interrupted`, `succeeded` or `declined`.
-    pub status: String,
+    pub status: PaymentStatus,
     pub decline_reason: Option<String>,
     pub card_brand: Option<String>,
     pub card_last4: Option<String>,

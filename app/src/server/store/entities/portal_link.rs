@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::domain::account::LinkPurpose;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "portal_links")]
 pub struct Model {
@@ -11,7 +13,7 @@ pub struct Model {
     #[sea_orm(unique)]
     pub token_hash: String,
     /// `invitation` or `password_reset`.
-    pub purpose: String,
+    pub purpose: LinkPurpose,
     pub organization_id: i32,
     pub email: String,
     /// The name the email greets.

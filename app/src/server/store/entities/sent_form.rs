@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::domain::intake::FormStatus;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "sent_forms")]
 pub struct Model {
@@ -14,7 +16,7 @@ pub struct Model {
     pub location_id: i32,
     pub due_on: Date,
     /// `sent`, `in_progress`, `completed` or `cancelled`.
-    pub status: String,
+    pub status: FormStatus,
     /// `Answers` as JSON while the form is being filled in.
     pub draft: Option<String>,
     /// `Answers` as JSON once submitted.

@@ -1,10 +1,9 @@
-//! DTOs of the Organization pages (Client Portal Settings, Audit Log, Outbox) and the portal home.
+//! DTOs of the Client Portal Settings page and Manage Clients: the organization's settings and card
+//! processor, a change's result, and the clients who use the portal with what is off for each.
 
 use serde::{Deserialize, Serialize};
 
-use super::access::PortalAbilities;
 use super::settings::{ClientOverrides, OrgSettings};
-use super::viewer::ClientRef;
 
 /// A card processor the organization can enable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,53 +74,4 @@ pub struct PortalClientPage {
     pub total: u64,
     pub page: u64,
     pub pages: u64,
-}
-
-/// One audit-log row for administrators.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditRow {
-    pub at: String,
-    pub actor: String,
-    pub action: String,
-    pub object: String,
-    pub old_value: Option<String>,
-    pub new_value: Option<String>,
-}
-
-/// One page of the audit log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditPage {
-    pub rows: Vec<AuditRow>,
-    pub page: u64,
-    pub pages: u64,
-}
-
-/// One email in the outbox.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OutboxRow {
-    pub id: i32,
-    pub at: String,
-    pub recipient: String,
-    pub subject: String,
-    pub body: String,
-}
-
-/// One page of the outbox, newest first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OutboxPage {
-    pub rows: Vec<OutboxRow>,
-    pub page: u64,
-    pub pages: u64,
-    /// Whether mail goes out by SMTP instead (the outbox then stays empty).
-    pub smtp: bool,
-}
-
-/// A client's home in the portal, for the signed-in login.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PortalClientHome {
-    pub client: ClientRef,
-    /// What this login may do for the client: effective settings cut down by its scopes.
-    pub abilities: PortalAbilities,
-    /// Unread messages in the client's conversation for this login (0 without messaging).
-    pub unread_messages: u32,
 }
