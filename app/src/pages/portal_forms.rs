@@ -258,7 +258,18 @@ fn FillIn(form: PortalForm, client: i32, submitted: RwSignal<usize>) -> impl Int
     }
 }
 
-/// One question, by kind, with its live check and its error.
+/// What every kind of question shares: its element id, what describes it (help and error),
+/// whether it is invalid now, and how to store an answer (which checks it live).
+#[derive(Clone)]
+struct Frame {
+    id: String,
+    described: String,
+    help_id: String,
+    invalid: Signal<&'static str>,
+    set: Callback<Answer>,
+}
+
+/// One question: the frame around the control of its kind, with its live check and its error.
 #[component]
 fn Question<F>(
     field: FormField,
@@ -272,11 +283,10 @@ where
     let id = format!("q-{}", field.id);
     let error_id = format!("{id}-error");
     let help_id = format!("{id}-help");
-    let key = field.id.clone();
     let rule = field.clone();
-    let set = move |answer: Answer| {
+    let set = Callback::new(move |answer: Answer| {
         answers.update(|a| {
-            a.insert(key.clone(), answer);
+            a.insert(rule.id.clone(), answer);
         });
         let result = check_answer(
             &rule,
@@ -293,148 +303,205 @@ where
             }
         });
         on_change();
-    };
-    let current = answers.with_untracked(|a| a.get(&field.id).cloned());
-    let text = match &current {
-        Some(Answer::Text(t)) => t.clone(),
-        _ => String::new(),
-    };
+    });
     let field_key = field.id.clone();
-    let error = move || errors.with(|e| e.get(&field_key).cloned());
-    let error_now = error.clone();
-    let described = if field.help.is_some() {
-        format!("{help_id} {error_id}")
-    } else {
-        error_id.clone()
-    };
-    let invalid = move || {
-        if error_now().is_some() {
-            "true"
+    let error = Signal::derive(move || errors.with(|e| e.get(&field_key).cloned()));
+    let frame = Frame {
+        described: if field.help.is_some() {
+            format!("{help_id} {error_id}")
         } else {
-            "false"
-        }
-    };
-    let required = field.required;
-    let mark = required.then_some(view! { <span aria-hidden="true">" *"</span> });
-    let help = field
-        .help
-        .clone()
-        .map(|h| view! { <p class="hint" id=help_id.clone()>{h}</p> });
-    let control = match field.kind {
-        FieldKind::ShortText | FieldKind::Date => {
-            let kind = if field.kind == FieldKind::Date {
-                "date"
+            error_id.clone()
+        },
+        invalid: Signal::derive(move || {
+            if error.get().is_some() {
+                "true"
             } else {
-                "text"
-            };
-            let set = set.clone();
-            view! {
-                <label for=id.clone()>{field.label.clone()}{mark}</label>
-                {help}
-                <input id=id.clone() type=kind prop:value=text required=required aria-invalid=invalid aria-describedby=described.clone()
-                    on:input=move |ev| set(Answer::Text(event_target_value(&ev)))/>
-            }.into_any()
+                "false"
+            }
+        }),
+        id,
+        help_id,
+        set,
+    };
+    let control = match field.kind {
+        FieldKind::ShortText | FieldKind::Date | FieldKind::LongText => {
+            view! { <TextQuestion field answers frame/> }.into_any()
         }
-        FieldKind::LongText => {
-            let set = set.clone();
-            view! {
-                <label for=id.clone()>{field.label.clone()}{mark}</label>
-                {help}
-                <textarea id=id.clone() rows="4" prop:value=text required=required aria-invalid=invalid aria-describedby=described.clone()
-                    on:input=move |ev| set(Answer::Text(event_target_value(&ev)))></textarea>
-            }.into_any()
-        }
-        FieldKind::Checkbox => {
-            let checked = matches!(current, Some(Answer::Checked(true)));
-            let set = set.clone();
-            view! {
-                {help}
-                <label for=id.clone() class="check">
-                    <input id=id.clone() type="checkbox" prop:checked=checked aria-invalid=invalid aria-describedby=described.clone()
-                        on:change=move |ev| set(Answer::Checked(event_target_checked(&ev)))/>
-                    {field.label.clone()}{mark}
-                </label>
-            }.into_any()
-        }
+        FieldKind::Checkbox => view! { <CheckboxQuestion field answers frame/> }.into_any(),
         FieldKind::SingleChoice | FieldKind::MultipleChoice => {
-            let multiple = field.kind == FieldKind::MultipleChoice;
-            let chosen: Vec<String> = match &current {
-                Some(Answer::Text(t)) => vec![t.clone()],
-                Some(Answer::Choices(c)) => c.clone(),
-                _ => Vec::new(),
-            };
-            let options = field.options.clone();
-            view! {
-                <fieldset aria-invalid=invalid aria-describedby=described.clone()>
-                    <legend>{field.label.clone()}{mark}</legend>
-                    {help}
-                    {options.into_iter().enumerate().map(|(n, option)| {
-                        let option_id = format!("{id}-{n}");
-                        let label_for = option_id.clone();
-                        let set = set.clone();
-                        let value = option.clone();
-                        let key = field.id.clone();
-                        view! {
-                            <label for=label_for class="check">
-                                <input id=option_id type=if multiple { "checkbox" } else { "radio" } name=id.clone()
-                                    prop:checked=chosen.contains(&option)
-                                    on:change=move |ev| {
-                                        let on = event_target_checked(&ev);
-                                        if multiple {
-                                            let mut list = match answers.with_untracked(|a| a.get(&key).cloned()) {
-                                                Some(Answer::Choices(c)) => c,
-                                                _ => Vec::new(),
-                                            };
-                                            list.retain(|o| o != &value);
-                                            if on { list.push(value.clone()); }
-                                            set(Answer::Choices(list));
-                                        } else if on {
-                                            set(Answer::Text(value.clone()));
-                                        }
-                                    }/>
-                                {option}
-                            </label>
-                        }
-                    }).collect_view()}
-                </fieldset>
-            }.into_any()
+            view! { <ChoiceQuestion field answers frame/> }.into_any()
         }
-        FieldKind::Signature => {
-            let (name, consent) = match &current {
-                Some(Answer::Signature { name, consent }) => (name.clone(), *consent),
-                _ => (String::new(), false),
-            };
-            let key = field.id.clone();
-            let signature = move || match answers.with_untracked(|a| a.get(&key).cloned()) {
-                Some(Answer::Signature { name, consent }) => (name, consent),
-                _ => (String::new(), false),
-            };
-            let (set_name, set_consent) = (set.clone(), set.clone());
-            let name_id = format!("{id}-name");
-            let consent_id = format!("{id}-consent");
-            let consent_for = consent_id.clone();
-            let name_for = name_id.clone();
-            let signature_now = signature.clone();
-            view! {
-                <fieldset class="signature" aria-invalid=invalid aria-describedby=described.clone()>
-                    <legend>{field.label.clone()}{mark}</legend>
-                    {help}
-                    <label for=name_for>"Your full name"</label>
-                    <input id=name_id type="text" autocomplete="name" prop:value=name
-                        on:input=move |ev| set_name(Answer::Signature { name: event_target_value(&ev), consent: signature().1 })/>
-                    <label for=consent_for class="check">
-                        <input id=consent_id type="checkbox" prop:checked=consent
-                            on:change=move |ev| set_consent(Answer::Signature { name: signature_now().0, consent: event_target_checked(&ev) })/>
-                        "I agree that typing my name is my signature on this form."
-                    </label>
-                </fieldset>
-            }.into_any()
-        }
+        FieldKind::Signature => view! { <SignatureQuestion field answers frame/> }.into_any(),
     };
     view! {
         <div class="field question">
             {control}
-            <p class="field-error" id=error_id aria-live="polite">{error}</p>
+            <p class="field-error" id=error_id aria-live="polite">{move || error.get()}</p>
         </div>
+    }
+}
+
+/// The asterisk of a required question (the input carries `required` for assistive technology).
+fn required_mark(field: &FormField) -> Option<impl IntoView> {
+    field
+        .required
+        .then_some(view! { <span aria-hidden="true">" *"</span> })
+}
+
+/// The question's help text, if it has one.
+fn help_text(field: &FormField, frame: &Frame) -> Option<impl IntoView> {
+    let help_id = frame.help_id.clone();
+    field
+        .help
+        .clone()
+        .map(|h| view! { <p class="hint" id=help_id>{h}</p> })
+}
+
+/// A short text, a date or a long text.
+#[component]
+fn TextQuestion(field: FormField, answers: RwSignal<Answers>, frame: Frame) -> impl IntoView {
+    let text = match answers.with_untracked(|a| a.get(&field.id).cloned()) {
+        Some(Answer::Text(t)) => t,
+        _ => String::new(),
+    };
+    let set = frame.set;
+    let on_input = move |ev| set.run(Answer::Text(event_target_value(&ev)));
+    let label =
+        view! { <label for=frame.id.clone()>{field.label.clone()}{required_mark(&field)}</label> };
+    let help = help_text(&field, &frame);
+    let Frame {
+        id,
+        described,
+        invalid,
+        ..
+    } = frame;
+    if field.kind == FieldKind::LongText {
+        view! {
+            {label}{help}
+            <textarea id=id rows="4" prop:value=text required=field.required aria-invalid=invalid aria-describedby=described
+                on:input=on_input></textarea>
+        }.into_any()
+    } else {
+        let kind = if field.kind == FieldKind::Date {
+            "date"
+        } else {
+            "text"
+        };
+        view! {
+            {label}{help}
+            <input id=id type=kind prop:value=text required=field.required aria-invalid=invalid aria-describedby=described
+                on:input=on_input/>
+        }.into_any()
+    }
+}
+
+/// A single checkbox (for example "I have read the policy").
+#[component]
+fn CheckboxQuestion(field: FormField, answers: RwSignal<Answers>, frame: Frame) -> impl IntoView {
+    let checked = matches!(
+        answers.with_untracked(|a| a.get(&field.id).cloned()),
+        Some(Answer::Checked(true))
+    );
+    let set = frame.set;
+    let help = help_text(&field, &frame);
+    let label_for = frame.id.clone();
+    view! {
+        {help}
+        <label for=label_for class="check">
+            <input id=frame.id type="checkbox" prop:checked=checked aria-invalid=frame.invalid aria-describedby=frame.described
+                on:change=move |ev| set.run(Answer::Checked(event_target_checked(&ev)))/>
+            {field.label.clone()}{required_mark(&field)}
+        </label>
+    }
+}
+
+/// One choice (radio buttons) or several (checkboxes) among the question's options.
+#[component]
+fn ChoiceQuestion(field: FormField, answers: RwSignal<Answers>, frame: Frame) -> impl IntoView {
+    let multiple = field.kind == FieldKind::MultipleChoice;
+    let chosen: Vec<String> = match answers.with_untracked(|a| a.get(&field.id).cloned()) {
+        Some(Answer::Text(t)) => vec![t],
+        Some(Answer::Choices(c)) => c,
+        _ => Vec::new(),
+    };
+    let help = help_text(&field, &frame);
+    let Frame {
+        id,
+        described,
+        invalid,
+        set,
+        ..
+    } = frame;
+    let options = field.options.iter().enumerate().map(|(n, option)| {
+        let option_id = format!("{id}-{n}");
+        let label_for = option_id.clone();
+        let value = option.clone();
+        let key = field.id.clone();
+        let on_change = move |ev| {
+            let on = event_target_checked(&ev);
+            if multiple {
+                let mut list = match answers.with_untracked(|a| a.get(&key).cloned()) {
+                    Some(Answer::Choices(c)) => c,
+                    _ => Vec::new(),
+                };
+                list.retain(|o| o != &value);
+                if on {
+                    list.push(value.clone());
+                }
+                set.run(Answer::Choices(list));
+            } else if on {
+                set.run(Answer::Text(value.clone()));
+            }
+        };
+        view! {
+            <label for=label_for class="check">
+                <input id=option_id type=if multiple { "checkbox" } else { "radio" } name=id.clone()
+                    prop:checked=chosen.contains(option) on:change=on_change/>
+                {option.clone()}
+            </label>
+        }
+    }).collect_view();
+    view! {
+        <fieldset aria-invalid=invalid aria-describedby=described>
+            <legend>{field.label.clone()}{required_mark(&field)}</legend>
+            {help}
+            {options}
+        </fieldset>
+    }
+}
+
+/// A typed signature: the signer's full name and their consent that it is their signature.
+#[component]
+fn SignatureQuestion(field: FormField, answers: RwSignal<Answers>, frame: Frame) -> impl IntoView {
+    let key = field.id.clone();
+    let signature = move || match answers.with_untracked(|a| a.get(&key).cloned()) {
+        Some(Answer::Signature { name, consent }) => (name, consent),
+        _ => (String::new(), false),
+    };
+    let (name, consent) = signature();
+    let help = help_text(&field, &frame);
+    let Frame {
+        id,
+        described,
+        invalid,
+        set,
+        ..
+    } = frame;
+    let (name_id, consent_id) = (format!("{id}-name"), format!("{id}-consent"));
+    let (name_for, consent_for) = (name_id.clone(), consent_id.clone());
+    let signature_now = signature.clone();
+    view! {
+        <fieldset class="signature" aria-invalid=invalid aria-describedby=described>
+            <legend>{field.label.clone()}{required_mark(&field)}</legend>
+            {help}
+            <label for=name_for>"Your full name"</label>
+            <input id=name_id type="text" autocomplete="name" prop:value=name
+                on:input=move |ev| set.run(Answer::Signature { name: event_target_value(&ev), consent: signature_now().1 })/>
+            <label for=consent_for class="check">
+                <input id=consent_id type="checkbox" prop:checked=consent
+                    on:change=move |ev| set.run(Answer::Signature { name: signature().0, consent: event_target_checked(&ev) })/>
+                "I agree that typing my name is my signature on this form."
+            </label>
+        </fieldset>
     }
 }

@@ -5,8 +5,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, NotSet, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, NotSet, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
 };
 
 use crate::domain::payments::{
@@ -168,12 +168,7 @@ pub async fn refund(
     crate::domain::payments::check_attempt_key(refund_key)
         .map_err(|m| AppError::invalid("form", &m))?;
     let row = visible_payment(ctx, admin, id).await?;
-    if refund::Entity::find()
-        .filter(refund::Column::IdempotencyKey.eq(refund_key))
-        .one(ctx.db())
-        .await?
-        .is_some()
-    {
+    if refund_by_key(ctx.db(), refund_key).await?.is_some() {
         return detail(ctx, id).await;
     }
     if row.status != PaymentStatus::Succeeded {
@@ -182,15 +177,57 @@ pub async fn refund(
         ));
     }
     let (amount, reason) = input.validate(row.amount_cents - row.refunded_cents)?;
-    // Reserve the amount and the key first, in one transaction: concurrent refunds can never
-    // add up to more than was paid, and a replay of the key stops at the unique index.
+    let Some(reserved) = reserve(ctx, admin, &row, refund_key, amount, reason).await? else {
+        // A replay of the key, made meanwhile by a concurrent request.
+        return detail(ctx, id).await;
+    };
+    match issue(ctx, &row, &reserved).await {
+        Ok(processor_ref) => finish(ctx, &row, &reserved, processor_ref).await?,
+        Err(err) => {
+            release(ctx, &reserved).await?;
+            return Err(err);
+        }
+    }
+    detail(ctx, id).await
+}
+
+/// A refund reserved on its payment, before the processor is asked.
+struct Reserved {
+    /// The `refunds` row, without its processor reference yet.
+    refund_id: i32,
+    payment_id: i32,
+    amount: i32,
+    reason: String,
+    key: String,
+}
+
+async fn refund_by_key(
+    db: &impl ConnectionTrait,
+    key: &str,
+) -> Result<Option<refund::Model>, AppError> {
+    Ok(refund::Entity::find()
+        .filter(refund::Column::IdempotencyKey.eq(key))
+        .one(db)
+        .await?)
+}
+
+/// Reserves the amount and the key first, in one transaction: concurrent refunds can never add
+/// up to more than was paid, and a replay of the key stops at the unique index (`None`).
+async fn reserve(
+    ctx: &Ctx,
+    admin: &Staff,
+    row: &payment::Model,
+    key: &str,
+    amount: i32,
+    reason: String,
+) -> Result<Option<Reserved>, AppError> {
     let txn = txn::begin(ctx.db()).await?;
     let reserved = payment::Entity::update_many()
         .col_expr(
             payment::Column::RefundedCents,
             Expr::col(payment::Column::RefundedCents).add(amount),
         )
-        .filter(payment::Column::Id.eq(id))
+        .filter(payment::Column::Id.eq(row.id))
         .filter(
             Expr::col(payment::Column::RefundedCents)
                 .add(amount)
@@ -205,10 +242,10 @@ pub async fn refund(
     }
     let inserted = refund::ActiveModel {
         id: NotSet,
-        payment_id: Set(id),
+        payment_id: Set(row.id),
         amount_cents: Set(amount),
         reason: Set(reason.clone()),
-        idempotency_key: Set(refund_key.to_owned()),
+        idempotency_key: Set(key.to_owned()),
         processor_ref: Set(None),
         created_by: Set(admin.name.clone()),
         created_at: Set(Utc::now()),
@@ -217,62 +254,73 @@ pub async fn refund(
     .await;
     let refund_row = match inserted {
         Ok(r) => r,
-        Err(e) if is_unique_violation(&e) => {
-            drop(txn);
-            return detail(ctx, id).await;
-        }
+        Err(e) if is_unique_violation(&e) => return Ok(None),
         Err(e) => return Err(e.into()),
     };
     txn.commit().await?;
-    let kind = row.processor;
-    let processor =
-        for_organization(ctx.db(), &ctx.state.payments, row.organization_id, kind).await;
-    let done = match processor {
-        Ok(p) => p
-            .refund(
-                row.processor_ref.as_deref().unwrap_or_default(),
-                amount,
-                refund_key,
-            )
-            .await
-            .map_err(AppError::from),
-        Err(e) => Err(e),
-    };
-    match done {
-        Ok(processor_ref) => {
-            let txn = txn::begin(ctx.db()).await?;
-            refund::Entity::update_many()
-                .col_expr(refund::Column::ProcessorRef, Some(processor_ref).into())
-                .filter(refund::Column::Id.eq(refund_row.id))
-                .exec(&*txn)
-                .await?;
-            let old = Some(format!("refunded {}", row.refunded_cents));
-            let new = Some(format!(
-                "refunded {} (+{amount}): {reason}",
-                row.refunded_cents + amount
-            ));
-            txn.commit_audited(ctx.entry("payment.refunded", Ref::Payment(id), old, new))
-                .await?;
-            detail(ctx, id).await
-        }
-        Err(err) => {
-            // Nothing was refunded: give the amount back, so that the refund can be tried again.
-            let txn = txn::begin(ctx.db()).await?;
-            refund::Entity::delete_by_id(refund_row.id)
-                .exec(&*txn)
-                .await?;
-            payment::Entity::update_many()
-                .col_expr(
-                    payment::Column::RefundedCents,
-                    Expr::col(payment::Column::RefundedCents).sub(amount),
-                )
-                .filter(payment::Column::Id.eq(id))
-                .exec(&*txn)
-                .await?;
-            txn.commit().await?;
-            Err(err)
-        }
-    }
+    Ok(Some(Reserved {
+        refund_id: refund_row.id,
+        payment_id: row.id,
+        amount,
+        reason,
+        key: key.to_owned(),
+    }))
+}
+
+/// Asks the payment's processor for the refund, under the refund's key; its reference.
+async fn issue(ctx: &Ctx, row: &payment::Model, reserved: &Reserved) -> Result<String, AppError> {
+    let processor = for_organization(
+        ctx.db(),
+        &ctx.state.payments,
+        row.organization_id,
+        row.processor,
+    )
+    .await?;
+    let charge = row.processor_ref.as_deref().unwrap_or_default();
+    Ok(processor
+        .refund(charge, reserved.amount, &reserved.key)
+        .await?)
+}
+
+/// Stores the processor's reference on the refund, with the refund's audit entry.
+async fn finish(
+    ctx: &Ctx,
+    row: &payment::Model,
+    reserved: &Reserved,
+    processor_ref: String,
+) -> Result<(), AppError> {
+    let txn = txn::begin(ctx.db()).await?;
+    refund::Entity::update_many()
+        .col_expr(refund::Column::ProcessorRef, Some(processor_ref).into())
+        .filter(refund::Column::Id.eq(reserved.refund_id))
+        .exec(&*txn)
+        .await?;
+    let old = Some(format!("refunded {}", row.refunded_cents));
+    let new = Some(format!(
+        "refunded {} (+{}): {}",
+        row.refunded_cents + reserved.amount,
+        reserved.amount,
+        reserved.reason
+    ));
+    let entry = ctx.entry("payment.refunded", Ref::Payment(row.id), old, new);
+    Ok(txn.commit_audited(entry).await?)
+}
+
+/// Nothing was refunded: gives the amount back, so that the refund can be tried again.
+async fn release(ctx: &Ctx, reserved: &Reserved) -> Result<(), AppError> {
+    let txn = txn::begin(ctx.db()).await?;
+    refund::Entity::delete_by_id(reserved.refund_id)
+        .exec(&*txn)
+        .await?;
+    payment::Entity::update_many()
+        .col_expr(
+            payment::Column::RefundedCents,
+            Expr::col(payment::Column::RefundedCents).sub(reserved.amount),
+        )
+        .filter(payment::Column::Id.eq(reserved.payment_id))
+        .exec(&*txn)
+        .await?;
+    Ok(txn.commit().await?)
 }
 
 fn keys_view(row: &stripe_account::Model) -> StripeKeysView {
