@@ -480,18 +480,15 @@ fn SignatureQuestion(field: FormField, answers: RwSignal<Answers>, frame: Frame)
     };
     let (name, consent) = signature();
     let help = help_text(&field, &frame);
-    let Frame {
-        id,
-        described,
-        invalid,
-        set,
-        ..
-    } = frame;
-    let (name_id, consent_id) = (format!("{id}-name"), format!("{id}-consent"));
+    let set = frame.set;
+    let (name_id, consent_id) = (
+        format!("{}-name", frame.id),
+        format!("{}-consent", frame.id),
+    );
     let (name_for, consent_for) = (name_id.clone(), consent_id.clone());
     let signature_now = signature.clone();
     view! {
-        <fieldset class="signature" aria-invalid=invalid aria-describedby=described>
+        <fieldset class="signature" aria-invalid=frame.invalid aria-describedby=frame.described>
             <legend>{field.label.clone()}{required_mark(&field)}</legend>
             {help}
             <label for=name_for>"Your full name"</label>

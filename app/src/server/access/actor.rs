@@ -14,10 +14,9 @@ use crate::domain::viewer::ClientRef;
 use crate::error::AppError;
 use crate::server::store::contacts::contact_access;
 use crate::server::store::entities::{
-    client, client_contact, client_contact_link, client_staff, organization, portal_account,
-    staff_user,
+    client, client_contact, client_contact_link, client_staff, portal_account, staff_user,
 };
-use crate::server::store::organizations::today_in;
+use crate::server::store::organizations;
 use crate::server::store::refs::Ref;
 use crate::server::store::settings;
 
@@ -169,10 +168,8 @@ async fn contact_grants(
     if links.is_empty() {
         return Ok(Vec::new());
     }
-    let Some(org) = organization::Entity::find_by_id(org_id).one(db).await? else {
-        return Ok(Vec::new());
-    };
-    let today = today_in(&org.time_zone, Utc::now());
+    let org = organizations::get(db, org_id).await?;
+    let today = org.today(Utc::now());
     let settings = settings::settings_of(db, &org).await?;
     let ids: Vec<i32> = links.iter().map(|l| l.client_id).collect();
     let on = settings::effective_of_each(db, &settings, &ids).await?;

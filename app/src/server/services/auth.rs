@@ -1,7 +1,6 @@
 //! Sign-in, sign-out and "who am I".
 
 use chrono::Utc;
-use sea_orm::EntityTrait;
 
 use crate::domain::validation::normalize_email;
 use crate::domain::viewer::{SignInInput, Viewer, ViewerKind};
@@ -12,8 +11,8 @@ use crate::server::access::session::SignedIn;
 use crate::server::access::session::{self, Owner};
 use crate::server::access::{password, rate_limit};
 use crate::server::store::audit::{self, Entry};
-use crate::server::store::entities::organization;
 use crate::server::store::logins::find_login;
+use crate::server::store::organizations;
 
 /// Checks the credentials, within the rate limits, and starts a new session.
 pub async fn sign_in(ctx: &Ctx, input: &SignInInput) -> Result<SignedIn, AppError> {
@@ -85,11 +84,9 @@ pub async fn viewer(ctx: &Ctx) -> Result<Option<Viewer>, AppError> {
     let Some(actor) = &ctx.actor else {
         return Ok(None);
     };
-    let organization = organization::Entity::find_by_id(actor.organization_id())
-        .one(ctx.db())
+    let organization = organizations::get(ctx.db(), actor.organization_id())
         .await?
-        .map(|o| o.name)
-        .unwrap_or_default();
+        .name;
     Ok(Some(match actor {
         Actor::Staff(s) => Viewer {
             name: s.name.clone(),

@@ -20,7 +20,7 @@ use crate::server::mail::emails;
 use crate::server::store::contacts::contact_access;
 use crate::server::store::entities::{
     client, client_contact, client_contact_link, form_template, form_template_version, location,
-    organization, sent_form,
+    sent_form,
 };
 use crate::server::store::forms::{self, answers_of, definition_of, location_of, title_of};
 use crate::server::store::organizations::today_in;
@@ -214,11 +214,8 @@ async fn visible_client(ctx: &Ctx, client_id: i32) -> Result<(&Staff, client::Mo
 pub async fn send(ctx: &Ctx, client_id: i32, input: &SendFormsInput) -> Result<usize, AppError> {
     let (staff, client) = visible_client(ctx, client_id).await?;
     let db = ctx.db();
-    let org = organization::Entity::find_by_id(staff.organization_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let valid = input.validate(today_in(&org.time_zone, Utc::now()))?;
+    let org = organizations::get(db, staff.organization_id).await?;
+    let valid = input.validate(org.today(Utc::now()))?;
     let place = location::Entity::find_by_id(valid.location_id)
         .filter(location::Column::OrganizationId.eq(org.id))
         .one(db)

@@ -5,16 +5,14 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use crate::domain::organization::{LocationSummary, OrganizationOverview, StaffSummary};
 use crate::error::AppError;
 use crate::server::access::context::Ctx;
-use crate::server::store::entities::{location, organization, staff_user};
+use crate::server::store::entities::{location, staff_user};
+use crate::server::store::organizations;
 
 /// The caller's organization; administrators only.
 pub async fn overview(ctx: &Ctx) -> Result<OrganizationOverview, AppError> {
     let admin = ctx.admin().await?;
     let db = ctx.db();
-    let org = organization::Entity::find_by_id(admin.organization_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let org = organizations::get(db, admin.organization_id).await?;
     let locations = location::Entity::find()
         .filter(location::Column::OrganizationId.eq(org.id))
         .order_by_asc(location::Column::Name)

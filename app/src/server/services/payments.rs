@@ -28,7 +28,8 @@ use crate::server::processors::{
     for_organization, random_id, stripe_keys, Confirmation, NewPayment, PaymentProcessor,
     ProcessorError,
 };
-use crate::server::store::entities::{booking, organization, payment, staff_user};
+use crate::server::store::entities::{booking, payment, staff_user};
+use crate::server::store::organizations;
 use crate::server::store::organizations::zone;
 use crate::server::store::payments::receipt_of;
 use crate::server::store::refs::Ref;
@@ -153,10 +154,9 @@ async fn owed_booking(
 }
 
 async fn processor_kind(ctx: &Ctx, organization_id: i32) -> Result<CardProcessor, AppError> {
-    organization::Entity::find_by_id(organization_id)
-        .one(ctx.db())
+    organizations::get(ctx.db(), organization_id)
         .await?
-        .and_then(|o| o.card_processor)
+        .card_processor
         .ok_or(AppError::Forbidden)
 }
 
