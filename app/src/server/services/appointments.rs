@@ -270,12 +270,8 @@ pub async fn create_by_staff(
 ) -> Result<i32, AppError> {
     use crate::server::store::bookings::{hold, NewBooking};
     use crate::server::store::entities::location;
-    let staff = ctx.staff().await?;
+    let (staff, client) = ctx.staff_client(client_id).await?;
     let db = ctx.db();
-    let client = match staff.client(db, client_id).await {
-        Ok(c) => c,
-        Err(e) => return Err(ctx.deny(Ref::Client(client_id), e).await),
-    };
     let valid = input.validate()?;
     if !staff.is_admin && valid.staff_id != staff.id {
         return Err(AppError::invalid(

@@ -57,12 +57,8 @@ pub async fn list(ctx: &Ctx, query: &str, page: u64) -> Result<ClientPage, AppEr
 
 /// A client's page: details, assigned staff and contacts.
 pub async fn detail(ctx: &Ctx, id: i32) -> Result<ClientDetail, AppError> {
-    let staff = ctx.staff().await?;
+    let (staff, client) = ctx.staff_client(id).await?;
     let db = ctx.db();
-    let client = match staff.client(db, id).await {
-        Ok(client) => client,
-        Err(e) => return Err(ctx.deny(Ref::Client(id), e).await),
-    };
     let assigned_ids = Query::select()
         .column(client_staff::Column::StaffId)
         .from(client_staff::Entity)

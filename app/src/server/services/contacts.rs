@@ -12,7 +12,6 @@ use crate::domain::access::AccessInput;
 use crate::domain::account::PortalStatus;
 use crate::domain::contact::ContactInput;
 use crate::error::AppError;
-use crate::server::access::actor::Staff;
 use crate::server::access::context::Ctx;
 use crate::server::access::invitations;
 use crate::server::store::clients::linked_clients;
@@ -23,15 +22,6 @@ use crate::server::store::organizations;
 use crate::server::store::portal_links::Invitee;
 use crate::server::store::refs::Ref;
 use crate::server::store::txn;
-
-/// The staff caller and the client, if they may see it (audited denial otherwise).
-async fn staff_and_client(ctx: &Ctx, client_id: i32) -> Result<(&Staff, client::Model), AppError> {
-    let staff = ctx.staff().await?;
-    match staff.client(ctx.db(), client_id).await {
-        Ok(client) => Ok((staff, client)),
-        Err(e) => Err(ctx.deny(Ref::Client(client_id), e).await),
-    }
-}
 
 /// The link between a visible client and one of their contacts.
 async fn link_of(
@@ -46,7 +36,7 @@ async fn link_of(
     ),
     AppError,
 > {
-    let (_, client) = staff_and_client(ctx, client_id).await?;
+    let (_, client) = ctx.staff_client(client_id).await?;
     let db = ctx.db();
     let link = client_contact_link::Entity::find()
         .filter(client_contact_link::Column::ClientId.eq(client_id))
@@ -63,7 +53,7 @@ async fn link_of(
 
 /// Adds a new contact linked to a client; returns the contact's id.
 pub async fn add(ctx: &Ctx, client_id: i32, input: &ContactInput) -> Result<i32, AppError> {
-    let (staff, _) = staff_and_client(ctx, client_id).await?;
+    let (staff, _) = ctx.staff_client(client_id).await?;
     let valid = input.validate()?;
     let now = Utc::now();
     let txn = txn::begin(ctx.db()).await?;
@@ -117,7 +107,7 @@ async fn insert_link(
 
 /// Links an existing contact of the organization to another client (a parent of siblings).
 pub async fn link(ctx: &Ctx, client_id: i32, contact_id: i32) -> Result<(), AppError> {
-    let (staff, _) = staff_and_client(ctx, client_id).await?;
+    let (staff, _) = ctx.staff_client(client_id).await?;
     let db = ctx.db();
     let contact = client_contact::Entity::find_by_id(contact_id)
         .filter(client_contact::Column::OrganizationId.eq(staff.organization_id))
@@ -190,7 +180,7 @@ fn describe(contact_id: i32, access: &crate::domain::access::ContactAccess) -> S
 
 /// Invites a client to the portal at their own email (or sends a fresh invitation).
 pub async fn invite_client(ctx: &Ctx, client_id: i32) -> Result<PortalStatus, AppError> {
-    let (_, client) = staff_and_client(ctx, client_id).await?;
+    let (_, client) = ctx.staff_client(client_id).await?;
     let Some(email) = client.email.clone() else {
         return Err(AppError::invalid(
             "email",
@@ -249,7 +239,7 @@ pub async fn revoke_invitation(
 ) -> Result<(), AppError> {
     match contact_id {
         None => {
-            staff_and_client(ctx, client_id).await?;
+            ctx.staff_client(client_id).await?;
             invitations::revoke(ctx, Invitee::Client(client_id), &[client_id]).await
         }
         Some(contact_id) => {

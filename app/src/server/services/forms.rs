@@ -14,7 +14,6 @@ use crate::domain::intake::{
     TemplateDetail, TemplateSummary,
 };
 use crate::error::AppError;
-use crate::server::access::actor::Staff;
 use crate::server::access::context::Ctx;
 use crate::server::mail::emails;
 use crate::server::store::contacts::contact_access;
@@ -201,18 +200,10 @@ pub async fn options(ctx: &Ctx) -> Result<FormOptions, AppError> {
     })
 }
 
-async fn visible_client(ctx: &Ctx, client_id: i32) -> Result<(&Staff, client::Model), AppError> {
-    let staff = ctx.staff().await?;
-    match staff.client(ctx.db(), client_id).await {
-        Ok(client) => Ok((staff, client)),
-        Err(e) => Err(ctx.deny(Ref::Client(client_id), e).await),
-    }
-}
-
 /// Sends forms to a client, or to one of their contacts whose live access has the forms scope;
 /// the recipient gets one email with a link to the portal. Returns how many forms were sent.
 pub async fn send(ctx: &Ctx, client_id: i32, input: &SendFormsInput) -> Result<usize, AppError> {
-    let (staff, client) = visible_client(ctx, client_id).await?;
+    let (staff, client) = ctx.staff_client(client_id).await?;
     let db = ctx.db();
     let org = organizations::get(db, staff.organization_id).await?;
     let valid = input.validate(org.today(Utc::now()))?;
@@ -353,7 +344,7 @@ async fn notify(
 
 /// The forms sent to a client, newest first.
 pub async fn list_for_client(ctx: &Ctx, client_id: i32) -> Result<Vec<SentFormSummary>, AppError> {
-    let (_, client) = visible_client(ctx, client_id).await?;
+    let (_, client) = ctx.staff_client(client_id).await?;
     let db = ctx.db();
     let rows = sent_form::Entity::find()
         .filter(sent_form::Column::ClientId.eq(client.id))
@@ -391,7 +382,7 @@ async fn sent_form_of(
     client_id: i32,
     form_id: i32,
 ) -> Result<(client::Model, sent_form::Model), AppError> {
-    let (_, client) = visible_client(ctx, client_id).await?;
+    let (_, client) = ctx.staff_client(client_id).await?;
     let row = sent_form::Entity::find_by_id(form_id)
         .filter(sent_form::Column::ClientId.eq(client.id))
         .one(ctx.db())

@@ -133,8 +133,11 @@ async fn visible_payment(ctx: &Ctx, staff: &Staff, id: i32) -> Result<payment::M
         .one(ctx.db())
         .await?
         .ok_or(AppError::NotFound)?;
-    staff.client(ctx.db(), row.client_id).await?;
-    Ok(row)
+    match staff.client(ctx.db(), row.client_id).await {
+        Ok(_) => Ok(row),
+        // Another client's payment: audited, and answered as if it did not exist.
+        Err(e) => Err(ctx.deny(Ref::Payment(id), e).await),
+    }
 }
 
 /// One payment, with its receipt once paid.
