@@ -8,9 +8,9 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use crate::domain::payments::PaymentStatus;
 use crate::error::AppError;
 use crate::server::processors::{stripe::Stripe, stripe_keys, PaymentProcessor};
-use crate::server::store::audit::{self, Entry};
+use crate::server::store::audit::Entry;
 use crate::server::store::entities::{payment, processor_event};
-use crate::server::store::txn::is_unique_violation;
+use crate::server::store::txn::{self, is_unique_violation};
 use crate::server::AppState;
 
 /// What became of a webhook event.
@@ -76,6 +76,7 @@ pub async fn stripe(
             _ => None,
         };
         // Only an unfinished attempt changes: our own answer, when it came, wins.
+        let txn = txn::begin(db).await?;
         let changed = payment::Entity::update_many()
             .col_expr(payment::Column::Status, status.key().into())
             .col_expr(payment::Column::DeclineReason, reason.into())
@@ -94,7 +95,7 @@ pub async fn stripe(
                 payment::Column::Status
                     .is_in([PaymentStatus::Processing, PaymentStatus::Interrupted]),
             )
-            .exec(db)
+            .exec(&*txn)
             .await?;
         let entry = Entry {
             organization_id: Some(organization_id),
@@ -108,7 +109,7 @@ pub async fn stripe(
             )),
             ip: None,
         };
-        audit::record(db, entry).await?;
+        txn.commit_audited(entry).await?;
     }
     Ok(Handled::Applied)
 }
