@@ -137,10 +137,7 @@ async fn load_portal(
         .into_iter()
         .map(|c| ActingFor {
             scopes: scopes[&c.id],
-            client: ClientRef {
-                id: c.id,
-                name: c.full_name(),
-            },
+            client: c.to_ref(),
         })
         .collect();
     Ok(Portal {

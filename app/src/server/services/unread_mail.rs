@@ -60,7 +60,12 @@ async fn recipients(
         });
     }
     // Portal participants only while messaging is effective for the client.
-    let on = settings::effective_of(db, organization_id, client_id).await?;
+    let org = organizations::get(db, organization_id).await?;
+    let stored = settings::settings_of(db, &org).await?;
+    let on = settings::effective_of_each(db, &stored, &[client_id])
+        .await?
+        .remove(&client_id)
+        .unwrap_or_default();
     if !on.get(Setting::SecureMessaging) {
         return Ok(out);
     }
@@ -69,7 +74,7 @@ async fn recipients(
         .filter(portal_account::Column::ClientId.eq(client_id))
         .all(db)
         .await?;
-    let today = organizations::get(db, organization_id).await?.today(now);
+    let today = org.today(now);
     let mut contacts = Vec::new();
     if on.get(Setting::ContactAccess) {
         for link in client_contact_link::Entity::find()
