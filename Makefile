@@ -15,7 +15,7 @@ setup:
 	@bash .ci/setup
 
 build:
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 
 lint:
 	cargo fmt --all -- --check

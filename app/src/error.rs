@@ -33,6 +33,10 @@ pub enum AppError {
     /// 429 Too Many Requests: too many failed sign-ins; says when to try again.
     #[error("Too many sign-in attempts. Try again in {minutes} minute{}.", if *.minutes == 1 { "" } else { "s" })]
     RateLimited { minutes: u32 },
+    /// 429 Too Many Requests: every password check of this server is busy and its short queue
+    /// is full (a burst of sign-ins); trying again a moment later works.
+    #[error("Too many sign-ins at once, try again in a moment.")]
+    Busy,
     /// 402 Payment Required: the card processor declined the card; nothing was charged. The
     /// message is the processor's reason, e.g. "Your card has insufficient funds."
     #[error("{0}")]
@@ -80,7 +84,7 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
             AppError::Conflict(_) => 409,
-            AppError::RateLimited { .. } => 429,
+            AppError::RateLimited { .. } | AppError::Busy => 429,
             AppError::Declined(_) => 402,
             AppError::EmailFailed | AppError::ProcessorFailed(_) => 502,
             AppError::Internal | AppError::Transport(_) => 500,

@@ -42,3 +42,29 @@ test("after hydration: live validation, then sign-in and search without reloads"
   await expect(page.getByRole("link", { name: "Sam Lee" })).toHaveCount(0);
   await expect(page.getByRole("link", { name: "Jordan Lee" })).toBeVisible();
 });
+
+test("the bundle arrives compressed under hashed names and cached for a year; pages are never stored", async ({ page }) => {
+  const bundle = [];
+  page.on("response", (res) => {
+    if (/\/pkg\/client_portal\.[^/]+\.(wasm|js)$/.test(res.url())) bundle.push(res);
+  });
+  const signInPage = await page.goto("/sign-in");
+  expect(signInPage.headers()["cache-control"]).toBe("no-store");
+  await waitForHydration(page);
+  const wasm = bundle.find((res) => res.url().endsWith(".wasm"));
+  expect(wasm, "the WASM file has a content-hashed name").toBeTruthy();
+  const headers = await wasm.allHeaders();
+  // Chromium asks for brotli only over HTTPS; on plain-HTTP localhost it gets the gzip copy.
+  expect(["br", "gzip"]).toContain(headers["content-encoding"]);
+  expect(headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+  const raw = await page.request.get(wasm.url(), { headers: { "accept-encoding": "identity" } });
+  expect(Number(headers["content-length"])).toBeLessThan((await raw.body()).length / 2);
+
+  await page.getByLabel("Email").fill("client@brightpath.example");
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/portal/);
+  const signedIn = await page.request.get(page.url());
+  expect(signedIn.status()).toBe(200);
+  expect(signedIn.headers()["cache-control"]).toBe("no-store");
+});

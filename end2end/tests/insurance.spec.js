@@ -8,8 +8,8 @@ const { signIn, expectGoodPage, waitForHydration, openSettings, toggle } = requi
 test.describe.configure({ mode: "serial" });
 
 async function openInsurance(page) {
-  await signIn(page, "client@brightpath.example", "/portal");
-  await page.getByRole("list", { name: "Clients" }).getByRole("link", { name: "Jordan Lee" }).click();
+  await signIn(page, "client@brightpath.example", "/portal/clients");
+  await expect(page.getByRole("heading", { level: 1, name: "Jordan Lee" })).toBeVisible();
   await page.getByRole("navigation", { name: "Jordan Lee in the portal" }).getByRole("link", { name: "Billing & Insurance Info" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Billing & Insurance Info" })).toBeVisible();
   await waitForHydration(page);
@@ -81,8 +81,8 @@ test("Display Insurance Info off for Jordan removes the tab; a direct address sa
   await expect(jordans).toHaveAttribute("aria-checked", "false");
 
   const client = await (await browser.newContext()).newPage();
-  await signIn(client, "client@brightpath.example", "/portal");
-  await client.getByRole("list", { name: "Clients" }).getByRole("link", { name: "Jordan Lee" }).click();
+  await signIn(client, "client@brightpath.example", "/portal/clients");
+  await expect(client.getByRole("heading", { level: 1, name: "Jordan Lee" })).toBeVisible();
   const tabs = client.getByRole("navigation", { name: "Jordan Lee in the portal" });
   await expect(tabs.getByRole("link", { name: "Appointments" })).toBeVisible();
   await expect(tabs.getByRole("link", { name: "Billing & Insurance Info" })).toHaveCount(0);

@@ -9,8 +9,8 @@ test.describe.configure({ mode: "serial" });
 const PAYMENTS = "Allow Payments through Client Portal";
 
 async function openJordan(page) {
-  await signIn(page, "client@brightpath.example", "/portal");
-  await page.getByRole("list", { name: "Clients" }).getByRole("link", { name: "Jordan Lee" }).click();
+  await signIn(page, "client@brightpath.example", "/portal/clients");
+  await expect(page.getByRole("heading", { level: 1, name: "Jordan Lee" })).toBeVisible();
   return page.getByRole("navigation", { name: "Jordan Lee in the portal" });
 }
 
@@ -33,7 +33,7 @@ test("while payments are off there is no Payments tab and no Pay button", async 
   await expect(tabs.getByRole("link", { name: "Appointments" })).toBeVisible();
   await expect(tabs.getByRole("link", { name: "Payments" })).toHaveCount(0);
   await page.goto(page.url().replace(/\/?$/, "/payments"));
-  await expect(page.getByRole("heading", { name: "Access denied" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Not available" })).toBeVisible();
   await expect(page.getByRole("link", { name: /^Pay / })).toHaveCount(0);
 });
 
@@ -124,7 +124,7 @@ test("turning card processing off greys the setting out again and removes the Pa
   const tabs = await openJordan(client);
   await expect(tabs.getByRole("link", { name: "Payments" })).toHaveCount(0);
   await client.goto(client.url().replace(/\/?$/, "/payments"));
-  await expect(client.getByRole("heading", { name: "Access denied" })).toBeVisible();
+  await expect(client.getByRole("heading", { name: "Not available" })).toBeVisible();
 
   // The stored value is kept while greyed out; put the demo back as it starts: payments off.
   await expect(payments).toHaveAttribute("aria-checked", "true");

@@ -10,7 +10,7 @@ const { signIn, expectGoodPage, waitForHydration } = require("./helpers");
 test.describe.configure({ mode: "serial" });
 
 async function openAppointments(page) {
-  await page.getByRole("list", { name: "Clients" }).getByRole("link", { name: "Jordan Lee" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Jordan Lee" })).toBeVisible();
   await page.getByRole("navigation", { name: "Jordan Lee in the portal" }).getByRole("link", { name: "Appointments" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Appointments" })).toBeVisible();
 }
@@ -24,7 +24,7 @@ test("the client requests a slot, the therapist's badge rises live and they acce
   await expect(icon.locator(".badge")).toHaveCount(0);
 
   const client = await (await browser.newContext()).newPage();
-  await signIn(client, "client@brightpath.example", "/portal");
+  await signIn(client, "client@brightpath.example", "/portal/clients");
   await openAppointments(client);
   await waitForHydration(client);
   const time = client.getByLabel("Time");
@@ -73,7 +73,7 @@ test("with self-scheduling off for Jordan, the request form is gone", async ({ b
   await expect(jordans).toHaveAttribute("aria-busy", "false");
 
   const client = await (await browser.newContext()).newPage();
-  await signIn(client, "client@brightpath.example", "/portal");
+  await signIn(client, "client@brightpath.example", "/portal/clients");
   await openAppointments(client);
   await expect(client.getByRole("region", { name: "Upcoming" })).toBeVisible();
   await expect(client.getByRole("heading", { name: "Request an appointment" })).toHaveCount(0);
@@ -165,7 +165,7 @@ test("a slot within 24 hours is offered only with the sub-setting on, and is the
   await expect(therapist.locator("li strong", { hasText: `${date} · extra hours` })).toBeVisible();
 
   const client = await (await browser.newContext()).newPage();
-  await signIn(client, "client@brightpath.example", "/portal");
+  await signIn(client, "client@brightpath.example", "/portal/clients");
   await openAppointments(client);
   await expect(client.getByLabel("Time").locator("option", { hasText: "(last-minute)" })).toHaveCount(0);
 

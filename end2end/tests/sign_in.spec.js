@@ -5,7 +5,7 @@ const { signIn, expectGoodPage } = require("./helpers");
 const LOGINS = [
   ["admin@brightpath.example", "/admin"],
   ["therapist@brightpath.example", "/admin"],
-  ["client@brightpath.example", "/portal"],
+  ["client@brightpath.example", "/portal/clients"],
   ["parent@brightpath.example", "/portal"],
   ["admin@otherclinic.example", "/admin"],
 ];
@@ -15,8 +15,12 @@ for (const [email, landing] of LOGINS) {
     await signIn(page, email, landing);
     if (landing === "/admin") {
       await expect(page.getByRole("navigation", { name: "Primary" }).getByRole("link", { name: "Clients" })).toBeVisible();
-    } else {
+    } else if (landing === "/portal") {
       await expect(page.getByRole("heading", { level: 1 })).toContainText("Welcome");
+    } else {
+      // A login with a single client lands on that client's home, with what needs doing first.
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText("Jordan Lee");
+      await expect(page.getByRole("region", { name: "What needs doing" })).toBeVisible();
     }
     await expectGoodPage(page);
   });

@@ -112,6 +112,7 @@ async fn main() {
         })),
         ip: None,
         token: None,
+        memo: Default::default(),
     };
     println!("{:<28} {:>10} {:>10}", "query", "median", "p99");
     for (label, query, page) in [

@@ -159,6 +159,7 @@ async fn main() {
                 .unwrap(),
             ip: None,
             token: None,
+            memo: Default::default(),
         },
         logins[0].0,
         Utc::now(),

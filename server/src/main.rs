@@ -36,6 +36,14 @@ async fn run() -> Result<(), String> {
         .map_err(|e| e.to_string())?
         .leptos_options;
     leptos_options.site_addr = config.addr;
+    if std::env::var_os("LEPTOS_HASH_FILES").is_none() {
+        // Started directly (not by cargo-leptos): the release build's hashed bundle names are in
+        // the hash file cargo-leptos writes beside this binary.
+        leptos_options.hash_files = std::env::current_exe()
+            .ok()
+            .and_then(|exe| Some(exe.parent()?.join(leptos_options.hash_file.as_ref())))
+            .is_some_and(|file| file.exists());
+    }
 
     let db = db::connect_with(&config.database_url, config.max_connections)
         .await

@@ -9,12 +9,16 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::*;
+use std::path::Path;
 use std::sync::OnceLock;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
+use tower_http::services::ServeDir;
 
 use leptos_axum::{
     generate_route_list, handle_server_fns_with_context, AxumRouteListing, LeptosRoutes,
 };
 
+use app::server::access::context::RequestCtx;
 use app::server::AppState;
 
 use crate::{calendar_files, live_events, processor_routes};
@@ -36,6 +40,7 @@ pub fn router(state: ServerState) -> Router {
     let routes = ROUTES.get_or_init(|| generate_route_list(App)).clone();
     let app_state = state.app.clone();
     let options = state.leptos_options.clone();
+    let hashed_assets = state.leptos_options.hash_files;
     Router::new()
         .route("/api/{*fn_name}", post(server_fn_handler))
         .route(
@@ -52,10 +57,27 @@ pub fn router(state: ServerState) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(app_state.clone()),
+            move || provide_request_context(&app_state),
             move || shell(options.clone()),
         )
+        // The bundle, with its precompressed copies; a missing file is a plain 404.
+        .nest_service(
+            PKG_ROUTE,
+            ServeDir::new(Path::new(&*state.leptos_options.site_root).join(PKG_DIR))
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
         .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(shell))
+        .layer(middleware::from_fn_with_state(hashed_assets, cache_headers))
+        .layer(
+            // HTML and JSON compressed on the fly, at a level that costs little per request;
+            // the bundle is precompressed at build time and passes through untouched, and the
+            // event stream is never compressed (tower-http's default predicate).
+            CompressionLayer::new()
+                .br(true)
+                .gzip(true)
+                .quality(CompressionLevel::Precise(4)),
+        )
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn(same_site_only))
         .with_state(state)
@@ -66,7 +88,14 @@ async fn server_fn_handler(
     req: Request<Body>,
 ) -> impl IntoResponse {
     let app_state = state.app.clone();
-    handle_server_fns_with_context(move || provide_context(app_state.clone()), req).await
+    handle_server_fns_with_context(move || provide_request_context(&app_state), req).await
+}
+
+/// What every page render and server function call finds in its Leptos context: the app's
+/// state, and a request context that its first server function or resource resolves for all.
+fn provide_request_context(app_state: &AppState) {
+    provide_context(app_state.clone());
+    provide_context(RequestCtx::default());
 }
 
 /// Refuses state-changing requests that come from another site (CSRF defence in depth,
@@ -107,6 +136,33 @@ fn is_same_site(req: &Request<Body>) -> bool {
     };
     fetch_site_ok && origin_ok
 }
+
+/// What browsers and proxies may keep. The bundle under `/pkg` has content-hashed names in a
+/// release build, so it is cached for a year and never revalidated; without hashes (a debug
+/// build) it is revalidated every time. Everything else is a page or a server function's answer,
+/// possibly about a client, so nothing may store it: the back button after sign-out, or a shared
+/// computer's cache, must not show anyone's data.
+async fn cache_headers(State(hashed): State<bool>, req: Request<Body>, next: Next) -> Response {
+    let asset = req.uri().path().starts_with(PKG_ROUTE);
+    let mut res = next.run(req).await;
+    let value = match (asset, res.status().is_success()) {
+        (true, true) if hashed => ASSET_CACHE,
+        (true, true) => "no-cache",
+        _ => "no-store",
+    };
+    if !res.headers().contains_key(header::CACHE_CONTROL) {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    }
+    res
+}
+
+/// The bundle's folder under the site root (`site-pkg-dir` in Cargo.toml), and its address.
+const PKG_DIR: &str = "pkg";
+const PKG_ROUTE: &str = "/pkg";
+
+/// The cache policy of a content-hashed asset.
+pub const ASSET_CACHE: &str = "public, max-age=31536000, immutable";
 
 async fn security_headers(req: Request<Body>, next: Next) -> Response {
     let mut res = next.run(req).await;

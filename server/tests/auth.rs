@@ -10,7 +10,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use app::server::access::session;
 use app::server::store::entities::{audit_log, session as session_entity};
 use app::server::SessionConfig;
-use common::{call, each_database, page, send, sign_in};
+use common::{call, client_id, each_database, page, send, sign_in};
 
 #[tokio::test]
 async fn each_demo_login_lands_in_its_place_and_wrong_passwords_get_one_message() {
@@ -18,10 +18,12 @@ async fn each_demo_login_lands_in_its_place_and_wrong_passwords_get_one_message(
         true,
         body!(|t| {
             let app = t.app();
+            // A login with one client lands on that client's home; one with two on the overview.
+            let jordan_home = format!("/portal/clients/{}", client_id(&t.db, "Jordan").await);
             for (email, home) in [
                 ("admin%40brightpath.example", "/admin"),
                 ("therapist%40brightpath.example", "/admin"),
-                ("client%40brightpath.example", "/portal"),
+                ("client%40brightpath.example", jordan_home.as_str()),
                 ("parent%40brightpath.example", "/portal"),
                 ("admin%40otherclinic.example", "/admin"),
             ] {

@@ -40,7 +40,7 @@ async fn unread_of_portal(app: &axum::Router, cookie: &str, client: i32) -> u64 
         )
         .await
         .body,
-    )["unread_messages"]
+    )["agenda"]["unread_messages"]
         .as_u64()
         .unwrap()
 }

@@ -33,6 +33,7 @@ async fn portal_ctx(t: &TestDb, email: &str) -> Ctx {
         actor: Actor::load(&t.db, Owner::Portal(account.id)).await.unwrap(),
         ip: Some("127.0.0.1".into()),
         token: None,
+        memo: Default::default(),
     }
 }
 

@@ -21,7 +21,7 @@ pub async fn accept_link(input: NewPasswordInput) -> Result<(), AppError> {
     run(|ctx| async move {
         let signed_in = tokens::accept(&ctx, &input).await?;
         set_cookie(&session::cookie(&signed_in.token, &ctx.state.sessions));
-        leptos_axum::redirect(signed_in.home);
+        leptos_axum::redirect(&signed_in.home);
         Ok(())
     })
     .await

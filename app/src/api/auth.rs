@@ -15,7 +15,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     run(|ctx| async move {
         let signed_in = auth::sign_in(&ctx, &SignInInput { email, password }).await?;
         set_cookie(&session::cookie(&signed_in.token, &ctx.state.sessions));
-        leptos_axum::redirect(signed_in.home);
+        leptos_axum::redirect(&signed_in.home);
         Ok(())
     })
     .await

@@ -303,6 +303,6 @@ pub struct PortalClientHome {
     pub client: ClientRef,
     /// What this login may do for the client: effective settings cut down by its scopes.
     pub abilities: PortalAbilities,
-    /// Unread messages in the client's conversation for this login (0 without messaging).
-    pub unread_messages: u32,
+    /// What needs doing for the client (the portal home's to-do cards).
+    pub agenda: super::agenda::Agenda,
 }

@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod account;
+pub mod agenda;
 pub mod availability;
 pub mod client;
 pub mod contact;

@@ -64,12 +64,36 @@ impl Viewer {
     }
 
     /// Where this person lands after signing in.
-    pub fn home(&self) -> &'static str {
-        if self.is_staff() {
-            "/admin"
-        } else {
-            "/portal"
+    pub fn home(&self) -> String {
+        match &self.kind {
+            ViewerKind::Staff { .. } => STAFF_HOME.to_owned(),
+            ViewerKind::Portal { clients, .. } => portal_home(clients.iter().map(|c| c.id)),
         }
+    }
+}
+
+/// Where staff land.
+pub const STAFF_HOME: &str = "/admin";
+
+/// Where a portal login lands: the home of its client when it acts for exactly one, otherwise
+/// the overview of its clients.
+pub fn portal_home(clients: impl IntoIterator<Item = i32>) -> String {
+    let mut clients = clients.into_iter();
+    match (clients.next(), clients.next()) {
+        (Some(only), None) => format!("/portal/clients/{only}"),
+        _ => "/portal".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod home_tests {
+    use super::portal_home;
+
+    #[test]
+    fn a_login_with_one_client_lands_on_that_clients_home() {
+        assert_eq!(portal_home([7]), "/portal/clients/7");
+        assert_eq!(portal_home([7, 9]), "/portal");
+        assert_eq!(portal_home([]), "/portal");
     }
 }
 

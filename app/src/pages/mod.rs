@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod card_entry;
 pub mod form;
+pub mod icons;
 pub mod insurance;
 pub mod live;
 pub mod messages;
@@ -68,7 +69,7 @@ pub fn Home() -> impl IntoView {
             {move || Suspend::new(async move {
                 let path = match viewer.await {
                     Ok(Some(v)) => v.home(),
-                    _ => "/sign-in",
+                    _ => "/sign-in".to_owned(),
                 };
                 view! { <Redirect path=path/> }
             })}
@@ -84,9 +85,9 @@ pub fn NotFound() -> impl IntoView {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
-        <Title text="Page not found"/>
+        <Title text="Not available"/>
         <main class="centered">
-            <h1>"Page not found"</h1>
+            <h1>"Not available"</h1>
             <p>"There is nothing at this address."</p>
             <p><A href="/">"Go to your home page"</A></p>
         </main>
@@ -147,19 +148,29 @@ pub fn Pager(
     }
 }
 
-/// A page-level error message (access denied, not found, server trouble).
+/// A page-level error message. A page that is switched off for this client, that this login may
+/// not see, or that does not exist says "Not available" the same way everywhere, with a link
+/// home; other errors show the server's message.
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
-    let title = match error {
-        AppError::Forbidden => "Access denied",
-        AppError::NotFound => "Not found",
-        AppError::Unauthenticated => "Signed out",
-        _ => "Something went wrong",
+    let (title, home) = match error {
+        AppError::Forbidden | AppError::NotFound => ("Not available", true),
+        AppError::Unauthenticated => ("Signed out", false),
+        _ => ("Something went wrong", false),
+    };
+    let message = match error {
+        AppError::Forbidden | AppError::NotFound => {
+            "This is not available to you. It may be switched off for this client, or the \
+             address may be wrong. If you think this is a mistake, contact the practice."
+                .to_owned()
+        }
+        _ => error.to_string(),
     };
     view! {
         <section class="notice error" role="alert">
             <h2>{title}</h2>
-            <p>{error.to_string()}</p>
+            <p>{message}</p>
+            {home.then(|| view! { <p><A href="/">"Go to your home page"</A></p> })}
         </section>
     }
 }

@@ -3,14 +3,16 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::{Outlet, A};
+use leptos_router::components::{Outlet, Redirect, A};
 use leptos_router::hooks::use_location;
 
 use super::admin::SignOutButton;
+use super::icons::{Icon, SvgIcon};
 use super::live::{provide_live, use_live};
 use super::{route_id, AreaGuard, ErrorNotice};
 use crate::api::portal::get_portal_client;
 use crate::domain::access::PortalClientHome;
+use crate::domain::agenda::ToDo;
 use crate::domain::viewer::{ClientRef, Viewer, ViewerKind};
 
 fn clients_of(viewer: &Viewer) -> Vec<ClientRef> {
@@ -70,11 +72,15 @@ fn ClientSwitcher(clients: Vec<ClientRef>) -> impl IntoView {
     }
 }
 
-/// `/portal`: the clients this login acts for, each with what it may do for them.
+/// `/portal`: the clients this login acts for, each with what it may do for them. A login with
+/// a single client goes straight to that client's home.
 #[component]
 pub fn PortalHome() -> impl IntoView {
     let viewer = expect_context::<Viewer>();
     let clients = clients_of(&viewer);
+    if let [only] = clients.as_slice() {
+        return view! { <Redirect path=client_href(only.id)/> }.into_any();
+    }
     let is_contact = matches!(
         viewer.kind,
         ViewerKind::Portal {
@@ -95,6 +101,7 @@ pub fn PortalHome() -> impl IntoView {
             {clients.into_iter().map(|c| view! { <ClientCard client=c/> }).collect_view()}
         </ul>
     }
+    .into_any()
 }
 
 /// One client and what this login can do for them (read fresh on every page load).
@@ -154,7 +161,7 @@ pub fn PortalClientLayout() -> impl IntoView {
                             {home.abilities.payments.then(|| view! { <A href=format!("{base}/payments")>"Payments"</A> })}
                             {home.abilities.insurance.then(|| view! { <A href=format!("{base}/insurance")>"Billing & Insurance Info"</A> })}
                             {home.abilities.messages.then(|| {
-                                let (client, initial) = (home.client.id, home.unread_messages);
+                                let (client, initial) = (home.client.id, home.agenda.unread_messages);
                                 let unread = move || live.and_then(|l| l.unread.get()).map(|u| u.of(client)).unwrap_or(initial);
                                 view! {
                                     <A href=format!("{base}/messages")>
@@ -183,14 +190,39 @@ pub fn PortalClientPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match home.await {
-                    Ok(home) => view! {
-                        <Title text=home.client.name.clone()/>
-                        <h1>{home.client.name.clone()}</h1>
-                        <Abilities home/>
-                    }.into_any(),
+                    Ok(home) => {
+                        let cards = home.agenda.cards(&home.abilities);
+                        let base = client_href(home.client.id);
+                        view! {
+                            <Title text=home.client.name.clone()/>
+                            <h1>{home.client.name.clone()}</h1>
+                            <section aria-labelledby="to-do-heading">
+                                <h2 id="to-do-heading">"What needs doing"</h2>
+                                <ul class="to-do">
+                                    {cards.into_iter().map(|card| view! { <ToDoCard card base=base.clone()/> }).collect_view()}
+                                </ul>
+                            </section>
+                            <Abilities home/>
+                        }.into_any()
+                    }
                     Err(e) => view! { <Title text="Client"/><ErrorNotice error=e/> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// One to-do card: an icon, what needs doing, and the link that does it.
+#[component]
+fn ToDoCard(card: ToDo, base: String) -> impl IntoView {
+    view! {
+        <li class="card to-do-card">
+            <SvgIcon icon=Icon::of_card(card.kind)/>
+            <div>
+                <h3>{card.title}</h3>
+                {(!card.detail.is_empty()).then(|| view! { <p>{card.detail}</p> })}
+                <A href=format!("{base}/{}", card.tab) attr:class="button">{card.action}</A>
+            </div>
+        </li>
     }
 }

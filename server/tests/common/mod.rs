@@ -59,10 +59,16 @@ impl TestDb {
 
     /// The full application router on this database.
     pub fn app(&self) -> Router {
-        let leptos_options = LeptosOptions::builder()
-            .output_name("client_portal")
-            .site_root("target/site")
-            .build();
+        self.app_with(
+            LeptosOptions::builder()
+                .output_name("client_portal")
+                .site_root("target/site")
+                .build(),
+        )
+    }
+
+    /// The full application router with these Leptos options (site root, hashed bundle).
+    pub fn app_with(&self, leptos_options: LeptosOptions) -> Router {
         router(ServerState {
             leptos_options,
             app: self.state(),

@@ -20,6 +20,7 @@ pub mod payments;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 
+use super::icons::{Icon, SvgIcon};
 use super::live::provide_live;
 use super::AreaGuard;
 use crate::api::auth::SignOut;
@@ -41,13 +42,13 @@ pub fn AdminShell() -> impl IntoView {
                 <nav aria-label="Primary">
                     <A href="/admin/clients">"Clients"</A>
                     <A href="/admin/calendar" attr:class="calendar-icon">
-                        <span aria-hidden="true">"📅 "</span>"Calendar"
+                        <SvgIcon icon=Icon::Calendar/>"Calendar"
                         {move || (badge() > 0).then(|| view! {
                             " "<span class="badge">{badge()}</span><span class="sr-only">" waiting"</span>
                         })}
                     </A>
                     <A href="/admin/messages" attr:class="messages-icon">
-                        <span aria-hidden="true">"✉ "</span>"Messages"
+                        <SvgIcon icon=Icon::Envelope/>"Messages"
                         {move || (unread() > 0).then(|| view! {
                             " "<span class="badge">{unread()}</span><span class="sr-only">" unread"</span>
                         })}

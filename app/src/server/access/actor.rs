@@ -10,7 +10,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use super::session::Owner;
 use crate::domain::access::Scopes;
 use crate::domain::settings::Setting;
-use crate::domain::viewer::ClientRef;
+use crate::domain::viewer::{portal_home, ClientRef, STAFF_HOME};
 use crate::error::AppError;
 use crate::server::store::contacts::contact_access;
 use crate::server::store::entities::{
@@ -77,6 +77,15 @@ impl Actor {
         }
     }
 
+    /// Where `owner` lands after signing in (see [`Actor::home`]); the sign-in page if the
+    /// account is gone.
+    pub async fn landing(db: &impl ConnectionTrait, owner: Owner) -> Result<String, AppError> {
+        Ok(Actor::load(db, owner)
+            .await?
+            .map(|actor| actor.home())
+            .unwrap_or_else(|| "/sign-in".to_owned()))
+    }
+
     /// The actor of a staff member's row.
     pub fn from_staff(s: staff_user::Model) -> Actor {
         Actor::Staff(Staff {
@@ -101,6 +110,15 @@ impl Actor {
         match self {
             Actor::Staff(s) => s.organization_id,
             Actor::Portal(p) => p.organization_id,
+        }
+    }
+
+    /// Where this person lands after signing in: the admin, their only client's home, or the
+    /// overview of their clients.
+    pub fn home(&self) -> String {
+        match self {
+            Actor::Staff(_) => STAFF_HOME.to_owned(),
+            Actor::Portal(p) => portal_home(p.clients.iter().map(|c| c.client.id)),
         }
     }
 }

@@ -1,9 +1,13 @@
 //! The request context of a server function: state, actor and IP, plus the helpers that
-//! authorize, audit, set cookies and map errors to HTTP statuses.
+//! authorize, audit, set cookies and map errors to HTTP statuses. It is resolved once per HTTP
+//! request ([`RequestCtx`]) and shared by every server function and resource of that request.
 
+use std::any::Any;
+use std::collections::HashMap;
 use std::fmt::Display;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use axum::extract::ConnectInfo;
 use chrono::Utc;
@@ -17,6 +21,8 @@ use super::actor::{Actor, Portal, Staff};
 use super::session;
 use crate::error::AppError;
 use crate::server::store::audit::{self, Entry};
+use crate::server::store::entities::organization;
+use crate::server::store::organizations;
 use crate::server::AppState;
 
 /// Everything a service needs to know about the request.
@@ -27,10 +33,57 @@ pub struct Ctx {
     pub ip: Option<String>,
     /// The session token of the request, if any (for sign-out).
     pub token: Option<String>,
+    /// What this request has already read, for the other resources of the same page.
+    pub memo: Memo,
 }
 
+/// Read results kept for the rest of one request, so that a page whose layout and content both
+/// ask for the same thing (a client's portal home, the organization) reads it once. Only for
+/// reads: a request that changes something reads afresh in its own transaction.
+#[derive(Debug, Clone, Default)]
+pub struct Memo(Arc<std::sync::Mutex<HashMap<String, Slot>>>);
+
+type Slot = Arc<tokio::sync::OnceCell<Arc<dyn Any + Send + Sync>>>;
+
+impl Memo {
+    /// The value under `key`, computed by `load` by the first caller of this request; the
+    /// others wait for it. An error is not kept: the next caller tries again.
+    pub async fn get_or_load<T, F, Fut>(&self, key: String, load: F) -> Result<T, AppError>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, AppError>>,
+    {
+        let slot = self
+            .0
+            .lock()
+            .map_err(|_| AppError::internal("request memo poisoned"))?
+            .entry(key)
+            .or_default()
+            .clone();
+        let value = slot
+            .get_or_try_init(|| async {
+                load()
+                    .await
+                    .map(|v| Arc::new(v) as Arc<dyn Any + Send + Sync>)
+            })
+            .await?;
+        value
+            .downcast_ref::<T>()
+            .cloned()
+            .ok_or_else(|| AppError::internal("request memo holds another type under this key"))
+    }
+}
+
+/// The context of the HTTP request being answered: the first server function or resource of
+/// the request resolves it (session, actor), and the others of the same request reuse it. The
+/// router provides a fresh one to every request.
+#[derive(Debug, Clone, Default)]
+pub struct RequestCtx(Arc<tokio::sync::OnceCell<Ctx>>);
+
 impl Ctx {
-    /// Builds the context from the Leptos request context (inside a server function or SSR).
+    /// The context of the current request (inside a server function or SSR): resolved once
+    /// per request when the router provided a [`RequestCtx`], otherwise now.
     pub async fn from_request() -> Result<Ctx, AppError> {
         let state = use_context::<AppState>().ok_or_else(|| {
             AppError::internal(format!(
@@ -39,7 +92,14 @@ impl Ctx {
                 leptos::prelude::Owner::current().is_some()
             ))
         })?;
-        Ctx::from_parts(state, use_context::<Parts>().as_ref()).await
+        let parts = use_context::<Parts>();
+        match use_context::<RequestCtx>() {
+            Some(RequestCtx(shared)) => shared
+                .get_or_try_init(|| Ctx::from_parts(state, parts.as_ref()))
+                .await
+                .cloned(),
+            None => Ctx::from_parts(state, parts.as_ref()).await,
+        }
     }
 
     /// Builds the context from a request's head (also for plain axum handlers, such as downloads).
@@ -64,6 +124,7 @@ impl Ctx {
             actor,
             ip,
             token,
+            memo: Memo::default(),
         })
     }
 
@@ -97,6 +158,20 @@ impl Ctx {
             Some(_) => Err(self.deny("portal", AppError::Forbidden).await),
             None => Err(AppError::Unauthenticated),
         }
+    }
+
+    /// The signed-in person's organization, read once per request; 401 when signed out.
+    pub async fn organization(&self) -> Result<organization::Model, AppError> {
+        let id = self
+            .actor
+            .as_ref()
+            .map(Actor::organization_id)
+            .ok_or(AppError::Unauthenticated)?;
+        self.memo
+            .get_or_load(format!("organization:{id}"), || {
+                organizations::get(self.db(), id)
+            })
+            .await
     }
 
     /// The current actor as stored in references (`staff:3`), or empty when signed out.

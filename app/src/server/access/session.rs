@@ -32,14 +32,6 @@ impl Owner {
             Owner::Portal(id) => Ref::Portal(id),
         }
     }
-
-    /// Where the owner lands after signing in.
-    pub fn home(self) -> &'static str {
-        match self {
-            Owner::Staff(_) => "/admin",
-            Owner::Portal(_) => "/portal",
-        }
-    }
 }
 
 /// The SHA-256 (hex) under which a token is stored.
@@ -195,5 +187,5 @@ mod tests {
 #[derive(Debug, Clone)]
 pub struct SignedIn {
     pub token: String,
-    pub home: &'static str,
+    pub home: String,
 }

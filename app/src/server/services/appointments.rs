@@ -15,6 +15,7 @@ use crate::error::AppError;
 use crate::server::access::checks::{Ability, Permit};
 use crate::server::access::context::Ctx;
 use crate::server::mail::emails;
+use crate::server::store;
 use crate::server::store::entities::{booking, client, portal_account, staff_user};
 use crate::server::store::live_events::{announce, Topic};
 use crate::server::store::organizations::zone;
@@ -50,16 +51,12 @@ pub async fn portal_list(
         return Ok(Vec::new());
     };
     let (tz, _) = zone(db, first.organization_id).await?;
+    let names = store::staff::names(db, rows.iter().map(|r| r.staff_id)).await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        let staff_name = staff_user::Entity::find_by_id(row.staff_id)
-            .one(db)
-            .await?
-            .map(|s| s.name)
-            .unwrap_or_default();
         out.push(AppointmentView {
             id: row.id,
-            staff_name,
+            staff_name: names.of(row.staff_id),
             when: when_label(&tz, row.starts_at, row.ends_at),
             starts_at: row.starts_at,
             status: row.status,

@@ -12,7 +12,6 @@ use crate::server::access::session::{self, Owner};
 use crate::server::access::{password, rate_limit};
 use crate::server::store::audit::{self, Entry};
 use crate::server::store::logins::find_login;
-use crate::server::store::organizations;
 
 /// Checks the credentials, within the rate limits, and starts a new session.
 pub async fn sign_in(ctx: &Ctx, input: &SignInInput) -> Result<SignedIn, AppError> {
@@ -64,7 +63,7 @@ pub async fn sign_in(ctx: &Ctx, input: &SignInInput) -> Result<SignedIn, AppErro
     audit::record(db, entry).await?;
     Ok(SignedIn {
         token,
-        home: owner.home(),
+        home: Actor::landing(db, owner).await?,
     })
 }
 
@@ -84,9 +83,7 @@ pub async fn viewer(ctx: &Ctx) -> Result<Option<Viewer>, AppError> {
     let Some(actor) = &ctx.actor else {
         return Ok(None);
     };
-    let organization = organizations::get(ctx.db(), actor.organization_id())
-        .await?
-        .name;
+    let organization = ctx.organization().await?.name;
     Ok(Some(match actor {
         Actor::Staff(s) => Viewer {
             name: s.name.clone(),

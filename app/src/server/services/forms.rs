@@ -2,6 +2,8 @@
 //! to a client or a contact with the forms scope, the client's list of sent forms, reminders,
 //! cancelling, and reading a submission (audited: it is health information).
 
+use std::collections::HashMap;
+
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QueryOrder,
@@ -351,16 +353,20 @@ pub async fn list_for_client(ctx: &Ctx, client_id: i32) -> Result<Vec<SentFormSu
         .order_by_desc(sent_form::Column::Id)
         .all(db)
         .await?;
+    let titles = forms::titles_of(db, rows.iter().map(|r| r.template_version_id)).await?;
+    let contacts: HashMap<i32, String> = client_contact::Entity::find()
+        .filter(client_contact::Column::Id.is_in(rows.iter().filter_map(|r| r.contact_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        let (title, version) = title_of(db, row.template_version_id).await?;
+        let (title, version) = titles.of(row.template_version_id);
         let recipient = match row.contact_id {
             None => client.full_name(),
-            Some(id) => client_contact::Entity::find_by_id(id)
-                .one(db)
-                .await?
-                .map(|c| c.name)
-                .unwrap_or_default(),
+            Some(id) => contacts.get(&id).cloned().unwrap_or_default(),
         };
         out.push(SentFormSummary {
             id: row.id,

@@ -7,6 +7,7 @@
 //! payment per appointment: a double click, a reload or a replayed request finds the first
 //! attempt and answers with its outcome, and never charges twice.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -20,7 +21,7 @@ use crate::domain::payments::{
     PortalBilling, Receipt, CURRENCY,
 };
 use crate::domain::portal_settings::CardProcessor;
-use crate::domain::schedule::{when_label, BookingStatus};
+use crate::domain::schedule::when_label;
 use crate::error::AppError;
 use crate::server::access::checks::Ability;
 use crate::server::access::context::Ctx;
@@ -28,7 +29,8 @@ use crate::server::processors::{
     for_organization, random_id, stripe_keys, Confirmation, NewPayment, PaymentProcessor,
     ProcessorError,
 };
-use crate::server::store::entities::{booking, payment, staff_user};
+use crate::server::store;
+use crate::server::store::entities::{booking, payment};
 use crate::server::store::organizations;
 use crate::server::store::organizations::zone;
 use crate::server::store::payments::receipt_of;
@@ -48,38 +50,18 @@ async fn require_payments(ctx: &Ctx, client_id: i32) -> Result<(), AppError> {
     ctx.permit_for(client_id, Ability::Payments).await.map(drop)
 }
 
-/// Appointments that are owed for: booked, started by `now`, with a price.
-fn owed_condition(client_id: i32, now: DateTime<Utc>) -> sea_orm::Condition {
-    sea_orm::Condition::all()
-        .add(booking::Column::ClientId.eq(client_id))
-        .add(booking::Column::Status.eq(BookingStatus::Booked))
-        .add(booking::Column::StartsAt.lte(now))
-        .add(booking::Column::PriceCents.gt(0))
-}
-
-async fn staff_name(db: &impl ConnectionTrait, id: i32) -> Result<String, AppError> {
-    Ok(staff_user::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .map(|s| s.name)
-        .unwrap_or_default())
-}
-
-async fn owed_item(
-    db: &impl ConnectionTrait,
-    tz: &chrono_tz::Tz,
-    row: &booking::Model,
-) -> Result<OwedAppointment, AppError> {
-    Ok(OwedAppointment {
+fn owed_item(tz: &chrono_tz::Tz, row: &booking::Model, staff_name: String) -> OwedAppointment {
+    OwedAppointment {
         booking_id: row.id,
         when: when_label(tz, row.starts_at, row.ends_at),
         service: row.service.clone(),
-        staff_name: staff_name(db, row.staff_id).await?,
+        staff_name,
         amount_cents: row.price_cents.unwrap_or(0),
-    })
+    }
 }
 
-/// The Payments tab: what is owed, oldest first, and the payments made, newest first.
+/// The Payments tab: what is owed, oldest first, and the payments made, newest first. Four
+/// queries whatever the number of appointments and payments.
 pub async fn billing(
     ctx: &Ctx,
     client_id: i32,
@@ -88,8 +70,8 @@ pub async fn billing(
     require_payments(ctx, client_id).await?;
     let db = ctx.db();
     let (tz, _) = zone(db, ctx.portal().await?.organization_id).await?;
-    let bookings = booking::Entity::find()
-        .filter(owed_condition(client_id, now))
+    let owed_rows = booking::Entity::find()
+        .filter(store::payments::owed(client_id, now))
         .order_by_asc(booking::Column::StartsAt)
         .all(db)
         .await?;
@@ -99,31 +81,37 @@ pub async fn billing(
         .order_by_desc(payment::Column::CompletedAt)
         .all(db)
         .await?;
-    let mut owed = Vec::new();
-    for row in &bookings {
-        if !payments.iter().any(|p| p.booking_id == row.id) {
-            owed.push(owed_item(db, &tz, row).await?);
-        }
-    }
-    let mut paid = Vec::with_capacity(payments.len());
-    for p in payments {
-        let Some(row) = booking::Entity::find_by_id(p.booking_id).one(db).await? else {
-            continue;
-        };
-        paid.push(PaidAppointment {
-            payment_id: p.id,
-            paid_on: p
-                .completed_at
-                .unwrap_or(p.created_at)
-                .with_timezone(&tz)
-                .format("%-d %b %Y")
-                .to_string(),
-            service: row.service.clone(),
-            when: when_label(&tz, row.starts_at, row.ends_at),
-            amount_cents: p.amount_cents,
-            refunded_cents: p.refunded_cents,
-        });
-    }
+    let paid_rows: HashMap<i32, booking::Model> = booking::Entity::find()
+        .filter(booking::Column::Id.is_in(payments.iter().map(|p| p.booking_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|b| (b.id, b))
+        .collect();
+    let names = store::staff::names(db, owed_rows.iter().map(|b| b.staff_id)).await?;
+    let owed = owed_rows
+        .iter()
+        .map(|row| owed_item(&tz, row, names.of(row.staff_id)))
+        .collect();
+    let paid = payments
+        .into_iter()
+        .filter_map(|p| {
+            let row = paid_rows.get(&p.booking_id)?;
+            Some(PaidAppointment {
+                payment_id: p.id,
+                paid_on: p
+                    .completed_at
+                    .unwrap_or(p.created_at)
+                    .with_timezone(&tz)
+                    .format("%-d %b %Y")
+                    .to_string(),
+                service: row.service.clone(),
+                when: when_label(&tz, row.starts_at, row.ends_at),
+                amount_cents: p.amount_cents,
+                refunded_cents: p.refunded_cents,
+            })
+        })
+        .collect();
     Ok(PortalBilling { owed, paid })
 }
 
@@ -135,11 +123,6 @@ async fn owed_booking(
     now: DateTime<Utc>,
 ) -> Result<booking::Model, AppError> {
     let db = ctx.db();
-    let row = booking::Entity::find_by_id(booking_id)
-        .filter(owed_condition(client_id, now))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
     let paid = payment::Entity::find()
         .filter(payment::Column::BookingId.eq(booking_id))
         .filter(payment::Column::Status.eq(PaymentStatus::Succeeded))
@@ -150,7 +133,11 @@ async fn owed_booking(
             "This appointment is already paid. Its receipt is in the Payments tab.".into(),
         ));
     }
-    Ok(row)
+    booking::Entity::find_by_id(booking_id)
+        .filter(store::payments::owed(client_id, now))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 async fn processor_kind(ctx: &Ctx, organization_id: i32) -> Result<CardProcessor, AppError> {
@@ -189,7 +176,13 @@ pub async fn pay_page(
         .one(db)
         .await?;
     Ok(PayPage {
-        item: owed_item(db, &tz, &row).await?,
+        item: owed_item(
+            &tz,
+            &row,
+            store::staff::names(db, [row.staff_id])
+                .await?
+                .of(row.staff_id),
+        ),
         attempt_key: unfinished
             .map(|p| p.idempotency_key)
             .unwrap_or_else(|| random_id("pay_")),

@@ -32,16 +32,16 @@ pub async fn list(ctx: &Ctx, client_id: i32) -> Result<Vec<PortalFormSummary>, A
         .order_by_asc(sent_form::Column::Id)
         .all(db)
         .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        out.push(PortalFormSummary {
+    let titles = forms::titles_of(db, rows.iter().map(|r| r.template_version_id)).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| PortalFormSummary {
             id: row.id,
-            title: title_of(db, row.template_version_id).await?.0,
+            title: titles.of(row.template_version_id).0,
             status: row.status,
             due_on: row.due_on,
-        });
-    }
-    Ok(out)
+        })
+        .collect())
 }
 
 async fn row_of(ctx: &Ctx, client_id: i32, form_id: i32) -> Result<sent_form::Model, AppError> {

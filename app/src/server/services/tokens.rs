@@ -12,6 +12,7 @@ use crate::domain::account::{
     LinkInfo, LinkPurpose, LinkState, NewPasswordInput, ResetRequestInput,
 };
 use crate::error::AppError;
+use crate::server::access::actor::Actor;
 use crate::server::access::context::Ctx;
 use crate::server::access::invitations::new_link;
 use crate::server::access::password;
@@ -108,7 +109,7 @@ pub async fn accept(ctx: &Ctx, input: &NewPasswordInput) -> Result<SignedIn, App
     let token = session::create(db, &ctx.state.sessions, owner, ctx.ip.as_deref(), now).await?;
     Ok(SignedIn {
         token,
-        home: owner.home(),
+        home: Actor::landing(db, owner).await?,
     })
 }
 

@@ -1,5 +1,7 @@
 //! Sent forms as stored: their definition, answers, title and the location they show.
 
+use std::collections::HashMap;
+
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::domain::forms::{Answers, FormDefinition};
@@ -23,6 +25,45 @@ pub fn answers_of(json: Option<&str>) -> Result<Answers, AppError> {
         None => Ok(Answers::new()),
         Some(json) => serde_json::from_str(json)
             .map_err(|e| AppError::internal(format!("stored answers are not valid: {e}"))),
+    }
+}
+
+/// The template name and version number of each version id, in two queries whatever the number
+/// of ids (for lists of sent forms).
+pub async fn titles_of(
+    db: &impl ConnectionTrait,
+    version_ids: impl IntoIterator<Item = i32>,
+) -> Result<FormTitles, AppError> {
+    let versions = form_template_version::Entity::find()
+        .filter(form_template_version::Column::Id.is_in(version_ids))
+        .all(db)
+        .await?;
+    let names: HashMap<i32, String> = form_template::Entity::find()
+        .filter(form_template::Column::Id.is_in(versions.iter().map(|v| v.template_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t.name))
+        .collect();
+    Ok(FormTitles(
+        versions
+            .into_iter()
+            .map(|v| {
+                let name = names.get(&v.template_id).cloned().unwrap_or_default();
+                (v.id, (name, v.version))
+            })
+            .collect(),
+    ))
+}
+
+/// Template names and version numbers by version id.
+#[derive(Debug, Default)]
+pub struct FormTitles(HashMap<i32, (String, i32)>);
+
+impl FormTitles {
+    /// The template name and version number of version `id`.
+    pub fn of(&self, id: i32) -> (String, i32) {
+        self.0.get(&id).cloned().unwrap_or_default()
     }
 }
 

@@ -16,5 +16,6 @@ pub mod payments;
 pub mod portal_links;
 pub mod refs;
 pub mod settings;
+pub mod staff;
 pub mod status;
 pub mod txn;

@@ -1,13 +1,52 @@
-//! A payment's receipt, as the portal and staff both show it.
+//! What a client owes, and a payment's receipt, as the portal and staff both show them.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
-use crate::domain::payments::{Receipt, RefundLine};
-use crate::domain::schedule::when_label;
+use crate::domain::payments::{PaymentStatus, Receipt, RefundLine};
+use crate::domain::schedule::{when_label, BookingStatus};
 use crate::error::AppError;
 use crate::server::store::entities::{booking, client, payment, refund};
 use crate::server::store::organizations;
+
+/// Appointments that are owed for: booked, started by `now`, with a price, and not paid (no
+/// successful payment, whatever its refunds).
+pub fn owed(client_id: i32, now: DateTime<Utc>) -> Condition {
+    Condition::all()
+        .add(booking::Column::ClientId.eq(client_id))
+        .add(booking::Column::Status.eq(BookingStatus::Booked))
+        .add(booking::Column::StartsAt.lte(now))
+        .add(booking::Column::PriceCents.gt(0))
+        .add(
+            booking::Column::Id.not_in_subquery(
+                Query::select()
+                    .column(payment::Column::BookingId)
+                    .from(payment::Entity)
+                    .and_where(payment::Column::ClientId.eq(client_id))
+                    .and_where(payment::Column::Status.eq(PaymentStatus::Succeeded))
+                    .to_owned(),
+            ),
+        )
+}
+
+/// What the client owes at `now`, in cents: one query.
+pub async fn amount_due(
+    db: &impl ConnectionTrait,
+    client_id: i32,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let due: Option<Option<i64>> = booking::Entity::find()
+        .select_only()
+        .column_as(booking::Column::PriceCents.sum(), "due")
+        .filter(owed(client_id, now))
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(due.flatten().unwrap_or(0))
+}
 
 /// The receipt of a successful payment (for the portal and for staff).
 pub async fn receipt_of(

@@ -1,0 +1,100 @@
+//! How many SQL statements a page costs, counted with sea-orm's metric callback on both
+//! databases. The ceilings are what the pages cost now (the portal home was 36 statements before
+//! the request context and the request memo); the goals of 6, 8 and 3 are not reached yet, see
+//! the README's performance section. A change that adds a query to these pages fails here.
+
+mod common;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use axum::http::StatusCode;
+
+use common::{call, client_id, each_database, page, sign_in, TestDb};
+
+/// The database of `t` with every statement counted (and kept, to show when a budget fails).
+fn counted(t: &TestDb) -> (TestDb, Counter) {
+    let counter = Counter::default();
+    let mut db = t.db.clone();
+    let (count, log) = (counter.count.clone(), counter.log.clone());
+    db.set_metric_callback(move |info| {
+        count.fetch_add(1, Ordering::SeqCst);
+        log.lock().unwrap().push(info.statement.to_string());
+    });
+    (TestDb { db, ..t.clone() }, counter)
+}
+
+#[derive(Clone, Default)]
+struct Counter {
+    count: Arc<AtomicUsize>,
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+impl Counter {
+    /// The statements run by `work`.
+    async fn of<F: std::future::Future<Output = T>, T>(&self, work: F) -> (T, usize, Vec<String>) {
+        self.count.store(0, Ordering::SeqCst);
+        self.log.lock().unwrap().clear();
+        let out = work.await;
+        let log = std::mem::take(&mut *self.log.lock().unwrap());
+        (out, self.count.load(Ordering::SeqCst), log)
+    }
+}
+
+fn show(log: &[String]) -> String {
+    log.iter()
+        .enumerate()
+        .map(|(i, s)| format!("{}. {s}", i + 1))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[tokio::test]
+async fn the_portal_home_and_the_admin_shell_stay_within_their_budgets() {
+    each_database(
+        true,
+        body!(|t| {
+            let (counted_db, counter) = counted(&t);
+            let app = counted_db.app();
+            let jordan = client_id(&t.db, "Jordan").await;
+            let client = sign_in(&app, "client@brightpath.example").await;
+            let parent = sign_in(&app, "parent@brightpath.example").await;
+            let admin = sign_in(&app, "admin@brightpath.example").await;
+
+            let path = format!("/portal/clients/{jordan}");
+            const CLIENT_HOME: usize = 11;
+            const CONTACT_HOME: usize = 16;
+            const STAFF_SHELL: usize = 5;
+            let (reply, n, log) = counter.of(page(&app, &path, Some(&client))).await;
+            assert_eq!(reply.status, StatusCode::OK);
+            assert!(reply.body.contains("What needs doing"));
+            assert!(
+                n <= CLIENT_HOME,
+                "{}: portal home of a client: {n} statements\n{}",
+                t.kind,
+                show(&log)
+            );
+
+            let (reply, n, log) = counter.of(page(&app, &path, Some(&parent))).await;
+            assert_eq!(reply.status, StatusCode::OK);
+            assert!(
+                n <= CONTACT_HOME,
+                "{}: portal home for a contact of two clients: {n}\n{}",
+                t.kind,
+                show(&log)
+            );
+
+            let (reply, n, log) = counter
+                .of(call(&app, "current_viewer", "", Some(&admin)))
+                .await;
+            assert_eq!(reply.status, StatusCode::OK);
+            assert!(
+                n <= STAFF_SHELL,
+                "{}: admin shell with its badges: {n}\n{}",
+                t.kind,
+                show(&log)
+            );
+        }),
+    )
+    .await;
+}

@@ -1,0 +1,113 @@
+//! What travels to the browser: compressed pages, precompressed bundle files, and cache headers
+//! that keep a client's data out of every cache while the hashed bundle is kept for a year.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use leptos::config::LeptosOptions;
+
+use common::{each_database, send, sign_in, Reply};
+
+async fn get(app: &axum::Router, path: &str, cookie: Option<&str>, encoding: &str) -> Reply {
+    let mut req = Request::get(path)
+        .header(header::ACCEPT, "text/html")
+        .header(header::ACCEPT_ENCODING, encoding);
+    if let Some(cookie) = cookie {
+        req = req.header(header::COOKIE, cookie);
+    }
+    send(app, req.body(Body::empty()).unwrap()).await
+}
+
+fn header_of(reply: &Reply, name: header::HeaderName) -> &str {
+    reply
+        .headers
+        .get(&name)
+        .map(|v| v.to_str().unwrap())
+        .unwrap_or("")
+}
+
+#[tokio::test]
+async fn pages_are_compressed_and_never_stored() {
+    each_database(
+        true,
+        body!(|t| {
+            let app = t.app();
+            let cookie = sign_in(&app, "admin@brightpath.example").await;
+            for (path, cookie) in [("/admin", Some(cookie.as_str())), ("/sign-in", None)] {
+                let reply = get(&app, path, cookie, "gzip, deflate, br").await;
+                assert_eq!(reply.status, StatusCode::OK, "{path}");
+                assert_eq!(header_of(&reply, header::CONTENT_ENCODING), "br", "{path}");
+                assert_eq!(
+                    header_of(&reply, header::CACHE_CONTROL),
+                    "no-store",
+                    "{path}"
+                );
+                assert!(header_of(&reply, header::VARY).contains("accept-encoding"));
+                let gzip = get(&app, path, cookie, "gzip").await;
+                assert_eq!(header_of(&gzip, header::CONTENT_ENCODING), "gzip", "{path}");
+                let plain = get(&app, path, cookie, "identity").await;
+                assert_eq!(header_of(&plain, header::CONTENT_ENCODING), "", "{path}");
+                assert!(plain.body.contains("<!DOCTYPE html>"), "{path}");
+            }
+            // A server function's JSON answer is not stored either.
+            let reply = common::call(&app, "current_viewer", "", Some(&cookie)).await;
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+            assert_eq!(header_of(&reply, header::CACHE_CONTROL), "no-store");
+        }),
+    )
+    .await;
+}
+
+/// A site root holding one bundle file and its precompressed copies, as
+/// `cargo leptos build --release --precompress` writes them.
+fn site_with_bundle() -> std::path::PathBuf {
+    let root = std::env::temp_dir().join(format!("cp-site-{}", rand::random::<u64>()));
+    let pkg = root.join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(pkg.join("client_portal.abc123.wasm"), b"\0asm-raw-bytes").unwrap();
+    std::fs::write(pkg.join("client_portal.abc123.wasm.br"), b"brotli-bytes").unwrap();
+    std::fs::write(pkg.join("client_portal.abc123.wasm.gz"), b"gzip-bytes").unwrap();
+    root
+}
+
+#[tokio::test]
+async fn the_hashed_bundle_is_served_precompressed_and_cached_for_a_year() {
+    each_database(
+        false,
+        body!(|t| {
+            let root = site_with_bundle();
+            let options = |hashed: bool| {
+                LeptosOptions::builder()
+                    .output_name("client_portal")
+                    .site_root(root.display().to_string())
+                    .hash_files(hashed)
+                    .build()
+            };
+            let app = t.app_with(options(true));
+            let wasm = "/pkg/client_portal.abc123.wasm";
+            let reply = get(&app, wasm, None, "gzip, br").await;
+            assert_eq!(reply.status, StatusCode::OK);
+            assert_eq!(header_of(&reply, header::CONTENT_ENCODING), "br");
+            assert_eq!(reply.body, "brotli-bytes");
+            assert_eq!(header_of(&reply, header::CONTENT_TYPE), "application/wasm");
+            assert_eq!(
+                header_of(&reply, header::CACHE_CONTROL),
+                "public, max-age=31536000, immutable"
+            );
+            let reply = get(&app, wasm, None, "gzip").await;
+            assert_eq!(header_of(&reply, header::CONTENT_ENCODING), "gzip");
+            assert_eq!(reply.body, "gzip-bytes");
+            // A missing file is an error page: never cached.
+            let missing = get(&app, "/pkg/client_portal.old999.wasm", None, "br").await;
+            assert_eq!(missing.status, StatusCode::NOT_FOUND);
+            assert_eq!(header_of(&missing, header::CACHE_CONTROL), "no-store");
+            // Without hashed names (a debug build), the browser revalidates every time.
+            let unhashed = t.app_with(options(false));
+            let reply = get(&unhashed, wasm, None, "br").await;
+            assert_eq!(header_of(&reply, header::CACHE_CONTROL), "no-cache");
+            let _ = std::fs::remove_dir_all(&root);
+        }),
+    )
+    .await;
+}
