@@ -378,15 +378,15 @@ pub async fn week(
             items: Vec::new(),
         })
         .collect();
+    let clients = store::clients::by_ids(db, rows.iter().map(|r| r.client_id)).await?;
     for row in rows {
         let (s, e) = (
             row.starts_at.with_timezone(&tz),
             row.ends_at.with_timezone(&tz),
         );
         let index = (s.date_naive() - monday).num_days().clamp(0, 6) as usize;
-        let client_name = client::Entity::find_by_id(row.client_id)
-            .one(db)
-            .await?
+        let client_name = clients
+            .get(&row.client_id)
             .map(|c| c.full_name())
             .unwrap_or_default();
         days[index].items.push(CalendarItem {
@@ -494,12 +494,12 @@ pub async fn feed(
         .order_by_asc(booking::Column::StartsAt)
         .all(db)
         .await?;
+    let clients = store::clients::by_ids(db, rows.iter().map(|r| r.client_id)).await?;
     let mut events = Vec::with_capacity(rows.len());
     for row in rows {
-        let first_name = client::Entity::find_by_id(row.client_id)
-            .one(db)
-            .await?
-            .map(|c| c.first_name)
+        let first_name = clients
+            .get(&row.client_id)
+            .map(|c| c.first_name.clone())
             .unwrap_or_default();
         let requested = row.status == BookingStatus::Requested;
         events.push(IcsEvent {

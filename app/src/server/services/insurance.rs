@@ -4,6 +4,8 @@
 //! is effective). Every change is audited with its old and new values; nothing is ever deleted
 //! when a setting is turned off.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, NotSet,
@@ -64,13 +66,16 @@ async fn policies_of(
         .order_by_asc(insurance_policy::Column::Id)
         .all(db)
         .await?;
+    let payers: HashMap<i32, String> = payer::Entity::find()
+        .filter(payer::Column::Id.is_in(rows.iter().map(|r| r.payer_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        let payer_name = payer::Entity::find_by_id(row.payer_id)
-            .one(db)
-            .await?
-            .map(|p| p.name)
-            .unwrap_or_default();
+        let payer_name = payers.get(&row.payer_id).cloned().unwrap_or_default();
         out.push(PolicyView {
             id: row.id,
             payer_id: row.payer_id,

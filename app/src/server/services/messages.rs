@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{Expr, Func, OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -255,14 +255,23 @@ pub async fn inbox(ctx: &Ctx) -> Result<MessageInbox, AppError> {
     let reader = Ref::Staff(staff.id).to_string();
     let unread = unread_in(db, &reader, &ids).await?;
     let (tz, _) = zone(db, staff.organization_id).await?;
+    // The newest message of each conversation, in one query.
+    let newest = Query::select()
+        .expr(Func::max(Expr::col(message::Column::Id)))
+        .from(message::Entity)
+        .and_where(message::Column::ClientId.is_in(ids.iter().copied()))
+        .group_by_col(message::Column::ClientId)
+        .to_owned();
+    let lasts: HashMap<i32, message::Model> = message::Entity::find()
+        .filter(message::Column::Id.in_subquery(newest))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.client_id, m))
+        .collect();
     let mut conversations = Vec::new();
     for c in &clients {
-        let last = message::Entity::find()
-            .filter(message::Column::ClientId.eq(c.id))
-            .order_by_desc(message::Column::Id)
-            .one(db)
-            .await?;
-        if let Some(last) = last {
+        if let Some(last) = lasts.get(&c.id).cloned() {
             conversations.push((
                 last.id,
                 ConversationSummary {

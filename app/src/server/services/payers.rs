@@ -2,10 +2,12 @@
 //! client-added payers; create, correct, deactivate, approve, and merge (every policy of the
 //! merged payer moves to the other). Each change is audited with its old and new values.
 
+use std::collections::HashMap;
+
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 
 use crate::domain::insurance::{payer_key, PayerDirectory, PayerInput, PayerRow, PayerStatus};
@@ -17,12 +19,29 @@ use crate::server::store::refs::Ref;
 use crate::server::store::txn;
 use crate::server::store::txn::is_unique_violation;
 
-async fn row_of(db: &impl ConnectionTrait, p: payer::Model) -> Result<PayerRow, AppError> {
-    let policies = insurance_policy::Entity::find()
-        .filter(insurance_policy::Column::PayerId.eq(p.id))
-        .count(db)
+/// How many policies name each of the payers `ids`, in one query.
+async fn policy_counts(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i32>,
+) -> Result<HashMap<i32, u64>, AppError> {
+    let rows: Vec<(i32, i64)> = insurance_policy::Entity::find()
+        .select_only()
+        .column(insurance_policy::Column::PayerId)
+        .column_as(insurance_policy::Column::Id.count(), "policies")
+        .filter(insurance_policy::Column::PayerId.is_in(ids))
+        .group_by(insurance_policy::Column::PayerId)
+        .into_tuple()
+        .all(db)
         .await?;
-    Ok(PayerRow {
+    Ok(rows
+        .into_iter()
+        .map(|(id, n)| (id, u64::try_from(n).unwrap_or(0)))
+        .collect())
+}
+
+fn to_row(p: payer::Model, policies: &HashMap<i32, u64>) -> PayerRow {
+    PayerRow {
+        policies: policies.get(&p.id).copied().unwrap_or(0),
         id: p.id,
         name: p.name,
         payer_code: p.payer_code,
@@ -31,8 +50,7 @@ async fn row_of(db: &impl ConnectionTrait, p: payer::Model) -> Result<PayerRow, 
         status: p.status,
         added_by_client: p.added_by_client,
         needs_review: p.needs_review,
-        policies,
-    })
+    }
 }
 
 fn describe(p: &payer::Model) -> String {
@@ -57,10 +75,8 @@ pub async fn directory(ctx: &Ctx) -> Result<PayerDirectory, AppError> {
         .order_by_asc(payer::Column::NameKey)
         .all(db)
         .await?;
-    let mut payers = Vec::with_capacity(rows.len());
-    for row in rows {
-        payers.push(row_of(db, row).await?);
-    }
+    let policies = policy_counts(db, rows.iter().map(|p| p.id)).await?;
+    let payers: Vec<PayerRow> = rows.into_iter().map(|p| to_row(p, &policies)).collect();
     Ok(PayerDirectory {
         review: payers.iter().filter(|p| p.needs_review).cloned().collect(),
         payers,

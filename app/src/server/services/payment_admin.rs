@@ -2,6 +2,8 @@
 //! who see the client), refunds (administrators), and the organization's Stripe keys
 //! (administrators; sealed at rest and shown again only by their last four characters).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -17,6 +19,7 @@ use crate::error::AppError;
 use crate::server::access::actor::Staff;
 use crate::server::access::context::Ctx;
 use crate::server::processors::{for_organization, random_id, PaymentProcessor};
+use crate::server::store;
 use crate::server::store::clients::name_filter;
 use crate::server::store::entities::{booking, client, payment, refund, stripe_account};
 use crate::server::store::organizations::zone;
@@ -78,10 +81,22 @@ pub async fn list(ctx: &Ctx, filter: &PaymentFilter) -> Result<PaymentList, AppE
     let pages = Ord::max(total.div_ceil(PAGE_SIZE), 1);
     let page = filter.page.clamp(1, pages);
     let rows = paginator.fetch_page(page - 1).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        out.push(row_of(db, &tz, row).await?);
-    }
+    let clients = store::clients::by_ids(db, rows.iter().map(|r| r.client_id)).await?;
+    let services: HashMap<i32, String> = booking::Entity::find()
+        .filter(booking::Column::Id.is_in(rows.iter().map(|r| r.booking_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|b| (b.id, b.service))
+        .collect();
+    let out = rows
+        .into_iter()
+        .map(|row| {
+            let client_name = clients.get(&row.client_id).map(|c| c.full_name());
+            let service = services.get(&row.booking_id).cloned();
+            row_of(&tz, row, client_name, service)
+        })
+        .collect();
     Ok(PaymentList {
         rows: out,
         total,
@@ -90,22 +105,14 @@ pub async fn list(ctx: &Ctx, filter: &PaymentFilter) -> Result<PaymentList, AppE
     })
 }
 
-async fn row_of(
-    db: &impl sea_orm::ConnectionTrait,
+fn row_of(
     tz: &chrono_tz::Tz,
     row: payment::Model,
-) -> Result<PaymentRow, AppError> {
-    let client_name = client::Entity::find_by_id(row.client_id)
-        .one(db)
-        .await?
-        .map(|c| c.full_name())
-        .unwrap_or_default();
-    let service = booking::Entity::find_by_id(row.booking_id)
-        .one(db)
-        .await?
-        .map(|b| b.service)
-        .unwrap_or_default();
-    Ok(PaymentRow {
+    client_name: Option<String>,
+    service: Option<String>,
+) -> PaymentRow {
+    let (client_name, service) = (client_name.unwrap_or_default(), service.unwrap_or_default());
+    PaymentRow {
         id: row.id,
         created: row
             .created_at
@@ -123,7 +130,7 @@ async fn row_of(
             .zip(row.card_last4)
             .map(|(brand, last4)| format!("{brand} •••• {last4}")),
         decline_reason: row.decline_reason,
-    })
+    }
 }
 
 /// The payment `id`, if the caller sees its client; `NotFound` otherwise.
@@ -151,8 +158,16 @@ pub async fn detail(ctx: &Ctx, id: i32) -> Result<StaffPayment, AppError> {
         _ => None,
     };
     let may_refund = staff.is_admin && receipt.as_ref().is_some_and(|r| r.refundable_cents() > 0);
+    let client_name = client::Entity::find_by_id(row.client_id)
+        .one(db)
+        .await?
+        .map(|c| c.full_name());
+    let service = booking::Entity::find_by_id(row.booking_id)
+        .one(db)
+        .await?
+        .map(|b| b.service);
     Ok(StaffPayment {
-        row: row_of(db, &tz, row).await?,
+        row: row_of(&tz, row, client_name, service),
         receipt,
         may_refund,
         refund_key: random_id("ref_"),

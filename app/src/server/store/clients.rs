@@ -1,4 +1,7 @@
-//! Client queries shared by features: name search, portal use, a contact's clients, a staff member's assigned clients.
+//! Client queries shared by features: name search, portal use, a contact's clients, a staff
+//! member's assigned clients, and many clients by id in one query.
+
+use std::collections::HashMap;
 
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -154,4 +157,24 @@ impl client::Model {
             name: self.full_name(),
         }
     }
+}
+
+/// The clients `ids`, by id, in one query whatever the number of rows that name them.
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i32>,
+) -> Result<HashMap<i32, client::Model>, AppError> {
+    let mut ids: Vec<i32> = ids.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(client::Entity::find()
+        .filter(client::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect())
 }
