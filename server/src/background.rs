@@ -1,7 +1,10 @@
 //! The jobs every server process runs once a minute, each on its own so that one failing does
-//! not stop the others: new-message emails, emails to try again, and pruning live events. Each
-//! job claims its rows in the database, so several processes never do the same work twice.
+//! not stop the others: new-message emails, emails to try again, and housekeeping (delivered
+//! live events, ended sessions, sign-in attempts out of every window). Each job claims its rows
+//! in the database, so several processes never do the same work twice; deleting what is already
+//! deleted is harmless.
 
+use app::server::access::{rate_limit, session};
 use app::server::mail::retry::retry_due;
 use app::server::services::unread_mail::notify_unread;
 use app::server::store::live_events;
@@ -18,6 +21,12 @@ pub async fn every_minute(state: &AppState, now: chrono::DateTime<chrono::Utc>) 
     // Live-update events are only needed for a moment.
     if let Err(e) = live_events::prune(&state.db, now).await {
         tracing::warn!(error = %e, "pruning live events");
+    }
+    if let Err(e) = session::prune(&state.db, &state.sessions, now).await {
+        tracing::warn!(error = %e, "pruning ended sessions");
+    }
+    if let Err(e) = rate_limit::prune(&state.db, now).await {
+        tracing::warn!(error = %e, "pruning old sign-in attempts");
     }
 }
 

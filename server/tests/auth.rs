@@ -281,3 +281,35 @@ async fn sign_ins_failures_and_denials_are_audited() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn housekeeping_deletes_ended_sessions_and_attempts_out_of_every_window() {
+    use app::server::store::entities::sign_in_attempt;
+    each_database(
+        true,
+        body!(|t| {
+            let app = t.app();
+            let state = t.state();
+            sign_in(&app, "admin@brightpath.example").await;
+            let wrong = "email=admin%40brightpath.example&password=not-the-password";
+            call(&app, "sign_in", wrong, None).await;
+            let sessions = || session_entity::Entity::find().count(&t.db);
+            let attempts = || {
+                sign_in_attempt::Entity::find()
+                    .filter(sign_in_attempt::Column::Succeeded.eq(false))
+                    .count(&t.db)
+            };
+            assert_eq!(sessions().await.unwrap(), 1);
+            assert_eq!(attempts().await.unwrap(), 1);
+            // A minute later both are still live and kept.
+            server::background::every_minute(&state, Utc::now() + Duration::minutes(1)).await;
+            assert_eq!(sessions().await.unwrap(), 1);
+            assert_eq!(attempts().await.unwrap(), 1);
+            // Past the idle timeout (30 minutes) and the failure window (15), both are gone.
+            server::background::every_minute(&state, Utc::now() + Duration::minutes(31)).await;
+            assert_eq!(sessions().await.unwrap(), 0);
+            assert_eq!(attempts().await.unwrap(), 0);
+        }),
+    )
+    .await;
+}

@@ -78,3 +78,12 @@ pub async fn record(
     .await?;
     Ok(())
 }
+
+/// Housekeeping: deletes the attempts that have left every window at `now`. Returns how many.
+pub async fn prune(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, AppError> {
+    Ok(sign_in_attempt::Entity::delete_many()
+        .filter(Column::At.lte(now - Duration::minutes(WINDOW_MINUTES)))
+        .exec(db)
+        .await?
+        .rows_affected)
+}

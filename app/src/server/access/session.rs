@@ -116,6 +116,24 @@ pub async fn end(db: &impl ConnectionTrait, token: &str) -> Result<(), AppError>
     Ok(())
 }
 
+/// Housekeeping: deletes the sessions that ended at `now` (idle too long, or past their absolute
+/// end), which nobody can use any more. Returns how many.
+pub async fn prune(
+    db: &impl ConnectionTrait,
+    config: &SessionConfig,
+    now: DateTime<Utc>,
+) -> Result<u64, AppError> {
+    Ok(session::Entity::delete_many()
+        .filter(
+            sea_orm::Condition::any()
+                .add(session::Column::ExpiresAt.lte(now))
+                .add(session::Column::LastSeenAt.lte(now - to_chrono(config.idle_timeout))),
+        )
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
 /// Ends every session of `owner` (after a password change).
 pub async fn end_all(db: &impl ConnectionTrait, owner: Owner) -> Result<u64, AppError> {
     let column = match owner {

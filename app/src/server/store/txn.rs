@@ -4,11 +4,18 @@
 //! first come first served, and never collide. PostgreSQL runs them concurrently, unchanged. The
 //! queue holds no data: several processes on one PostgreSQL database stay correct.
 //!
+//! On SQLite a write transaction also starts `IMMEDIATE`: it takes the write lock at `BEGIN`
+//! (waiting in the busy handler if another process or a single-statement write holds it), so it
+//! never reads first and then fails to upgrade to a writer with "database is locked".
+//!
 //! A change and its audit entry commit together, through [`WriteTxn::commit_audited`].
 
 use std::ops::Deref;
 
-use sea_orm::{DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, TransactionTrait};
+use sea_orm::{
+    DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
 use tokio::sync::{Mutex, MutexGuard};
 
 use super::audit::{self, Entry};
@@ -62,12 +69,18 @@ pub fn is_unique_violation(err: &DbErr) -> bool {
 
 /// Starts a write transaction on `db`, waiting for the writer turn on SQLite.
 pub async fn begin(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
-    let turn = match db.get_database_backend() {
-        DbBackend::Sqlite => Some(SQLITE_WRITER.lock().await),
-        _ => None,
+    let (turn, options) = match db.get_database_backend() {
+        DbBackend::Sqlite => (
+            Some(SQLITE_WRITER.lock().await),
+            TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..Default::default()
+            },
+        ),
+        _ => (None, TransactionOptions::default()),
     };
     Ok(WriteTxn {
-        txn: db.begin().await?,
+        txn: db.begin_with_options(options).await?,
         _turn: turn,
     })
 }
