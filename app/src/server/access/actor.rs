@@ -7,16 +7,16 @@ use chrono::Utc;
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Select};
 
-use super::session::Owner;
+use super::session::{Holder, Owner};
 use crate::domain::access::Scopes;
-use crate::domain::settings::Setting;
+use crate::domain::settings::{EffectiveSettings, Setting};
 use crate::domain::viewer::{portal_home, ClientRef, STAFF_HOME};
 use crate::error::AppError;
 use crate::server::store::contacts::contact_access;
 use crate::server::store::entities::{
-    client, client_contact, client_contact_link, client_staff, portal_account, staff_user,
+    client, client_contact, client_contact_link, client_staff, organization, portal_account,
+    staff_user,
 };
-use crate::server::store::organizations;
 use crate::server::store::refs::Ref;
 use crate::server::store::settings;
 
@@ -38,6 +38,8 @@ pub struct ActingFor {
     pub client: ClientRef,
     /// Everything for a client's own login; the link's scopes for a contact.
     pub scopes: Scopes,
+    /// The client's effective settings at this request.
+    pub settings: EffectiveSettings,
 }
 
 /// A signed-in portal account (a client, or a client contact).
@@ -45,6 +47,8 @@ pub struct ActingFor {
 pub struct Portal {
     pub account_id: i32,
     pub organization_id: i32,
+    /// The organization, read with its settings.
+    pub organization: organization::Model,
     pub name: String,
     pub email: String,
     pub is_contact: bool,
@@ -61,6 +65,14 @@ pub enum Actor {
 }
 
 impl Actor {
+    /// The actor holding a session, whose row came with the session.
+    pub async fn of_holder(db: &impl ConnectionTrait, holder: Holder) -> Result<Actor, AppError> {
+        match holder {
+            Holder::Staff(staff) => Ok(Actor::from_staff(staff)),
+            Holder::Portal(account) => Ok(Actor::Portal(load_portal(db, account).await?)),
+        }
+    }
+
     /// Loads the actor behind a session owner; `None` if the account no longer exists.
     pub async fn load(db: &impl ConnectionTrait, owner: Owner) -> Result<Option<Actor>, AppError> {
         match owner {
@@ -123,82 +135,92 @@ impl Actor {
     }
 }
 
+/// A portal login as it may act at this request. Reads the organization with its settings, the
+/// clients' turn-offs and the clients in one query each (and, for a contact, its name and links),
+/// whatever the number of clients.
 async fn load_portal(
     db: &impl ConnectionTrait,
     account: portal_account::Model,
 ) -> Result<Portal, AppError> {
     let org_id = account.organization_id;
-    let (name, grants) = match (account.client_id, account.contact_id) {
-        (Some(client_id), _) => (None, vec![(client_id, Scopes::ALL)]),
+    let (organization, org_settings) = settings::load_with_organization(db, org_id).await?;
+    // Each candidate client, with the contact's grant (none for a client's own login).
+    let (name, candidates) = match (account.client_id, account.contact_id) {
+        (Some(client_id), _) => (None, vec![(client_id, None)]),
         (None, Some(contact_id)) => {
             let contact = client_contact::Entity::find_by_id(contact_id)
                 .one(db)
                 .await?;
-            let grants = contact_grants(db, org_id, contact_id).await?;
+            let links = client_contact_link::Entity::find()
+                .filter(client_contact_link::Column::ContactId.eq(contact_id))
+                .filter(client_contact_link::Column::PortalAccess.eq(true))
+                .all(db)
+                .await?;
+            let grants = links
+                .iter()
+                .map(|l| (l.client_id, Some(contact_access(l))))
+                .collect();
             (contact.map(|c| c.name), grants)
         }
         (None, None) => (None, Vec::new()),
     };
-    let scopes: HashMap<i32, Scopes> = grants.into_iter().collect();
-    let rows = client::Entity::find()
-        .filter(client::Column::OrganizationId.eq(org_id))
-        .filter(client::Column::Id.is_in(scopes.keys().copied()))
-        .order_by_asc(client::Column::FirstName)
-        .order_by_asc(client::Column::Id)
-        .all(db)
-        .await?;
+    let ids: Vec<i32> = candidates.iter().map(|(id, _)| *id).collect();
+    let effective = if ids.is_empty() {
+        HashMap::new()
+    } else {
+        settings::effective_of_each(db, &org_settings, &ids).await?
+    };
+    // A contact acts for a client while the grant is live (the organization's date) and
+    // contact access is effective for the client.
+    let today = organization.today(Utc::now());
+    let grants: HashMap<i32, (Scopes, EffectiveSettings)> = candidates
+        .into_iter()
+        .filter_map(|(id, access)| {
+            let on = effective.get(&id).copied()?;
+            match access {
+                None => Some((id, (Scopes::ALL, on))),
+                Some(a) if a.is_live(today) && on.get(Setting::ContactAccess) => {
+                    Some((id, (a.scopes, on)))
+                }
+                Some(_) => None,
+            }
+        })
+        .collect();
+    let rows = if grants.is_empty() {
+        Vec::new()
+    } else {
+        client::Entity::find()
+            .filter(client::Column::OrganizationId.eq(org_id))
+            .filter(client::Column::Id.is_in(grants.keys().copied()))
+            .order_by_asc(client::Column::FirstName)
+            .order_by_asc(client::Column::Id)
+            .all(db)
+            .await?
+    };
     let own_name = account
         .client_id
         .and_then(|id| rows.iter().find(|c| c.id == id))
         .map(|c| c.full_name());
     let clients = rows
         .into_iter()
-        .map(|c| ActingFor {
-            scopes: scopes[&c.id],
-            client: c.to_ref(),
+        .map(|c| {
+            let (scopes, settings) = grants[&c.id];
+            ActingFor {
+                scopes,
+                settings,
+                client: c.to_ref(),
+            }
         })
         .collect();
     Ok(Portal {
         account_id: account.id,
         organization_id: org_id,
+        organization,
         name: name.or(own_name).unwrap_or_default(),
         email: account.email,
         is_contact: account.contact_id.is_some(),
         clients,
     })
-}
-
-/// The clients a contact may act for now, with the scopes of each link: access granted and
-/// not past its end date (the organization's date), and contact access effective for the client.
-async fn contact_grants(
-    db: &impl ConnectionTrait,
-    org_id: i32,
-    contact_id: i32,
-) -> Result<Vec<(i32, Scopes)>, AppError> {
-    let links = client_contact_link::Entity::find()
-        .filter(client_contact_link::Column::ContactId.eq(contact_id))
-        .filter(client_contact_link::Column::PortalAccess.eq(true))
-        .all(db)
-        .await?;
-    if links.is_empty() {
-        return Ok(Vec::new());
-    }
-    let org = organizations::get(db, org_id).await?;
-    let today = org.today(Utc::now());
-    let settings = settings::settings_of(db, &org).await?;
-    let ids: Vec<i32> = links.iter().map(|l| l.client_id).collect();
-    let on = settings::effective_of_each(db, &settings, &ids).await?;
-    Ok(links
-        .into_iter()
-        .map(|l| (l.client_id, contact_access(&l)))
-        .filter(|(client_id, access)| {
-            access.is_live(today)
-                && on
-                    .get(client_id)
-                    .is_some_and(|s| s.get(Setting::ContactAccess))
-        })
-        .map(|(client_id, access)| (client_id, access.scopes))
-        .collect())
 }
 
 impl Staff {

@@ -90,7 +90,8 @@ impl Ctx {
         let Some(acting) = portal.acting_for(client_id).cloned() else {
             return Err(self.deny(Ref::Client(client_id), AppError::Forbidden).await);
         };
-        let settings = settings::effective_of(self.db(), portal.organization_id, client_id).await?;
+        // Read with the actor at the start of this request.
+        let settings = acting.settings;
         let abilities = PortalAbilities::new(&settings, acting.scopes);
         Ok(Permit {
             acting,
@@ -115,11 +116,12 @@ impl Ctx {
     pub async fn effective_for(&self, client_id: i32) -> Result<EffectiveSettings, AppError> {
         let organization_id = match &self.actor {
             None => return Err(AppError::Unauthenticated),
-            Some(Actor::Portal(p)) if p.may_act_for(client_id) => p.organization_id,
+            // A portal login's clients' settings were read with the login, at this request.
+            Some(Actor::Portal(p)) => match p.acting_for(client_id) {
+                Some(acting) => return Ok(acting.settings),
+                None => return Err(self.deny(Ref::Client(client_id), AppError::Forbidden).await),
+            },
             Some(Actor::Staff(_)) => self.staff_client(client_id).await?.1.organization_id,
-            Some(Actor::Portal(_)) => {
-                return Err(self.deny(Ref::Client(client_id), AppError::Forbidden).await)
-            }
         };
         settings::effective_of(self.db(), organization_id, client_id).await
     }

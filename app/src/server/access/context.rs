@@ -110,13 +110,12 @@ impl Ctx {
             .and_then(|v| v.to_str().ok())
             .and_then(session::token_from_cookie_header)
             .map(str::to_owned);
-        let owner = match &token {
+        let holder = match &token {
             Some(token) => session::resolve(&state.db, &state.sessions, token, Utc::now()).await?,
             None => None,
         };
-        let actor = match owner {
-            Some((_, Some(staff))) => Some(Actor::from_staff(staff)),
-            Some((owner, None)) => Actor::load(&state.db, owner).await?,
+        let actor = match holder {
+            Some(holder) => Some(Actor::of_holder(&state.db, holder).await?),
             None => None,
         };
         Ok(Ctx {
@@ -162,6 +161,9 @@ impl Ctx {
 
     /// The signed-in person's organization, read once per request; 401 when signed out.
     pub async fn organization(&self) -> Result<organization::Model, AppError> {
+        if let Some(Actor::Portal(portal)) = &self.actor {
+            return Ok(portal.organization.clone());
+        }
         let id = self
             .actor
             .as_ref()

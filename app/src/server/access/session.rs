@@ -7,7 +7,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use sha2::{Digest, Sha256};
 
 use crate::error::AppError;
-use crate::server::store::entities::{session, staff_user};
+use crate::server::store::entities::{portal_account, session, staff_user};
 use crate::server::store::refs::Ref;
 use crate::server::SessionConfig;
 
@@ -73,38 +73,56 @@ pub async fn create(
     Ok(token)
 }
 
-/// The owner of the live session behind `token`, refreshing its idle timer; for a staff
-/// session also the staff member, read in the same query. Expired sessions are deleted and
-/// yield `None`.
+/// Whose a live session is, with their row, read in the same query as the session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Holder {
+    Staff(staff_user::Model),
+    Portal(portal_account::Model),
+}
+
+impl Holder {
+    /// The session owner this row belongs to.
+    pub fn owner(&self) -> Owner {
+        match self {
+            Holder::Staff(s) => Owner::Staff(s.id),
+            Holder::Portal(p) => Owner::Portal(p.id),
+        }
+    }
+}
+
+/// Who holds the live session behind `token`, read with the session in one query; its idle
+/// timer is refreshed at most once a minute, so that reading pages does not write each time.
+/// Expired sessions, and sessions whose account is gone, are deleted and yield `None`.
 pub async fn resolve(
     db: &impl ConnectionTrait,
     config: &SessionConfig,
     token: &str,
     now: DateTime<Utc>,
-) -> Result<Option<(Owner, Option<staff_user::Model>)>, AppError> {
-    let Some((row, staff)) = session::Entity::find_by_id(digest(token))
+) -> Result<Option<Holder>, AppError> {
+    let Some((row, staff, account)) = session::Entity::find_by_id(digest(token))
         .find_also_related(staff_user::Entity)
+        .find_also_related(portal_account::Entity)
         .one(db)
         .await?
     else {
         return Ok(None);
     };
     let idle_end = row.last_seen_at + to_chrono(config.idle_timeout);
-    if now >= row.expires_at || now >= idle_end {
+    let holder = match (staff, account) {
+        (Some(staff), _) => Some(Holder::Staff(staff)),
+        (None, Some(account)) => Some(Holder::Portal(account)),
+        (None, None) => None,
+    };
+    let Some(holder) = holder.filter(|_| now < row.expires_at && now < idle_end) else {
         session::Entity::delete_by_id(row.id).exec(db).await?;
         return Ok(None);
-    }
-    let owner = match (row.staff_user_id, row.portal_account_id) {
-        (Some(id), _) => Owner::Staff(id),
-        (None, Some(id)) => Owner::Portal(id),
-        (None, None) => return Ok(None),
     };
     if (now - row.last_seen_at).num_seconds() >= TOUCH_EVERY_SECONDS {
         let mut active: session::ActiveModel = row.into();
         active.last_seen_at = Set(now);
         active.update(db).await?;
     }
-    Ok(Some((owner, staff)))
+    Ok(Some(holder))
 }
 
 /// Ends the session behind `token` (sign-out).

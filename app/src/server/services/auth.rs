@@ -1,17 +1,21 @@
 //! Sign-in, sign-out and "who am I".
 
 use chrono::Utc;
+use sea_orm::sea_query::Query;
+use sea_orm::{ColumnTrait, ConnectionTrait, QuerySelect, QueryTrait};
 
 use crate::domain::validation::normalize_email;
 use crate::domain::viewer::{SignInInput, Viewer, ViewerKind};
 use crate::error::AppError;
-use crate::server::access::actor::Actor;
+use crate::server::access::actor::{Actor, Staff};
 use crate::server::access::context::Ctx;
 use crate::server::access::session::SignedIn;
 use crate::server::access::session::{self, Owner};
 use crate::server::access::{password, rate_limit};
 use crate::server::store::audit::{self, Entry};
+use crate::server::store::entities::{booking, message, organization};
 use crate::server::store::logins::find_login;
+use crate::server::store::{bookings, messages, subqueries};
 
 /// Checks the credentials, within the rate limits, and starts a new session.
 pub async fn sign_in(ctx: &Ctx, input: &SignInInput) -> Result<SignedIn, AppError> {
@@ -78,33 +82,72 @@ pub async fn sign_out(ctx: &Ctx) -> Result<(), AppError> {
     Ok(())
 }
 
-/// The signed-in person as the browser may see them, or `None` when signed out.
+/// The signed-in person as the browser may see them, or `None` when signed out. For staff, the
+/// organization's name and both badges are one query after the session's.
 pub async fn viewer(ctx: &Ctx) -> Result<Option<Viewer>, AppError> {
     let Some(actor) = &ctx.actor else {
         return Ok(None);
     };
-    let organization = ctx.organization().await?.name;
     Ok(Some(match actor {
-        Actor::Staff(s) => Viewer {
-            name: s.name.clone(),
-            email: s.email.clone(),
-            organization,
-            kind: ViewerKind::Staff {
-                is_admin: s.is_admin,
-                is_therapist: s.is_therapist,
-                calendar_badge: crate::server::store::bookings::badge(ctx.db(), s.id, Utc::now())
-                    .await?,
-                messages_badge: ctx.unread().await?.total,
-            },
-        },
+        Actor::Staff(s) => {
+            let (organization, calendar_badge, messages_badge) = staff_shell(ctx, s).await?;
+            Viewer {
+                name: s.name.clone(),
+                email: s.email.clone(),
+                organization,
+                kind: ViewerKind::Staff {
+                    is_admin: s.is_admin,
+                    is_therapist: s.is_therapist,
+                    calendar_badge,
+                    messages_badge,
+                },
+            }
+        }
         Actor::Portal(p) => Viewer {
             name: p.name.clone(),
             email: p.email.clone(),
-            organization,
+            organization: p.organization.name.clone(),
             kind: ViewerKind::Portal {
                 is_contact: p.is_contact,
                 clients: p.client_refs(),
             },
         },
     }))
+}
+
+/// The admin bar's figures: the organization's name, the calendar icon's number and the unread
+/// messages of the staff member's clients, in one query of sub-queries.
+async fn staff_shell(ctx: &Ctx, staff: &Staff) -> Result<(String, u64, u32), AppError> {
+    let name = Query::select()
+        .column(organization::Column::Name)
+        .from(organization::Entity)
+        .and_where(organization::Column::Id.eq(staff.organization_id))
+        .to_owned();
+    let badge = bookings::badge_rows(staff.id, Utc::now())
+        .select_only()
+        .column_as(booking::Column::Id.count(), "n")
+        .into_query();
+    let unread = messages::unread_by_staff(staff.id)
+        .select_only()
+        .column_as(message::Column::Id.count(), "n")
+        .into_query();
+    let select = Query::select()
+        .expr_as(subqueries::value(name), "organization")
+        .expr_as(subqueries::or_zero(badge), "badge")
+        .expr_as(subqueries::or_zero(unread), "unread")
+        .to_owned();
+    let row = ctx
+        .db()
+        .query_one(&select)
+        .await?
+        .ok_or_else(|| AppError::internal("the admin bar query returned no row"))?;
+    let organization: Option<String> = row.try_get("", "organization")?;
+    let badge: i64 = row.try_get("", "badge")?;
+    let unread: i64 = row.try_get("", "unread")?;
+    Ok((
+        organization
+            .ok_or_else(|| AppError::internal("the staff member's organization is missing"))?,
+        u64::try_from(badge).unwrap_or(0),
+        u32::try_from(unread).unwrap_or(u32::MAX),
+    ))
 }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, NotSet, PaginatorTrait, QueryFilter, Set,
+    EntityTrait, NotSet, PaginatorTrait, QueryFilter, Select, Set,
 };
 
 use crate::domain::schedule::BookingStatus;
@@ -117,7 +117,12 @@ pub async fn badge(
     staff_id: i32,
     now: DateTime<Utc>,
 ) -> Result<u64, AppError> {
-    Ok(booking::Entity::find()
+    Ok(badge_rows(staff_id, now).count(db).await?)
+}
+
+/// The rows behind the calendar icon's number (to count, or to use as a sub-query).
+pub fn badge_rows(staff_id: i32, now: DateTime<Utc>) -> Select<booking::Entity> {
+    booking::Entity::find()
         .filter(booking::Column::StaffId.eq(staff_id))
         .filter(booking::Column::StartsAt.gt(now))
         .filter(
@@ -129,6 +134,4 @@ pub async fn badge(
                         .add(booking::Column::LastMinute.eq(true)),
                 ),
         )
-        .count(db)
-        .await?)
 }

@@ -1,15 +1,15 @@
-//! Unread message counts per conversation, in two queries whatever the number of conversations.
+//! Unread message counts per conversation, in one query whatever the number of conversations.
 
-use std::collections::HashMap;
-
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Select};
 
 use crate::domain::messages::UnreadCounts;
 use crate::error::AppError;
-use crate::server::store::entities::{message, message_read};
+use crate::server::store::entities::{client_staff, message, message_read};
+use crate::server::store::refs::Ref;
 
 /// Unread messages of `reader` in each of `clients`: newer than their read pointer and not
-/// their own. Two queries, whatever the number of clients (this runs on every admin page).
+/// their own. One query, whatever the number of clients (this runs on every admin page).
 pub async fn unread_in(
     db: &impl ConnectionTrait,
     reader: &str,
@@ -18,27 +18,10 @@ pub async fn unread_in(
     if clients.is_empty() {
         return Ok(UnreadCounts::default());
     }
-    let pointers: HashMap<i32, i32> = message_read::Entity::find()
-        .filter(message_read::Column::ReaderKey.eq(reader))
-        .filter(message_read::Column::ClientId.is_in(clients.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.client_id, r.last_read_id))
-        .collect();
-    let newer = clients.iter().fold(Condition::any(), |any, client_id| {
-        any.add(
-            Condition::all()
-                .add(message::Column::ClientId.eq(*client_id))
-                .add(message::Column::Id.gt(pointers.get(client_id).copied().unwrap_or(0))),
-        )
-    });
-    let rows: Vec<(i32, i64)> = message::Entity::find()
+    let rows: Vec<(i32, i64)> = unread_messages(reader, clients)
         .select_only()
         .column(message::Column::ClientId)
         .column_as(message::Column::Id.count(), "unread")
-        .filter(message::Column::SenderKey.ne(reader))
-        .filter(newer)
         .group_by(message::Column::ClientId)
         .into_tuple()
         .all(db)
@@ -51,4 +34,47 @@ pub async fn unread_in(
     }
     counts.by_client.sort_unstable();
     Ok(counts)
+}
+
+/// The messages of `clients` that `reader` has not read: newer than their read pointer and not
+/// their own (to count, or to use as a sub-query).
+pub fn unread_messages(reader: &str, clients: &[i32]) -> Select<message::Entity> {
+    unread_messages_where(
+        reader,
+        message::Column::ClientId.is_in(clients.iter().copied()),
+    )
+}
+
+/// The messages in the conversations of the clients assigned to staff member `staff_id` that
+/// they have not read (the envelope's number), as a query.
+pub fn unread_by_staff(staff_id: i32) -> Select<message::Entity> {
+    let assigned = Query::select()
+        .column(client_staff::Column::ClientId)
+        .from(client_staff::Entity)
+        .and_where(client_staff::Column::StaffId.eq(staff_id))
+        .to_owned();
+    unread_messages_where(
+        &Ref::Staff(staff_id).to_string(),
+        message::Column::ClientId.in_subquery(assigned),
+    )
+}
+
+fn unread_messages_where(reader: &str, clients: SimpleExpr) -> Select<message::Entity> {
+    let read = Query::select()
+        .expr(Expr::val(1))
+        .from(message_read::Entity)
+        .and_where(
+            Expr::col((message_read::Entity, message_read::Column::ClientId))
+                .equals((message::Entity, message::Column::ClientId)),
+        )
+        .and_where(Expr::col((message_read::Entity, message_read::Column::ReaderKey)).eq(reader))
+        .and_where(
+            Expr::col((message_read::Entity, message_read::Column::LastReadId))
+                .gte(Expr::col((message::Entity, message::Column::Id))),
+        )
+        .to_owned();
+    message::Entity::find()
+        .filter(clients)
+        .filter(message::Column::SenderKey.ne(reader))
+        .filter(Expr::not_exists(read))
 }

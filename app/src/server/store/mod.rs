@@ -18,4 +18,5 @@ pub mod refs;
 pub mod settings;
 pub mod staff;
 pub mod status;
+pub mod subqueries;
 pub mod txn;

@@ -66,13 +66,22 @@ pub async fn load(
     db: &impl ConnectionTrait,
     organization_id: i32,
 ) -> Result<PortalSettings, AppError> {
+    Ok(load_with_organization(db, organization_id).await?.1)
+}
+
+/// The organization and its stored settings, in one query.
+pub async fn load_with_organization(
+    db: &impl ConnectionTrait,
+    organization_id: i32,
+) -> Result<(organization::Model, PortalSettings), AppError> {
     let (org, rows) = organization::Entity::find_by_id(organization_id)
         .find_with_related(organization_setting::Entity)
         .all(db)
         .await?
         .pop()
         .ok_or(AppError::NotFound)?;
-    Ok(portal_settings(&org, &rows))
+    let settings = portal_settings(&org, &rows);
+    Ok((org, settings))
 }
 
 pub fn portal_settings(

@@ -26,11 +26,24 @@ pub enum Relation {
         to = "super::staff_user::Column::Id"
     )]
     StaffUser,
+    /// Read in the same query as the session, for portal sessions.
+    #[sea_orm(
+        belongs_to = "super::portal_account::Entity",
+        from = "Column::PortalAccountId",
+        to = "super::portal_account::Column::Id"
+    )]
+    PortalAccount,
 }
 
 impl Related<super::staff_user::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::StaffUser.def()
+    }
+}
+
+impl Related<super::portal_account::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::PortalAccount.def()
     }
 }
 
