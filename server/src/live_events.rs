@@ -2,11 +2,17 @@
 //! (their unread message counts) and, for staff, `calendar` (the calendar icon's count). Then,
 //! whenever one of their conversations changes (in any server process), `unread` again and
 //! `conversation` with the client's id; whenever a staff member's calendar requests change,
-//! `calendar` again. The session is checked again at every change, so a stream ends when its
-//! session does.
+//! `calendar` again.
+//!
+//! What a stream watches (its conversations, its calendar) is worked out when it opens and again
+//! every minute, so a change that concerns nobody here costs no query, and one that concerns a
+//! stream costs a session check and its counts. The stream is the machine's, not the person's:
+//! it never keeps a session alive and never marks a message read, and it ends when its session
+//! does. At most 5 streams per session and 2,000 per process; beyond, 429.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, Request, StatusCode};
@@ -15,23 +21,71 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use futures::stream::{self, Stream, StreamExt};
 use tokio::sync::broadcast::error::RecvError;
+use tokio::time::Instant;
 
 use app::server::access::actor::Actor;
 use app::server::access::context::Ctx;
+use app::server::access::session::{self, Activity};
 use app::server::live::Changes;
 use app::server::store::bookings;
 use app::server::AppState;
 
-/// The request context again, from the stream's own headers.
+/// How often an open stream reads its session and what it watches again.
+const REFRESH: Duration = Duration::from_secs(60);
+
+/// The request context again, from the stream's own headers, without keeping the session alive.
 async fn context(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> Option<Ctx> {
     let mut request = Request::new(());
     *request.headers_mut() = headers.clone();
     request.extensions_mut().insert(ConnectInfo(peer));
     let (parts, _) = request.into_parts();
-    Ctx::from_parts(state.clone(), Some(&parts))
+    Ctx::from_parts_as(state.clone(), Some(&parts), Activity::Machine)
         .await
         .ok()
         .filter(|ctx| ctx.actor.is_some())
+}
+
+/// One open stream: whose it is and what it watches.
+struct Watch {
+    ctx: Ctx,
+    token: String,
+    conversations: Vec<i32>,
+    calendar: Option<i32>,
+    refresh_at: Instant,
+}
+
+impl Watch {
+    async fn new(ctx: Ctx) -> Option<Watch> {
+        let token = ctx.token.clone()?;
+        let conversations = ctx.conversations().await.ok()?.1;
+        let calendar = match &ctx.actor {
+            Some(Actor::Staff(staff)) => Some(staff.id),
+            _ => None,
+        };
+        Some(Watch {
+            ctx,
+            token,
+            conversations,
+            calendar,
+            refresh_at: Instant::now() + REFRESH,
+        })
+    }
+
+    /// The conversations and whether the calendar among `changes` concern this stream (all it
+    /// watches when the stream fell behind). No query.
+    fn concerned(&self, changes: Option<&Changes>) -> (Vec<i32>, bool) {
+        match changes {
+            None => (self.conversations.clone(), self.calendar.is_some()),
+            Some(c) => (
+                c.conversations
+                    .iter()
+                    .copied()
+                    .filter(|id| self.conversations.contains(id))
+                    .collect(),
+                self.calendar.is_some_and(|id| c.calendars.contains(&id)),
+            ),
+        }
+    }
 }
 
 async fn unread_event(ctx: &Ctx) -> Option<Event> {
@@ -48,22 +102,9 @@ async fn calendar_event(ctx: &Ctx) -> Option<Event> {
     Some(Event::default().event("calendar").data(count.to_string()))
 }
 
-/// The events `changes` (all, when this stream fell behind) mean for the person of `ctx`.
-async fn events_for(ctx: &Ctx, changes: Option<&Changes>) -> Option<Vec<Event>> {
+/// The events for the conversations and the calendar that changed.
+async fn events_for(ctx: &Ctx, conversations: &[i32], calendar: bool) -> Vec<Event> {
     let mut events = Vec::new();
-    let conversations: Vec<i32> = match changes {
-        // Only calendars changed: no need to look up this person's conversations.
-        Some(c) if c.conversations.is_empty() => Vec::new(),
-        Some(c) => {
-            let (_, mine) = ctx.conversations().await.ok()?;
-            c.conversations
-                .iter()
-                .copied()
-                .filter(|id| mine.contains(id))
-                .collect()
-        }
-        None => ctx.conversations().await.ok()?.1,
-    };
     if !conversations.is_empty() {
         events.extend(unread_event(ctx).await);
         events.extend(
@@ -72,12 +113,10 @@ async fn events_for(ctx: &Ctx, changes: Option<&Changes>) -> Option<Vec<Event>> 
                 .map(|id| Event::default().event("conversation").data(id.to_string())),
         );
     }
-    if let Some(Actor::Staff(staff)) = &ctx.actor {
-        if changes.is_none_or(|c| c.calendars.contains(&staff.id)) {
-            events.extend(calendar_event(ctx).await);
-        }
+    if calendar {
+        events.extend(calendar_event(ctx).await);
     }
-    Some(events)
+    events
 }
 
 pub async fn events(
@@ -85,28 +124,62 @@ pub async fn events(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(ctx) = context(&state, &headers, peer).await else {
+    let Some(watch) = context(&state, &headers, peer).await else {
         return (StatusCode::UNAUTHORIZED, "Please sign in.").into_response();
     };
+    let Some(watch) = Watch::new(watch).await else {
+        return (StatusCode::UNAUTHORIZED, "Please sign in.").into_response();
+    };
+    let Some(slot) = state.live.open_stream(&session::digest(&watch.token)) else {
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many live connections at once. Close some tabs and reload.",
+        )
+            .into_response();
+    };
     let receiver = state.live.subscribe(&state.db);
-    let mut first: Vec<Event> = unread_event(&ctx).await.into_iter().collect();
-    first.extend(calendar_event(&ctx).await);
+    let mut first: Vec<Event> = unread_event(&watch.ctx).await.into_iter().collect();
+    first.extend(calendar_event(&watch.ctx).await);
     let changes = stream::unfold(
-        (state, headers, peer, receiver),
-        |(state, headers, peer, mut receiver)| async move {
+        (state, headers, peer, receiver, watch, slot),
+        |(state, headers, peer, mut receiver, mut watch, slot)| async move {
             loop {
-                let changes = match receiver.recv().await {
-                    Ok(changes) => Some(changes),
-                    // Fell behind: treat everything as changed.
-                    Err(RecvError::Lagged(_)) => None,
-                    Err(RecvError::Closed) => return None,
+                let changes = tokio::select! {
+                    received = receiver.recv() => match received {
+                        Ok(changes) => Some(changes),
+                        // Fell behind: treat everything as changed.
+                        Err(RecvError::Lagged(_)) => None,
+                        Err(RecvError::Closed) => return None,
+                    },
+                    _ = tokio::time::sleep_until(watch.refresh_at) => {
+                        let ctx = context(&state, &headers, peer).await?;
+                        watch = Watch::new(ctx).await?;
+                        continue;
+                    }
                 };
-                let ctx = context(&state, &headers, peer).await?;
-                let events = events_for(&ctx, changes.as_deref()).await?;
+                let (conversations, calendar) = watch.concerned(changes.as_deref());
+                if conversations.is_empty() && !calendar {
+                    continue;
+                }
+                let live = session::is_live(
+                    watch.ctx.db(),
+                    &watch.ctx.state.sessions,
+                    &watch.token,
+                    Utc::now(),
+                )
+                .await
+                .ok()?;
+                if !live {
+                    return None;
+                }
+                let events = events_for(&watch.ctx, &conversations, calendar).await;
                 if events.is_empty() {
                     continue;
                 }
-                return Some((stream::iter(events), (state, headers, peer, receiver)));
+                return Some((
+                    stream::iter(events),
+                    (state, headers, peer, receiver, watch, slot),
+                ));
             }
         },
     )

@@ -481,6 +481,7 @@ async fn live_updates_reach_a_second_server_process_through_the_database() {
                 format!("event: conversation\ndata: {jordan}"),
             ));
             tokio::time::sleep(Duration::from_millis(700)).await;
+            let sent_at = std::time::Instant::now();
             assert_eq!(
                 call(
                     &first,
@@ -493,6 +494,18 @@ async fn live_updates_reach_a_second_server_process_through_the_database() {
                 200
             );
             let seen = listening.await.unwrap();
+            // PostgreSQL wakes the other process with NOTIFY (its fallback poll is every 2 s);
+            // SQLite is polled every half second.
+            let limit = match t.kind {
+                "postgres" => Duration::from_millis(1000),
+                _ => Duration::from_millis(1500),
+            };
+            assert!(
+                sent_at.elapsed() < limit,
+                "{}: delivered after {:?}",
+                t.kind,
+                sent_at.elapsed()
+            );
             assert!(seen.contains("event: unread"), "{seen}");
             assert!(
                 seen.contains(&format!("event: conversation\ndata: {jordan}")),

@@ -104,6 +104,16 @@ impl Ctx {
 
     /// Builds the context from a request's head (also for plain axum handlers, such as downloads).
     pub async fn from_parts(state: AppState, parts: Option<&Parts>) -> Result<Ctx, AppError> {
+        Ctx::from_parts_as(state, parts, session::Activity::Person).await
+    }
+
+    /// [`Ctx::from_parts`] for a request of `activity`: the live-update stream is the machine's
+    /// and does not keep the session alive.
+    pub async fn from_parts_as(
+        state: AppState,
+        parts: Option<&Parts>,
+        activity: session::Activity,
+    ) -> Result<Ctx, AppError> {
         let ip = parts.and_then(client_ip);
         let token = parts
             .and_then(|p| p.headers.get(header::COOKIE))
@@ -111,7 +121,9 @@ impl Ctx {
             .and_then(session::token_from_cookie_header)
             .map(str::to_owned);
         let holder = match &token {
-            Some(token) => session::resolve(&state.db, &state.sessions, token, Utc::now()).await?,
+            Some(token) => {
+                session::resolve_as(&state.db, &state.sessions, token, Utc::now(), activity).await?
+            }
             None => None,
         };
         let actor = match holder {

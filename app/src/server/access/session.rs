@@ -99,6 +99,25 @@ pub async fn resolve(
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Holder>, AppError> {
+    resolve_as(db, config, token, now, Activity::Person).await
+}
+
+/// Who is behind a request: a person's own (a page, a click), which keeps the session alive, or
+/// the machine's (the live-update stream), which must not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Activity {
+    Person,
+    Machine,
+}
+
+/// [`resolve`] for a request of `activity`: only a person's own requests move the idle timer.
+pub async fn resolve_as(
+    db: &impl ConnectionTrait,
+    config: &SessionConfig,
+    token: &str,
+    now: DateTime<Utc>,
+    activity: Activity,
+) -> Result<Option<Holder>, AppError> {
     let Some((row, staff, account)) = session::Entity::find_by_id(digest(token))
         .find_also_related(staff_user::Entity)
         .find_also_related(portal_account::Entity)
@@ -117,7 +136,8 @@ pub async fn resolve(
         session::Entity::delete_by_id(row.id).exec(db).await?;
         return Ok(None);
     };
-    if (now - row.last_seen_at).num_seconds() >= TOUCH_EVERY_SECONDS {
+    if activity == Activity::Person && (now - row.last_seen_at).num_seconds() >= TOUCH_EVERY_SECONDS
+    {
         let mut active: session::ActiveModel = row.into();
         active.last_seen_at = Set(now);
         active.update(db).await?;
@@ -224,4 +244,20 @@ mod tests {
 pub struct SignedIn {
     pub token: String,
     pub home: String,
+}
+
+/// Whether the session behind `token` is still live at `now` (one small query, no write): for
+/// the live-update stream, which ends when its session does.
+pub async fn is_live(
+    db: &impl ConnectionTrait,
+    config: &SessionConfig,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    Ok(session::Entity::find_by_id(digest(token))
+        .one(db)
+        .await?
+        .is_some_and(|row| {
+            now < row.expires_at && now < row.last_seen_at + to_chrono(config.idle_timeout)
+        }))
 }

@@ -4,10 +4,14 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, NotSet, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, NotSet,
+    QueryFilter, Set,
 };
 
 use crate::server::store::entities::live_event;
+
+/// The PostgreSQL channel that wakes every process's listener when a row is written.
+pub const CHANNEL: &str = "cp_live_events";
 
 /// Something open pages watch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +46,10 @@ pub async fn publish(
     }
     .insert(db)
     .await?;
+    if db.get_database_backend() == DbBackend::Postgres {
+        // Wakes every process's listener, at commit when inside a transaction.
+        db.execute_unprepared(&format!("NOTIFY {CHANNEL}")).await?;
+    }
     Ok(())
 }
 
