@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
 
-.PHONY: run test setup build lint unit db-test e2e size clean-data
+.PHONY: run test setup build lint unit db-test e2e size clean-data bench-ssr
 
 ## make run: install what is missing, build, migrate the SQLite database, load the demo data, serve.
 run: setup build
@@ -34,6 +34,10 @@ size:
 
 e2e:
 	cd end2end && npx playwright test
+
+## make bench-ssr: the portal home's throughput next to a bare handler (SQLite; pass DATABASE_URL=postgres://… for PostgreSQL).
+bench-ssr:
+	bench/ssr-ratio $(DATABASE_URL)
 
 clean-data:
 	rm -rf data

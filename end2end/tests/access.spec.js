@@ -21,7 +21,7 @@ test("an administrator creates a client; an unassigned therapist cannot open it"
   await expect(therapist.getByRole("link", { name: "Jordan Lee" })).toBeVisible();
   await expect(therapist.getByRole("link", { name: "Quinn Harper" })).toHaveCount(0);
   await therapist.goto(clientUrl);
-  await expect(therapist.getByRole("alert")).toContainText("That record was not found.");
+  await expect(therapist.getByRole("alert")).toContainText("Not available");
   await expect(therapist.getByText("Quinn Harper")).toHaveCount(0);
   // Therapists have no Organization menu.
   await expect(therapist.getByRole("link", { name: "Organization" })).toHaveCount(0);

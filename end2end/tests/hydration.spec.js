@@ -46,11 +46,13 @@ test("after hydration: live validation, then sign-in and search without reloads"
 test("the bundle arrives compressed under hashed names and cached for a year; pages are never stored", async ({ page }) => {
   const bundle = [];
   page.on("response", (res) => {
-    if (/\/pkg\/client_portal\.[^/]+\.(wasm|js)$/.test(res.url())) bundle.push(res);
+    if (/\/pkg\/client_portal\.[^/]+\.(wasm|js|css)$/.test(res.url())) bundle.push(res);
   });
   const signInPage = await page.goto("/sign-in");
   expect(signInPage.headers()["cache-control"]).toBe("no-store");
   await waitForHydration(page);
+  const css = bundle.find((res) => res.url().endsWith(".css"));
+  expect(css && css.status(), "the stylesheet loads under its hashed name").toBe(200);
   const wasm = bundle.find((res) => res.url().endsWith(".wasm"));
   expect(wasm, "the WASM file has a content-hashed name").toBeTruthy();
   const headers = await wasm.allHeaders();

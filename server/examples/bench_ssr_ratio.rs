@@ -1,0 +1,198 @@
+//! Benchmark: what the signed-in portal home costs next to a bare axum handler. In one process
+//! and on one database pool, it serves the real router (the portal home of Jordan Lee, signed in
+//! as the demo client) and a bare handler that reads one row and returns a small HTML page, then
+//! drives each with 1, 16 and 64 keep-alive connections for 10 seconds (after a 1-second warm-up)
+//! and prints requests per second, median and p99, and the portal home's share of the bare
+//! handler's throughput. Goal: ≥ 40 %, with p99 ≤ 50 ms at 64 connections.
+//! Usage: `bench/ssr-ratio [DATABASE_URL]` (default: a scratch SQLite file); `BENCH_SECONDS` changes
+//! the 10 seconds.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+#[path = "shared/http.rs"]
+mod http;
+#[path = "shared/http_get.rs"]
+mod http_get;
+use http::request;
+use http_get::get;
+
+use axum::extract::State;
+use axum::response::Html;
+use axum::routing::get as route_get;
+use axum::Router;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use tokio::net::TcpStream;
+
+use app::server::mail::Mailer;
+use app::server::store::entities::{client, organization};
+use app::server::{AppState, SessionConfig};
+use leptos::config::LeptosOptions;
+use server::router::{router, ServerState};
+
+const CONNECTIONS: [usize; 3] = [1, 16, 64];
+const WARM_UP: Duration = Duration::from_secs(1);
+
+/// The bare handler: one row, a small page.
+async fn bare(State(db): State<DatabaseConnection>) -> Html<String> {
+    let name = organization::Entity::find_by_id(1)
+        .one(&db)
+        .await
+        .ok()
+        .flatten()
+        .map(|o| o.name)
+        .unwrap_or_default();
+    Html(format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><title>{name}</title></head>\
+         <body><h1>{name}</h1></body></html>"
+    ))
+}
+
+struct Run {
+    per_second: f64,
+    median: Duration,
+    p99: Duration,
+}
+
+/// Drives `path` with `connections` keep-alive connections for `seconds`.
+async fn drive(
+    addr: SocketAddr,
+    path: &str,
+    cookie: &str,
+    connections: usize,
+    seconds: Duration,
+) -> Run {
+    let tasks: Vec<_> = (0..connections)
+        .map(|_| {
+            let (path, cookie) = (path.to_owned(), cookie.to_owned());
+            tokio::spawn(async move {
+                let mut stream = TcpStream::connect(addr).await.unwrap();
+                let warm_until = Instant::now() + WARM_UP;
+                while Instant::now() < warm_until {
+                    assert_eq!(get(&mut stream, addr, &path, &cookie).await, 200, "{path}");
+                }
+                let end = Instant::now() + seconds;
+                let mut times = Vec::new();
+                while Instant::now() < end {
+                    let t = Instant::now();
+                    assert_eq!(get(&mut stream, addr, &path, &cookie).await, 200, "{path}");
+                    times.push(t.elapsed());
+                }
+                times
+            })
+        })
+        .collect();
+    let mut times = Vec::new();
+    for task in tasks {
+        times.extend(task.await.unwrap());
+    }
+    times.sort();
+    Run {
+        per_second: times.len() as f64 / seconds.as_secs_f64(),
+        median: times[times.len() / 2],
+        p99: times[times.len() * 99 / 100],
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let scratch = std::env::temp_dir().join(format!("cp-bench-ssr-{}.sqlite", std::process::id()));
+    let url = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", scratch.display()));
+    let seconds = Duration::from_secs(
+        std::env::var("BENCH_SECONDS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(10),
+    );
+    let pool = std::env::var("DATABASE_MAX_CONNECTIONS")
+        .ok()
+        .and_then(|n| n.parse().ok());
+    let db = server::db::connect_with(&url, pool)
+        .await
+        .expect("database");
+    server::demo::load(&db).await.expect("demo data");
+    let jordan = client::Entity::find()
+        .filter(client::Column::FirstName.eq("Jordan"))
+        .one(&db)
+        .await
+        .unwrap()
+        .expect("the demo client")
+        .id;
+    let leptos_options = LeptosOptions::builder()
+        .output_name("client_portal")
+        .site_root("target/site")
+        .build();
+    let app = router(ServerState {
+        leptos_options,
+        app: AppState {
+            db: db.clone(),
+            sessions: SessionConfig::default(),
+            mailer: Mailer::outbox("http://127.0.0.1:3000"),
+            payments: app::server::processors::PaymentsConfig::new(
+                app::server::secrets::Secrets::new([7; 32]),
+            ),
+            live: Default::default(),
+        },
+    })
+    .merge(Router::new().route("/bare", route_get(bare)).with_state(db));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let (status, headers) = request(
+        &mut stream,
+        addr,
+        "/api/sign_in",
+        "email=client%40brightpath.example&password=demo-password-1",
+        "",
+    )
+    .await;
+    assert_eq!(status, 200, "sign-in");
+    let cookie = headers
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("set-cookie: ")
+                .or_else(|| l.strip_prefix("Set-Cookie: "))
+        })
+        .and_then(|c| c.split(';').next())
+        .expect("session cookie")
+        .to_owned();
+    let home = format!("/portal/clients/{jordan}");
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!("{seconds:?} per run on {url}");
+    println!("connections  page          requests/s   median      p99");
+    for connections in CONNECTIONS {
+        let portal = drive(addr, &home, &cookie, connections, seconds).await;
+        let bare = drive(addr, "/bare", "", connections, seconds).await;
+        for (label, run) in [("portal home", &portal), ("bare handler", &bare)] {
+            println!(
+                "{connections:<12} {label:<13} {:>10.0}   {:>6.2} ms   {:>6.2} ms",
+                run.per_second,
+                ms(run.median),
+                ms(run.p99)
+            );
+        }
+        println!(
+            "{connections:<12} ratio         {:>9.1} %   (goal ≥ 40 %{})",
+            100.0 * portal.per_second / bare.per_second,
+            if connections == 64 {
+                ", p99 ≤ 50 ms"
+            } else {
+                ""
+            }
+        );
+    }
+    let _ = std::fs::remove_file(&scratch);
+}
