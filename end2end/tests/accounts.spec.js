@@ -102,7 +102,8 @@ test("a password reset works and ends the old session", async ({ browser }) => {
   await old.getByLabel("Email").fill(QUINN);
   await old.getByLabel("Password").fill(NEW_PASSWORD);
   await old.getByRole("button", { name: "Sign in" }).click();
-  await expect(old).toHaveURL(/\/portal$/);
+  // This login acts for one client: it lands on that client's home.
+  await expect(old).toHaveURL(/\/portal\/clients\/\d+$/);
 
   const page = await (await browser.newContext()).newPage();
   await page.goto("/sign-in");

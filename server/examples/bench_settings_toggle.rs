@@ -2,19 +2,16 @@
 //! concurrent keep-alive connections against the real router on a loopback port.
 //! Usage: `bench/settings-toggle [DATABASE_URL]` (default: a scratch SQLite file). Budget: p99 ≤ 20 ms.
 
-use std::net::SocketAddr;
-
 #[path = "shared/http.rs"]
 mod http;
+#[path = "shared/serve.rs"]
+mod serve;
 use http::request;
 use std::time::{Duration, Instant};
 
 use tokio::net::TcpStream;
 
-use app::server::mail::Mailer;
-use app::server::{AppState, SessionConfig};
-use leptos::config::LeptosOptions;
-use server::router::{router, ServerState};
+use app::server::SessionConfig;
 
 const CONNECTIONS: usize = 32;
 const REQUESTS_PER_CONNECTION: usize = 100;
@@ -35,54 +32,8 @@ async fn main() {
         .await
         .expect("database");
     server::demo::load(&db).await.expect("demo data");
-    let leptos_options = LeptosOptions::builder()
-        .output_name("client_portal")
-        .site_root("target/site")
-        .build();
-    let app = router(ServerState {
-        leptos_options,
-        app: AppState {
-            db,
-            sessions: SessionConfig::default(),
-            mailer: Mailer::outbox("http://127.0.0.1:3000"),
-            payments: app::server::processors::PaymentsConfig::new(
-                app::server::secrets::Secrets::new([7; 32]),
-            ),
-            live: Default::default(),
-        },
-    });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
-    });
-
-    let mut stream = TcpStream::connect(addr).await.unwrap();
-    let (status, headers) = request(
-        &mut stream,
-        addr,
-        "/api/sign_in",
-        "email=admin%40brightpath.example&password=demo-password-1",
-        "",
-    )
-    .await;
-    assert_eq!(status, 200, "sign-in");
-    let cookie = headers
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix("set-cookie: ")
-                .or_else(|| l.strip_prefix("Set-Cookie: "))
-        })
-        .and_then(|c| c.split(';').next())
-        .expect("session cookie")
-        .to_owned();
+    let addr = serve::serve(serve::app(serve::state(db, SessionConfig::default()))).await;
+    let cookie = serve::sign_in(addr, "admin@brightpath.example").await;
 
     let started = Instant::now();
     let tasks: Vec<_> = (0..CONNECTIONS)

@@ -3,11 +3,13 @@
 //! checks in the database that no two held bookings of the therapist overlap.
 //! Usage: `bench/slot-requests [DATABASE_URL] [SECONDS]` (default: a scratch SQLite file, 60 s).
 
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 #[path = "shared/http.rs"]
 mod http;
+#[path = "shared/serve.rs"]
+#[allow(dead_code)] // sign-in: this bench makes its sessions directly
+mod serve;
 use http::request;
 
 use chrono::{NaiveDate, Utc};
@@ -20,13 +22,10 @@ use tokio::net::TcpStream;
 
 use app::domain::client::{last_name_key, search_name};
 use app::server::access::session::{self, Owner};
-use app::server::mail::Mailer;
 use app::server::store::entities::{
     availability_hour, client, client_staff, portal_account, staff_user,
 };
-use app::server::{AppState, SessionConfig};
-use leptos::config::LeptosOptions;
-use server::router::{router, ServerState};
+use app::server::SessionConfig;
 
 const CLIENTS: usize = 200;
 
@@ -115,45 +114,11 @@ async fn main() {
             .unwrap();
         logins.push((c.id, account.id, format!("{}={token}", session::COOKIE)));
     }
-    let app = router(ServerState {
-        leptos_options: LeptosOptions::builder()
-            .output_name("client_portal")
-            .site_root("target/site")
-            .build(),
-        app: AppState {
-            db: db.clone(),
-            sessions: config,
-            mailer: Mailer::outbox("http://127.0.0.1:3000"),
-            payments: app::server::processors::PaymentsConfig::new(
-                app::server::secrets::Secrets::new([7; 32]),
-            ),
-            live: Default::default(),
-        },
-    });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr: SocketAddr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
-    });
+    let addr = serve::serve(serve::app(serve::state(db.clone(), config))).await;
     // The slots on offer at the start: what clients pick from at random.
     let slots = app::server::services::scheduling::open_slots_for(
         &app::server::access::context::Ctx {
-            state: AppState {
-                db: db.clone(),
-                sessions: SessionConfig::default(),
-                mailer: Mailer::outbox("http://x"),
-                payments: app::server::processors::PaymentsConfig::new(
-                    app::server::secrets::Secrets::new([7; 32]),
-                ),
-                live: Default::default(),
-            },
+            state: serve::state(db.clone(), SessionConfig::default()),
             actor: app::server::access::actor::Actor::load(&db, Owner::Portal(logins[0].1))
                 .await
                 .unwrap(),

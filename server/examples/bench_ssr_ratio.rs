@@ -14,7 +14,8 @@ use std::time::{Duration, Instant};
 mod http;
 #[path = "shared/http_get.rs"]
 mod http_get;
-use http::request;
+#[path = "shared/serve.rs"]
+mod serve;
 use http_get::get;
 
 use axum::extract::State;
@@ -24,11 +25,8 @@ use axum::Router;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use tokio::net::TcpStream;
 
-use app::server::mail::Mailer;
 use app::server::store::entities::{client, organization};
-use app::server::{AppState, SessionConfig};
-use leptos::config::LeptosOptions;
-use server::router::{router, ServerState};
+use app::server::SessionConfig;
 
 const CONNECTIONS: [usize; 3] = [1, 16, 64];
 const WARM_UP: Duration = Duration::from_secs(1);
@@ -120,55 +118,10 @@ async fn main() {
         .unwrap()
         .expect("the demo client")
         .id;
-    let leptos_options = LeptosOptions::builder()
-        .output_name("client_portal")
-        .site_root("target/site")
-        .build();
-    let app = router(ServerState {
-        leptos_options,
-        app: AppState {
-            db: db.clone(),
-            sessions: SessionConfig::default(),
-            mailer: Mailer::outbox("http://127.0.0.1:3000"),
-            payments: app::server::processors::PaymentsConfig::new(
-                app::server::secrets::Secrets::new([7; 32]),
-            ),
-            live: Default::default(),
-        },
-    })
-    .merge(Router::new().route("/bare", route_get(bare)).with_state(db));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
-    });
-
-    let mut stream = TcpStream::connect(addr).await.unwrap();
-    let (status, headers) = request(
-        &mut stream,
-        addr,
-        "/api/sign_in",
-        "email=client%40brightpath.example&password=demo-password-1",
-        "",
-    )
-    .await;
-    assert_eq!(status, 200, "sign-in");
-    let cookie = headers
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix("set-cookie: ")
-                .or_else(|| l.strip_prefix("Set-Cookie: "))
-        })
-        .and_then(|c| c.split(';').next())
-        .expect("session cookie")
-        .to_owned();
+    let app = serve::app(serve::state(db.clone(), SessionConfig::default()))
+        .merge(Router::new().route("/bare", route_get(bare)).with_state(db));
+    let addr = serve::serve(app).await;
+    let cookie = serve::sign_in(addr, "client@brightpath.example").await;
     let home = format!("/portal/clients/{jordan}");
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!("{seconds:?} per run on {url}");
