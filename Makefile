@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
 
-.PHONY: run test setup build lint unit db-test e2e size clean-data bench-ssr
+.PHONY: run test setup build lint unit db-test e2e size clean-data bench-ssr bench-mixed
 
 ## make run: install what is missing, build, migrate the SQLite database, load the demo data, serve.
 run: setup build
@@ -38,6 +38,10 @@ e2e:
 ## make bench-ssr: the portal home's throughput next to a bare handler (SQLite; pass DATABASE_URL=postgres://… for PostgreSQL).
 bench-ssr:
 	bench/ssr-ratio $(DATABASE_URL)
+
+## make bench-mixed: 64 connections of mixed reads and writes; reports errors (goal: 0).
+bench-mixed:
+	bench/mixed-load $(DATABASE_URL)
 
 clean-data:
 	rm -rf data
