@@ -7,7 +7,7 @@
 //! changes the 30 seconds.
 
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 #[path = "shared/http.rs"]
 mod http;
@@ -18,41 +18,17 @@ mod serve;
 use http::request;
 use http_get::get;
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use tokio::net::TcpStream;
 
-use app::server::store::entities::client;
 use app::server::SessionConfig;
 
 const CONNECTIONS: usize = 64;
 
 #[tokio::main]
 async fn main() {
-    let scratch =
-        std::env::temp_dir().join(format!("cp-bench-mixed-{}.sqlite", std::process::id()));
-    let url = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", scratch.display()));
-    let seconds = Duration::from_secs(
-        std::env::var("BENCH_SECONDS")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(30),
-    );
-    let pool = std::env::var("DATABASE_MAX_CONNECTIONS")
-        .ok()
-        .and_then(|n| n.parse().ok());
-    let db = server::db::connect_with(&url, pool)
-        .await
-        .expect("database");
-    server::demo::load(&db).await.expect("demo data");
-    let jordan = client::Entity::find()
-        .filter(client::Column::FirstName.eq("Jordan"))
-        .one(&db)
-        .await
-        .unwrap()
-        .expect("the demo client")
-        .id;
+    let (db, url, scratch) = serve::database("mixed").await;
+    let seconds = serve::seconds(30);
+    let jordan = serve::client_named(&db, "Jordan").await;
     let addr = serve::serve(serve::app(serve::state(db, SessionConfig::default()))).await;
     let admin = serve::sign_in(addr, "admin@brightpath.example").await;
     let therapist = serve::sign_in(addr, "therapist@brightpath.example").await;

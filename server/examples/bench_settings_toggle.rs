@@ -5,6 +5,7 @@
 #[path = "shared/http.rs"]
 mod http;
 #[path = "shared/serve.rs"]
+#[allow(dead_code)] // the run length and client lookup: this bench counts requests instead
 mod serve;
 use http::request;
 use std::time::{Duration, Instant};
@@ -20,18 +21,7 @@ const WARM_UP: usize = 5;
 
 #[tokio::main]
 async fn main() {
-    let scratch =
-        std::env::temp_dir().join(format!("cp-bench-toggle-{}.sqlite", std::process::id()));
-    let url = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", scratch.display()));
-    let pool = std::env::var("DATABASE_MAX_CONNECTIONS")
-        .ok()
-        .and_then(|n| n.parse().ok());
-    let db = server::db::connect_with(&url, pool)
-        .await
-        .expect("database");
-    server::demo::load(&db).await.expect("demo data");
+    let (db, url, scratch) = serve::database("toggle").await;
     let addr = serve::serve(serve::app(serve::state(db, SessionConfig::default()))).await;
     let cookie = serve::sign_in(addr, "admin@brightpath.example").await;
 

@@ -22,10 +22,10 @@ use axum::extract::State;
 use axum::response::Html;
 use axum::routing::get as route_get;
 use axum::Router;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{DatabaseConnection, EntityTrait};
 use tokio::net::TcpStream;
 
-use app::server::store::entities::{client, organization};
+use app::server::store::entities::organization;
 use app::server::SessionConfig;
 
 const CONNECTIONS: [usize; 3] = [1, 16, 64];
@@ -94,30 +94,9 @@ async fn drive(
 
 #[tokio::main]
 async fn main() {
-    let scratch = std::env::temp_dir().join(format!("cp-bench-ssr-{}.sqlite", std::process::id()));
-    let url = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", scratch.display()));
-    let seconds = Duration::from_secs(
-        std::env::var("BENCH_SECONDS")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(10),
-    );
-    let pool = std::env::var("DATABASE_MAX_CONNECTIONS")
-        .ok()
-        .and_then(|n| n.parse().ok());
-    let db = server::db::connect_with(&url, pool)
-        .await
-        .expect("database");
-    server::demo::load(&db).await.expect("demo data");
-    let jordan = client::Entity::find()
-        .filter(client::Column::FirstName.eq("Jordan"))
-        .one(&db)
-        .await
-        .unwrap()
-        .expect("the demo client")
-        .id;
+    let (db, url, scratch) = serve::database("ssr").await;
+    let seconds = serve::seconds(10);
+    let jordan = serve::client_named(&db, "Jordan").await;
     let app = serve::app(serve::state(db.clone(), SessionConfig::default()))
         .merge(Router::new().route("/bare", route_get(bare)).with_state(db));
     let addr = serve::serve(app).await;

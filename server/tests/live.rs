@@ -2,8 +2,7 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::StatusCode;
 use chrono::{Duration, Utc};
 use sea_orm::EntityTrait;
 use tower::ServiceExt;
@@ -11,19 +10,10 @@ use tower::ServiceExt;
 use app::server::access::session::{self, Activity};
 use app::server::store::entities::session as session_entity;
 use app::server::SessionConfig;
-use common::{each_database, sign_in};
+use common::{each_database, events_request, sign_in};
 
 async fn open(app: &axum::Router, cookie: &str) -> axum::response::Response {
-    let mut req = Request::get("/events")
-        .header(header::COOKIE, cookie)
-        .body(Body::empty())
-        .unwrap();
-    req.extensions_mut()
-        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
-            [127, 0, 0, 1],
-            40000,
-        ))));
-    app.clone().oneshot(req).await.unwrap()
+    app.clone().oneshot(events_request(cookie)).await.unwrap()
 }
 
 #[tokio::test]

@@ -1,16 +1,59 @@
-//! The benchmarks' server: the real router with a benchmark's state on a loopback port, and a
-//! sign-in over HTTP that returns the session cookie.
+//! The benchmarks' server: their database (a URL argument or a scratch SQLite file, with the
+//! demo data), the real router with a benchmark's state on a loopback port, and a sign-in over
+//! HTTP that returns the session cookie.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
 
 use axum::Router;
-use sea_orm::DatabaseConnection;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use tokio::net::TcpStream;
 
 use app::server::mail::Mailer;
 use app::server::{AppState, SessionConfig};
 use leptos::config::LeptosOptions;
 use server::router::{router, ServerState};
+
+/// The benchmark's database: the URL of its first argument, or a scratch SQLite file named after
+/// `name`; migrated, with the demo data, and a pool of `DATABASE_MAX_CONNECTIONS` when set.
+/// Returns the connection, its URL and the scratch file to delete at the end.
+pub async fn database(name: &str) -> (DatabaseConnection, String, PathBuf) {
+    let scratch =
+        std::env::temp_dir().join(format!("cp-bench-{name}-{}.sqlite", std::process::id()));
+    let url = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", scratch.display()));
+    let pool = std::env::var("DATABASE_MAX_CONNECTIONS")
+        .ok()
+        .and_then(|n| n.parse().ok());
+    let db = server::db::connect_with(&url, pool)
+        .await
+        .expect("database");
+    server::demo::load(&db).await.expect("demo data");
+    (db, url, scratch)
+}
+
+/// How long each run lasts: `BENCH_SECONDS`, or `default` seconds.
+pub fn seconds(default: u64) -> Duration {
+    Duration::from_secs(
+        std::env::var("BENCH_SECONDS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(default),
+    )
+}
+
+/// The id of the demo client with this first name.
+pub async fn client_named(db: &DatabaseConnection, first_name: &str) -> i32 {
+    app::server::store::entities::client::Entity::find()
+        .filter(app::server::store::entities::client::Column::FirstName.eq(first_name))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("the demo client {first_name}"))
+        .id
+}
 
 /// The app's state on `db`, with an outbox mailer and a fixed sealing key.
 pub fn state(db: DatabaseConnection, sessions: SessionConfig) -> AppState {

@@ -376,18 +376,20 @@ where
     out
 }
 
-/// The first server-sent events of `/events` on `app`, until `want` appears (or a timeout).
-pub async fn events_until(app: axum::Router, cookie: String, want: String) -> String {
+/// A `GET /events` with the session cookie, from 127.0.0.1.
+pub fn events_request(cookie: &str) -> Request<Body> {
     let mut req = Request::get("/events")
         .header(header::COOKIE, cookie)
         .body(Body::empty())
         .unwrap();
     req.extensions_mut()
-        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
-            [127, 0, 0, 1],
-            40000,
-        ))));
-    let res = app.oneshot(req).await.unwrap();
+        .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
+    req
+}
+
+/// The first server-sent events of `/events` on `app`, until `want` appears (or a timeout).
+pub async fn events_until(app: axum::Router, cookie: String, want: String) -> String {
+    let res = app.oneshot(events_request(&cookie)).await.unwrap();
     assert_eq!(res.status(), 200);
     let mut body = res.into_body();
     let mut seen = String::new();
