@@ -1,10 +1,9 @@
-//! What a client owes, and a payment's receipt, as the portal and staff both show them.
+//! What a client owes (as a condition, for the Payments tab and the portal home's sum), and a
+//! payment's receipt, as the portal and staff both show them.
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Query;
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::domain::payments::{PaymentStatus, Receipt, RefundLine};
 use crate::domain::schedule::{when_label, BookingStatus};
@@ -30,22 +29,6 @@ pub fn owed(client_id: i32, now: DateTime<Utc>) -> Condition {
                     .to_owned(),
             ),
         )
-}
-
-/// What the client owes at `now`, in cents: one query.
-pub async fn amount_due(
-    db: &impl ConnectionTrait,
-    client_id: i32,
-    now: DateTime<Utc>,
-) -> Result<i64, AppError> {
-    let due: Option<Option<i64>> = booking::Entity::find()
-        .select_only()
-        .column_as(booking::Column::PriceCents.sum(), "due")
-        .filter(owed(client_id, now))
-        .into_tuple()
-        .one(db)
-        .await?;
-    Ok(due.flatten().unwrap_or(0))
 }
 
 /// The receipt of a successful payment (for the portal and for staff).
