@@ -99,3 +99,39 @@ async fn a_sqlite_write_transaction_takes_the_write_lock_at_begin() {
     write.await.unwrap().unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn single_statement_writes_queue_with_the_write_transactions_on_sqlite() {
+    use app::server::store::txn::{self, Writer};
+    use app::server::store::{audit, live_events};
+    let dir = std::env::temp_dir().join(format!("cp-single-{}", rand::random::<u64>()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.join("db.sqlite").display());
+    let db = server::db::connect_and_migrate(&url).await.unwrap();
+    let held = txn::begin(&db).await.unwrap();
+    // Another request's single writes wait for the turn, not in SQLite's busy handler.
+    let other = db.clone();
+    let waiting = tokio::spawn(async move {
+        let _turn = other.single_write().await;
+    });
+    let writes = db.clone();
+    let event = tokio::spawn(async move {
+        live_events::publish(&writes, live_events::Topic::Calendar(1), chrono::Utc::now()).await
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(!waiting.is_finished(), "a single write skipped the queue");
+    assert!(!event.is_finished(), "a live event skipped the queue");
+    // Inside the transaction, its own single writes (its audit entry) do not wait for itself.
+    let started = std::time::Instant::now();
+    let entry = audit::Entry {
+        actor: "test".into(),
+        action: "test.write".into(),
+        object: "test".into(),
+        ..Default::default()
+    };
+    held.commit_audited(entry).await.unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    waiting.await.unwrap();
+    event.await.unwrap().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}

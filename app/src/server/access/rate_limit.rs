@@ -9,6 +9,7 @@ use sea_orm::{
 
 use crate::error::AppError;
 use crate::server::store::entities::sign_in_attempt::{self, Column};
+use crate::server::store::txn::Writer;
 
 /// The window over which failures are counted.
 pub const WINDOW_MINUTES: i64 = 15;
@@ -55,12 +56,13 @@ pub async fn check(
 
 /// Records one attempt. A success clears the account's earlier failures.
 pub async fn record(
-    db: &impl ConnectionTrait,
+    db: &impl Writer,
     email: &str,
     ip: &str,
     succeeded: bool,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    let _turn = db.single_write().await;
     if succeeded {
         sign_in_attempt::Entity::delete_many()
             .filter(Column::Email.eq(email))

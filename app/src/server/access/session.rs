@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use crate::error::AppError;
 use crate::server::store::entities::{portal_account, session, staff_user};
 use crate::server::store::refs::Ref;
+use crate::server::store::txn::Writer;
 use crate::server::SessionConfig;
 
 /// The cookie that carries the session token.
@@ -48,7 +49,7 @@ pub fn new_token() -> String {
 
 /// Starts a new session (always a fresh id) and returns the cookie token.
 pub async fn create(
-    db: &impl ConnectionTrait,
+    db: &impl Writer,
     config: &SessionConfig,
     owner: Owner,
     ip: Option<&str>,
@@ -59,6 +60,7 @@ pub async fn create(
         Owner::Staff(id) => (Some(id), None),
         Owner::Portal(id) => (None, Some(id)),
     };
+    let _turn = db.single_write().await;
     session::ActiveModel {
         id: Set(digest(&token)),
         staff_user_id: Set(staff),
@@ -94,7 +96,7 @@ impl Holder {
 /// timer is refreshed at most once a minute, so that reading pages does not write each time.
 /// Expired sessions, and sessions whose account is gone, are deleted and yield `None`.
 pub async fn resolve(
-    db: &impl ConnectionTrait,
+    db: &impl Writer,
     config: &SessionConfig,
     token: &str,
     now: DateTime<Utc>,
@@ -112,7 +114,7 @@ pub enum Activity {
 
 /// [`resolve`] for a request of `activity`: only a person's own requests move the idle timer.
 pub async fn resolve_as(
-    db: &impl ConnectionTrait,
+    db: &impl Writer,
     config: &SessionConfig,
     token: &str,
     now: DateTime<Utc>,
@@ -133,11 +135,13 @@ pub async fn resolve_as(
         (None, None) => None,
     };
     let Some(holder) = holder.filter(|_| now < row.expires_at && now < idle_end) else {
+        let _turn = db.single_write().await;
         session::Entity::delete_by_id(row.id).exec(db).await?;
         return Ok(None);
     };
     if activity == Activity::Person && (now - row.last_seen_at).num_seconds() >= TOUCH_EVERY_SECONDS
     {
+        let _turn = db.single_write().await;
         let mut active: session::ActiveModel = row.into();
         active.last_seen_at = Set(now);
         active.update(db).await?;
@@ -146,7 +150,8 @@ pub async fn resolve_as(
 }
 
 /// Ends the session behind `token` (sign-out).
-pub async fn end(db: &impl ConnectionTrait, token: &str) -> Result<(), AppError> {
+pub async fn end(db: &impl Writer, token: &str) -> Result<(), AppError> {
+    let _turn = db.single_write().await;
     session::Entity::delete_many()
         .filter(session::Column::Id.eq(digest(token)))
         .exec(db)
@@ -173,11 +178,12 @@ pub async fn prune(
 }
 
 /// Ends every session of `owner` (after a password change).
-pub async fn end_all(db: &impl ConnectionTrait, owner: Owner) -> Result<u64, AppError> {
+pub async fn end_all(db: &impl Writer, owner: Owner) -> Result<u64, AppError> {
     let column = match owner {
         Owner::Staff(id) => session::Column::StaffUserId.eq(id),
         Owner::Portal(id) => session::Column::PortalAccountId.eq(id),
     };
+    let _turn = db.single_write().await;
     Ok(session::Entity::delete_many()
         .filter(column)
         .exec(db)

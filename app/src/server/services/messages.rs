@@ -28,7 +28,7 @@ use crate::server::store::messages::unread_in;
 use crate::server::store::organizations::zone;
 use crate::server::store::refs::Ref;
 use crate::server::store::settings;
-use crate::server::store::txn;
+use crate::server::store::txn::{self, Writer};
 
 /// The viewer as a participant of one conversation.
 struct Participant {
@@ -96,7 +96,7 @@ async fn participant(ctx: &Ctx, client_id: i32) -> Result<(client::Model, Partic
 
 /// Moves `reader`'s read pointer in the conversation up to `last_id` (never back).
 async fn read_up_to(
-    db: &impl ConnectionTrait,
+    db: &impl Writer,
     client_id: i32,
     reader: &str,
     last_id: i32,
@@ -108,6 +108,7 @@ async fn read_up_to(
     if current.as_ref().is_some_and(|r| r.last_read_id >= last_id) {
         return Ok(false);
     }
+    let _turn = db.single_write().await;
     message_read::Entity::insert(message_read::ActiveModel {
         client_id: Set(client_id),
         reader_key: Set(reader.to_owned()),
@@ -163,6 +164,7 @@ pub async fn conversation(
         if read_up_to(db, client_id, &me.key, last.id, now).await? {
             // The first read by the other side is the sender's "Seen".
             let other_side = side_prefix(!me.staff);
+            let turn = db.single_write().await;
             message::Entity::update_many()
                 .col_expr(message::Column::SeenAt, Some(now).into())
                 .filter(message::Column::ClientId.eq(client_id))
@@ -171,6 +173,7 @@ pub async fn conversation(
                 .filter(message::Column::SenderKey.starts_with(other_side))
                 .exec(db)
                 .await?;
+            drop(turn);
             announce(db, Topic::Conversation(client_id), now).await;
         }
     }

@@ -20,7 +20,7 @@ use crate::domain::settings::Setting;
 use crate::error::AppError;
 use crate::server::access::checks::Ability;
 use crate::server::access::context::Ctx;
-use crate::server::store::bookings::{hold, NewBooking, HOLDING};
+use crate::server::store::bookings::{hold, NewBooking, HOLDING, LONGEST_BOOKING};
 use crate::server::store::entities::{
     availability_exception, availability_hour, booking, client_staff, staff_user,
 };
@@ -75,6 +75,9 @@ async fn slots_of(
         booking::Entity::find()
             .filter(booking::Column::StaffId.eq(staff.id))
             .filter(booking::Column::Status.is_in(HOLDING))
+            // Only the days shown: a range of the (staff_id, starts_at) index.
+            .filter(booking::Column::StartsAt.gt(now - LONGEST_BOOKING))
+            .filter(booking::Column::StartsAt.lt(now + Duration::days(i64::from(days) + 1)))
             .filter(booking::Column::EndsAt.gt(now))
             .all(db)
             .await?

@@ -24,6 +24,7 @@ use crate::server::store::clients::refresh_portal_use;
 use crate::server::store::entities::{portal_account, portal_link, staff_user};
 use crate::server::store::logins::find_login;
 use crate::server::store::portal_links::ensure_email_free;
+use crate::server::store::txn::Writer;
 use crate::server::store::{organizations, txn};
 
 /// At most this many reset emails per address per hour.
@@ -141,7 +142,7 @@ async fn create_login(
 }
 
 async fn reset_password(
-    db: &impl ConnectionTrait,
+    db: &impl Writer,
     link: &portal_link::Model,
     password_hash: String,
 ) -> Result<Owner, AppError> {

@@ -1,9 +1,10 @@
 //! The append-only audit log: who did what to which object, old and new value, when (UTC) and from where.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, NotSet, Set};
+use sea_orm::{ActiveModelTrait, DbErr, NotSet, Set};
 
 use super::entities::audit_log;
+use super::txn::Writer;
 
 /// One audit entry to write.
 #[derive(Debug, Clone, Default)]
@@ -20,7 +21,8 @@ pub struct Entry {
 }
 
 /// Appends `entry` to the log. Rows are only ever inserted, never updated or deleted.
-pub async fn record(db: &impl ConnectionTrait, entry: Entry) -> Result<(), DbErr> {
+pub async fn record(db: &impl Writer, entry: Entry) -> Result<(), DbErr> {
+    let _turn = db.single_write().await;
     audit_log::ActiveModel {
         id: NotSet,
         organization_id: Set(entry.organization_id),

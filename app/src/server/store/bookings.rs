@@ -17,6 +17,11 @@ use crate::server::store::txn;
 /// Statuses that hold a staff member's time.
 pub const HOLDING: [&str; 2] = ["requested", "booked"];
 
+/// No appointment is longer than this (staff choose up to 8 hours; a slot is shorter), so an
+/// overlap search only reads the bookings that start within this much before a time: a range of
+/// the `(staff_id, starts_at)` index rather than the staff member's whole history.
+pub const LONGEST_BOOKING: chrono::Duration = chrono::Duration::hours(24);
+
 /// Whether `err` is PostgreSQL refusing an overlapping booking.
 pub fn is_overlap(err: &DbErr) -> bool {
     err.to_string().contains("bookings_no_overlap")
@@ -56,6 +61,7 @@ pub async fn hold(
         .filter(booking::Column::StaffId.eq(new.staff_id))
         .filter(booking::Column::Status.is_in(HOLDING))
         .filter(booking::Column::StartsAt.lt(new.ends_at))
+        .filter(booking::Column::StartsAt.gt(new.starts_at - LONGEST_BOOKING))
         .filter(booking::Column::EndsAt.gt(new.starts_at))
         .count(&*txn)
         .await?;

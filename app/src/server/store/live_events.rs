@@ -9,6 +9,7 @@ use sea_orm::{
 };
 
 use crate::server::store::entities::live_event;
+use crate::server::store::txn::Writer;
 
 /// The PostgreSQL channel that wakes every process's listener when a row is written.
 pub const CHANNEL: &str = "cp_live_events";
@@ -32,12 +33,9 @@ impl Topic {
 }
 
 /// Tells every server process that `topic` changed.
-pub async fn publish(
-    db: &impl ConnectionTrait,
-    topic: Topic,
-    now: DateTime<Utc>,
-) -> Result<(), DbErr> {
+pub async fn publish(db: &impl Writer, topic: Topic, now: DateTime<Utc>) -> Result<(), DbErr> {
     let (name, subject) = topic.key();
+    let _turn = db.single_write().await;
     live_event::ActiveModel {
         id: NotSet,
         topic: Set(name.to_owned()),
@@ -55,7 +53,7 @@ pub async fn publish(
 
 /// [`publish`] after the change itself is stored: a failure is logged, not returned, because
 /// the change stands and open pages show it on their next load anyway.
-pub async fn announce(db: &impl ConnectionTrait, topic: Topic, now: DateTime<Utc>) {
+pub async fn announce(db: &impl Writer, topic: Topic, now: DateTime<Utc>) {
     if let Err(e) = publish(db, topic, now).await {
         tracing::warn!(error = %e, ?topic, "live updates: a change could not be announced");
     }

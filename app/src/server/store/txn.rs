@@ -8,24 +8,64 @@
 //! (waiting in the busy handler if another process or a single-statement write holds it), so it
 //! never reads first and then fails to upgrade to a writer with "database is locked".
 //!
+//! Writes of a single statement outside a transaction (a session's last-seen time, an audit entry
+//! of a denial, a live event, a read pointer, a sign-in attempt) take the same turn through
+//! ([`Writer::single_write`]), so on SQLite every write of this process goes through one queue.
+//!
 //! A change and its audit entry commit together, through [`WriteTxn::commit_audited`].
 
 use std::ops::Deref;
+use std::time::Duration;
 
 use sea_orm::{
-    DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use tokio::sync::{Mutex, MutexGuard};
 
 use super::audit::{self, Entry};
 
 static SQLITE_WRITER: Mutex<()> = Mutex::const_new(());
+/// The longest a single write waits for the turn before writing anyway (and then waiting in
+/// SQLite's busy handler, as it did before the queue).
+const SINGLE_WRITE_WAIT: Duration = Duration::from_secs(10);
+
+/// This process's writer turn on SQLite, given back when dropped; empty on PostgreSQL.
+pub struct Turn {
+    _guard: Option<MutexGuard<'static, ()>>,
+}
+
+/// Where a single statement can be written: the connection pool, whose writes take the writer
+/// turn first, or an open transaction, which holds it already.
+pub trait Writer: ConnectionTrait + Sync {
+    /// The writer turn for one statement, held until the returned value is dropped.
+    fn single_write(&self) -> impl std::future::Future<Output = Turn> + Send;
+}
+
+impl Writer for DatabaseConnection {
+    async fn single_write(&self) -> Turn {
+        if self.get_database_backend() != DbBackend::Sqlite {
+            return Turn { _guard: None };
+        }
+        match tokio::time::timeout(SINGLE_WRITE_WAIT, SQLITE_WRITER.lock()).await {
+            Ok(guard) => Turn {
+                _guard: Some(guard),
+            },
+            Err(_) => Turn { _guard: None },
+        }
+    }
+}
+
+impl Writer for DatabaseTransaction {
+    async fn single_write(&self) -> Turn {
+        Turn { _guard: None }
+    }
+}
 
 /// A transaction that may write; on SQLite it holds this process's writer turn until it ends.
 pub struct WriteTxn {
     txn: DatabaseTransaction,
-    _turn: Option<MutexGuard<'static, ()>>,
+    _turn: Turn,
 }
 
 impl Deref for WriteTxn {
@@ -71,13 +111,15 @@ pub fn is_unique_violation(err: &DbErr) -> bool {
 pub async fn begin(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
     let (turn, options) = match db.get_database_backend() {
         DbBackend::Sqlite => (
-            Some(SQLITE_WRITER.lock().await),
+            Turn {
+                _guard: Some(SQLITE_WRITER.lock().await),
+            },
             TransactionOptions {
                 sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
                 ..Default::default()
             },
         ),
-        _ => (None, TransactionOptions::default()),
+        _ => (Turn { _guard: None }, TransactionOptions::default()),
     };
     Ok(WriteTxn {
         txn: db.begin_with_options(options).await?,
