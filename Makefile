@@ -15,7 +15,7 @@ setup:
 	@bash .ci/setup
 
 build:
-	cargo leptos build --release --precompress
+	cargo leptos build --release --precompress --split
 
 lint:
 	cargo fmt --all -- --check

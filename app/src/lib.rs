@@ -12,12 +12,9 @@ pub mod server;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{path, Lazy, SsrMode};
 
-use pages::{
-    account, admin, portal, portal_appointments, portal_forms, portal_insurance, portal_messages,
-    portal_payments, sign_in::SignInPage, Home, NotFound,
-};
+use pages::{lazy, portal, sign_in::SignInPage, Home, NotFound};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -42,7 +39,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 /// The routes of the staff admin and the client portal. Every page is rendered whole on the
-/// server (`SsrMode::Async`), so it works before hydration and without JavaScript.
+/// server (`SsrMode::Async`), so it works before hydration and without JavaScript. In the browser,
+/// the sign-in page and the portal home are in the main bundle; every other view is a lazily
+/// loaded chunk ([`pages::lazy`]).
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -52,43 +51,43 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=Home ssr=SsrMode::Async/>
                 <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
-                <Route path=path!("/forgot-password") view=account::ForgotPasswordPage ssr=SsrMode::Async/>
-                <Route path=path!("/welcome") view=account::SetPasswordPage ssr=SsrMode::Async/>
-                <Route path=path!("/reset-password") view=account::SetPasswordPage ssr=SsrMode::Async/>
-                <ParentRoute path=path!("/admin") view=admin::AdminShell ssr=SsrMode::Async>
-                    <Route path=path!("") view=admin::clients::ClientsPage ssr=SsrMode::Async/>
-                    <Route path=path!("clients") view=admin::clients::ClientsPage ssr=SsrMode::Async/>
-                    <Route path=path!("clients/new") view=admin::client_new::NewClientPage ssr=SsrMode::Async/>
-                    <Route path=path!("clients/:id") view=admin::client_page::ClientPage ssr=SsrMode::Async/>
-                    <Route path=path!("clients/:id/forms/:form") view=admin::client_forms::SubmissionPage ssr=SsrMode::Async/>
-                    <Route path=path!("calendar") view=admin::calendar::CalendarPage ssr=SsrMode::Async/>
-                    <Route path=path!("availability") view=admin::availability::AvailabilityPage ssr=SsrMode::Async/>
-                    <Route path=path!("messages") view=admin::messages::MessagesPage ssr=SsrMode::Async/>
-                    <Route path=path!("messages/:client") view=admin::messages::ThreadPage ssr=SsrMode::Async/>
-                    <Route path=path!("payments") view=admin::payments::PaymentsPage ssr=SsrMode::Async/>
-                    <Route path=path!("payments/:id") view=admin::payments::PaymentPage ssr=SsrMode::Async/>
-                    <ParentRoute path=path!("organization") view=admin::organization::OrganizationLayout ssr=SsrMode::Async>
-                        <Route path=path!("") view=admin::organization::OrganizationPage ssr=SsrMode::Async/>
-                        <Route path=path!("client-portal") view=admin::client_portal::ClientPortalPage ssr=SsrMode::Async/>
-                        <Route path=path!("audit-log") view=admin::audit::AuditLogPage ssr=SsrMode::Async/>
-                        <Route path=path!("outbox") view=admin::outbox::OutboxPage ssr=SsrMode::Async/>
-                        <Route path=path!("forms") view=admin::form_builder::FormsPage ssr=SsrMode::Async/>
-                        <Route path=path!("forms/:id") view=admin::form_builder::FormBuilderPage ssr=SsrMode::Async/>
-                        <Route path=path!("payers") view=admin::payers::PayersPage ssr=SsrMode::Async/>
+                <Route path=path!("/forgot-password") view={Lazy::<lazy::ForgotPassword>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/welcome") view={Lazy::<lazy::SetPassword>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/reset-password") view={Lazy::<lazy::SetPassword>::new()} ssr=SsrMode::Async/>
+                <ParentRoute path=path!("/admin") view={Lazy::<lazy::AdminShell>::new()} ssr=SsrMode::Async>
+                    <Route path=path!("") view={Lazy::<lazy::Clients>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("clients") view={Lazy::<lazy::Clients>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("clients/new") view={Lazy::<lazy::NewClient>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("clients/:id") view={Lazy::<lazy::Client>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("clients/:id/forms/:form") view={Lazy::<lazy::Submission>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("calendar") view={Lazy::<lazy::Calendar>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("availability") view={Lazy::<lazy::Availability>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("messages") view={Lazy::<lazy::Messages>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("messages/:client") view={Lazy::<lazy::Thread>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("payments") view={Lazy::<lazy::Payments>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("payments/:id") view={Lazy::<lazy::Payment>::new()} ssr=SsrMode::Async/>
+                    <ParentRoute path=path!("organization") view={Lazy::<lazy::OrganizationLayout>::new()} ssr=SsrMode::Async>
+                        <Route path=path!("") view={Lazy::<lazy::Organization>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("client-portal") view={Lazy::<lazy::ClientPortalSettings>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("audit-log") view={Lazy::<lazy::AuditLog>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("outbox") view={Lazy::<lazy::Outbox>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("forms") view={Lazy::<lazy::Forms>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("forms/:id") view={Lazy::<lazy::FormBuilder>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("payers") view={Lazy::<lazy::Payers>::new()} ssr=SsrMode::Async/>
                     </ParentRoute>
                 </ParentRoute>
                 <ParentRoute path=path!("/portal") view=portal::PortalShell ssr=SsrMode::Async>
                     <Route path=path!("") view=portal::PortalHome ssr=SsrMode::Async/>
                     <ParentRoute path=path!("clients/:id") view=portal::PortalClientLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=portal::PortalClientPage ssr=SsrMode::Async/>
-                        <Route path=path!("forms") view=portal_forms::PortalFormsPage ssr=SsrMode::Async/>
-                        <Route path=path!("appointments") view=portal_appointments::PortalAppointmentsPage ssr=SsrMode::Async/>
-                        <Route path=path!("forms/:form") view=portal_forms::PortalFormPage ssr=SsrMode::Async/>
-                        <Route path=path!("payments") view=portal_payments::PortalPaymentsPage ssr=SsrMode::Async/>
-                        <Route path=path!("payments/:booking") view=portal_payments::PayAppointmentPage ssr=SsrMode::Async/>
-                        <Route path=path!("receipts/:payment") view=portal_payments::PortalReceiptPage ssr=SsrMode::Async/>
-                        <Route path=path!("insurance") view=portal_insurance::PortalInsurancePage ssr=SsrMode::Async/>
-                        <Route path=path!("messages") view=portal_messages::PortalMessagesPage ssr=SsrMode::Async/>
+                        <Route path=path!("forms") view={Lazy::<lazy::PortalForms>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("appointments") view={Lazy::<lazy::PortalAppointments>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("forms/:form") view={Lazy::<lazy::PortalForm>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("payments") view={Lazy::<lazy::PortalPayments>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("payments/:booking") view={Lazy::<lazy::PayAppointment>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("receipts/:payment") view={Lazy::<lazy::PortalReceipt>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("insurance") view={Lazy::<lazy::PortalInsurance>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("messages") view={Lazy::<lazy::PortalMessages>::new()} ssr=SsrMode::Async/>
                     </ParentRoute>
                 </ParentRoute>
             </Routes>
@@ -96,8 +95,16 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The browser entry point, called by the `frontend` crate.
+/// The browser entry point, called by the `frontend` crate: loads the chunks of the current route,
+/// then hydrates the server-rendered page, then marks `<body data-hydrated="true">` (a signal for
+/// end-to-end tests, and curious humans, that the page is now interactive).
 #[cfg(feature = "hydrate")]
 pub fn hydrate() {
-    leptos::mount::hydrate_body(App);
+    wasm_bindgen_futures::spawn_local(async {
+        let body = document().body().expect("the page has a <body>");
+        leptos::mount::hydrate_from_async(body.clone(), App)
+            .await
+            .forget();
+        let _ = body.set_attribute("data-hydrated", "true");
+    });
 }

@@ -18,6 +18,7 @@ mod m20261127_000010_messaging;
 mod m20261127_000011_sandbox_card_owner;
 mod m20261127_000012_live_events;
 mod m20261127_000013_mail_retries;
+mod m20261127_000014_keyset_paging;
 
 /// Every migration, in the order it is applied.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000011_sandbox_card_owner::Migration),
             Box::new(m20261127_000012_live_events::Migration),
             Box::new(m20261127_000013_mail_retries::Migration),
+            Box::new(m20261127_000014_keyset_paging::Migration),
         ]
     }
 }

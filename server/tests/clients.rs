@@ -15,7 +15,7 @@ async fn therapists_see_assigned_clients_and_admins_see_their_organization() {
         body!(|t| {
             let app = t.app();
             let therapist = sign_in(&app, "therapist@brightpath.example").await;
-            let list = call(&app, "list_clients", "query=&page=1", Some(&therapist)).await;
+            let list = call(&app, "list_clients", "query=", Some(&therapist)).await;
             assert!(
                 list.body.contains("Jordan Lee") && list.body.contains("Sam Lee"),
                 "{}",
@@ -24,7 +24,7 @@ async fn therapists_see_assigned_clients_and_admins_see_their_organization() {
             assert!(!list.body.contains("Riley"));
 
             let other_admin = sign_in(&app, "admin@otherclinic.example").await;
-            let list = call(&app, "list_clients", "query=&page=1", Some(&other_admin)).await;
+            let list = call(&app, "list_clients", "query=", Some(&other_admin)).await;
             assert!(
                 list.body.contains("Riley Chen") && !list.body.contains("Jordan"),
                 "{}",
@@ -133,7 +133,7 @@ async fn invalid_client_input_is_refused_per_field_and_saves_nothing() {
         )
         .await;
         assert_eq!(updated.status, StatusCode::OK, "{}", updated.body);
-        let found = call(&app, "list_clients", "query=lee-p&page=1", Some(&admin)).await;
+        let found = call(&app, "list_clients", "query=lee-p", Some(&admin)).await;
         assert!(found.body.contains("Jordan Lee-Park"), "{}", found.body);
     }))
     .await;
@@ -148,27 +148,47 @@ async fn search_is_case_insensitive_literal_and_paginated() {
             let form = format!("input[first_name]=Test{i:02}&input[last_name]=Pager&input[date_of_birth]=2015-01-01&input[email]=");
             assert_eq!(call(&app, "create_client", &form, Some(&admin)).await.status, StatusCode::OK);
         }
-        let first: serde_json::Value =
-            serde_json::from_str(&call(&app, "list_clients", "query=PAGER&page=1", Some(&admin)).await.body).unwrap();
-        assert_eq!(first["total"], 30);
-        assert_eq!(first["pages"], 2);
-        assert_eq!(first["clients"].as_array().unwrap().len(), 25);
-        let second: serde_json::Value =
-            serde_json::from_str(&call(&app, "list_clients", "query=pager&page=2", Some(&admin)).await.body).unwrap();
-        assert_eq!(second["clients"].as_array().unwrap().len(), 5);
+        let list = |query: String| {
+            let (app, admin) = (app.clone(), admin.clone());
+            async move {
+                let answer = call(&app, "list_clients", &query, Some(&admin)).await;
+                assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+                serde_json::from_str::<serde_json::Value>(&answer.body).unwrap()
+            }
+        };
+        let names = |page: &serde_json::Value| -> Vec<String> {
+            page["clients"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap().to_owned()).collect()
+        };
+        // Keyset pages: 25 then 5, in name order, and back again to the same first page.
+        let first = list("query=PAGER".into()).await;
+        assert_eq!(first["paging"]["count"]["rows"], 30);
+        assert_eq!(first["paging"]["previous"], serde_json::Value::Null);
+        assert_eq!(names(&first).len(), 25);
+        assert_eq!(names(&first)[0], "Test00 Pager");
+        let after = first["paging"]["next"]["After"].as_i64().expect("a next page");
+        let second = list(format!("query=pager&at[After]={after}")).await;
+        assert_eq!(names(&second), (25..30).map(|i| format!("Test{i:02} Pager")).collect::<Vec<_>>());
+        assert_eq!(second["paging"]["next"], serde_json::Value::Null, "the last page");
+        let before = second["paging"]["previous"]["Before"].as_i64().expect("a previous page");
+        let back = list(format!("query=pager&at[Before]={before}")).await;
+        assert_eq!(names(&back), names(&first));
+        assert_eq!(back["paging"]["previous"], serde_json::Value::Null, "back at the top");
+        // An id from outside this list (another search) starts at the top rather than leaking.
+        let jordan = list("query=jordan".into()).await["clients"][0]["id"].as_i64().unwrap();
+        assert_eq!(names(&list(format!("query=pager&at[After]={jordan}")).await), names(&first));
         let wildcard: serde_json::Value =
-            serde_json::from_str(&call(&app, "list_clients", "query=%25&page=1", Some(&admin)).await.body).unwrap();
-        assert_eq!(wildcard["total"], 0, "% is matched literally");
+            serde_json::from_str(&call(&app, "list_clients", "query=%25", Some(&admin)).await.body).unwrap();
+        assert_eq!(wildcard["paging"]["count"]["rows"], 0, "% is matched literally");
         let by_first_name: serde_json::Value =
-            serde_json::from_str(&call(&app, "list_clients", "query=test0&page=1", Some(&admin)).await.body).unwrap();
-        assert_eq!(by_first_name["total"], 10, "first-name prefix");
+            serde_json::from_str(&call(&app, "list_clients", "query=test0", Some(&admin)).await.body).unwrap();
+        assert_eq!(by_first_name["paging"]["count"]["rows"], 10, "first-name prefix");
         let full: serde_json::Value =
-            serde_json::from_str(&call(&app, "list_clients", "query=Jordan%20%20LEE&page=1", Some(&admin)).await.body).unwrap();
-        assert_eq!(full["total"], 1, "\"first last\" prefix");
+            serde_json::from_str(&call(&app, "list_clients", "query=Jordan%20%20LEE", Some(&admin)).await.body).unwrap();
+        assert_eq!(full["paging"]["count"]["rows"], 1, "\"first last\" prefix");
         let other_admin = sign_in(&app, "admin@otherclinic.example").await;
         let foreign: serde_json::Value =
-            serde_json::from_str(&call(&app, "list_clients", "query=lee&page=1", Some(&other_admin)).await.body).unwrap();
-        assert_eq!(foreign["total"], 0, "search stays inside the organization");
+            serde_json::from_str(&call(&app, "list_clients", "query=lee", Some(&other_admin)).await.body).unwrap();
+        assert_eq!(foreign["paging"]["count"]["rows"], 0, "search stays inside the organization");
     }))
     .await;
 }

@@ -106,13 +106,7 @@ async fn an_invitation_link_works_once_and_signs_the_client_in() {
             .await;
             assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
             assert!(sent.body.contains("Invited"), "{}", sent.body);
-            let managed = call(
-                &app,
-                "list_portal_clients",
-                "query=robin&page=1",
-                Some(&admin),
-            )
-            .await;
+            let managed = call(&app, "list_portal_clients", "query=robin", Some(&admin)).await;
             assert!(
                 managed.body.contains("Robin Park"),
                 "a pending invitation uses the portal: {}",
@@ -201,14 +195,14 @@ async fn an_invitation_link_works_once_and_signs_the_client_in() {
             assert_eq!(audited(&t.db, "portal.invitation_sent").await, 1);
             assert_eq!(audited(&t.db, "portal.invitation_accepted").await, 1);
 
-            let outbox_page = call(&app, "list_outbox", "page=1", Some(&admin)).await;
+            let outbox_page = call(&app, "list_outbox", "", Some(&admin)).await;
             assert!(
                 outbox_page.body.contains("robin@example.com"),
                 "{}",
                 outbox_page.body
             );
             let other = sign_in(&app, "admin@otherclinic.example").await;
-            let elsewhere = call(&app, "list_outbox", "page=1", Some(&other)).await;
+            let elsewhere = call(&app, "list_outbox", "", Some(&other)).await;
             assert!(
                 !elsewhere.body.contains("robin@example.com"),
                 "{}",
@@ -288,13 +282,7 @@ async fn expired_resent_and_revoked_links_are_refused() {
             )
             .await;
             assert_eq!(nothing.status, StatusCode::CONFLICT);
-            let managed = call(
-                &app,
-                "list_portal_clients",
-                "query=kim&page=1",
-                Some(&admin),
-            )
-            .await;
+            let managed = call(&app, "list_portal_clients", "query=kim", Some(&admin)).await;
             assert!(
                 !managed.body.contains("Kim Park"),
                 "a revoked invitation no longer uses the portal: {}",

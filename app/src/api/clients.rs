@@ -3,14 +3,18 @@
 use leptos::prelude::*;
 
 use crate::domain::client::{ClientDetail, ClientInput, ClientPage};
+use crate::domain::paging::PageAt;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::server::{access::context::run, services::clients};
 
 /// One page of the clients the caller may see, filtered by name.
 #[server(endpoint = "list_clients")]
-pub async fn list_clients(query: String, page: u64) -> Result<ClientPage, AppError> {
-    run(|ctx| async move { clients::list(&ctx, &query, page).await }).await
+pub async fn list_clients(
+    query: String,
+    #[server(default)] at: PageAt,
+) -> Result<ClientPage, AppError> {
+    run(|ctx| async move { clients::list(&ctx, &query, at).await }).await
 }
 
 /// A client's page.

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::domain::organization::OrganizationOverview;
 use crate::domain::organization::OutboxPage;
+use crate::domain::paging::PageAt;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::server::{
@@ -19,6 +20,6 @@ pub async fn get_organization() -> Result<OrganizationOverview, AppError> {
 
 /// One page of the organization's outbox, newest first.
 #[server(endpoint = "list_outbox")]
-pub async fn list_outbox(page: u64) -> Result<OutboxPage, AppError> {
-    run(|ctx| async move { outbox::list(&ctx, page).await }).await
+pub async fn list_outbox(#[server(default)] at: PageAt) -> Result<OutboxPage, AppError> {
+    run(|ctx| async move { outbox::list(&ctx, at).await }).await
 }

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::domain::organization::AuditPage;
+use crate::domain::paging::PageAt;
 use crate::domain::portal_settings::{PortalClientPage, PortalSettings, SettingChanged};
 use crate::domain::settings::EffectiveSettings;
 use crate::error::AppError;
@@ -37,8 +38,11 @@ pub async fn set_card_processing(processor: String) -> Result<PortalSettings, Ap
 
 /// Manage Clients: the clients who use the portal, with their turn-offs (administrators).
 #[server(endpoint = "list_portal_clients")]
-pub async fn list_portal_clients(query: String, page: u64) -> Result<PortalClientPage, AppError> {
-    run(|ctx| async move { settings::portal_clients(&ctx, &query, page).await }).await
+pub async fn list_portal_clients(
+    query: String,
+    #[server(default)] at: PageAt,
+) -> Result<PortalClientPage, AppError> {
+    run(|ctx| async move { settings::portal_clients(&ctx, &query, at).await }).await
 }
 
 /// The effective settings of one client (the client, their contacts, or staff who may see them).
@@ -49,6 +53,9 @@ pub async fn get_effective_settings(client_id: i32) -> Result<EffectiveSettings,
 
 /// The audit log, newest first, optionally for one client (administrators).
 #[server(endpoint = "list_audit_log")]
-pub async fn list_audit_log(client_id: Option<i32>, page: u64) -> Result<AuditPage, AppError> {
-    run(|ctx| async move { audit_log::audit_log(&ctx, client_id, page).await }).await
+pub async fn list_audit_log(
+    client_id: Option<i32>,
+    #[server(default)] at: PageAt,
+) -> Result<AuditPage, AppError> {
+    run(|ctx| async move { audit_log::audit_log(&ctx, client_id, at).await }).await
 }

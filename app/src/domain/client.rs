@@ -121,9 +121,7 @@ pub struct ClientSummary {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClientPage {
     pub clients: Vec<ClientSummary>,
-    pub total: u64,
-    pub page: u64,
-    pub pages: u64,
+    pub paging: crate::domain::paging::Paging,
 }
 
 /// A staff member as shown next to a client.

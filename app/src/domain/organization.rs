@@ -42,8 +42,7 @@ pub struct AuditRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditPage {
     pub rows: Vec<AuditRow>,
-    pub page: u64,
-    pub pages: u64,
+    pub paging: crate::domain::paging::Paging,
 }
 
 /// One email in the outbox.
@@ -60,8 +59,7 @@ pub struct OutboxRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutboxPage {
     pub rows: Vec<OutboxRow>,
-    pub page: u64,
-    pub pages: u64,
+    pub paging: crate::domain::paging::Paging,
     /// Whether mail goes out by SMTP instead (the outbox then stays empty).
     pub smtp: bool,
 }

@@ -287,7 +287,9 @@ pub struct PaymentFilter {
     /// `YYYY-MM-DD`, inclusive; blank for open-ended.
     pub from: String,
     pub to: String,
-    pub page: u64,
+    /// Where the page starts.
+    #[serde(default)]
+    pub at: crate::domain::paging::PageAt,
 }
 
 /// The filters after checking.
@@ -357,9 +359,7 @@ pub struct PaymentRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentList {
     pub rows: Vec<PaymentRow>,
-    pub total: u64,
-    pub page: u64,
-    pub pages: u64,
+    pub paging: crate::domain::paging::Paging,
 }
 
 /// One payment for staff: the receipt (when paid), and whether the caller may refund it.

@@ -71,7 +71,5 @@ pub struct PortalClient {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PortalClientPage {
     pub clients: Vec<PortalClient>,
-    pub total: u64,
-    pub page: u64,
-    pub pages: u64,
+    pub paging: crate::domain::paging::Paging,
 }

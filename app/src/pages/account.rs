@@ -58,26 +58,29 @@ fn PasswordForm(info: LinkInfo, token: String, action: ServerAction<AcceptLink>)
             ),
         ),
     };
-    let password = RwSignal::new(String::new());
+    // Read from the page, not from a signal: what was typed before hydration counts too.
+    let typed_password = || {
+        use leptos::wasm_bindgen::JsCast;
+        document()
+            .get_element_by_id("new-password")
+            .and_then(|e| e.dyn_into::<leptos::web_sys::HtmlInputElement>().ok())
+            .map(|input| input.value())
+            .unwrap_or_default()
+    };
     view! {
         <h1>{heading}</h1>
         <p class="lead">{lead}</p>
         <ActionForm action=action>
             <input type="hidden" name="input[token]" value=token/>
             <input type="email" name="username" value=info.email autocomplete="username" hidden=true aria-hidden="true" tabindex="-1"/>
-            <div on:input=move |ev| {
-                let input = event_target::<leptos::web_sys::HtmlInputElement>(&ev);
-                if input.name() == "input[password]" { password.set(input.value()); }
-            }>
-                <Field label="New password" name="input[password]" id="new-password" kind="password"
-                    autocomplete="new-password" required=true
-                    server_error=server_error(value, "password")
-                    check=Arc::new(NewPasswordInput::check_password)/>
-            </div>
+            <Field label="New password" name="input[password]" id="new-password" kind="password"
+                autocomplete="new-password" required=true
+                server_error=server_error(value, "password")
+                check=Arc::new(NewPasswordInput::check_password)/>
             <Field label="Repeat the password" name="input[confirm]" id="confirm-password" kind="password"
                 autocomplete="new-password" required=true
                 server_error=server_error(value, "confirm")
-                check=Arc::new(move |v: &str| NewPasswordInput::check_confirm(&password.get_untracked(), v))/>
+                check=Arc::new(move |v: &str| NewPasswordInput::check_confirm(&typed_password(), v))/>
             <p class="hint">{format!("At least {} characters.", crate::domain::account::MIN_PASSWORD)}</p>
             <ActionMessage value=value/>
             <Submit label="Save password and sign in" pending_label="Saving…" pending=action.pending()/>

@@ -6,6 +6,7 @@ pub mod card_entry;
 pub mod form;
 pub mod icons;
 pub mod insurance;
+pub mod lazy;
 pub mod live;
 pub mod messages;
 pub mod portal;
@@ -22,7 +23,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, Redirect, A};
 
+use leptos_router::params::ParamsMap;
+
 use crate::api::auth::current_viewer;
+use crate::domain::paging::{PageAt, Paging};
 use crate::domain::viewer::Viewer;
 use crate::error::AppError;
 
@@ -130,22 +134,37 @@ pub fn encode(value: &str) -> String {
         .collect()
 }
 
-/// Previous/next links around "Page N of M"; `href` builds the address of a page.
+/// Where a keyset-paged list starts, from the address (`?after=ID` or `?before=ID`).
+pub fn page_at(query: &Memo<ParamsMap>) -> PageAt {
+    query.with(|q| PageAt::from_query(q.get_str("after"), q.get_str("before")))
+}
+
+/// `base` (a path, perhaps with a query) at the page `at`.
+pub fn paged(base: &str, at: PageAt) -> String {
+    match at.query() {
+        q if q.is_empty() => base.to_owned(),
+        q if base.contains('?') => format!("{base}&{q}"),
+        q => format!("{base}?{q}"),
+    }
+}
+
+/// The previous and next links of a keyset-paged list; `base` is the list's address without a
+/// page position.
 #[component]
 pub fn Pager(
     label: &'static str,
-    page: u64,
-    pages: u64,
-    href: impl Fn(u64) -> String + 'static,
+    paging: Paging,
+    base: String,
     #[prop(default = ("Previous", "Next"))] words: (&'static str, &'static str),
 ) -> impl IntoView {
-    view! {
-        <nav class="pager" aria-label=label>
-            {(page > 1).then(|| view! { <A href=href(page - 1)>{words.0}</A> })}
-            <span>{format!("Page {page} of {pages}")}</span>
-            {(page < pages).then(|| view! { <A href=href(page + 1)>{words.1}</A> })}
-        </nav>
-    }
+    (paging.previous.is_some() || paging.next.is_some()).then(|| {
+        view! {
+            <nav class="pager" aria-label=label>
+                {paging.previous.map(|at| view! { <A href=paged(&base, at) attr:rel="prev">{words.0}</A> })}
+                {paging.next.map(|at| view! { <A href=paged(&base, at) attr:rel="next">{words.1}</A> })}
+            </nav>
+        }
+    })
 }
 
 /// A page-level error message. A page that is switched off for this client, that this login may

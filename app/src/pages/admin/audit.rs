@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::settings::list_audit_log;
 use crate::domain::settings::Setting;
-use crate::pages::{ErrorNotice, Pager};
+use crate::pages::{page_at, ErrorNotice, Pager};
 
 /// A readable action name, e.g. "Display Insurance Info (for a client)".
 fn describe(action: &str) -> String {
@@ -25,22 +25,18 @@ fn describe(action: &str) -> String {
     }
 }
 
-/// `/admin/organization/audit-log[?client=ID&page=N]`.
+/// `/admin/organization/audit-log[?client=ID][&after=ID|&before=ID]`.
 #[component]
 pub fn AuditLogPage() -> impl IntoView {
     let query = use_query_map();
     let client = move || query.with(|q| q.get("client").and_then(|c| c.parse::<i32>().ok()));
-    let page = move || {
-        query.with(|q| {
-            q.get("page")
-                .and_then(|p| p.parse::<u64>().ok())
-                .unwrap_or(1)
-        })
-    };
-    let log = Resource::new(move || (client(), page()), |(c, p)| list_audit_log(c, p));
-    let href = move |p: u64| match client() {
-        Some(c) => format!("/admin/organization/audit-log?client={c}&page={p}"),
-        None => format!("/admin/organization/audit-log?page={p}"),
+    let log = Resource::new(
+        move || (client(), page_at(&query)),
+        |(c, at)| list_audit_log(c, at),
+    );
+    let base = move || match client() {
+        Some(c) => format!("/admin/organization/audit-log?client={c}"),
+        None => "/admin/organization/audit-log".to_owned(),
     };
     view! {
         <Title text="Audit Log"/>
@@ -53,6 +49,7 @@ pub fn AuditLogPage() -> impl IntoView {
                 match log.await {
                     Ok(log) if log.rows.is_empty() => view! { <p class="empty">"No entries."</p> }.into_any(),
                     Ok(log) => view! {
+                        <p class="count">{log.paging.count.label("entry", "entries")}</p>
                         <div class="table-scroll">
                             <table class="audit">
                                 <thead><tr>
@@ -69,7 +66,7 @@ pub fn AuditLogPage() -> impl IntoView {
                                 </tbody>
                             </table>
                         </div>
-                        <Pager label="Audit log pages" page=log.page pages=log.pages href=href words=("Newer", "Older")/>
+                        <Pager label="Audit log pages" paging=log.paging base=base() words=("Newer", "Older")/>
                     }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 }

@@ -13,7 +13,7 @@ use crate::domain::portal_settings::{
 use crate::domain::settings::{client_blocker, effective, org_blocker, Setting};
 use crate::error::AppError;
 use crate::pages::switch::SettingSwitch;
-use crate::pages::{encode, ErrorNotice, Pager, SearchForm};
+use crate::pages::{encode, page_at, ErrorNotice, Pager, SearchForm};
 
 /// `/admin/organization/client-portal`.
 #[component]
@@ -22,8 +22,8 @@ pub fn ClientPortalPage() -> impl IntoView {
     // Created beside `settings`, not inside its Suspense, so that hydration finds both resolved.
     let query = use_query_map();
     let clients = Resource::new(
-        move || (search_of(&query), page_of(&query)),
-        |(q, p)| list_portal_clients(q, p),
+        move || (search_of(&query), page_at(&query)),
+        |(q, at)| list_portal_clients(q, at),
     );
     view! {
         <Title text="Client Portal Settings"/>
@@ -73,11 +73,9 @@ fn ManageClients(
 ) -> impl IntoView {
     let query = use_query_map();
     let search = move || search_of(&query);
-    let page_href = move |p: u64| {
-        format!(
-            "/admin/organization/client-portal?q={}&page={p}",
-            encode(&search())
-        )
+    let base = move || match search() {
+        q if q.is_empty() => "/admin/organization/client-portal".to_owned(),
+        q => format!("/admin/organization/client-portal?q={}", encode(&q)),
     };
     view! {
         <section aria-labelledby="manage-heading">
@@ -89,11 +87,11 @@ fn ManageClients(
                     match clients.await {
                         Ok(list) if list.clients.is_empty() => view! { <p class="empty">"No portal clients match."</p> }.into_any(),
                         Ok(list) => view! {
-                            <p class="count">{format!("{} portal client{}", list.total, if list.total == 1 { "" } else { "s" })}</p>
+                            <p class="count">{list.paging.count.label("portal client", "portal clients")}</p>
                             <ul class="portal-clients">
                                 {list.clients.into_iter().map(|c| view! { <ClientRow client=c state/> }).collect_view()}
                             </ul>
-                            <Pager label="Portal client pages" page=list.page pages=list.pages href=page_href/>
+                            <Pager label="Portal client pages" paging=list.paging base=base()/>
                         }.into_any(),
                         Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                     }
@@ -145,12 +143,4 @@ fn ClientRow(client: PortalClient, state: RwSignal<PortalSettings>) -> impl Into
 
 fn search_of(query: &Memo<ParamsMap>) -> String {
     query.with(|q| q.get("q").unwrap_or_default())
-}
-
-fn page_of(query: &Memo<ParamsMap>) -> u64 {
-    query.with(|q| {
-        q.get("page")
-            .and_then(|p| p.parse::<u64>().ok())
-            .unwrap_or(1)
-    })
 }

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::use_viewer;
 use crate::api::clients::list_clients;
-use crate::pages::{encode, ErrorNotice, Pager, SearchForm};
+use crate::pages::{encode, page_at, ErrorNotice, Pager, SearchForm};
 
 /// `/admin/clients` (also `/admin`).
 #[component]
@@ -15,21 +15,13 @@ pub fn ClientsPage() -> impl IntoView {
     let viewer = use_viewer();
     let query = use_query_map();
     let search = move || query.with(|q| q.get("q").unwrap_or_default());
-    let page = move || {
-        query.with(|q| {
-            q.get("page")
-                .and_then(|p| p.parse::<u64>().ok())
-                .unwrap_or(1)
-        })
-    };
-    let clients = Resource::new(move || (search(), page()), |(q, p)| list_clients(q, p));
-    let page_href = move |p: u64| {
-        let q = search();
-        if q.is_empty() {
-            format!("/admin/clients?page={p}")
-        } else {
-            format!("/admin/clients?q={}&page={p}", encode(&q))
-        }
+    let clients = Resource::new(
+        move || (search(), page_at(&query)),
+        |(q, at)| list_clients(q, at),
+    );
+    let base = move || match search() {
+        q if q.is_empty() => "/admin/clients".to_owned(),
+        q => format!("/admin/clients?q={}", encode(&q)),
     };
     view! {
         <Title text="Clients"/>
@@ -45,7 +37,7 @@ pub fn ClientsPage() -> impl IntoView {
                         <p class="empty">{if search().is_empty() { "No clients yet." } else { "No clients match this search." }}</p>
                     }.into_any(),
                     Ok(list) => view! {
-                        <p class="count" aria-live="polite">{format!("{} client{}", list.total, if list.total == 1 { "" } else { "s" })}</p>
+                        <p class="count" aria-live="polite">{list.paging.count.label("client", "clients")}</p>
                         <table class="clients">
                             <thead><tr><th scope="col">"Name"</th><th scope="col">"Date of birth"</th><th scope="col">"Email"</th></tr></thead>
                             <tbody>
@@ -58,7 +50,7 @@ pub fn ClientsPage() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                        <Pager label="Pages" page=list.page pages=list.pages href=page_href/>
+                        <Pager label="Client pages" paging=list.paging base=base()/>
                     }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 }

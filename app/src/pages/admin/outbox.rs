@@ -5,20 +5,13 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::organization::list_outbox;
-use crate::pages::{ErrorNotice, Pager};
+use crate::pages::{page_at, ErrorNotice, Pager};
 
-/// `/admin/organization/outbox[?page=N]`.
+/// `/admin/organization/outbox[?after=ID|?before=ID]`.
 #[component]
 pub fn OutboxPage() -> impl IntoView {
     let query = use_query_map();
-    let page = move || {
-        query.with(|q| {
-            q.get("page")
-                .and_then(|p| p.parse::<u64>().ok())
-                .unwrap_or(1)
-        })
-    };
-    let outbox = Resource::new(page, list_outbox);
+    let outbox = Resource::new(move || page_at(&query), list_outbox);
     view! {
         <Title text="Outbox"/>
         <h1>"Outbox"</h1>
@@ -52,8 +45,8 @@ pub fn OutboxPage() -> impl IntoView {
                                 </ul>
                             }.into_any()
                         }}
-                        <Pager label="Outbox pages" page=o.page pages=o.pages
-                            href=|p| format!("/admin/organization/outbox?page={p}") words=("Newer", "Older")/>
+                        <Pager label="Outbox pages" paging=o.paging
+                            base="/admin/organization/outbox".to_owned() words=("Newer", "Older")/>
                     }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 }

@@ -9,6 +9,7 @@ use leptos_router::hooks::use_query_map;
 use leptos_router::params::ParamsMap;
 
 use crate::api::payments::{get_payment, list_payments, RefundPayment};
+use crate::domain::paging::PageAt;
 use crate::domain::payments::{money, PaymentFilter, PaymentList, PaymentStatus, StaffPayment};
 use crate::pages::form::{server_error, successes, ActionMessage, Submit};
 use crate::pages::receipt::{PrintButton, ReceiptView};
@@ -21,13 +22,14 @@ fn filter_of(query: &ParamsMap) -> PaymentFilter {
         q: get("q"),
         from: get("from"),
         to: get("to"),
-        page: query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1),
+        at: PageAt::from_query(query.get_str("after"), query.get_str("before")),
     }
 }
 
-fn href(f: &PaymentFilter, page: u64) -> String {
+/// The list's address with these filters, at its first page.
+fn href(f: &PaymentFilter) -> String {
     format!(
-        "/admin/payments?status={}&q={}&from={}&to={}&page={page}",
+        "/admin/payments?status={}&q={}&from={}&to={}",
         encode(&f.status),
         encode(&f.q),
         encode(&f.from),
@@ -93,9 +95,9 @@ fn PaymentTable(list: PaymentList, filter: PaymentFilter) -> impl IntoView {
     if list.rows.is_empty() {
         return view! { <p class="empty">"No payments match."</p> }.into_any();
     }
-    let pager_filter = filter.clone();
+    let base = href(&filter);
     view! {
-        <p class="meta">{format!("{} payment{}", list.total, if list.total == 1 { "" } else { "s" })}</p>
+        <p class="meta">{list.paging.count.label("payment", "payments")}</p>
         <div class="table-scroll">
             <table>
                 <thead><tr>
@@ -124,7 +126,7 @@ fn PaymentTable(list: PaymentList, filter: PaymentFilter) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        <Pager label="Payments pages" page=list.page pages=list.pages href=move |p| href(&pager_filter, p)/>
+        <Pager label="Payments pages" paging=list.paging base/>
     }
     .into_any()
 }

@@ -3,12 +3,14 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::domain::organization::{AuditPage, AuditRow};
+use crate::domain::paging::PageAt;
 use crate::error::AppError;
 use crate::server::access::context::Ctx;
 use crate::server::store::entities::{audit_log, client, client_contact, staff_user};
+use crate::server::store::paging::Keyset;
 use crate::server::store::refs::Ref;
 
 /// Audit rows per page.
@@ -18,7 +20,7 @@ pub const AUDIT_PER_PAGE: u64 = 50;
 pub async fn audit_log(
     ctx: &Ctx,
     client_id: Option<i32>,
-    page: u64,
+    at: PageAt,
 ) -> Result<AuditPage, AppError> {
     let admin = ctx.admin().await?;
     let mut select = audit_log::Entity::find()
@@ -27,13 +29,12 @@ pub async fn audit_log(
         ctx.admin_client(client_id).await?;
         select = select.filter(audit_log::Column::Object.eq(Ref::Client(client_id)));
     }
-    let paginator = select
-        .order_by_desc(audit_log::Column::At)
-        .order_by_desc(audit_log::Column::Id)
-        .paginate(ctx.db(), AUDIT_PER_PAGE);
-    let pages = paginator.num_pages().await?.max(1);
-    let page = page.clamp(1, pages);
-    let rows = paginator.fetch_page(page - 1).await?;
+    let newest_first = Keyset::new(
+        vec![audit_log::Column::At, audit_log::Column::Id],
+        true,
+        AUDIT_PER_PAGE,
+    );
+    let (rows, paging) = newest_first.page(ctx.db(), select, at).await?;
     let names = Names::load(ctx.db(), admin.organization_id, &rows).await?;
     let rows = rows
         .into_iter()
@@ -46,7 +47,7 @@ pub async fn audit_log(
             new_value: r.new_value,
         })
         .collect();
-    Ok(AuditPage { rows, page, pages })
+    Ok(AuditPage { rows, paging })
 }
 
 /// Display names for the staff, client and contact references on one audit page.

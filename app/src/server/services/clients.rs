@@ -4,16 +4,17 @@
 use chrono::Utc;
 use sea_orm::sea_query::Query;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, NotSet, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, NotSet, QueryFilter, QueryOrder, Set,
 };
 
 use crate::domain::client::{
     last_name_key, search_name, ClientDetail, ClientInput, ClientPage, ClientSummary, StaffRef,
     CLIENTS_PER_PAGE,
 };
+use crate::domain::paging::PageAt;
 use crate::error::AppError;
 use crate::server::access::context::Ctx;
+use crate::server::store;
 use crate::server::store::clients::name_filter;
 use crate::server::store::contacts;
 use crate::server::store::entities::{client, client_staff, staff_user};
@@ -21,24 +22,19 @@ use crate::server::store::portal_links::{self, Invitee};
 use crate::server::store::refs::Ref;
 use crate::server::store::txn;
 
-/// One page (1-based) of the clients the caller may see, filtered by name.
-pub async fn list(ctx: &Ctx, query: &str, page: u64) -> Result<ClientPage, AppError> {
+/// The page starting `at` of the clients the caller may see, filtered by name, by last and
+/// first name.
+pub async fn list(ctx: &Ctx, query: &str, at: PageAt) -> Result<ClientPage, AppError> {
     let staff = ctx.staff().await?;
     let mut select = staff.visible_clients();
     let org = Condition::all().add(client::Column::OrganizationId.eq(staff.organization_id));
     if let Some(names) = name_filter(query, org) {
         select = select.filter(names);
     }
-    let paginator = select
-        .order_by_asc(client::Column::LastName)
-        .order_by_asc(client::Column::FirstName)
-        .order_by_asc(client::Column::Id)
-        .paginate(ctx.db(), CLIENTS_PER_PAGE);
-    let counts = paginator.num_items_and_pages().await?;
-    let page = page.clamp(1, counts.number_of_pages.max(1));
-    let clients = paginator
-        .fetch_page(page - 1)
-        .await?
+    let (rows, paging) = store::clients::by_name(CLIENTS_PER_PAGE)
+        .page(ctx.db(), select, at)
+        .await?;
+    let clients = rows
         .into_iter()
         .map(|c| ClientSummary {
             id: c.id,
@@ -47,12 +43,7 @@ pub async fn list(ctx: &Ctx, query: &str, page: u64) -> Result<ClientPage, AppEr
             email: c.email,
         })
         .collect();
-    Ok(ClientPage {
-        clients,
-        total: counts.number_of_items,
-        page,
-        pages: counts.number_of_pages.max(1),
-    })
+    Ok(ClientPage { clients, paging })
 }
 
 /// A client's page: details, assigned staff and contacts.

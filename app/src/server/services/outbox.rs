@@ -1,27 +1,26 @@
 //! Organization → Outbox: the emails the app wrote instead of sending, for administrators.
 
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::domain::organization::{OutboxPage, OutboxRow};
+use crate::domain::paging::PageAt;
 use crate::error::AppError;
 use crate::server::access::context::Ctx;
 use crate::server::store::entities::outbox;
+use crate::server::store::paging::Keyset;
 
 /// Emails per page.
 pub const OUTBOX_PER_PAGE: u64 = 20;
 
-/// One page of the administrator's organization's outbox, newest first.
-pub async fn list(ctx: &Ctx, page: u64) -> Result<OutboxPage, AppError> {
+/// The page starting `at` of the administrator's organization's outbox, newest first.
+pub async fn list(ctx: &Ctx, at: PageAt) -> Result<OutboxPage, AppError> {
     let admin = ctx.admin().await?;
-    let paginator = outbox::Entity::find()
-        .filter(outbox::Column::OrganizationId.eq(admin.organization_id))
-        .order_by_desc(outbox::Column::Id)
-        .paginate(ctx.db(), OUTBOX_PER_PAGE);
-    let pages = paginator.num_pages().await?.max(1);
-    let page = page.clamp(1, pages);
-    let rows = paginator
-        .fetch_page(page - 1)
-        .await?
+    let base =
+        outbox::Entity::find().filter(outbox::Column::OrganizationId.eq(admin.organization_id));
+    let (rows, paging) = Keyset::new(vec![outbox::Column::Id], true, OUTBOX_PER_PAGE)
+        .page(ctx.db(), base, at)
+        .await?;
+    let rows = rows
         .into_iter()
         .map(|m| OutboxRow {
             id: m.id,
@@ -33,8 +32,7 @@ pub async fn list(ctx: &Ctx, page: u64) -> Result<OutboxPage, AppError> {
         .collect();
     Ok(OutboxPage {
         rows,
-        page,
-        pages,
+        paging,
         smtp: ctx.state.mailer.uses_smtp(),
     })
 }

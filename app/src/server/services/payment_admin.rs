@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, NotSet, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, NotSet, QueryFilter,
+    QuerySelect, QueryTrait, Set,
 };
 
 use crate::domain::payments::{
@@ -23,6 +23,7 @@ use crate::server::store;
 use crate::server::store::clients::name_filter;
 use crate::server::store::entities::{booking, client, payment, refund, stripe_account};
 use crate::server::store::organizations::zone;
+use crate::server::store::paging::Keyset;
 use crate::server::store::payments::receipt_of;
 use crate::server::store::refs::Ref;
 use crate::server::store::txn;
@@ -73,14 +74,12 @@ pub async fn list(ctx: &Ctx, filter: &PaymentFilter) -> Result<PaymentList, AppE
         let next = to.succ_opt().unwrap_or(to);
         select = select.filter(payment::Column::CreatedAt.lt(local_midnight(next)));
     }
-    let paginator = select
-        .order_by_desc(payment::Column::CreatedAt)
-        .order_by_desc(payment::Column::Id)
-        .paginate(db, PAGE_SIZE);
-    let total = paginator.num_items().await?;
-    let pages = Ord::max(total.div_ceil(PAGE_SIZE), 1);
-    let page = filter.page.clamp(1, pages);
-    let rows = paginator.fetch_page(page - 1).await?;
+    let newest_first = Keyset::new(
+        vec![payment::Column::CreatedAt, payment::Column::Id],
+        true,
+        PAGE_SIZE,
+    );
+    let (rows, paging) = newest_first.page(db, select, filter.at).await?;
     let clients = store::clients::by_ids(db, rows.iter().map(|r| r.client_id)).await?;
     let services: HashMap<i32, String> = booking::Entity::find()
         .filter(booking::Column::Id.is_in(rows.iter().map(|r| r.booking_id)))
@@ -97,12 +96,7 @@ pub async fn list(ctx: &Ctx, filter: &PaymentFilter) -> Result<PaymentList, AppE
             row_of(&tz, row, client_name, service)
         })
         .collect();
-    Ok(PaymentList {
-        rows: out,
-        total,
-        page,
-        pages,
-    })
+    Ok(PaymentList { rows: out, paging })
 }
 
 fn row_of(

@@ -3,12 +3,10 @@
 //! Every change is validated with the shared rule in `domain::settings` and audited.
 
 use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, Set};
 
 use crate::domain::client::CLIENTS_PER_PAGE;
+use crate::domain::paging::PageAt;
 use crate::domain::portal_settings::{
     CardProcessor, PortalClient, PortalClientPage, PortalSettings, SettingChanged,
 };
@@ -137,7 +135,7 @@ pub async fn set_card_processing(ctx: &Ctx, processor: &str) -> Result<PortalSet
 pub async fn portal_clients(
     ctx: &Ctx,
     query: &str,
-    page: u64,
+    at: PageAt,
 ) -> Result<PortalClientPage, AppError> {
     let admin = ctx.admin().await?;
     let db = ctx.db();
@@ -146,14 +144,9 @@ pub async fn portal_clients(
         .add(client::Column::UsesPortal.eq(true));
     let select =
         client::Entity::find().filter(clients::name_filter(query, base.clone()).unwrap_or(base));
-    let paginator = select
-        .order_by_asc(client::Column::LastName)
-        .order_by_asc(client::Column::FirstName)
-        .order_by_asc(client::Column::Id)
-        .paginate(db, CLIENTS_PER_PAGE);
-    let counts = paginator.num_items_and_pages().await?;
-    let page = page.clamp(1, counts.number_of_pages.max(1));
-    let rows = paginator.fetch_page(page - 1).await?;
+    let (rows, paging) = clients::by_name(CLIENTS_PER_PAGE)
+        .page(db, select, at)
+        .await?;
     let ids: Vec<i32> = rows.iter().map(|c| c.id).collect();
     let overrides = settings::overrides_of(db, &ids).await?;
     let clients = rows
@@ -164,10 +157,5 @@ pub async fn portal_clients(
             off: overrides.get(&c.id).copied().unwrap_or_default(),
         })
         .collect();
-    Ok(PortalClientPage {
-        clients,
-        total: counts.number_of_items,
-        page,
-        pages: counts.number_of_pages.max(1),
-    })
+    Ok(PortalClientPage { clients, paging })
 }

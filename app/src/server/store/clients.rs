@@ -1,5 +1,5 @@
 //! Client queries shared by features: name search, portal use, a contact's clients, a staff
-//! member's assigned clients, and many clients by id in one query.
+//! member's assigned clients, many clients by id in one query, and the alphabetical keyset.
 
 use std::collections::HashMap;
 
@@ -13,6 +13,22 @@ use crate::error::AppError;
 use crate::server::store::entities::{
     client, client_contact_link, client_staff, portal_account, portal_link,
 };
+use crate::server::store::paging::Keyset;
+
+/// Client lists in alphabetical order (last name, first name), `per_page` at a time: the clients
+/// list and Manage Clients. Served by the `(organization_id, [uses_portal,] last_name,
+/// first_name, id)` indexes.
+pub fn by_name(per_page: u64) -> Keyset<client::Column> {
+    Keyset::new(
+        vec![
+            client::Column::LastName,
+            client::Column::FirstName,
+            client::Column::Id,
+        ],
+        false,
+        per_page,
+    )
+}
 
 /// Clients matching `base` whose first name, "first last" or last name starts with `query`;
 /// `None` for a blank query. Each branch repeats `base` and is an exact `LIKE` prefix plus the

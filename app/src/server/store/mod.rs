@@ -12,6 +12,7 @@ pub mod live_events;
 pub mod logins;
 pub mod messages;
 pub mod organizations;
+pub mod paging;
 pub mod payments;
 pub mod portal_links;
 pub mod refs;

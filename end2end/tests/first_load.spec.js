@@ -1,0 +1,104 @@
+// What a browser downloads on a first visit to each page, with an empty cache: the portal never
+// loads the staff admin's code, every page hydrates without an error, and the bundle arrives as
+// the main module plus the lazily loaded views of that route. Each portal page also passes axe
+// and fits a 360 px wide screen.
+const { test, expect } = require("@playwright/test");
+const { PASSWORD, waitForHydration, expectGoodPage } = require("./helpers");
+
+/** Staff-only lazy views (their files are named `split___<view>_view_…`). */
+const ADMIN_VIEWS = [
+  "admin_shell", "clients", "new_client", "client", "submission", "calendar", "availability", "messages",
+  "thread", "payments", "payment", "organization_layout", "organization", "client_portal_settings",
+  "audit_log", "outbox", "forms", "form_builder", "payers",
+];
+const viewOf = (url) => (url.match(/\/split___([a-z_]+?)_view_\d+\./) || [])[1];
+
+/** Signs in with a fresh context and returns its cookies and landing address. */
+async function session(browser, email) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/(portal|admin)/);
+  const state = await context.storageState();
+  const landing = new URL(page.url()).pathname;
+  await context.close();
+  return { state, landing };
+}
+
+/** Opens `path` in a new context (empty cache) and returns the bundle files it loaded, their
+ *  brotli size as the server sends them, and any console or page errors. */
+async function firstLoad(browser, state, path, status = 200, checks = async () => {}) {
+  const context = await browser.newContext({ storageState: state });
+  const page = await context.newPage();
+  const files = new Set();
+  const errors = [];
+  page.on("request", (req) => {
+    if (/\/pkg\/.+\.(wasm|js)$/.test(req.url())) files.add(req.url());
+  });
+  page.on("console", (msg) => {
+    // A "Not available" page is answered 403, which Chromium logs; that is the page, not an error.
+    const ownStatus = status !== 200 && msg.text().startsWith(`Failed to load resource: the server responded with a status of ${status}`);
+    if (msg.type() === "error" && !ownStatus) errors.push(msg.text());
+  });
+  page.on("pageerror", (err) => errors.push(err.message));
+  const response = await page.goto(path);
+  expect(response.status(), path).toBe(status);
+  await waitForHydration(page);
+  await checks(page);
+  let brotli = 0;
+  for (const url of files) {
+    const res = await context.request.get(url, { headers: { "accept-encoding": "br" } });
+    expect(res.headers()["content-encoding"], url).toBe("br");
+    // The bytes on the wire: the body Playwright hands back is already decoded.
+    brotli += Number(res.headers()["content-length"]);
+  }
+  await context.close();
+  return { files: [...files], brotli, errors };
+}
+
+test("portal pages hydrate from their own chunks and never load staff code", async ({ browser }) => {
+  const { state, landing } = await session(browser, "client@brightpath.example");
+  expect(landing, "a single-client login lands on the client's home").toMatch(/^\/portal\/clients\/\d+$/);
+  // Payments are switched off in the demo (no card processing): that page says "Not available".
+  const pages = [["", 200], ["/forms", 200], ["/appointments", 200], ["/payments", 403], ["/insurance", 200], ["/messages", 200]]
+    .map(([p, status]) => [landing + p, status]);
+  let home = null;
+  for (const [path, status] of pages) {
+    // Each portal page also passes axe and has no sideways scroll at 360 px.
+    const load = await firstLoad(browser, state, path, status, expectGoodPage);
+    console.log(`first load of ${path}: ${(load.brotli / 1000).toFixed(1)} KB brotli in ${load.files.length} files`);
+    expect(load.errors, `console errors on ${path}`).toEqual([]);
+    const staff = load.files.map(viewOf).filter((v) => ADMIN_VIEWS.includes(v));
+    expect(staff, `staff views loaded by ${path}`).toEqual([]);
+    if (path === landing) {
+      home = load;
+      expect(load.files.map(viewOf).filter(Boolean), "the portal home is in the main bundle").toEqual([]);
+    } else {
+      expect(load.files.some((f) => viewOf(f)), `${path} loads its own view`).toBe(true);
+      expect(load.brotli, `${path} adds its view to the main bundle`).toBeGreaterThan(home.brotli);
+    }
+  }
+});
+
+test("a contact's client list is in the main bundle and passes the page checks", async ({ browser }) => {
+  const { state } = await session(browser, "parent@brightpath.example");
+  const load = await firstLoad(browser, state, "/portal", 200, expectGoodPage);
+  expect(load.errors).toEqual([]);
+  expect(load.files.map(viewOf).filter(Boolean)).toEqual([]);
+});
+
+test("staff pages load the admin views they need and hydrate", async ({ browser }) => {
+  const { state } = await session(browser, "admin@brightpath.example");
+  for (const [path, views] of [
+    ["/admin/clients", ["admin_shell", "clients"]],
+    ["/admin/calendar", ["admin_shell", "calendar"]],
+    ["/admin/organization/client-portal", ["admin_shell", "organization_layout", "client_portal_settings"]],
+  ]) {
+    const load = await firstLoad(browser, state, path);
+    expect(load.errors, `console errors on ${path}`).toEqual([]);
+    expect(load.files.map(viewOf).filter(Boolean).sort(), path).toEqual([...views].sort());
+  }
+});
