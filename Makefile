@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
 
-.PHONY: run test setup build lint unit db-test e2e size clean-data bench-ssr bench-mixed
+.PHONY: run test setup build lint unit db-test e2e size clean-data bench-ssr bench-mixed bench-fanout
 
 ## make run: install what is missing, build, migrate the SQLite database, load the demo data, serve.
 run: setup build
@@ -42,6 +42,10 @@ bench-ssr:
 ## make bench-mixed: 64 connections of mixed reads and writes; reports errors (goal: 0).
 bench-mixed:
 	bench/mixed-load $(DATABASE_URL)
+
+## make bench-fanout: 1,000 open event streams, 100 messages; delivery p50/p99 and statements per message.
+bench-fanout:
+	bench/live-fanout $(DATABASE_URL)
 
 clean-data:
 	rm -rf data

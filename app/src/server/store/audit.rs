@@ -4,7 +4,7 @@ use chrono::Utc;
 use sea_orm::{ActiveModelTrait, DbErr, NotSet, Set};
 
 use super::entities::audit_log;
-use super::txn::Writer;
+use super::write_queue::Writer;
 
 /// One audit entry to write.
 #[derive(Debug, Clone, Default)]

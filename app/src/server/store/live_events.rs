@@ -9,7 +9,7 @@ use sea_orm::{
 };
 
 use crate::server::store::entities::live_event;
-use crate::server::store::txn::Writer;
+use crate::server::store::write_queue::Writer;
 
 /// The PostgreSQL channel that wakes every process's listener when a row is written.
 pub const CHANNEL: &str = "cp_live_events";

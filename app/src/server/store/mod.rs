@@ -21,3 +21,4 @@ pub mod staff;
 pub mod status;
 pub mod subqueries;
 pub mod txn;
+pub mod write_queue;

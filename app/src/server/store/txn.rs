@@ -15,52 +15,15 @@
 //! A change and its audit entry commit together, through [`WriteTxn::commit_audited`].
 
 use std::ops::Deref;
-use std::time::Duration;
 
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
 };
-use tokio::sync::{Mutex, MutexGuard};
 
 use super::audit::{self, Entry};
-
-static SQLITE_WRITER: Mutex<()> = Mutex::const_new(());
-/// The longest a single write waits for the turn before writing anyway (and then waiting in
-/// SQLite's busy handler, as it did before the queue).
-const SINGLE_WRITE_WAIT: Duration = Duration::from_secs(10);
-
-/// This process's writer turn on SQLite, given back when dropped; empty on PostgreSQL.
-pub struct Turn {
-    _guard: Option<MutexGuard<'static, ()>>,
-}
-
-/// Where a single statement can be written: the connection pool, whose writes take the writer
-/// turn first, or an open transaction, which holds it already.
-pub trait Writer: ConnectionTrait + Sync {
-    /// The writer turn for one statement, held until the returned value is dropped.
-    fn single_write(&self) -> impl std::future::Future<Output = Turn> + Send;
-}
-
-impl Writer for DatabaseConnection {
-    async fn single_write(&self) -> Turn {
-        if self.get_database_backend() != DbBackend::Sqlite {
-            return Turn { _guard: None };
-        }
-        match tokio::time::timeout(SINGLE_WRITE_WAIT, SQLITE_WRITER.lock()).await {
-            Ok(guard) => Turn {
-                _guard: Some(guard),
-            },
-            Err(_) => Turn { _guard: None },
-        }
-    }
-}
-
-impl Writer for DatabaseTransaction {
-    async fn single_write(&self) -> Turn {
-        Turn { _guard: None }
-    }
-}
+pub use super::write_queue::Writer;
+use super::write_queue::{transaction_turn, Turn};
 
 /// A transaction that may write; on SQLite it holds this process's writer turn until it ends.
 pub struct WriteTxn {
@@ -111,15 +74,13 @@ pub fn is_unique_violation(err: &DbErr) -> bool {
 pub async fn begin(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
     let (turn, options) = match db.get_database_backend() {
         DbBackend::Sqlite => (
-            Turn {
-                _guard: Some(SQLITE_WRITER.lock().await),
-            },
+            transaction_turn().await,
             TransactionOptions {
                 sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
                 ..Default::default()
             },
         ),
-        _ => (Turn { _guard: None }, TransactionOptions::default()),
+        _ => (Turn::none(), TransactionOptions::default()),
     };
     Ok(WriteTxn {
         txn: db.begin_with_options(options).await?,

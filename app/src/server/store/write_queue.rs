@@ -1,0 +1,60 @@
+//! This process's SQLite write queue: one writer turn, first come first served, taken by every
+//! write transaction (`txn::begin`) and by every single statement written outside one
+//! ([`Writer::single_write`]), so that the process's writes never collide in SQLite's busy
+//! handler. On PostgreSQL the turn is empty. It holds no data, so several processes stay correct.
+
+use std::time::Duration;
+
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend};
+use tokio::sync::{Mutex, MutexGuard};
+
+static SQLITE_WRITER: Mutex<()> = Mutex::const_new(());
+/// The longest a single write waits for the turn before writing anyway (and then waiting in
+/// SQLite's busy handler, as it did before the queue).
+const SINGLE_WRITE_WAIT: Duration = Duration::from_secs(10);
+
+/// This process's writer turn on SQLite, given back when dropped; empty on PostgreSQL.
+pub struct Turn {
+    _guard: Option<MutexGuard<'static, ()>>,
+}
+
+impl Turn {
+    /// No turn: PostgreSQL, or a write inside a transaction that holds it.
+    pub fn none() -> Turn {
+        Turn { _guard: None }
+    }
+}
+
+/// The turn of a write transaction, waited for as long as it takes.
+pub async fn transaction_turn() -> Turn {
+    Turn {
+        _guard: Some(SQLITE_WRITER.lock().await),
+    }
+}
+
+/// Where a single statement can be written: the connection pool, whose writes take the writer
+/// turn first, or an open transaction, which holds it already.
+pub trait Writer: ConnectionTrait + Sync {
+    /// The writer turn for one statement, held until the returned value is dropped.
+    fn single_write(&self) -> impl std::future::Future<Output = Turn> + Send;
+}
+
+impl Writer for DatabaseConnection {
+    async fn single_write(&self) -> Turn {
+        if self.get_database_backend() != DbBackend::Sqlite {
+            return Turn { _guard: None };
+        }
+        match tokio::time::timeout(SINGLE_WRITE_WAIT, SQLITE_WRITER.lock()).await {
+            Ok(guard) => Turn {
+                _guard: Some(guard),
+            },
+            Err(_) => Turn { _guard: None },
+        }
+    }
+}
+
+impl Writer for DatabaseTransaction {
+    async fn single_write(&self) -> Turn {
+        Turn { _guard: None }
+    }
+}
