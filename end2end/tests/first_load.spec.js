@@ -60,6 +60,8 @@ async function firstLoad(browser, state, path, status = 200, checks = async () =
 }
 
 test("portal pages hydrate from their own chunks and never load staff code", async ({ browser }) => {
+  // Six pages, each with a fresh cache, axe and the 360 px check.
+  test.setTimeout(120_000);
   const { state, landing } = await session(browser, "client@brightpath.example");
   expect(landing, "a single-client login lands on the client's home").toMatch(/^\/portal\/clients\/\d+$/);
   // Payments are switched off in the demo (no card processing): that page says "Not available".
@@ -91,6 +93,7 @@ test("a contact's client list is in the main bundle and passes the page checks",
 });
 
 test("staff pages load the admin views they need and hydrate", async ({ browser }) => {
+  test.setTimeout(60_000);
   const { state } = await session(browser, "admin@brightpath.example");
   for (const [path, views] of [
     ["/admin/clients", ["admin_shell", "clients"]],
