@@ -1,7 +1,7 @@
 //! Write transactions. SQLite allows one writer at a time: concurrent writers that collide back
 //! off in SQLite's busy handler, which sleeps from 1 to 100 ms and makes the slowest requests far
-//! slower than the rest. On SQLite, write transactions of this process therefore queue here,
-//! first come first served, and never collide. PostgreSQL runs them concurrently, unchanged. The
+//! slower than the rest. On SQLite, write transactions of this process therefore queue
+//! (`write_queue`), first come first served, and never collide. PostgreSQL runs them concurrently, unchanged. The
 //! queue holds no data: several processes on one PostgreSQL database stay correct.
 //!
 //! On SQLite a write transaction also starts `IMMEDIATE`: it takes the write lock at `BEGIN`
@@ -9,8 +9,9 @@
 //! never reads first and then fails to upgrade to a writer with "database is locked".
 //!
 //! Writes of a single statement outside a transaction (a session's last-seen time, an audit entry
-//! of a denial, a live event, a read pointer, a sign-in attempt) take the same turn through
-//! ([`Writer::single_write`]), so on SQLite every write of this process goes through one queue.
+//! of a denial, a live event, a read pointer, a sign-in attempt) take the same turn
+//! ([`Writer::single_write`], in `write_queue`), so on SQLite every write of this process goes
+//! through one queue.
 //!
 //! A change and its audit entry commit together, through [`WriteTxn::commit_audited`].
 
