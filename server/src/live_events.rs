@@ -5,10 +5,11 @@
 //! `calendar` again.
 //!
 //! What a stream watches (its conversations, its calendar) is worked out when it opens and again
-//! every minute, so a change that concerns nobody here costs no query, and one that concerns a
-//! stream costs a session check and its counts. The stream is the machine's, not the person's:
-//! it never keeps a session alive and never marks a message read, and it ends when its session
-//! does. At most 5 streams per session and 2,000 per process; beyond, 429.
+//! every minute. Between, the process's listener answers for all its streams at once
+//! ([`app::server::live::streams`]), so a change costs the same few queries however many streams
+//! it concerns. The stream is the machine's, not the person's: it never keeps a session alive
+//! and never marks a message read, and it ends when its session does. At most 5 streams per
+//! session and 2,000 per process; beyond, 429.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -20,14 +21,13 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use futures::stream::{self, Stream, StreamExt};
-use tokio::sync::broadcast::error::RecvError;
 use tokio::time::Instant;
 
 use app::server::access::actor::Actor;
 use app::server::access::context::Ctx;
 use app::server::access::session::{self, Activity};
-use app::server::live::Changes;
-use app::server::store::bookings;
+use app::server::live::{Pending, Watch};
+use app::server::store::{bookings, messages};
 use app::server::AppState;
 
 /// How often an open stream reads its session and what it watches again.
@@ -45,55 +45,35 @@ async fn context(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> Opt
         .filter(|ctx| ctx.actor.is_some())
 }
 
-/// One open stream: whose it is and what it watches.
-struct Watch {
-    ctx: Ctx,
-    token: String,
-    conversations: Vec<i32>,
-    calendar: Option<i32>,
-    refresh_at: Instant,
+/// What the signed-in person's stream watches, with their unread counts now.
+async fn watch(ctx: &Ctx) -> Option<Watch> {
+    let token = ctx.token.as_deref()?;
+    let (reader, conversations) = ctx.conversations().await.ok()?;
+    let reader = reader.to_string();
+    let unread = messages::unread_in(ctx.db(), &reader, &conversations)
+        .await
+        .ok()?;
+    let calendar = match &ctx.actor {
+        Some(Actor::Staff(staff)) => Some(staff.id),
+        _ => None,
+    };
+    Some(Watch {
+        session: session::digest(token),
+        reader,
+        conversations,
+        calendar,
+        unread,
+    })
 }
 
-impl Watch {
-    async fn new(ctx: Ctx) -> Option<Watch> {
-        let token = ctx.token.clone()?;
-        let conversations = ctx.conversations().await.ok()?.1;
-        let calendar = match &ctx.actor {
-            Some(Actor::Staff(staff)) => Some(staff.id),
-            _ => None,
-        };
-        Some(Watch {
-            ctx,
-            token,
-            conversations,
-            calendar,
-            refresh_at: Instant::now() + REFRESH,
-        })
-    }
-
-    /// The conversations and whether the calendar among `changes` concern this stream (all it
-    /// watches when the stream fell behind). No query.
-    fn concerned(&self, changes: Option<&Changes>) -> (Vec<i32>, bool) {
-        match changes {
-            None => (self.conversations.clone(), self.calendar.is_some()),
-            Some(c) => (
-                c.conversations
-                    .iter()
-                    .copied()
-                    .filter(|id| self.conversations.contains(id))
-                    .collect(),
-                self.calendar.is_some_and(|id| c.calendars.contains(&id)),
-            ),
-        }
-    }
+fn unread_event(watch: &Watch) -> Option<Event> {
+    Event::default()
+        .event("unread")
+        .json_data(&watch.unread)
+        .ok()
 }
 
-async fn unread_event(ctx: &Ctx) -> Option<Event> {
-    let counts = ctx.unread().await.ok()?;
-    Event::default().event("unread").json_data(counts).ok()
-}
-
-/// For staff, the calendar icon's count again.
+/// For staff, the calendar icon's count now.
 async fn calendar_event(ctx: &Ctx) -> Option<Event> {
     let Some(Actor::Staff(staff)) = &ctx.actor else {
         return None;
@@ -102,20 +82,25 @@ async fn calendar_event(ctx: &Ctx) -> Option<Event> {
     Some(Event::default().event("calendar").data(count.to_string()))
 }
 
-/// The events for the conversations and the calendar that changed.
-async fn events_for(ctx: &Ctx, conversations: &[i32], calendar: bool) -> Vec<Event> {
+/// The events for what the listener left for this stream.
+fn events_for(pending: Pending) -> Vec<Event> {
     let mut events = Vec::new();
-    if !conversations.is_empty() {
-        events.extend(unread_event(ctx).await);
-        events.extend(
-            conversations
-                .iter()
-                .map(|id| Event::default().event("conversation").data(id.to_string())),
-        );
-    }
-    if calendar {
-        events.extend(calendar_event(ctx).await);
-    }
+    events.extend(
+        pending
+            .unread
+            .and_then(|counts| Event::default().event("unread").json_data(counts).ok()),
+    );
+    events.extend(
+        pending
+            .conversations
+            .iter()
+            .map(|id| Event::default().event("conversation").data(id.to_string())),
+    );
+    events.extend(
+        pending
+            .calendar
+            .map(|count| Event::default().event("calendar").data(count.to_string())),
+    );
     events
 }
 
@@ -124,62 +109,44 @@ pub async fn events(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(watch) = context(&state, &headers, peer).await else {
+    let Some(ctx) = context(&state, &headers, peer).await else {
         return (StatusCode::UNAUTHORIZED, "Please sign in.").into_response();
     };
-    let Some(watch) = Watch::new(watch).await else {
+    let Some(watching) = watch(&ctx).await else {
         return (StatusCode::UNAUTHORIZED, "Please sign in.").into_response();
     };
-    let Some(slot) = state.live.open_stream(&session::digest(&watch.token)) else {
+    let mut first: Vec<Event> = unread_event(&watching).into_iter().collect();
+    first.extend(calendar_event(&ctx).await);
+    state.live.listen(&state.db, &state.sessions);
+    let Some(live) = state.live.open(watching) else {
         return (
             StatusCode::TOO_MANY_REQUESTS,
             "Too many live connections at once. Close some tabs and reload.",
         )
             .into_response();
     };
-    let receiver = state.live.subscribe(&state.db);
-    let mut first: Vec<Event> = unread_event(&watch.ctx).await.into_iter().collect();
-    first.extend(calendar_event(&watch.ctx).await);
+    let refresh_at = Instant::now() + REFRESH;
     let changes = stream::unfold(
-        (state, headers, peer, receiver, watch, slot),
-        |(state, headers, peer, mut receiver, mut watch, slot)| async move {
+        (state, headers, peer, live, refresh_at),
+        |(state, headers, peer, live, mut refresh_at)| async move {
             loop {
-                let changes = tokio::select! {
-                    received = receiver.recv() => match received {
-                        Ok(changes) => Some(changes),
-                        // Fell behind: treat everything as changed.
-                        Err(RecvError::Lagged(_)) => None,
-                        Err(RecvError::Closed) => return None,
-                    },
-                    _ = tokio::time::sleep_until(watch.refresh_at) => {
-                        let ctx = context(&state, &headers, peer).await?;
-                        watch = Watch::new(ctx).await?;
-                        continue;
+                tokio::select! {
+                    pending = live.next() => {
+                        if pending.ended {
+                            return None;
+                        }
+                        let events = events_for(pending);
+                        return Some((
+                            stream::iter(events),
+                            (state, headers, peer, live, refresh_at),
+                        ));
                     }
-                };
-                let (conversations, calendar) = watch.concerned(changes.as_deref());
-                if conversations.is_empty() && !calendar {
-                    continue;
+                    _ = tokio::time::sleep_until(refresh_at) => {
+                        let ctx = context(&state, &headers, peer).await?;
+                        live.rewatch(watch(&ctx).await?);
+                        refresh_at = Instant::now() + REFRESH;
+                    }
                 }
-                let live = session::is_live(
-                    watch.ctx.db(),
-                    &watch.ctx.state.sessions,
-                    &watch.token,
-                    Utc::now(),
-                )
-                .await
-                .ok()?;
-                if !live {
-                    return None;
-                }
-                let events = events_for(&watch.ctx, &conversations, calendar).await;
-                if events.is_empty() {
-                    continue;
-                }
-                return Some((
-                    stream::iter(events),
-                    (state, headers, peer, receiver, watch, slot),
-                ));
             }
         },
     )

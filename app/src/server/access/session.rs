@@ -1,6 +1,8 @@
 //! Database-backed sessions: an opaque random cookie token, stored only as its SHA-256, with an
 //! idle timeout and an absolute lifetime. Any server process can resolve any session.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
@@ -252,18 +254,30 @@ pub struct SignedIn {
     pub home: String,
 }
 
-/// Whether the session behind `token` is still live at `now` (one small query, no write): for
-/// the live-update stream, which ends when its session does.
-pub async fn is_live(
+/// Which of the sessions stored under `digests` are still live at `now`: one query per 500
+/// sessions, for the live streams a change concerns.
+pub async fn live_among(
     db: &impl ConnectionTrait,
     config: &SessionConfig,
-    token: &str,
+    digests: &[String],
     now: DateTime<Utc>,
-) -> Result<bool, AppError> {
-    Ok(session::Entity::find_by_id(digest(token))
-        .one(db)
-        .await?
-        .is_some_and(|row| {
-            now < row.expires_at && now < row.last_seen_at + to_chrono(config.idle_timeout)
-        }))
+) -> Result<HashSet<String>, AppError> {
+    let mut live = HashSet::new();
+    for chunk in digests.chunks(500) {
+        let rows = session::Entity::find()
+            .filter(session::Column::Id.is_in(chunk.iter().cloned()))
+            .all(db)
+            .await?;
+        live.extend(
+            rows.into_iter()
+                .filter(|row| alive(row, config, now))
+                .map(|row| row.id),
+        );
+    }
+    Ok(live)
+}
+
+/// Neither idle past the timeout nor past its absolute end.
+fn alive(row: &session::Model, config: &SessionConfig, now: DateTime<Utc>) -> bool {
+    now < row.expires_at && now < row.last_seen_at + to_chrono(config.idle_timeout)
 }

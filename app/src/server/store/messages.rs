@@ -1,7 +1,12 @@
-//! Unread message counts per conversation, in one query whatever the number of conversations.
+//! Unread message counts per conversation, in one query whatever the number of conversations
+//! (and, for the live streams, whatever the number of readers).
 
-use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Select};
+use std::collections::HashMap;
+
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr, UnionType};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Select,
+};
 
 use crate::domain::messages::UnreadCounts;
 use crate::error::AppError;
@@ -33,6 +38,44 @@ pub async fn unread_in(
         counts.total = counts.total.saturating_add(n);
     }
     counts.by_client.sort_unstable();
+    Ok(counts)
+}
+
+/// Readers asked about in one statement by [`unread_of`] (each is one part of a `UNION ALL`).
+const READERS_PER_STATEMENT: usize = 100;
+
+/// Unread messages of several readers, each in some conversations: `(reader, client) → count`,
+/// with no entry where nothing is unread. One statement per 100 readers, whatever the number
+/// of conversations (the live streams' counts after a change).
+pub async fn unread_of(
+    db: &impl ConnectionTrait,
+    wanted: &[(String, Vec<i32>)],
+) -> Result<HashMap<(String, i32), u32>, AppError> {
+    let mut counts = HashMap::new();
+    let wanted: Vec<_> = wanted.iter().filter(|(_, c)| !c.is_empty()).collect();
+    for chunk in wanted.chunks(READERS_PER_STATEMENT) {
+        let mut parts = chunk.iter().map(|(reader, clients)| {
+            unread_messages(reader, clients)
+                .select_only()
+                .expr_as(Expr::val(reader.as_str()), "reader")
+                .column(message::Column::ClientId)
+                .column_as(message::Column::Id.count(), "unread")
+                .group_by(message::Column::ClientId)
+                .into_query()
+        });
+        let Some(mut select) = parts.next() else {
+            continue;
+        };
+        for part in parts {
+            select.union(UnionType::All, part);
+        }
+        for row in db.query_all(&select).await? {
+            let reader: String = row.try_get("", "reader")?;
+            let client_id: i32 = row.try_get("", "client_id")?;
+            let n: i64 = row.try_get("", "unread")?;
+            counts.insert((reader, client_id), u32::try_from(n).unwrap_or(u32::MAX));
+        }
+    }
     Ok(counts)
 }
 

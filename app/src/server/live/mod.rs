@@ -1,29 +1,36 @@
 //! Live updates across server processes. The services publish a row to `live_events` for every
 //! change that open pages should learn about: a client's conversation (a message, a read) or a
 //! staff member's calendar requests (a request, an answer, a cancellation). Each process runs
-//! one listener that reads the new rows and broadcasts them to this process's open event
-//! streams, which keep only what concerns them. On PostgreSQL the listener wakes on a
-//! `NOTIFY` sent with each row (delivered at commit), and polls every 2 seconds besides; on
-//! SQLite it polls every half second. Nothing is shared in memory between processes: each
-//! learns every change from the database. Each read also covers the last 3 seconds again,
-//! because ids are handed out before commit and a row may become visible after a newer one.
+//! one listener that reads the new rows and answers for all of this process's open streams that
+//! they concern at once ([`streams`]). On PostgreSQL the listener wakes on a `NOTIFY` sent with
+//! each row (delivered at commit), and polls every 2 seconds besides; on SQLite it polls every
+//! half second. Nothing is shared in memory between processes: each learns every change from
+//! the database. Each read also covers the last 3 seconds again, because ids are handed out
+//! before commit and a row may become visible after a newer one.
 //!
 //! The hub also caps the open streams: 5 per session and 2,000 per process.
 
+pub mod streams;
+
+pub use streams::{Pending, Watch};
+
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sqlx::postgres::{PgListener, PgPoolOptions};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
-use tokio::sync::broadcast;
 
+use crate::error::AppError;
 use crate::server::store::entities::live_event;
 use crate::server::store::live_events::CHANNEL;
+use crate::server::SessionConfig;
+use streams::Watcher;
 
 /// How often the listener asks SQLite for changes.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(500);
@@ -62,32 +69,40 @@ impl Changes {
     }
 }
 
-/// The changes of one tick, shared by this process's streams.
-pub type Changed = Arc<Changes>;
+/// This process's open streams, by a number of their own.
+type Registry = Arc<Mutex<HashMap<u64, Arc<Watcher>>>>;
 
-/// This process's hub; the listener starts with the first subscriber.
+/// This process's hub: its open streams, and its listener once started.
 #[derive(Clone, Default)]
 pub struct LiveHub {
-    sender: Arc<OnceLock<broadcast::Sender<Changed>>>,
-    /// Open streams by session (the digest of its token).
-    open: Arc<Mutex<HashMap<String, usize>>>,
+    listening: Arc<OnceLock<()>>,
+    streams: Registry,
+    next_id: Arc<AtomicU64>,
 }
 
-/// An open stream's place under the caps, given back when the stream ends.
-pub struct StreamSlot {
-    open: Arc<Mutex<HashMap<String, usize>>>,
-    session: String,
+/// An open stream: its place under the caps and in the listener's list, given back when it ends.
+pub struct Stream {
+    streams: Registry,
+    id: u64,
+    watcher: Arc<Watcher>,
 }
 
-impl Drop for StreamSlot {
+impl Stream {
+    /// The next events to send, once a change concerns this stream.
+    pub async fn next(&self) -> Pending {
+        self.watcher.next().await
+    }
+
+    /// What the stream watches from now on (its minute's refresh).
+    pub fn rewatch(&self, watch: Watch) {
+        self.watcher.rewatch(watch);
+    }
+}
+
+impl Drop for Stream {
     fn drop(&mut self) {
-        if let Ok(mut open) = self.open.lock() {
-            if let Some(n) = open.get_mut(&self.session) {
-                *n -= 1;
-                if *n == 0 {
-                    open.remove(&self.session);
-                }
-            }
+        if let Ok(mut streams) = self.streams.lock() {
+            streams.remove(&self.id);
         }
     }
 }
@@ -99,31 +114,48 @@ impl std::fmt::Debug for LiveHub {
 }
 
 impl LiveHub {
-    /// A place for one more stream of `session`, or `None` when the session or this process
-    /// already has as many as allowed.
-    pub fn open_stream(&self, session: &str) -> Option<StreamSlot> {
-        let mut open = self.open.lock().ok()?;
-        let total: usize = open.values().sum();
-        let mine = open.get(session).copied().unwrap_or(0);
-        if mine >= STREAMS_PER_SESSION || total >= STREAMS_PER_PROCESS {
+    /// Starts this process's listener, once; later calls do nothing.
+    pub fn listen(&self, db: &DatabaseConnection, config: &SessionConfig) {
+        self.listening.get_or_init(|| {
+            tokio::spawn(poll(db.clone(), config.clone(), self.clone()));
+        });
+    }
+
+    /// Opens a stream for `watch`, or `None` when its session or this process already has as
+    /// many as allowed.
+    pub fn open(&self, watch: Watch) -> Option<Stream> {
+        let mut streams = self.streams.lock().ok()?;
+        let mine = streams
+            .values()
+            .filter(|w| w.session == watch.session)
+            .count();
+        if mine >= STREAMS_PER_SESSION || streams.len() >= STREAMS_PER_PROCESS {
             return None;
         }
-        open.insert(session.to_owned(), mine + 1);
-        Some(StreamSlot {
-            open: self.open.clone(),
-            session: session.to_owned(),
+        let watcher = Arc::new(Watcher::new(watch));
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        streams.insert(id, watcher.clone());
+        Some(Stream {
+            streams: self.streams.clone(),
+            id,
+            watcher,
         })
     }
 
-    /// Changes from now on.
-    pub fn subscribe(&self, db: &DatabaseConnection) -> broadcast::Receiver<Changed> {
-        self.sender
-            .get_or_init(|| {
-                let (sender, _) = broadcast::channel(256);
-                tokio::spawn(poll(db.clone(), sender.clone()));
-                sender
-            })
-            .subscribe()
+    /// Tells this process's open streams what `changes` mean for them (the listener's work
+    /// after each read): the same few queries however many streams are open.
+    pub async fn deliver(
+        &self,
+        db: &impl ConnectionTrait,
+        config: &SessionConfig,
+        changes: &Changes,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        let watchers: Vec<Arc<Watcher>> = match self.streams.lock() {
+            Ok(streams) => streams.values().cloned().collect(),
+            Err(_) => return Err(AppError::internal("the live streams' lock is poisoned")),
+        };
+        streams::deliver(db, config, &watchers, changes, now).await
     }
 }
 
@@ -136,7 +168,7 @@ async fn latest(db: &DatabaseConnection) -> Option<i64> {
         .map(|row| row.map(|r| r.id).unwrap_or(0))
 }
 
-async fn poll(db: DatabaseConnection, sender: broadcast::Sender<Changed>) {
+async fn poll(db: DatabaseConnection, config: SessionConfig, hub: LiveHub) {
     let mut last = loop {
         match latest(&db).await {
             Some(id) => break id,
@@ -179,8 +211,10 @@ async fn poll(db: DatabaseConnection, sender: broadcast::Sender<Changed>) {
         if fresh.is_empty() {
             continue;
         }
-        // No listener in this process right now is fine: nobody to tell.
-        let _ = sender.send(Arc::new(Changes::of(fresh)));
+        let changes = Changes::of(fresh);
+        if let Err(e) = hub.deliver(&db, &config, &changes, Utc::now()).await {
+            tracing::warn!(error = %e, "live updates: delivery failed");
+        }
     }
 }
 
@@ -266,22 +300,33 @@ mod tests {
 #[cfg(test)]
 mod cap_tests {
     use super::*;
+    use crate::domain::messages::UnreadCounts;
+
+    fn watch(session: &str) -> Watch {
+        Watch {
+            session: session.into(),
+            reader: "portal:1".into(),
+            conversations: vec![],
+            calendar: None,
+            unread: UnreadCounts::default(),
+        }
+    }
 
     #[test]
     fn a_session_gets_five_streams_and_gets_them_back_when_they_close() {
         let hub = LiveHub::default();
-        let slots: Vec<_> = (0..STREAMS_PER_SESSION)
-            .map(|_| hub.open_stream("a").expect("within the cap"))
+        let streams: Vec<_> = (0..STREAMS_PER_SESSION)
+            .map(|_| hub.open(watch("a")).expect("within the cap"))
             .collect();
         assert!(
-            hub.open_stream("a").is_none(),
+            hub.open(watch("a")).is_none(),
             "a sixth stream of one session"
         );
         assert!(
-            hub.open_stream("b").is_some(),
+            hub.open(watch("b")).is_some(),
             "another session is not affected"
         );
-        drop(slots);
-        assert!(hub.open_stream("a").is_some());
+        drop(streams);
+        assert!(hub.open(watch("a")).is_some());
     }
 }
