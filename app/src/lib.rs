@@ -18,6 +18,9 @@ use pages::{lazy, portal, sign_in::SignInPage, Home, NotFound};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The page's Content-Security-Policy, with the nonce of its inline hydration script.
+    #[cfg(feature = "ssr")]
+    server::csp::set_for_page();
     view! {
         <!DOCTYPE html>
         <html lang="en">

@@ -4,7 +4,7 @@
 //!
 //! 0. `domain` and `error`: pure rules and the one error type, for the server and the browser;
 //! 1. `server::store`: entities, typed statuses, transactions with their audit entry, shared queries;
-//! 2. the adapters `server::{mail, live, processors, secrets}` and the state in `server` itself;
+//! 2. the adapters `server::{mail, live, processors, secrets, csp}` and the state in `server` itself;
 //! 3. `server::access`: sessions, the actor, the request context and the access checks;
 //! 4. `server::services::*`: one module per feature, none importing another;
 //! 5. `api`: the server functions;
@@ -33,7 +33,7 @@ fn layer_of(module: &str) -> Layer {
         ["crate", "domain", ..] | ["crate", "error", ..] => plain(0),
         ["crate", "server", "store", ..] => plain(1),
         ["crate", "server"] => plain(2),
-        ["crate", "server", "mail" | "live" | "processors" | "secrets", ..] => plain(2),
+        ["crate", "server", "mail" | "live" | "processors" | "secrets" | "csp", ..] => plain(2),
         ["crate", "server", "access", ..] => plain(3),
         ["crate", "server", "services"] => plain(4),
         ["crate", "server", "services", feature, ..] => Layer {

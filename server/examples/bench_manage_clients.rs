@@ -97,11 +97,16 @@ async fn main() {
         state: AppState {
             db,
             sessions: SessionConfig::default(),
-            mailer: Mailer::outbox("http://127.0.0.1:3000"),
+            mailer: Mailer::outbox("http://127.0.0.1:3000").with_working_links(),
             payments: app::server::processors::PaymentsConfig::new(
                 app::server::secrets::Secrets::new([7; 32]),
             ),
             live: Default::default(),
+            // As `--demo`: the outbox's links work and the sandbox processor is offered.
+            deployment: app::server::Deployment {
+                demo: true,
+                ..Default::default()
+            },
         },
         actor: Some(Actor::Staff(Staff {
             id: 1,

@@ -3,8 +3,9 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use app::server::access::client_ip::TrustedProxies;
 use app::server::secrets::Secrets;
-use app::server::SessionConfig;
+use app::server::{Deployment, SessionConfig};
 
 /// The embedded default database: a SQLite file under `data/`.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/client-portal.sqlite?mode=rwc";
@@ -18,8 +19,14 @@ pub struct Config {
     pub max_connections: Option<u32>,
     /// `LEPTOS_SITE_ADDR` or `--addr`: where to listen.
     pub addr: SocketAddr,
-    /// `--demo` / `--no-demo` (`DEMO_DATA=true|false`); on by default for the embedded SQLite database only.
+    /// `--demo` (or `DEMO_DATA=true`): load the demo organizations, whose logins are public. Off
+    /// unless asked for, and refused when the server is public (`PUBLIC_URL` is https) or
+    /// sends real mail (`SMTP_URL`).
     pub demo: bool,
+    /// `SANDBOX_PAYMENTS=1`: offer the sandbox card processor without demo mode (staging).
+    pub sandbox_payments: bool,
+    /// `TRUSTED_PROXIES`: the proxies whose `X-Forwarded-For` names the visitor.
+    pub trusted_proxies: TrustedProxies,
     pub sessions: SessionConfig,
     /// `SMTP_URL`: outgoing mail; unset means the outbox that administrators read.
     pub smtp_url: Option<String>,
@@ -75,7 +82,6 @@ impl Config {
             }
         }
         let database_url = database_url.unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
-        let embedded = database_url.starts_with("sqlite:");
         let minutes = |name: &str, default: u64| -> Result<Duration, ConfigError> {
             match env(name).filter(|v| !v.is_empty()) {
                 None => Ok(Duration::from_secs(default * 60)),
@@ -91,14 +97,6 @@ impl Config {
                     }),
             }
         };
-        let sessions = SessionConfig {
-            idle_timeout: minutes("SESSION_IDLE_MINUTES", 30)?,
-            absolute_timeout: minutes("SESSION_ABSOLUTE_MINUTES", 12 * 60)?,
-            secure_cookie: match env("COOKIE_SECURE").as_deref() {
-                None | Some("") => false,
-                Some(v) => parse_bool("COOKIE_SECURE", v)?,
-            },
-        };
         let addr: SocketAddr = addr
             .parse()
             .map_err(|_| ConfigError(format!("listen address {addr:?} is not host:port")))?;
@@ -111,6 +109,31 @@ impl Config {
             }
             None => format!("http://{addr}"),
         };
+        let https = public_url.starts_with("https://");
+        let sessions = SessionConfig {
+            idle_timeout: minutes("SESSION_IDLE_MINUTES", 30)?,
+            absolute_timeout: minutes("SESSION_ABSOLUTE_MINUTES", 12 * 60)?,
+            // Served over https, the cookie is `Secure` (and `__Host-`) without being asked.
+            secure_cookie: match env("COOKIE_SECURE").as_deref() {
+                None | Some("") => https,
+                Some(v) => parse_bool("COOKIE_SECURE", v)?,
+            },
+        };
+        let smtp_url = env("SMTP_URL").filter(|v| !v.is_empty());
+        let demo = demo.unwrap_or(false);
+        if demo && (https || smtp_url.is_some()) {
+            return Err(ConfigError(
+                "--demo loads organizations whose logins are published: it is refused when \
+                 PUBLIC_URL is https or SMTP_URL is set (a server real people can reach)"
+                    .into(),
+            ));
+        }
+        let sandbox_payments = match env("SANDBOX_PAYMENTS").as_deref() {
+            None | Some("") => false,
+            Some(v) => parse_bool("SANDBOX_PAYMENTS", v)?,
+        };
+        let trusted_proxies = TrustedProxies::parse(&env("TRUSTED_PROXIES").unwrap_or_default())
+            .map_err(|e| ConfigError(format!("TRUSTED_PROXIES: {e}")))?;
         let max_connections = match env("DATABASE_MAX_CONNECTIONS").filter(|v| !v.is_empty()) {
             None => None,
             Some(v) => Some(v.parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| {
@@ -122,10 +145,12 @@ impl Config {
         Ok(Config {
             addr,
             max_connections,
-            demo: demo.unwrap_or(embedded),
+            demo,
+            sandbox_payments,
+            trusted_proxies,
             database_url,
             sessions,
-            smtp_url: env("SMTP_URL").filter(|v| !v.is_empty()),
+            smtp_url,
             mail_from: env("MAIL_FROM").filter(|v| !v.is_empty()),
             public_url,
             secrets_key: match env("SECRETS_KEY").filter(|v| !v.is_empty()) {
@@ -148,6 +173,15 @@ impl Config {
                 None => app::server::processors::stripe::DEFAULT_API_BASE.into(),
             },
         })
+    }
+
+    /// What the running server may do in this deployment (demo, sandbox, proxies).
+    pub fn deployment(&self) -> Deployment {
+        Deployment {
+            demo: self.demo,
+            sandbox_payments: self.sandbox_payments,
+            trusted_proxies: self.trusted_proxies.clone(),
+        }
     }
 
     /// The key that seals secrets at rest: `SECRETS_KEY`, or the key file (created with a new
@@ -196,7 +230,7 @@ fn parse_bool(name: &str, value: &str) -> Result<bool, ConfigError> {
 const HELP: &str = "usage: server [--demo | --no-demo] [--addr HOST:PORT] [--database-url URL]
 environment: DATABASE_URL, DATABASE_MAX_CONNECTIONS, LEPTOS_SITE_ADDR, LEPTOS_SITE_ROOT, DEMO_DATA, SESSION_IDLE_MINUTES,
 SESSION_ABSOLUTE_MINUTES, COOKIE_SECURE, SMTP_URL, MAIL_FROM, PUBLIC_URL, SECRETS_KEY, SECRETS_KEY_FILE,
-STRIPE_API_BASE (see README.md)";
+STRIPE_API_BASE, SANDBOX_PAYMENTS, TRUSTED_PROXIES (see README.md)";
 
 #[cfg(test)]
 mod tests {
@@ -213,15 +247,56 @@ mod tests {
     }
 
     #[test]
-    fn defaults_are_embedded_sqlite_with_demo_data() {
+    fn defaults_are_embedded_sqlite_without_demo_data() {
         let c = load(&[], &[]).unwrap();
         assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
-        assert!(c.demo);
+        assert!(!c.demo, "demo data only when asked for");
+        assert!(!c.deployment().sandbox());
+        assert!(!c.sessions.secure_cookie);
+        assert!(load(&[], &["--demo"]).unwrap().deployment().sandbox());
         assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
         assert_eq!(c.sessions.idle_timeout, Duration::from_secs(1800));
         assert_eq!(c.sessions.absolute_timeout, Duration::from_secs(12 * 3600));
         assert!(c.smtp_url.is_none());
         assert_eq!(c.public_url, "http://127.0.0.1:3000");
+    }
+
+    #[test]
+    fn demo_mode_is_refused_on_a_server_people_can_reach() {
+        let https = ("PUBLIC_URL", "https://portal.example.org");
+        let smtp = ("SMTP_URL", "smtp://mail.example.org:587");
+        for env in [[https], [smtp]] {
+            let err = load(&env, &["--demo"]).unwrap_err().0;
+            assert!(err.contains("--demo"), "{err}");
+            assert!(load(&env, &[]).is_ok());
+        }
+        // Over https the cookie is Secure without being asked; it can still be forced off for
+        // a TLS-terminating test rig.
+        assert!(load(&[https], &[]).unwrap().sessions.secure_cookie);
+        assert!(
+            !load(&[https, ("COOKIE_SECURE", "false")], &[])
+                .unwrap()
+                .sessions
+                .secure_cookie
+        );
+    }
+
+    #[test]
+    fn sandbox_payments_and_trusted_proxies_are_read() {
+        let c = load(
+            &[
+                ("SANDBOX_PAYMENTS", "1"),
+                ("TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1"),
+            ],
+            &[],
+        )
+        .unwrap();
+        assert!(c.deployment().sandbox() && !c.demo);
+        assert_ne!(c.trusted_proxies, TrustedProxies::default());
+        let err = load(&[("TRUSTED_PROXIES", "10.0.0.0/40")], &[])
+            .unwrap_err()
+            .0;
+        assert!(err.contains("TRUSTED_PROXIES"), "{err}");
     }
 
     #[test]
@@ -238,6 +313,7 @@ mod tests {
     fn postgres_has_no_demo_unless_asked_and_flags_win() {
         let pg = [("DATABASE_URL", "postgres://postgres@127.0.0.1/cp")];
         assert!(!load(&pg, &[]).unwrap().demo);
+        assert!(load(&[("DEMO_DATA", "true")], &[]).unwrap().demo);
         assert!(load(&pg, &["--demo"]).unwrap().demo);
         assert!(!load(&[("DEMO_DATA", "true")], &["--no-demo"]).unwrap().demo);
         let c = load(

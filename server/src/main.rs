@@ -55,7 +55,21 @@ async fn run() -> Result<(), String> {
     }
     let mailer = match &config.smtp_url {
         Some(url) => Mailer::smtp(url, config.mail_from.as_deref(), &config.public_url)?,
-        None => Mailer::outbox(&config.public_url),
+        None => {
+            if !config.demo {
+                tracing::warn!(
+                    "SMTP_URL is not set: no email leaves this server. Invitations and password \
+                     resets wait in the outbox with their links redacted, so nobody can use \
+                     them. Set SMTP_URL (see README.md, \"Configuration\")."
+                );
+            }
+            let outbox = Mailer::outbox(&config.public_url);
+            if config.demo {
+                outbox.with_working_links()
+            } else {
+                outbox
+            }
+        }
     };
     let payments = app::server::processors::PaymentsConfig {
         secrets: config.secrets().map_err(|e| e.to_string())?,
@@ -69,6 +83,7 @@ async fn run() -> Result<(), String> {
             mailer,
             payments,
             live: Default::default(),
+            deployment: config.deployment(),
         },
     };
     // New-message emails, emails to try again and pruning, every minute, in every process.

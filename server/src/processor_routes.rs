@@ -25,6 +25,11 @@ const MAX_CARD_REQUEST: usize = 4 * 1024;
 /// session, or `429` after [`sandbox::MAX_TOKENS_PER_HOUR`] cards in an hour. The body is never
 /// logged and never echoed back.
 pub async fn sandbox_tokens(State(state): State<AppState>, req: Request) -> Response {
+    // Outside demo mode (and `SANDBOX_PAYMENTS=1`) the sandbox does not exist: a real card
+    // number must never reach this server.
+    if !state.deployment.sandbox() {
+        return StatusCode::NOT_FOUND.into_response();
+    }
     let (parts, body) = req.into_parts();
     let actor = match Ctx::from_parts(state.clone(), Some(&parts)).await {
         Ok(Ctx {

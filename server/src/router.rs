@@ -78,7 +78,10 @@ pub fn router(state: ServerState) -> Router {
                 .gzip(true)
                 .quality(CompressionLevel::Precise(4)),
         )
-        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(
+            state.app.sessions.secure_cookie,
+            security_headers,
+        ))
         .layer(middleware::from_fn(same_site_only))
         .with_state(state)
 }
@@ -161,12 +164,37 @@ async fn cache_headers(State(hashed): State<bool>, req: Request<Body>, next: Nex
 const PKG_DIR: &str = "pkg";
 const PKG_ROUTE: &str = "/pkg";
 
+/// Powerful browser features no page of the app uses, turned off (payment only for the app
+/// itself and Stripe's card field).
+/// Only features Chromium knows are named: an unknown one is a console error on every page.
+pub const PERMISSIONS_POLICY: &str =
+    "camera=(), microphone=(), geolocation=(), usb=(), payment=(self \"https://js.stripe.com\")";
+
 /// The cache policy of a content-hashed asset.
 pub const ASSET_CACHE: &str = "public, max-age=31536000, immutable";
 
-async fn security_headers(req: Request<Body>, next: Next) -> Response {
+/// Browser protections on every answer. Served over https (`https`: the cookie is `Secure`),
+/// browsers are also told to use nothing else for a year (HSTS).
+async fn security_headers(State(https): State<bool>, req: Request<Body>, next: Next) -> Response {
     let mut res = next.run(req).await;
     let headers = res.headers_mut();
+    if https {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    headers.insert(
+        "permissions-policy",
+        HeaderValue::from_static(PERMISSIONS_POLICY),
+    );
+    // A page has set its own, with its nonce; everything else gets the policy without one.
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(app::server::csp::BASE),
+        );
+    }
     headers.insert(
         "x-content-type-options",
         HeaderValue::from_static("nosniff"),

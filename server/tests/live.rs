@@ -15,6 +15,7 @@ use app::server::access::session::{self, Activity, Owner};
 use app::server::live::{Changes, LiveHub, Watch};
 use app::server::store::entities::session as session_entity;
 use app::server::store::entities::{client, message, portal_account, staff_user};
+use app::server::store::sessions;
 use app::server::SessionConfig;
 use common::{client_id, each_database, events_request, sign_in};
 
@@ -76,10 +77,15 @@ async fn only_a_persons_own_requests_keep_the_session_alive() {
                 let config = config.clone();
                 let digest = session::digest(&token);
                 async move {
-                    session::live_among(&db, &config, std::slice::from_ref(&digest), at)
-                        .await
-                        .unwrap()
-                        .contains(&digest)
+                    sessions::live_among(
+                        &db,
+                        std::slice::from_ref(&digest),
+                        config.idle_timeout,
+                        at,
+                    )
+                    .await
+                    .unwrap()
+                    .contains(&digest)
                 }
             };
             assert!(live(now).await);

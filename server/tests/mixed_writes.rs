@@ -46,13 +46,19 @@ async fn a_burst_of_mixed_reads_and_writes_has_no_errors() {
                             let args = format!("client_id={jordan}");
                             call(&app, "get_conversation", &args, Some(&client)).await
                         }
-                        // Pages, and new sessions with their audit entries.
+                        // Pages, and new sessions with their audit entries. Four people sign
+                        // in four times each: an account's attempts in flight count against its
+                        // limit of 5 until they are checked, so one person's 16 at once would
+                        // rightly be refused.
                         4 => page(&app, &format!("/portal/clients/{jordan}"), Some(&client)).await,
                         _ => {
+                            let who = ["parent", "client", "therapist", "admin"][(i / 6) % 4];
                             let reply = call(
                                 &app,
                                 "sign_in",
-                                "email=parent%40brightpath.example&password=demo-password-1",
+                                &format!(
+                                    "email={who}%40brightpath.example&password=demo-password-1"
+                                ),
                                 None,
                             )
                             .await;

@@ -17,14 +17,24 @@ fn stamp(t: DateTime<Utc>) -> String {
     t.format("%Y%m%dT%H%M%SZ").to_string()
 }
 
-/// Escapes text as RFC 5545 requires.
+/// Escapes text as RFC 5545 requires: a line break of any kind becomes `\n`, and every other
+/// control character (which a calendar's TEXT may not hold, and which could start a new
+/// property in a careless reader) becomes a space; a tab stays.
 fn text(value: &str) -> String {
-    value
-        .replace('\\', "\\\\")
-        .replace(';', "\\;")
-        .replace(',', "\\,")
-        .replace("\r\n", "\\n")
-        .replace('\n', "\\n")
+    let value = value.replace("\r\n", "\n");
+    let mut out = String::with_capacity(value.len());
+    for ch in value.chars() {
+        match ch {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}' => out.push_str("\\n"),
+            '\t' => out.push('\t'),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Folds a content line at 75 octets (continuation lines start with a space), never inside a
@@ -111,5 +121,12 @@ mod tests {
         assert!(ics.contains("SUMMARY:Session\\, with Taylor\\; room 2\r\n"));
         assert!(ics.lines().all(|l| l.len() <= 75), "{ics}");
         assert!(ics.contains("\r\n "), "a long line is folded");
+    }
+
+    #[test]
+    fn no_control_character_survives_in_text() {
+        let escaped = text("a\rEND:VEVENT\u{0}b\u{1b}[31m\r\nc\u{2028}d\te");
+        assert_eq!(escaped, "a\\nEND:VEVENT b [31m\\nc\\nd\te");
+        assert!(!escaped.chars().any(|c| c.is_control() && c != '\t'));
     }
 }

@@ -17,6 +17,14 @@ pub enum CardProcessor {
 impl CardProcessor {
     pub const ALL: [CardProcessor; 2] = [CardProcessor::Sandbox, CardProcessor::Stripe];
 
+    /// The processors offered on a server where the sandbox is (or is not) allowed.
+    pub fn offered(sandbox: bool) -> Vec<CardProcessor> {
+        CardProcessor::ALL
+            .into_iter()
+            .filter(|p| sandbox || *p != CardProcessor::Sandbox)
+            .collect()
+    }
+
     pub fn key(self) -> &'static str {
         match self {
             CardProcessor::Sandbox => "sandbox",
@@ -42,6 +50,10 @@ pub struct PortalSettings {
     pub org: OrgSettings,
     /// `None` while credit-card processing is not enabled.
     pub card_processor: Option<CardProcessor>,
+    /// The processors an administrator may choose on this server: the sandbox only in demo
+    /// mode or with `SANDBOX_PAYMENTS=1`.
+    #[serde(default)]
+    pub offered: Vec<CardProcessor>,
 }
 
 impl PortalSettings {

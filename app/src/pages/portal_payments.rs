@@ -61,9 +61,11 @@ fn Billing(billing: PortalBilling, client: i32) -> impl IntoView {
                                 <div class="meta">{format!("{} with {}", o.service, o.staff_name)}</div>
                             </div>
                             <span class="amount">{amount.clone()}</span>
-                            <A href=format!("{}/{}", base(client), o.booking_id) attr:class="button">
+                            // A page load of its own (`rel="external"`), so that the card page's
+                            // Content-Security-Policy, which allows Stripe, is the one in force.
+                            <a href=format!("{}/{}", base(client), o.booking_id) rel="external" class="button">
                                 {format!("Pay {amount}")}<span class="sr-only">{format!(" for {}", o.when)}</span>
-                            </A>
+                            </a>
                         </li>
                     }
                 }).collect_view()}

@@ -4,6 +4,7 @@
 //! `app/tests/layers.rs` fails the build of the tests on an upward import.
 
 pub mod access;
+pub mod csp;
 pub mod live;
 pub mod mail;
 pub mod processors;
@@ -23,6 +24,29 @@ pub struct AppState {
     pub payments: processors::PaymentsConfig,
     /// This process's live-update hub (fed from the database, shared by nothing else).
     pub live: live::LiveHub,
+    /// How the server was started: demo mode, the sandbox processor, the proxies it trusts.
+    pub deployment: Deployment,
+}
+
+/// How this server was started: what only a demonstration may do, and whom it believes about a
+/// visitor's address. The default is production's: no demo, no sandbox, no trusted proxy.
+#[derive(Clone, Debug, Default)]
+pub struct Deployment {
+    /// `--demo`: the demo organizations are loaded and their logins are public, so emailed links
+    /// may be read in the outbox as they are.
+    pub demo: bool,
+    /// `SANDBOX_PAYMENTS=1`: the sandbox card processor outside demo mode (tests, staging).
+    pub sandbox_payments: bool,
+    /// `TRUSTED_PROXIES`: the proxies whose `X-Forwarded-For` names the visitor.
+    pub trusted_proxies: access::client_ip::TrustedProxies,
+}
+
+impl Deployment {
+    /// Whether the sandbox processor may be chosen and used: it marks appointments paid with no
+    /// money moving, so only in demo mode or when asked for.
+    pub fn sandbox(&self) -> bool {
+        self.demo || self.sandbox_payments
+    }
 }
 
 /// Session lifetimes and cookie flags.

@@ -60,11 +60,16 @@ pub fn state(db: DatabaseConnection, sessions: SessionConfig) -> AppState {
     AppState {
         db,
         sessions,
-        mailer: Mailer::outbox("http://127.0.0.1:3000"),
+        mailer: Mailer::outbox("http://127.0.0.1:3000").with_working_links(),
         payments: app::server::processors::PaymentsConfig::new(app::server::secrets::Secrets::new(
             [7; 32],
         )),
         live: Default::default(),
+        // As `--demo`: the outbox's links work and the sandbox processor is offered.
+        deployment: app::server::Deployment {
+            demo: true,
+            ..Default::default()
+        },
     }
 }
 

@@ -51,9 +51,14 @@ impl TestDb {
         AppState {
             db: self.db.clone(),
             sessions: SessionConfig::default(),
-            mailer: Mailer::outbox("http://portal.test"),
+            mailer: Mailer::outbox("http://portal.test").with_working_links(),
             payments: self.payments.clone(),
             live: Default::default(),
+            // As `--demo`: the outbox's links work and the sandbox processor is offered.
+            deployment: app::server::Deployment {
+                demo: true,
+                ..Default::default()
+            },
         }
     }
 
@@ -65,6 +70,18 @@ impl TestDb {
                 .site_root("target/site")
                 .build(),
         )
+    }
+
+    /// The full application router on this database with another app state (a production
+    /// deployment, secure cookies).
+    pub fn app_on(&self, state: AppState) -> Router {
+        router(ServerState {
+            leptos_options: LeptosOptions::builder()
+                .output_name("client_portal")
+                .site_root("target/site")
+                .build(),
+            app: state,
+        })
     }
 
     /// The full application router with these Leptos options (site root, hashed bundle).

@@ -108,7 +108,9 @@ fn CardProcessing(
                                 <label for="card-processor">"Card processor"</label>
                                 <select id="card-processor" name="processor">
                                     <option value="" selected=current.is_none()>"Not enabled"</option>
-                                    {CardProcessor::ALL.into_iter().map(|p| view! {
+                                    // What this server offers, and the current choice even if
+                                    // it no longer is (so the page shows what is set).
+                                    {CardProcessor::ALL.into_iter().filter(|p| s.offered.contains(p) || current == Some(*p)).map(|p| view! {
                                         <option value=p.key() selected=current == Some(p)>{p.label()}</option>
                                     }).collect_view()}
                                 </select>

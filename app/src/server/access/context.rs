@@ -114,11 +114,11 @@ impl Ctx {
         parts: Option<&Parts>,
         activity: session::Activity,
     ) -> Result<Ctx, AppError> {
-        let ip = parts.and_then(client_ip);
+        let ip = parts.and_then(|p| client_ip(&state, p));
         let token = parts
             .and_then(|p| p.headers.get(header::COOKIE))
             .and_then(|v| v.to_str().ok())
-            .and_then(session::token_from_cookie_header)
+            .and_then(|header| session::token_from_cookie_header(header, &state.sessions))
             .map(str::to_owned);
         let holder = match &token {
             Some(token) => {
@@ -287,11 +287,17 @@ pub fn set_cookie(value: &str) {
     }
 }
 
-/// The peer address of the connection. Forwarded headers are not trusted: behind a proxy,
-/// configure the proxy to pass the connection through or accept per-proxy limits.
-fn client_ip(parts: &Parts) -> Option<String> {
+/// The visitor's address: the connection's peer, or behind one of the trusted proxies the
+/// address it forwards ([`client_ip`](super::client_ip)).
+fn client_ip(state: &AppState, parts: &Parts) -> Option<String> {
     parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip().to_string())
+        .map(|ConnectInfo(addr)| {
+            state
+                .deployment
+                .trusted_proxies
+                .client(addr.ip(), &parts.headers)
+                .to_string()
+        })
 }

@@ -4,6 +4,7 @@
 
 pub mod actor;
 pub mod checks;
+pub mod client_ip;
 pub mod context;
 pub mod invitations;
 pub mod password;

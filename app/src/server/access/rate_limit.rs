@@ -1,15 +1,20 @@
 //! Sign-in rate limits per account (email) and per IP, kept in the database so that every
 //! server process sees the same counts. Limits are windows, never a permanent lock-out.
+//!
+//! An attempt is counted before its password is checked ([`reserve`]), in a transaction that
+//! holds the account's and the address's turn (PostgreSQL advisory locks; SQLite has one
+//! writer at a time), so a burst of parallel guesses cannot all pass the check before any of
+//! them is recorded: at most [`MAX_FAILURES_PER_ACCOUNT`] passwords are ever checked per window.
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, NotSet,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::error::AppError;
 use crate::server::store::entities::sign_in_attempt::{self, Column};
-use crate::server::store::txn::Writer;
+use crate::server::store::txn::{self, Writer};
 
 /// The window over which failures are counted.
 pub const WINDOW_MINUTES: i64 = 15;
@@ -54,26 +59,64 @@ pub async fn check(
     Ok(())
 }
 
-/// Records one attempt. A success clears the account's earlier failures.
-pub async fn record(
+/// Counts one attempt of `email` from `ip` as failed before its password is checked, or refuses
+/// with [`AppError::RateLimited`]: the check and the count are one transaction, which waits
+/// for any other attempt on the same account or address to be counted first.
+pub async fn reserve(
+    db: &DatabaseConnection,
+    email: &str,
+    ip: &str,
+    now: DateTime<Utc>,
+) -> Result<Reserved, AppError> {
+    let txn = txn::begin(db).await?;
+    // Always the account first, then the address: no two attempts wait on each other.
+    txn::serialize_on(&txn, &format!("sign-in email {email}")).await?;
+    txn::serialize_on(&txn, &format!("sign-in ip {ip}")).await?;
+    check(&*txn, email, ip, now).await?;
+    let row = sign_in_attempt::ActiveModel {
+        id: NotSet,
+        email: Set(email.to_owned()),
+        ip: Set(ip.to_owned()),
+        succeeded: Set(false),
+        at: Set(now),
+    }
+    .insert(&*txn)
+    .await?;
+    txn.commit().await?;
+    Ok(Reserved(row.id))
+}
+
+/// An attempt counted by [`reserve`], whose password is not checked yet.
+#[derive(Debug)]
+pub struct Reserved(i32);
+
+/// Uncounts an attempt whose password was never checked (the server was too busy to hash it).
+pub async fn release(db: &impl Writer, attempt: Reserved) -> Result<(), AppError> {
+    let _turn = db.single_write().await;
+    sign_in_attempt::Entity::delete_by_id(attempt.0)
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// After the password matched: the account's failures (the reserved attempt among them) are
+/// cleared, and the success is recorded. A failed attempt was already counted by [`reserve`].
+pub async fn succeeded(
     db: &impl Writer,
     email: &str,
     ip: &str,
-    succeeded: bool,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let _turn = db.single_write().await;
-    if succeeded {
-        sign_in_attempt::Entity::delete_many()
-            .filter(Column::Email.eq(email))
-            .exec(db)
-            .await?;
-    }
+    sign_in_attempt::Entity::delete_many()
+        .filter(Column::Email.eq(email))
+        .exec(db)
+        .await?;
     sign_in_attempt::ActiveModel {
         id: NotSet,
         email: Set(email.to_owned()),
         ip: Set(ip.to_owned()),
-        succeeded: Set(succeeded),
+        succeeded: Set(true),
         at: Set(now),
     }
     .insert(db)

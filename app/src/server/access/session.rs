@@ -1,8 +1,6 @@
 //! Database-backed sessions: an opaque random cookie token, stored only as its SHA-256, with an
 //! idle timeout and an absolute lifetime. Any server process can resolve any session.
 
-use std::collections::HashSet;
-
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
@@ -16,6 +14,18 @@ use crate::server::SessionConfig;
 
 /// The cookie that carries the session token.
 pub const COOKIE: &str = "cp_session";
+/// Its name over https: browsers keep a `__Host-` cookie only when it is `Secure`, for this host
+/// alone (no `Domain`) and for the whole site, so a sibling subdomain cannot plant or shadow it.
+pub const SECURE_COOKIE: &str = "__Host-cp_session";
+
+/// The session cookie's name under `config`.
+pub fn cookie_name(config: &SessionConfig) -> &'static str {
+    if config.secure_cookie {
+        SECURE_COOKIE
+    } else {
+        COOKIE
+    }
+}
 
 /// Skip the `last_seen_at` write when the previous one is more recent than this.
 const TOUCH_EVERY_SECONDS: i64 = 60;
@@ -197,21 +207,24 @@ pub async fn end_all(db: &impl Writer, owner: Owner) -> Result<u64, AppError> {
 pub fn cookie(token: &str, config: &SessionConfig) -> String {
     let secure = if config.secure_cookie { "; Secure" } else { "" };
     let max_age = config.absolute_timeout.as_secs();
-    format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+    let name = cookie_name(config);
+    format!("{name}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
 }
 
 /// The `Set-Cookie` value that removes the cookie.
 pub fn clear_cookie(config: &SessionConfig) -> String {
     let secure = if config.secure_cookie { "; Secure" } else { "" };
-    format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
+    let name = cookie_name(config);
+    format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
 }
 
-/// The session token in a `Cookie` request header, if any.
-pub fn token_from_cookie_header(header: &str) -> Option<&str> {
+/// The session token in a `Cookie` request header, if any, under the name `config` uses.
+pub fn token_from_cookie_header<'a>(header: &'a str, config: &SessionConfig) -> Option<&'a str> {
+    let wanted = cookie_name(config);
     header
         .split(';')
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
+        .find(|(name, _)| *name == wanted)
         .map(|(_, value)| value)
         .filter(|v| !v.is_empty())
 }
@@ -233,17 +246,30 @@ mod tests {
             secure_cookie: true,
             ..config
         };
-        assert!(cookie("abc", &secure).ends_with("; Secure"));
+        let c = cookie("abc", &secure);
+        assert!(c.starts_with("__Host-cp_session=abc; Path=/;") && c.ends_with("; Secure"));
+        assert!(!c.contains("Domain"));
+        assert!(clear_cookie(&secure).starts_with("__Host-cp_session=;"));
+        // Over https a plain-named cookie (planted by a sibling site, say) is not read.
+        assert_eq!(
+            token_from_cookie_header("cp_session=planted", &secure),
+            None
+        );
+        assert_eq!(
+            token_from_cookie_header("cp_session=planted; __Host-cp_session=mine", &secure),
+            Some("mine")
+        );
     }
 
     #[test]
     fn token_is_read_from_among_other_cookies() {
+        let config = SessionConfig::default();
         assert_eq!(
-            token_from_cookie_header("a=1; cp_session=xyz; b=2"),
+            token_from_cookie_header("a=1; cp_session=xyz; b=2", &config),
             Some("xyz")
         );
-        assert_eq!(token_from_cookie_header("cp_session="), None);
-        assert_eq!(token_from_cookie_header("other=1"), None);
+        assert_eq!(token_from_cookie_header("cp_session=", &config), None);
+        assert_eq!(token_from_cookie_header("other=1", &config), None);
     }
 }
 
@@ -252,32 +278,4 @@ mod tests {
 pub struct SignedIn {
     pub token: String,
     pub home: String,
-}
-
-/// Which of the sessions stored under `digests` are still live at `now`: one query per 500
-/// sessions, for the live streams a change concerns.
-pub async fn live_among(
-    db: &impl ConnectionTrait,
-    config: &SessionConfig,
-    digests: &[String],
-    now: DateTime<Utc>,
-) -> Result<HashSet<String>, AppError> {
-    let mut live = HashSet::new();
-    for chunk in digests.chunks(500) {
-        let rows = session::Entity::find()
-            .filter(session::Column::Id.is_in(chunk.iter().cloned()))
-            .all(db)
-            .await?;
-        live.extend(
-            rows.into_iter()
-                .filter(|row| alive(row, config, now))
-                .map(|row| row.id),
-        );
-    }
-    Ok(live)
-}
-
-/// Neither idle past the timeout nor past its absolute end.
-fn alive(row: &session::Model, config: &SessionConfig, now: DateTime<Utc>) -> bool {
-    now < row.expires_at && now < row.last_seen_at + to_chrono(config.idle_timeout)
 }

@@ -14,8 +14,7 @@ use tokio::sync::Notify;
 use super::Changes;
 use crate::domain::messages::UnreadCounts;
 use crate::error::AppError;
-use crate::server::access::session;
-use crate::server::store::{bookings, messages};
+use crate::server::store::{bookings, messages, sessions};
 use crate::server::SessionConfig;
 
 /// What an open stream watches, worked out when it opens and again every minute.
@@ -149,7 +148,7 @@ pub(super) async fn deliver(
     }
     let sessions: BTreeSet<String> = concerned.iter().map(|(w, _)| w.session.clone()).collect();
     let sessions: Vec<String> = sessions.into_iter().collect();
-    let live = session::live_among(db, config, &sessions, now).await?;
+    let live = sessions::live_among(db, &sessions, config.idle_timeout, now).await?;
     let mut readers: BTreeMap<String, BTreeSet<i32>> = BTreeMap::new();
     let mut calendars = BTreeSet::new();
     for (w, (reader, conversations, calendar)) in &concerned {

@@ -27,6 +27,10 @@ pub struct Mailer {
     from: Mailbox,
     /// The address people use to reach the app, e.g. `https://portal.example.org`.
     public_url: String,
+    /// Outbox only: keep sign-in links working (demo mode and tests). Otherwise their tokens
+    /// are redacted before the message is stored, so no live token rests in the database
+    /// where any administrator could read it.
+    working_links: bool,
 }
 
 impl std::fmt::Debug for Mailer {
@@ -48,12 +52,23 @@ pub struct Email {
 }
 
 impl Mailer {
-    /// A mailer that writes every message to the outbox table.
+    /// A mailer that writes every message to the outbox table, with the tokens of its links
+    /// redacted.
     pub fn outbox(public_url: &str) -> Mailer {
         Mailer {
             transport: Transport::Outbox,
             from: default_from(),
             public_url: public_url.trim_end_matches('/').to_owned(),
+            working_links: false,
+        }
+    }
+
+    /// The same mailer, keeping the outbox's links working: demo mode (whose logins are public
+    /// anyway) and tests, which follow the links.
+    pub fn with_working_links(self) -> Mailer {
+        Mailer {
+            working_links: true,
+            ..self
         }
     }
 
@@ -73,6 +88,7 @@ impl Mailer {
             transport: Transport::Smtp(transport),
             from,
             public_url: public_url.trim_end_matches('/').to_owned(),
+            working_links: false,
         })
     }
 
@@ -95,7 +111,11 @@ impl Mailer {
                     organization_id: Set(email.organization_id),
                     recipient: Set(email.to),
                     subject: Set(email.subject),
-                    body: Set(email.body),
+                    body: Set(if self.working_links {
+                        email.body
+                    } else {
+                        redact_tokens(&email.body)
+                    }),
                     created_at: Set(Utc::now()),
                 }
                 .insert(db)
@@ -122,6 +142,28 @@ impl Mailer {
     }
 }
 
+/// What a redacted token reads as.
+pub const REDACTED: &str = "[redacted]";
+
+/// `text` with the value of every `token=` in it replaced by [`REDACTED`].
+pub fn redact_tokens(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("token=") {
+        let (before, after) = rest.split_at(at + "token=".len());
+        out.push_str(before);
+        let end = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .unwrap_or(after.len());
+        if end > 0 {
+            out.push_str(REDACTED);
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn default_from() -> Mailbox {
     "Client Portal <no-reply@localhost>"
         .parse()
@@ -140,6 +182,20 @@ mod tests {
             "http://127.0.0.1:3000/welcome?token=a"
         );
         assert!(!m.uses_smtp());
+    }
+
+    #[test]
+    fn tokens_are_redacted_and_the_rest_is_kept() {
+        let body =
+            "Hello,\nhttp://x/welcome?token=ab12-CD_9 and http://x/reset-password?token=f00.\nBye";
+        assert_eq!(
+            redact_tokens(body),
+            "Hello,\nhttp://x/welcome?token=[redacted] and http://x/reset-password?token=[redacted].\nBye"
+        );
+        assert_eq!(
+            redact_tokens("no link, token= alone"),
+            "no link, token= alone"
+        );
     }
 
     /// The SMTP pool needs a Tokio runtime, as in the server.

@@ -194,14 +194,23 @@ impl PaymentProcessor for Processor {
     }
 }
 
-/// The processor `kind` of organization `organization_id`, with its keys opened.
+/// The processor `kind` of organization `organization_id`, with its keys opened. The sandbox only
+/// where the deployment allows it (`sandbox`): elsewhere it would mark appointments paid with
+/// no money moving.
 pub async fn for_organization(
     db: &sea_orm::DatabaseConnection,
     config: &PaymentsConfig,
+    sandbox: bool,
     organization_id: i32,
     kind: CardProcessor,
 ) -> Result<Processor, AppError> {
     Ok(match kind {
+        CardProcessor::Sandbox if !sandbox => {
+            return Err(AppError::ProcessorFailed(
+                "Card payments are not set up on this server yet. Please contact the practice."
+                    .into(),
+            ))
+        }
         CardProcessor::Sandbox => Processor::Sandbox(sandbox::Sandbox::new(db.clone())),
         CardProcessor::Stripe => {
             let keys = stripe_keys(db, config, organization_id)

@@ -24,7 +24,8 @@ pub async fn sign_in(ctx: &Ctx, input: &SignInInput) -> Result<SignedIn, AppErro
     let email = normalize_email(&input.email);
     let ip = ctx.ip.clone().unwrap_or_else(|| "unknown".into());
     let now = Utc::now();
-    rate_limit::check(db, &email, &ip, now).await?;
+    // Counted as a failure before the (slow) check, so parallel guesses cannot race the limit.
+    let attempt = rate_limit::reserve(db, &email, &ip, now).await?;
 
     let (staff, portal) = find_login(db, &email).await?;
     let (owner, org, stored) = match (&staff, &portal) {
@@ -40,8 +41,17 @@ pub async fn sign_in(ctx: &Ctx, input: &SignInInput) -> Result<SignedIn, AppErro
         ),
         (None, None) => (None, None, None),
     };
-    let matches = password::verify(input.password.clone(), stored).await?;
-    rate_limit::record(db, &email, &ip, matches, now).await?;
+    let matches = match password::verify(input.password.clone(), stored).await {
+        Ok(matches) => matches,
+        Err(e) => {
+            // Not checked (too many sign-ins at once): this one does not count against anyone.
+            rate_limit::release(db, attempt).await?;
+            return Err(e);
+        }
+    };
+    if matches {
+        rate_limit::succeeded(db, &email, &ip, now).await?;
+    }
 
     let (Some(owner), true) = (owner, matches) else {
         let entry = Entry {

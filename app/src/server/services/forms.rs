@@ -449,11 +449,24 @@ pub async fn cancel(ctx: &Ctx, client_id: i32, form_id: i32) -> Result<(), AppEr
             status.label().to_lowercase()
         )));
     }
-    let mut active: sent_form::ActiveModel = row.clone().into();
-    active.status = Set(FormStatus::Cancelled);
-    active.updated_at = Set(Utc::now());
     let txn = txn::begin(ctx.db()).await?;
-    active.update(&*txn).await?;
+    // Only while still open: a submission that lands meanwhile is kept, not cancelled.
+    let cancelled = sent_form::Entity::update_many()
+        .col_expr(
+            sent_form::Column::Status,
+            FormStatus::Cancelled.key().into(),
+        )
+        .col_expr(sent_form::Column::UpdatedAt, Utc::now().into())
+        .filter(sent_form::Column::Id.eq(row.id))
+        .filter(sent_form::Column::Status.is_in([FormStatus::Sent, FormStatus::InProgress]))
+        .exec(&*txn)
+        .await?
+        .rows_affected;
+    if cancelled != 1 {
+        return Err(AppError::Conflict(
+            "This form was submitted meanwhile and can no longer be cancelled.".into(),
+        ));
+    }
     let (old, new) = (
         Some(status.key().into()),
         Some(Ref::SentForm(row.id).to_string()),

@@ -284,6 +284,7 @@ async fn issue(ctx: &Ctx, row: &payment::Model, reserved: &Reserved) -> Result<S
     let processor = for_organization(
         ctx.db(),
         &ctx.state.payments,
+        ctx.state.deployment.sandbox(),
         row.organization_id,
         row.processor,
     )

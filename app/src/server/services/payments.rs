@@ -140,10 +140,12 @@ async fn owed_booking(
         .ok_or(AppError::NotFound)
 }
 
+/// The organization's processor; the sandbox counts as none where the deployment forbids it.
 async fn processor_kind(ctx: &Ctx, organization_id: i32) -> Result<CardProcessor, AppError> {
     organizations::get(ctx.db(), organization_id)
         .await?
         .card_processor
+        .filter(|p| *p != CardProcessor::Sandbox || ctx.state.deployment.sandbox())
         .ok_or(AppError::Forbidden)
 }
 
@@ -343,6 +345,7 @@ async fn drive(ctx: &Ctx, attempt: payment::Model, token: &str) -> Result<i32, A
     let processor = match for_organization(
         ctx.db(),
         &ctx.state.payments,
+        ctx.state.deployment.sandbox(),
         attempt.organization_id,
         kind,
     )

@@ -3,7 +3,7 @@
 //! Only for logins that may act for the client with the forms ability.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::domain::forms::{validate_draft, validate_submission, Answer, Answers};
 use crate::domain::intake::{FormStatus, PortalForm, PortalFormSummary};
@@ -116,14 +116,32 @@ pub async fn save_draft(
     let (row, definition) = open_form(ctx, client_id, form_id).await?;
     let answers = parse_answers(answers)?;
     validate_draft(&definition, &answers)?;
-    let mut active: sent_form::ActiveModel = row.into();
-    active.draft = Set(Some(
-        serde_json::to_string(&answers).map_err(AppError::internal)?,
-    ));
-    active.status = Set(FormStatus::InProgress);
-    active.updated_at = Set(Utc::now());
-    active.update(ctx.db()).await?;
+    let draft = serde_json::to_string(&answers).map_err(AppError::internal)?;
+    // Only while the form is still open: a late autosave (a slow phone, a second tab) that
+    // arrives after the submission must not reopen it.
+    let saved = sent_form::Entity::update_many()
+        .col_expr(sent_form::Column::Draft, Some(draft).into())
+        .col_expr(
+            sent_form::Column::Status,
+            FormStatus::InProgress.key().into(),
+        )
+        .col_expr(sent_form::Column::UpdatedAt, Utc::now().into())
+        .filter(sent_form::Column::Id.eq(row.id))
+        .filter(sent_form::Column::Status.is_in(OPEN))
+        .exec(ctx.db())
+        .await?
+        .rows_affected;
+    if saved != 1 {
+        return Err(closed());
+    }
     Ok(())
+}
+
+/// The statuses in which a form can still be filled in ([`FormStatus::is_open`]).
+const OPEN: [FormStatus; 2] = [FormStatus::Sent, FormStatus::InProgress];
+
+fn closed() -> AppError {
+    AppError::Conflict("This form has been submitted and can no longer be changed.".into())
 }
 
 /// Submits the form: every field is checked; a signature records the typed name, the time and
@@ -167,7 +185,7 @@ pub async fn submit(
         .col_expr(sent_form::Column::SubmittedAt, Some(now).into())
         .col_expr(sent_form::Column::UpdatedAt, now.into())
         .filter(sent_form::Column::Id.eq(row.id))
-        .filter(sent_form::Column::Status.is_in([FormStatus::Sent, FormStatus::InProgress]))
+        .filter(sent_form::Column::Status.is_in(OPEN))
         .exec(&*txn)
         .await?
         .rows_affected;

@@ -187,6 +187,13 @@ pub async fn request(
         .ok_or_else(|| AppError::invalid("slot", "Choose one of the offered times."))?;
     check_note(note).map_err(|m| AppError::invalid("note", &m))?;
     let last_minute = check_request(start, now, within_24).map_err(AppError::Conflict)?;
+    // Only within the window the portal offers.
+    if start > now + chrono::Duration::days(i64::from(DAYS_AHEAD) + 1) {
+        return Err(AppError::Conflict(
+            "This time is further ahead than the practice offers. Choose one of the offered times."
+                .into(),
+        ));
+    }
     let db = ctx.db();
     let Some(staff) = assigned_staff(db, client_id)
         .await?

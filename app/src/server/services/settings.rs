@@ -22,7 +22,18 @@ use crate::server::store::{clients, organizations, settings, txn};
 /// The organization's settings page data; administrators only.
 pub async fn get(ctx: &Ctx) -> Result<PortalSettings, AppError> {
     let admin = ctx.admin().await?;
-    settings::load(ctx.db(), admin.organization_id).await
+    Ok(with_offer(
+        ctx,
+        settings::load(ctx.db(), admin.organization_id).await?,
+    ))
+}
+
+/// The settings with the processors this server offers.
+fn with_offer(ctx: &Ctx, settings: PortalSettings) -> PortalSettings {
+    PortalSettings {
+        offered: CardProcessor::offered(ctx.state.deployment.sandbox()),
+        ..settings
+    }
 }
 
 fn parse_setting(key: &str) -> Result<Setting, AppError> {
@@ -106,6 +117,14 @@ pub async fn set_card_processing(ctx: &Ctx, processor: &str) -> Result<PortalSet
             AppError::invalid("processor", "Choose a card processor from the list.")
         })?),
     };
+    if let Some(p) = processor {
+        if !CardProcessor::offered(ctx.state.deployment.sandbox()).contains(&p) {
+            return Err(AppError::invalid(
+                "processor",
+                "Choose a card processor from the list.",
+            ));
+        }
+    }
     let db = ctx.db();
     if processor == Some(CardProcessor::Stripe)
         && stripe_account::Entity::find_by_id(admin.organization_id)
@@ -127,7 +146,10 @@ pub async fn set_card_processing(ctx: &Ctx, processor: &str) -> Result<PortalSet
     let new = processor.map(|p| p.key().to_owned());
     let entry = ctx.entry("organization.card_processing", "organization", old, new);
     txn.commit_audited(entry).await?;
-    settings::load(db, admin.organization_id).await
+    Ok(with_offer(
+        ctx,
+        settings::load(db, admin.organization_id).await?,
+    ))
 }
 
 /// Manage Clients: the clients who use the portal (their own login, or a contact's), searchable

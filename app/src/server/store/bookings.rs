@@ -17,6 +17,9 @@ use crate::server::store::live_events::{publish, Topic};
 use crate::server::store::refs::Ref;
 use crate::server::store::txn;
 
+/// Requests a client may have waiting for an answer at once.
+pub const MAX_PENDING_REQUESTS: u64 = 5;
+
 /// Statuses that hold a staff member's time.
 pub const HOLDING: [&str; 2] = ["requested", "booked"];
 
@@ -60,6 +63,22 @@ pub async fn hold(
 ) -> Result<booking::Model, AppError> {
     let taken = || AppError::Conflict("This time was just taken. Choose another slot.".into());
     let txn = txn::begin(db).await?;
+    if new.status == BookingStatus::Requested {
+        // A client's pending requests are capped; counted and added one request at a time.
+        txn::serialize_on(&txn, &format!("requests of client {}", new.client_id)).await?;
+        let pending = booking::Entity::find()
+            .filter(booking::Column::ClientId.eq(new.client_id))
+            .filter(booking::Column::Status.eq(BookingStatus::Requested))
+            .filter(booking::Column::StartsAt.gt(now))
+            .count(&*txn)
+            .await?;
+        if pending >= MAX_PENDING_REQUESTS {
+            return Err(AppError::Conflict(format!(
+                "There are already {MAX_PENDING_REQUESTS} requests waiting for an answer. \
+                 Please wait for the practice to answer them, or cancel one first."
+            )));
+        }
+    }
     let overlapping = booking::Entity::find()
         .filter(booking::Column::StaffId.eq(new.staff_id))
         .filter(booking::Column::Status.is_in(HOLDING))

@@ -16,6 +16,7 @@ pub mod paging;
 pub mod payments;
 pub mod portal_links;
 pub mod refs;
+pub mod sessions;
 pub mod settings;
 pub mod staff;
 pub mod status;

@@ -95,6 +95,8 @@ pub fn portal_settings(
     PortalSettings {
         org: values,
         card_processor: org.card_processor,
+        // What this server offers is the service's to say (it knows the deployment).
+        offered: Vec::new(),
     }
 }
 

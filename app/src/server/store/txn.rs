@@ -18,8 +18,8 @@
 use std::ops::Deref;
 
 use sea_orm::{
-    DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 
 use super::audit::{self, Entry};
@@ -61,6 +61,22 @@ impl WriteTxn {
         }
         self.txn.commit().await
     }
+}
+
+/// Makes the rest of `txn` wait for any other transaction serialized on the same `key` (a
+/// check-then-write that must not race: sign-in attempts per account, pending requests per
+/// client). On PostgreSQL an advisory lock held until the transaction ends; SQLite already runs
+/// one write transaction at a time. Take several keys in the same order everywhere.
+pub async fn serialize_on(txn: &WriteTxn, key: &str) -> Result<(), DbErr> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+            [key.into()],
+        ))
+        .await?;
+    }
+    Ok(())
 }
 
 /// Whether `err` is a unique index refusing a row (a concurrent duplicate, a replayed key).
