@@ -37,6 +37,10 @@ pub enum AppError {
     /// is full (a burst of sign-ins); trying again a moment later works.
     #[error("Too many sign-ins at once, try again in a moment.")]
     Busy,
+    /// 429 Too Many Requests: the person did this too often in a short time (messages in one
+    /// conversation); the message says when it works again.
+    #[error("{0}")]
+    TooFrequent(String),
     /// 402 Payment Required: the card processor declined the card; nothing was charged. The
     /// message is the processor's reason, e.g. "Your card has insufficient funds."
     #[error("{0}")]
@@ -84,7 +88,7 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
             AppError::Conflict(_) => 409,
-            AppError::RateLimited { .. } | AppError::Busy => 429,
+            AppError::RateLimited { .. } | AppError::Busy | AppError::TooFrequent(_) => 429,
             AppError::Declined(_) => 402,
             AppError::EmailFailed | AppError::ProcessorFailed(_) => 502,
             AppError::Internal | AppError::Transport(_) => 500,

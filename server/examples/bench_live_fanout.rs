@@ -1,7 +1,7 @@
 //! Benchmark: 1,000 open event streams, 100 messages. Opens `/events` 1,000 times against the real
 //! router on a loopback port (250 sessions each of Jordan Lee, the parent, the therapist and the
-//! administrator, all four concerned by Jordan's conversation), then the therapist sends 100
-//! messages to Jordan, one at a time; each is timed from its send until every stream it concerns
+//! administrator, all four concerned by Jordan's conversation), then the therapist and Jordan
+//! send 100 messages, taking turns, one at a time; each is timed from its send until every stream it concerns
 //! has received its `conversation` event. Reports the delivery time (p50, p99, slowest) over all streams and
 //! messages, and the SQL statements each message cost beyond its own send.
 //! Usage: `bench/live-fanout [DATABASE_URL]` (default: a scratch SQLite file). `STREAMS` and
@@ -52,7 +52,12 @@ async fn main() {
     });
     let config = SessionConfig::default();
     let addr = serve::serve(serve::app(serve::state(counted, config.clone()))).await;
-    let therapist = serve::sign_in(addr, "therapist@brightpath.example").await;
+    // The therapist and Jordan take turns: one person may send 60 messages per conversation in
+    // 10 minutes.
+    let senders = [
+        serve::sign_in(addr, "therapist@brightpath.example").await,
+        serve::sign_in(addr, "client@brightpath.example").await,
+    ];
 
     // The four people concerned by Jordan's conversation, each with enough sessions.
     let staff = |email: &'static str| {
@@ -159,8 +164,14 @@ async fn main() {
         let before = statements.load(Ordering::SeqCst);
         let sent = Instant::now();
         let body = format!("client_id={jordan}&body=Fan-out+message+{m}");
-        let (status, _) =
-            http::request(&mut sender, addr, "/api/send_message", &body, &therapist).await;
+        let (status, _) = http::request(
+            &mut sender,
+            addr,
+            "/api/send_message",
+            &body,
+            &senders[m % 2],
+        )
+        .await;
         assert_eq!(status, 200, "send_message");
         own_statements += statements.load(Ordering::SeqCst) - before;
         let mut got = vec![false; streams];

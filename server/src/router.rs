@@ -82,6 +82,7 @@ pub fn router(state: ServerState) -> Router {
             state.app.sessions.secure_cookie,
             security_headers,
         ))
+        .layer(middleware::from_fn(server_fn_body_limit))
         .layer(middleware::from_fn(same_site_only))
         .with_state(state)
 }
@@ -92,6 +93,21 @@ async fn server_fn_handler(
 ) -> impl IntoResponse {
     let app_state = state.app.clone();
     handle_server_fns_with_context(move || provide_request_context(&app_state), req).await
+}
+
+/// A server function's body is read whole before its call (Leptos registers each function's
+/// own route too), at most [`MAX_SERVER_FN_BODY`]: 413 beyond, whether or not the request
+/// announced its length.
+async fn server_fn_body_limit(req: Request<Body>, next: Next) -> Response {
+    if !req.uri().path().starts_with("/api/") {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_SERVER_FN_BODY).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "This request is too large.").into_response();
+    };
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 /// What every page render and server function call finds in its Leptos context: the app's
@@ -169,6 +185,10 @@ const PKG_ROUTE: &str = "/pkg";
 /// Only features Chromium knows are named: an unknown one is a console error on every page.
 pub const PERMISSIONS_POLICY: &str =
     "camera=(), microphone=(), geolocation=(), usb=(), payment=(self \"https://js.stripe.com\")";
+
+/// The largest server-function request read (a form template or a form's answers are far
+/// smaller); beyond it, 413 before anything is parsed.
+pub const MAX_SERVER_FN_BODY: usize = 1024 * 1024;
 
 /// The cache policy of a content-hashed asset.
 pub const ASSET_CACHE: &str = "public, max-age=31536000, immutable";

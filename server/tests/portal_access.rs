@@ -16,22 +16,11 @@ use serde_json::Value;
 use app::server::store::entities::{
     audit_log, client, client_contact, client_contact_link, outbox, portal_link,
 };
-use common::{audited, call, client_id, each_database, json, sign_in};
+use common::{
+    audited, call, client_id, each_database, json, password_form, sign_in, token_sent_to,
+};
 
 /// The token in the newest outbox email to `to`.
-async fn token_sent_to(db: &DatabaseConnection, to: &str) -> String {
-    let mail = outbox::Entity::find()
-        .filter(outbox::Column::Recipient.eq(to))
-        .order_by_desc(outbox::Column::Id)
-        .one(db)
-        .await
-        .unwrap()
-        .unwrap_or_else(|| panic!("no email to {to}"));
-    assert!(mail.body.contains("http://portal.test/"), "{}", mail.body);
-    let start = mail.body.find("token=").expect("a link with a token") + 6;
-    mail.body[start..start + 64].to_owned()
-}
-
 async fn emails(db: &DatabaseConnection) -> u64 {
     outbox::Entity::find().count(db).await.unwrap()
 }
@@ -60,11 +49,6 @@ async fn new_client(db: &DatabaseConnection, first: &str, email: Option<&str>) -
     .await
     .unwrap()
     .id
-}
-
-fn password_form(token: &str, password: &str) -> String {
-    let p = password.replace(' ', "%20");
-    format!("input[token]={token}&input[password]={p}&input[confirm]={p}")
 }
 
 /// The names of the clients in a portal login's switcher.

@@ -553,3 +553,156 @@ async fn item_12_a_client_has_at_most_five_pending_requests_within_the_offered_w
     )
     .await;
 }
+
+#[tokio::test]
+async fn item_12_message_sends_are_rate_limited_and_request_bodies_capped() {
+    each_database(
+        true,
+        body!(|t| {
+            let app = t.app();
+            let client = sign_in(&app, "client@brightpath.example").await;
+            let jordan = common::client_id(&t.db, "Jordan").await;
+            let send = |n: usize| {
+                let (app, client) = (app.clone(), client.clone());
+                async move {
+                    let args = format!("client_id={jordan}&body=Message+{n}");
+                    call(&app, "send_message", &args, Some(&client)).await
+                }
+            };
+            for n in 0..60 {
+                let sent = send(n).await;
+                assert_eq!(sent.status, StatusCode::OK, "message {n}: {}", sent.body);
+            }
+            let refused = send(60).await;
+            assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+            assert!(refused.body.contains("Please wait"), "{}", refused.body);
+            // Another person in the same conversation is not held up.
+            let therapist = sign_in(&app, "therapist@brightpath.example").await;
+            let args = format!("client_id={jordan}&body=Still+here");
+            assert_eq!(
+                call(&app, "send_message", &args, Some(&therapist))
+                    .await
+                    .status,
+                StatusCode::OK
+            );
+            // A body past the cap is refused before it is read.
+            let huge = format!("client_id={jordan}&body={}", "a".repeat(2 * 1024 * 1024));
+            let too_big = call(&app, "send_message", &huge, Some(&therapist)).await;
+            assert_eq!(
+                too_big.status,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "{}",
+                too_big.body
+            );
+        }),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn item_12_repeated_choices_are_stored_once() {
+    each_database(
+        true,
+        body!(|t| {
+            let app = t.app();
+            let parent = sign_in(&app, "parent@brightpath.example").await;
+            let jordan = common::client_id(&t.db, "Jordan").await;
+            let form = sent_form::Entity::find()
+                .filter(sent_form::Column::ClientId.eq(jordan))
+                .one(&t.db)
+                .await
+                .unwrap()
+                .unwrap()
+                .id;
+            let chosen = vec!["Communication"; 5000];
+            let draft = serde_json::json!({ "concerns": { "Choices": chosen } });
+            let saved = call(
+                &app,
+                "save_form_draft",
+                &format!(
+                    "client_id={jordan}&form_id={form}&answers={}",
+                    form_encoded(&draft)
+                ),
+                Some(&parent),
+            )
+            .await;
+            assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+            let row = sent_form::Entity::find_by_id(form)
+                .one(&t.db)
+                .await
+                .unwrap()
+                .unwrap();
+            let stored: serde_json::Value = serde_json::from_str(&row.draft.unwrap()).unwrap();
+            assert_eq!(
+                stored["concerns"],
+                serde_json::json!({ "Choices": ["Communication"] })
+            );
+        }),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn item_14_a_password_reset_revokes_the_calendar_feed() {
+    each_database(
+        true,
+        body!(|t| {
+            let app = t.app();
+            let therapist = sign_in(&app, "therapist@brightpath.example").await;
+            let url = call(&app, "create_calendar_feed", "", Some(&therapist)).await;
+            assert_eq!(url.status, StatusCode::OK, "{}", url.body);
+            let path = serde_json::from_str::<String>(&url.body)
+                .unwrap()
+                .trim_start_matches("http://portal.test")
+                .to_owned();
+            let feed = || async {
+                from(
+                    &app,
+                    [127, 0, 0, 1],
+                    Request::get(path.as_str()).body(Body::empty()).unwrap(),
+                )
+                .await
+                .0
+            };
+            assert_eq!(feed().await, StatusCode::OK);
+            let asked = call(
+                &app,
+                "request_password_reset",
+                "input[email]=therapist%40brightpath.example",
+                None,
+            )
+            .await;
+            assert_eq!(asked.status, StatusCode::OK);
+            let mut token = None;
+            for _ in 0..50 {
+                if outbox::Entity::find()
+                    .filter(outbox::Column::Recipient.eq("therapist@brightpath.example"))
+                    .count(&t.db)
+                    .await
+                    .unwrap()
+                    > 0
+                {
+                    token =
+                        Some(common::token_sent_to(&t.db, "therapist@brightpath.example").await);
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            let token = token.expect("the reset email");
+            let reset = call(
+                &app,
+                "accept_link",
+                &common::password_form(&token, "a brand new password"),
+                None,
+            )
+            .await;
+            assert!(reset.status.is_success(), "{}", reset.body);
+            assert_eq!(
+                feed().await,
+                StatusCode::NOT_FOUND,
+                "the old feed URL is dead"
+            );
+        }),
+    )
+    .await;
+}

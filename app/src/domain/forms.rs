@@ -162,6 +162,18 @@ pub enum Answer {
 /// The answers of one form, keyed by field id.
 pub type Answers = BTreeMap<String, Answer>;
 
+/// `answers` as they are stored: each multiple-choice answer names an option once, in the
+/// order first chosen (a hand-made request could repeat one a million times).
+pub fn normalized(mut answers: Answers) -> Answers {
+    for answer in answers.values_mut() {
+        if let Answer::Choices(chosen) = answer {
+            let mut seen = std::collections::BTreeSet::new();
+            chosen.retain(|c| seen.insert(c.clone()));
+        }
+    }
+    answers
+}
+
 /// Whether `answer` counts as filled in.
 fn is_filled(answer: Option<&Answer>) -> bool {
     match answer {
@@ -394,5 +406,17 @@ mod tests {
             .unwrap_err()
             .get("form")
             .is_some());
+    }
+
+    #[test]
+    fn repeated_choices_are_kept_once_in_their_order() {
+        let answers = Answers::from([(
+            "concerns".to_string(),
+            Answer::Choices(vec!["B".into(), "A".into(), "B".into(), "A".into()]),
+        )]);
+        assert_eq!(
+            normalized(answers)["concerns"],
+            Answer::Choices(vec!["B".into(), "A".into()])
+        );
     }
 }

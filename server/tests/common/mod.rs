@@ -13,12 +13,16 @@ use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Statement,
+};
 use tower::ServiceExt;
 
 use app::server::mail::Mailer;
 use app::server::processors::PaymentsConfig;
 use app::server::secrets::Secrets;
+use app::server::store::entities::outbox;
 use app::server::{AppState, SessionConfig};
 use server::router::{router, ServerState};
 
@@ -439,4 +443,24 @@ pub async fn unreachable_mailer() -> Mailer {
         "http://portal.test",
     )
     .unwrap()
+}
+
+/// The token of the newest link emailed to `to` (the outbox keeps working links in tests).
+pub async fn token_sent_to(db: &DatabaseConnection, to: &str) -> String {
+    let mail = outbox::Entity::find()
+        .filter(outbox::Column::Recipient.eq(to))
+        .order_by_desc(outbox::Column::Id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no email to {to}"));
+    assert!(mail.body.contains("http://portal.test/"), "{}", mail.body);
+    let start = mail.body.find("token=").expect("a link with a token") + 6;
+    mail.body[start..start + 64].to_owned()
+}
+
+/// The form of `accept_link`: a link's token and a new password, typed twice.
+pub fn password_form(token: &str, password: &str) -> String {
+    let p = password.replace(' ', "%20");
+    format!("input[token]={token}&input[password]={p}&input[confirm]={p}")
 }

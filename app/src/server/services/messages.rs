@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, Func, OnConflict, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::domain::messages::{
@@ -208,6 +208,10 @@ pub async fn conversation(
 
 /// Sends a message to the conversation; returns its id. 403 when messaging is not effective
 /// for the client (either side); the body is checked by the shared rule.
+/// Messages one person may send in one conversation within [`SEND_WINDOW_MINUTES`].
+pub const MAX_SENDS_PER_WINDOW: u64 = 60;
+pub const SEND_WINDOW_MINUTES: i64 = 10;
+
 pub async fn send(
     ctx: &Ctx,
     client_id: i32,
@@ -223,6 +227,21 @@ pub async fn send(
     let body = check_body(body).map_err(|m| AppError::invalid("body", &m))?;
     let length = body.chars().count();
     let txn = txn::begin(ctx.db()).await?;
+    // A person's messages in one conversation are limited, counted under the conversation's
+    // turn so a burst cannot race past the count (a script, or a stuck send button).
+    txn::serialize_on(&txn, &format!("messages of client {client_id}")).await?;
+    let recent = message::Entity::find()
+        .filter(message::Column::ClientId.eq(client_id))
+        .filter(message::Column::SenderKey.eq(me.key.as_str()))
+        .filter(message::Column::CreatedAt.gt(now - chrono::Duration::minutes(SEND_WINDOW_MINUTES)))
+        .count(&*txn)
+        .await?;
+    if recent >= MAX_SENDS_PER_WINDOW {
+        return Err(AppError::TooFrequent(format!(
+            "You have sent {MAX_SENDS_PER_WINDOW} messages in this conversation in the last \
+             {SEND_WINDOW_MINUTES} minutes. Please wait a few minutes before sending more."
+        )));
+    }
     let row = message::ActiveModel {
         id: NotSet,
         organization_id: Set(client.organization_id),

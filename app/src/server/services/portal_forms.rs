@@ -5,7 +5,7 @@
 use chrono::Utc;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::domain::forms::{validate_draft, validate_submission, Answer, Answers};
+use crate::domain::forms::{normalized, validate_draft, validate_submission, Answer, Answers};
 use crate::domain::intake::{FormStatus, PortalForm, PortalFormSummary};
 use crate::domain::settings::Setting;
 use crate::error::AppError;
@@ -81,7 +81,7 @@ pub async fn get(ctx: &Ctx, client_id: i32, form_id: i32) -> Result<PortalForm, 
 }
 
 fn parse_answers(json: &str) -> Result<Answers, AppError> {
-    serde_json::from_str(json).map_err(|_| {
+    serde_json::from_str(json).map(normalized).map_err(|_| {
         AppError::invalid(
             "form",
             "The answers could not be read. Reload the form and try again.",

@@ -148,8 +148,14 @@ async fn reset_password(
 ) -> Result<Owner, AppError> {
     let owner = match (link.staff_user_id, link.portal_account_id) {
         (Some(id), _) => {
+            // The private calendar feed URL goes too: whoever learned the old password may
+            // have copied it.
             staff_user::Entity::update_many()
                 .col_expr(staff_user::Column::PasswordHash, Expr::value(password_hash))
+                .col_expr(
+                    staff_user::Column::CalendarFeedHash,
+                    Expr::value(Option::<String>::None),
+                )
                 .filter(staff_user::Column::Id.eq(id))
                 .exec(db)
                 .await?;
