@@ -706,3 +706,50 @@ async fn item_14_a_password_reset_revokes_the_calendar_feed() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn item_14_a_reset_answer_does_not_wait_for_the_mail_server() {
+    each_database(
+        true,
+        body!(|t| {
+            // A mail server that accepts connections and never answers.
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let port = listener.local_addr().unwrap().port();
+            tokio::spawn(async move {
+                let mut held = Vec::new();
+                while let Ok((socket, _)) = listener.accept().await {
+                    held.push(socket);
+                }
+            });
+            let state = AppState {
+                mailer: Mailer::smtp(
+                    &format!("smtp://127.0.0.1:{port}"),
+                    None,
+                    "https://portal.example.org",
+                )
+                .unwrap(),
+                ..t.state()
+            };
+            let app = t.app_on(state);
+            // Known and unknown addresses are answered alike, and at once: the lookup and the
+            // email come after the answer, so its timing tells nothing.
+            for email in ["client%40brightpath.example", "nobody%40example.com"] {
+                let started = std::time::Instant::now();
+                let asked = call(
+                    &app,
+                    "request_password_reset",
+                    &format!("input[email]={email}"),
+                    None,
+                )
+                .await;
+                assert_eq!(asked.status, StatusCode::OK, "{}", asked.body);
+                assert!(
+                    started.elapsed() < std::time::Duration::from_secs(2),
+                    "{email}: answered after {:?}",
+                    started.elapsed()
+                );
+            }
+        }),
+    )
+    .await;
+}

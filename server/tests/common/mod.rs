@@ -445,15 +445,26 @@ pub async fn unreachable_mailer() -> Mailer {
     .unwrap()
 }
 
-/// The token of the newest link emailed to `to` (the outbox keeps working links in tests).
+/// The token of the newest link emailed to `to` (the outbox keeps working links in tests),
+/// waiting up to 5 seconds for it: password resets are sent after the answer.
 pub async fn token_sent_to(db: &DatabaseConnection, to: &str) -> String {
-    let mail = outbox::Entity::find()
-        .filter(outbox::Column::Recipient.eq(to))
-        .order_by_desc(outbox::Column::Id)
-        .one(db)
-        .await
-        .unwrap()
-        .unwrap_or_else(|| panic!("no email to {to}"));
+    let newest = || async {
+        outbox::Entity::find()
+            .filter(outbox::Column::Recipient.eq(to))
+            .order_by_desc(outbox::Column::Id)
+            .one(db)
+            .await
+            .unwrap()
+    };
+    let mut mail = newest().await;
+    for _ in 0..50 {
+        if mail.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        mail = newest().await;
+    }
+    let mail = mail.unwrap_or_else(|| panic!("no email to {to}"));
     assert!(mail.body.contains("http://portal.test/"), "{}", mail.body);
     let start = mail.body.find("token=").expect("a link with a token") + 6;
     mail.body[start..start + 64].to_owned()

@@ -19,6 +19,7 @@ use crate::server::access::password;
 use crate::server::access::session::SignedIn;
 use crate::server::access::session::{self, Owner};
 use crate::server::mail::emails;
+use crate::server::mail::retry::send_or_retry_later;
 use crate::server::store::audit::Entry;
 use crate::server::store::clients::refresh_portal_use;
 use crate::server::store::entities::{portal_account, portal_link, staff_user};
@@ -179,22 +180,29 @@ async fn reset_password(
 }
 
 /// Emails a reset link to `input.email` if it belongs to a login. The answer is the same
-/// whether or not it does, so the form cannot be used to find out who has an account.
+/// whether or not it does, and comes at once: the lookup and the email happen after it, so
+/// neither the answer nor its timing tells who has an account.
 pub async fn request_reset(ctx: &Ctx, input: &ResetRequestInput) -> Result<(), AppError> {
     let email = input.validate()?;
-    let db = ctx.db();
+    let (state, ip) = (ctx.state.clone(), ctx.ip.clone());
+    tokio::spawn(async move {
+        if let Err(e) = send_reset(&state, ip, &email).await {
+            tracing::warn!(error = %e, "a password reset email was not sent");
+        }
+    });
+    Ok(())
+}
+
+/// The work behind [`request_reset`]: at most [`RESETS_PER_HOUR`] links per address, counted
+/// under the address's turn so that a burst of requests cannot race past the count.
+async fn send_reset(
+    state: &crate::server::AppState,
+    ip: Option<String>,
+    email: &str,
+) -> Result<(), AppError> {
+    let db = &state.db;
     let now = Utc::now();
-    let recent = portal_link::Entity::find()
-        .filter(portal_link::Column::Email.eq(&email))
-        .filter(portal_link::Column::Purpose.eq(LinkPurpose::PasswordReset))
-        .filter(portal_link::Column::CreatedAt.gt(now - Duration::hours(1)))
-        .count(db)
-        .await?;
-    if recent >= RESETS_PER_HOUR {
-        tracing::warn!("password reset for {email} skipped: {recent} in the last hour");
-        return Ok(());
-    }
-    let (staff, portal) = find_login(db, &email).await?;
+    let (staff, portal) = find_login(db, email).await?;
     let (org, name, staff_id, account_id) = match (&staff, &portal) {
         (Some(s), _) => (s.organization_id, s.name.clone(), Some(s.id), None),
         (None, Some(p)) => (
@@ -207,9 +215,20 @@ pub async fn request_reset(ctx: &Ctx, input: &ResetRequestInput) -> Result<(), A
     };
     let token = session::new_token();
     let txn = txn::begin(db).await?;
+    txn::serialize_on(&txn, &format!("password reset {email}")).await?;
+    let recent = portal_link::Entity::find()
+        .filter(portal_link::Column::Email.eq(email))
+        .filter(portal_link::Column::Purpose.eq(LinkPurpose::PasswordReset))
+        .filter(portal_link::Column::CreatedAt.gt(now - Duration::hours(1)))
+        .count(&*txn)
+        .await?;
+    if recent >= RESETS_PER_HOUR {
+        tracing::warn!("a password reset was skipped: {recent} for that address in the last hour");
+        return Ok(());
+    }
     portal_link::Entity::update_many()
         .col_expr(portal_link::Column::RevokedAt, Expr::value(now))
-        .filter(portal_link::Column::Email.eq(&email))
+        .filter(portal_link::Column::Email.eq(email))
         .filter(portal_link::Column::Purpose.eq(LinkPurpose::PasswordReset))
         .filter(portal_link::Column::UsedAt.is_null())
         .filter(portal_link::Column::RevokedAt.is_null())
@@ -219,7 +238,7 @@ pub async fn request_reset(ctx: &Ctx, input: &ResetRequestInput) -> Result<(), A
         &token,
         LinkPurpose::PasswordReset,
         org,
-        (&email, &name),
+        (email, &name),
         "anonymous".into(),
         now,
     );
@@ -231,17 +250,15 @@ pub async fn request_reset(ctx: &Ctx, input: &ResetRequestInput) -> Result<(), A
         actor: "anonymous".into(),
         action: "password.reset_requested".into(),
         object: format!("login:{email}"),
-        ip: ctx.ip.clone(),
+        ip,
         ..Default::default()
     })
     .await?;
     let practice = organizations::get(db, org).await?.name;
-    let link = ctx
-        .state
-        .mailer
-        .link(&format!("/reset-password?token={token}"));
+    let link = state.mailer.link(&format!("/reset-password?token={token}"));
     let letter = emails::password_reset(&name, &practice, &link);
-    ctx.state.mailer.send(db, letter.to(org, &email)).await
+    // Nobody waits on this answer any more: a refused email is tried again later.
+    send_or_retry_later(&state.mailer, db, letter.to(org, email), now).await
 }
 
 /// The name a portal account's emails greet: the client's or the contact's.
