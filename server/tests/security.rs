@@ -413,6 +413,17 @@ async fn item_06_parallel_wrong_passwords_cannot_race_the_limit() {
     .await;
 }
 
+/// The first form sent to client `client_id` (Jordan's demo intake form).
+async fn form_of(db: &sea_orm::DatabaseConnection, client_id: i32) -> i32 {
+    sent_form::Entity::find()
+        .filter(sent_form::Column::ClientId.eq(client_id))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
 fn form_encoded(v: &serde_json::Value) -> String {
     v.to_string()
         .bytes()
@@ -431,13 +442,7 @@ async fn item_08_a_late_autosave_never_reopens_a_submitted_form() {
             let app = t.app();
             let parent = sign_in(&app, "parent@brightpath.example").await;
             let jordan = common::client_id(&t.db, "Jordan").await;
-            let form = sent_form::Entity::find()
-                .filter(sent_form::Column::ClientId.eq(jordan))
-                .one(&t.db)
-                .await
-                .unwrap()
-                .unwrap()
-                .id;
+            let form = form_of(&t.db, jordan).await;
             let complete = serde_json::json!({
                 "full_name": {"Text": "Jordan Lee"},
                 "date_of_birth": {"Text": "2012-04-02"},
@@ -607,13 +612,7 @@ async fn item_12_repeated_choices_are_stored_once() {
             let app = t.app();
             let parent = sign_in(&app, "parent@brightpath.example").await;
             let jordan = common::client_id(&t.db, "Jordan").await;
-            let form = sent_form::Entity::find()
-                .filter(sent_form::Column::ClientId.eq(jordan))
-                .one(&t.db)
-                .await
-                .unwrap()
-                .unwrap()
-                .id;
+            let form = form_of(&t.db, jordan).await;
             let chosen = vec!["Communication"; 5000];
             let draft = serde_json::json!({ "concerns": { "Choices": chosen } });
             let saved = call(
