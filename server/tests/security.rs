@@ -752,3 +752,104 @@ async fn item_14_a_reset_answer_does_not_wait_for_the_mail_server() {
     )
     .await;
 }
+
+/// A new client of organization `organization_id` with `email` and no login; its id.
+async fn client_in(db: &sea_orm::DatabaseConnection, organization_id: i32, email: &str) -> i32 {
+    use sea_orm::{ActiveModelTrait, Set};
+    app::server::store::entities::client::ActiveModel {
+        organization_id: Set(organization_id),
+        first_name: Set("Robin".into()),
+        last_name: Set("Park".into()),
+        date_of_birth: Set(chrono::NaiveDate::from_ymd_opt(2014, 3, 1).unwrap()),
+        email: Set(Some(email.to_owned())),
+        created_at: Set(chrono::Utc::now()),
+        search_name: Set("robin park".into()),
+        last_name_key: Set("park".into()),
+        uses_portal: Set(false),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap()
+    .id
+}
+
+#[tokio::test]
+async fn item_09_an_invitation_does_not_reveal_a_login_at_another_practice() {
+    each_database(
+        true,
+        body!(|t| {
+            let app = t.app();
+            let other = app::server::store::entities::staff_user::Entity::find()
+                .filter(
+                    app::server::store::entities::staff_user::Column::Email
+                        .eq("admin@otherclinic.example"),
+                )
+                .one(&t.db)
+                .await
+                .unwrap()
+                .unwrap()
+                .organization_id;
+            let admin = sign_in(&app, "admin@otherclinic.example").await;
+            // One address has a login at Bright Path; the other has none anywhere.
+            let taken = client_in(&t.db, other, "client@brightpath.example").await;
+            let fresh = client_in(&t.db, other, "robin.park@example.com").await;
+            let invite = |id: i32| {
+                let (app, admin) = (app.clone(), admin.clone());
+                async move {
+                    call(
+                        &app,
+                        "invite_client",
+                        &format!("client_id={id}"),
+                        Some(&admin),
+                    )
+                    .await
+                }
+            };
+            let (a, b) = (invite(taken).await, invite(fresh).await);
+            assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+            // Answered alike (the two invitations differ only in their expiry instants).
+            assert_eq!(b.status, StatusCode::OK, "{}", b.body);
+            for reply in [&a, &b] {
+                assert!(reply.body.starts_with("{\"Invited\""), "{}", reply.body);
+            }
+            // The invitee, who owns the address, learns it when accepting.
+            let token = common::token_sent_to(&t.db, "client@brightpath.example").await;
+            let accepted = call(
+                &app,
+                "accept_link",
+                &common::password_form(&token, "a brand new password"),
+                None,
+            )
+            .await;
+            assert_eq!(accepted.status, StatusCode::CONFLICT, "{}", accepted.body);
+            assert!(
+                accepted.body.contains("already has a login"),
+                "{}",
+                accepted.body
+            );
+            // Within the practice, staff still learn that their own client has a login.
+            let own = app::server::store::entities::staff_user::Entity::find()
+                .filter(
+                    app::server::store::entities::staff_user::Column::Email
+                        .eq("admin@brightpath.example"),
+                )
+                .one(&t.db)
+                .await
+                .unwrap()
+                .unwrap()
+                .organization_id;
+            let same_practice = client_in(&t.db, own, "parent@brightpath.example").await;
+            let bright = sign_in(&app, "admin@brightpath.example").await;
+            let refused = call(
+                &app,
+                "invite_client",
+                &format!("client_id={same_practice}"),
+                Some(&bright),
+            )
+            .await;
+            assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+        }),
+    )
+    .await;
+}

@@ -10,7 +10,7 @@ use crate::server::access::session;
 use crate::server::mail::emails;
 use crate::server::store::clients::refresh_portal_use;
 use crate::server::store::entities::portal_link;
-use crate::server::store::portal_links::{ensure_email_free, revoke_open, status, Invitee};
+use crate::server::store::portal_links::{ensure_email_free_in, revoke_open, status, Invitee};
 use crate::server::store::{organizations, txn};
 
 /// A new link row for `token` (stored as its SHA-256), valid for its purpose's lifetime; the
@@ -62,7 +62,7 @@ pub async fn invite(
             "{name} already has a portal login. They can reset their password from the sign-in page."
         )));
     }
-    ensure_email_free(db, email).await?;
+    ensure_email_free_in(db, email, Some(organization_id)).await?;
     let now = Utc::now();
     let token = session::new_token();
     let txn = txn::begin(db).await?;

@@ -95,15 +95,24 @@ pub async fn revoke_open(
 
 /// Fails with a conflict when `email` already signs in somewhere.
 pub async fn ensure_email_free(db: &impl ConnectionTrait, email: &str) -> Result<(), AppError> {
-    let portal = portal_account::Entity::find()
-        .filter(portal_account::Column::Email.eq(email))
-        .count(db)
-        .await?;
-    let staff = staff_user::Entity::find()
-        .filter(staff_user::Column::Email.eq(email))
-        .count(db)
-        .await?;
-    if portal + staff > 0 {
+    ensure_email_free_in(db, email, None).await
+}
+
+/// [`ensure_email_free`] among the logins of `organization_id` only (all when `None`). Staff
+/// inviting someone learn only about their own practice's logins: whether an address has a
+/// login at another practice is not theirs to know (the invitee learns it on accepting).
+pub async fn ensure_email_free_in(
+    db: &impl ConnectionTrait,
+    email: &str,
+    organization_id: Option<i32>,
+) -> Result<(), AppError> {
+    let mut portal = portal_account::Entity::find().filter(portal_account::Column::Email.eq(email));
+    let mut staff = staff_user::Entity::find().filter(staff_user::Column::Email.eq(email));
+    if let Some(org) = organization_id {
+        portal = portal.filter(portal_account::Column::OrganizationId.eq(org));
+        staff = staff.filter(staff_user::Column::OrganizationId.eq(org));
+    }
+    if portal.count(db).await? + staff.count(db).await? > 0 {
         Err(AppError::Conflict(format!(
             "{email} already has a login. Use a different email, or ask them to reset their password."
         )))
