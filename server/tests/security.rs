@@ -753,6 +753,17 @@ async fn item_14_a_reset_answer_does_not_wait_for_the_mail_server() {
     .await;
 }
 
+/// The organization of the staff member signing in as `email`.
+async fn organization_of(db: &sea_orm::DatabaseConnection, email: &str) -> i32 {
+    app::server::store::entities::staff_user::Entity::find()
+        .filter(app::server::store::entities::staff_user::Column::Email.eq(email))
+        .one(db)
+        .await
+        .unwrap()
+        .expect("a demo staff member")
+        .organization_id
+}
+
 /// A new client of organization `organization_id` with `email` and no login; its id.
 async fn client_in(db: &sea_orm::DatabaseConnection, organization_id: i32, email: &str) -> i32 {
     use sea_orm::{ActiveModelTrait, Set};
@@ -780,16 +791,7 @@ async fn item_09_an_invitation_does_not_reveal_a_login_at_another_practice() {
         true,
         body!(|t| {
             let app = t.app();
-            let other = app::server::store::entities::staff_user::Entity::find()
-                .filter(
-                    app::server::store::entities::staff_user::Column::Email
-                        .eq("admin@otherclinic.example"),
-                )
-                .one(&t.db)
-                .await
-                .unwrap()
-                .unwrap()
-                .organization_id;
+            let other = organization_of(&t.db, "admin@otherclinic.example").await;
             let admin = sign_in(&app, "admin@otherclinic.example").await;
             // One address has a login at Bright Path; the other has none anywhere.
             let taken = client_in(&t.db, other, "client@brightpath.example").await;
@@ -829,16 +831,7 @@ async fn item_09_an_invitation_does_not_reveal_a_login_at_another_practice() {
                 accepted.body
             );
             // Within the practice, staff still learn that their own client has a login.
-            let own = app::server::store::entities::staff_user::Entity::find()
-                .filter(
-                    app::server::store::entities::staff_user::Column::Email
-                        .eq("admin@brightpath.example"),
-                )
-                .one(&t.db)
-                .await
-                .unwrap()
-                .unwrap()
-                .organization_id;
+            let own = organization_of(&t.db, "admin@brightpath.example").await;
             let same_practice = client_in(&t.db, own, "parent@brightpath.example").await;
             let bright = sign_in(&app, "admin@brightpath.example").await;
             let refused = call(
