@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
 
-.PHONY: run test setup build lint unit db-test e2e size clean-data bench-ssr bench-mixed bench-fanout
+.PHONY: run test setup build lint unit db-test e2e size clean-data fuzz bench-ssr bench-mixed bench-fanout
 
 ## make run: install what is missing, build, migrate the SQLite database, load the demo data, serve.
 run: setup build
@@ -34,6 +34,10 @@ size:
 
 e2e:
 	cd end2end && npx playwright test
+
+## make fuzz: every server function fuzzed for 10 minutes (5 on SQLite, then 5 on PostgreSQL).
+fuzz:
+	FUZZ_SECONDS=300 cargo test -p server --test fuzz -- --nocapture
 
 ## make bench-ssr: the portal home's throughput next to a bare handler (SQLite; pass DATABASE_URL=postgres://… for PostgreSQL).
 bench-ssr:

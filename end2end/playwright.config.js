@@ -1,5 +1,6 @@
 // Playwright runs the release server (target/release/server) on a free port with a fresh SQLite
-// database and the demo data, and drives Debian's Chromium.
+// database and the demo data (and a second one with a 40-second idle timeout), and drives
+// Debian's Chromium.
 const { defineConfig } = require("@playwright/test");
 const { execSync } = require("child_process");
 const fs = require("fs");
@@ -9,6 +10,14 @@ const path = require("path");
 // Chosen once in the main process; the workers inherit them through the environment.
 if (!process.env.E2E_PORT) {
   process.env.E2E_PORT = execSync(
+    `node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"`,
+  )
+    .toString()
+    .trim();
+}
+// A second server whose sessions end after 24 seconds without activity, for the idle logoff.
+if (!process.env.E2E_IDLE_PORT) {
+  process.env.E2E_IDLE_PORT = execSync(
     `node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"`,
   )
     .toString()
@@ -46,7 +55,12 @@ module.exports = defineConfig({
       ],
     },
   },
-  webServer: {
+  webServer: [server(port, "e2e", {}), server(process.env.E2E_IDLE_PORT, "idle", { SESSION_IDLE_SECONDS: "40" })],
+});
+
+/** The release server with the demo data on `port`, its own database `name`, and `extra` settings. */
+function server(port, name, extra) {
+  return {
     command: `${root}/target/release/server --demo`,
     cwd: root,
     url: `http://127.0.0.1:${port}/sign-in`,
@@ -58,8 +72,9 @@ module.exports = defineConfig({
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: `${root}/target/site`,
       LEPTOS_ENV: "PROD",
-      DATABASE_URL: `sqlite://${process.env.E2E_DATA_DIR}/e2e.sqlite?mode=rwc`,
-      SECRETS_KEY_FILE: `${process.env.E2E_DATA_DIR}/secrets.key`,
+      DATABASE_URL: `sqlite://${process.env.E2E_DATA_DIR}/${name}.sqlite?mode=rwc`,
+      SECRETS_KEY_FILE: `${process.env.E2E_DATA_DIR}/${name}.key`,
+      ...extra,
     },
-  },
-});
+  };
+}

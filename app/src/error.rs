@@ -116,12 +116,45 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             // Malformed arguments are the caller's fault, not ours.
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::invalid(
-                "form",
-                "The form was incomplete. Please reload the page and try again.",
-            ),
+            // On the server, a body that cannot be decoded is the request's fault too.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(_) => {
+                AppError::from_server_fn_error(ServerFnErrorErr::Args("undecodable body".into()))
+            }
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                let err = AppError::invalid(
+                    "form",
+                    "The form was incomplete. Please reload the page and try again.",
+                );
+                // Arguments are read before the function's own code sets a status: 400, not 500.
+                #[cfg(feature = "ssr")]
+                err.set_response_status();
+                err
+            }
             ServerFnErrorErr::Request(e) | ServerFnErrorErr::Response(e) => AppError::Transport(e),
             other => AppError::Transport(other.to_string()),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// Sets the response status for this error (also of a page rendered on the server), except
+    /// for plain HTML form posts, which Leptos answers with a redirect back to the form carrying
+    /// the error.
+    pub fn set_response_status(&self) {
+        use http::{header, request::Parts, StatusCode};
+        use leptos::prelude::use_context;
+        use leptos_axum::ResponseOptions;
+        let plain_form = use_context::<Parts>()
+            .filter(|p| p.method == http::Method::POST)
+            .and_then(|p| p.headers.get(header::ACCEPT).cloned())
+            .and_then(|v| v.to_str().map(|s| s.contains("text/html")).ok())
+            .unwrap_or(false);
+        if let (false, Some(response)) = (plain_form, use_context::<ResponseOptions>()) {
+            response.set_status(
+                StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            );
         }
     }
 }

@@ -57,6 +57,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/forgot-password") view={Lazy::<lazy::ForgotPassword>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/welcome") view={Lazy::<lazy::SetPassword>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/reset-password") view={Lazy::<lazy::SetPassword>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/unlock") view={Lazy::<lazy::Unlock>::new()} ssr=SsrMode::Async/>
                 <ParentRoute path=path!("/admin") view={Lazy::<lazy::AdminShell>::new()} ssr=SsrMode::Async>
                     <Route path=path!("") view={Lazy::<lazy::Clients>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("clients") view={Lazy::<lazy::Clients>::new()} ssr=SsrMode::Async/>
@@ -69,6 +70,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("messages/:client") view={Lazy::<lazy::Thread>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("payments") view={Lazy::<lazy::Payments>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("payments/:id") view={Lazy::<lazy::Payment>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("account") view={Lazy::<lazy::Account>::new()} ssr=SsrMode::Async/>
                     <ParentRoute path=path!("organization") view={Lazy::<lazy::OrganizationLayout>::new()} ssr=SsrMode::Async>
                         <Route path=path!("") view={Lazy::<lazy::Organization>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("client-portal") view={Lazy::<lazy::ClientPortalSettings>::new()} ssr=SsrMode::Async/>
@@ -81,6 +83,7 @@ pub fn App() -> impl IntoView {
                 </ParentRoute>
                 <ParentRoute path=path!("/portal") view=portal::PortalShell ssr=SsrMode::Async>
                     <Route path=path!("") view=portal::PortalHome ssr=SsrMode::Async/>
+                    <Route path=path!("account") view={Lazy::<lazy::Account>::new()} ssr=SsrMode::Async/>
                     <ParentRoute path=path!("clients/:id") view=portal::PortalClientLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=portal::PortalClientPage ssr=SsrMode::Async/>
                         <Route path=path!("forms") view={Lazy::<lazy::PortalForms>::new()} ssr=SsrMode::Async/>

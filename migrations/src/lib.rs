@@ -19,6 +19,9 @@ mod m20261127_000011_sandbox_card_owner;
 mod m20261127_000012_live_events;
 mod m20261127_000013_mail_retries;
 mod m20261127_000014_keyset_paging;
+mod m20261202_000015_least_privilege;
+mod m20261202_000016_known_devices;
+mod m20261203_000017_session_devices;
 
 /// Every migration, in the order it is applied.
 pub struct Migrator;
@@ -41,6 +44,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000012_live_events::Migration),
             Box::new(m20261127_000013_mail_retries::Migration),
             Box::new(m20261127_000014_keyset_paging::Migration),
+            Box::new(m20261202_000015_least_privilege::Migration),
+            Box::new(m20261202_000016_known_devices::Migration),
+            Box::new(m20261203_000017_session_devices::Migration),
         ]
     }
 }

@@ -117,6 +117,7 @@ async fn main() {
             is_therapist: true,
         })),
         ip: None,
+        device: None,
         token: None,
         memo: Default::default(),
     };

@@ -123,6 +123,7 @@ async fn main() {
                 .await
                 .unwrap(),
             ip: None,
+            device: None,
             token: None,
             memo: Default::default(),
         },

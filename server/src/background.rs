@@ -4,8 +4,9 @@
 //! in the database, so several processes never do the same work twice; deleting what is already
 //! deleted is harmless.
 
-use app::server::access::{rate_limit, session};
+use app::server::access::{devices, rate_limit, session};
 use app::server::mail::retry::retry_due;
+use app::server::services::refunds;
 use app::server::services::unread_mail::notify_unread;
 use app::server::store::live_events;
 use app::server::AppState;
@@ -27,6 +28,13 @@ pub async fn every_minute(state: &AppState, now: chrono::DateTime<chrono::Utc>) 
     }
     if let Err(e) = rate_limit::prune(&state.db, now).await {
         tracing::warn!(error = %e, "pruning old sign-in attempts");
+    }
+    // Refunds whose outcome a processor left unknown, asked again under their own key.
+    if let Err(e) = refunds::settle_pending(state, now).await {
+        tracing::warn!(error = %e, "settling pending refunds");
+    }
+    if let Err(e) = devices::prune(&state.db, now).await {
+        tracing::warn!(error = %e, "pruning expired known devices");
     }
 }
 

@@ -111,7 +111,20 @@ impl Config {
         };
         let https = public_url.starts_with("https://");
         let sessions = SessionConfig {
-            idle_timeout: minutes("SESSION_IDLE_MINUTES", 30)?,
+            // Seconds, for tests of the idle logoff; otherwise minutes.
+            idle_timeout: match env("SESSION_IDLE_SECONDS").filter(|v| !v.is_empty()) {
+                Some(v) => v
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|s| *s >= 8)
+                    .map(Duration::from_secs)
+                    .ok_or_else(|| {
+                        ConfigError(format!(
+                            "SESSION_IDLE_SECONDS must be a number of seconds, at least 8, got {v:?}"
+                        ))
+                    })?,
+                None => minutes("SESSION_IDLE_MINUTES", 30)?,
+            },
             absolute_timeout: minutes("SESSION_ABSOLUTE_MINUTES", 12 * 60)?,
             // Served over https, the cookie is `Secure` (and `__Host-`) without being asked.
             secure_cookie: match env("COOKIE_SECURE").as_deref() {
@@ -229,7 +242,7 @@ fn parse_bool(name: &str, value: &str) -> Result<bool, ConfigError> {
 
 const HELP: &str = "usage: server [--demo | --no-demo] [--addr HOST:PORT] [--database-url URL]
 environment: DATABASE_URL, DATABASE_MAX_CONNECTIONS, LEPTOS_SITE_ADDR, LEPTOS_SITE_ROOT, DEMO_DATA, SESSION_IDLE_MINUTES,
-SESSION_ABSOLUTE_MINUTES, COOKIE_SECURE, SMTP_URL, MAIL_FROM, PUBLIC_URL, SECRETS_KEY, SECRETS_KEY_FILE,
+SESSION_IDLE_SECONDS, SESSION_ABSOLUTE_MINUTES, COOKIE_SECURE, SMTP_URL, MAIL_FROM, PUBLIC_URL, SECRETS_KEY, SECRETS_KEY_FILE,
 STRIPE_API_BASE, SANDBOX_PAYMENTS, TRUSTED_PROXIES (see README.md)";
 
 #[cfg(test)]
@@ -326,6 +339,12 @@ mod tests {
 
     #[test]
     fn bad_values_are_clear_errors() {
+        assert!(load(&[("SESSION_IDLE_SECONDS", "3")], &[])
+            .unwrap_err()
+            .0
+            .contains("at least 8"));
+        let short = load(&[("SESSION_IDLE_SECONDS", "24")], &[]).unwrap();
+        assert_eq!(short.sessions.idle_timeout, Duration::from_secs(24));
         assert!(load(&[("SESSION_IDLE_MINUTES", "soon")], &[])
             .unwrap_err()
             .0

@@ -122,7 +122,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<(), DbErr> {
     clients::refresh_portal_use(&txn, &[jordan, sam])
         .await
         .map_err(|e| DbErr::Custom(e.to_string()))?;
-    crate::demo_forms::load(&txn, bp, jordan, main_clinic, admin).await?;
+    crate::demo_forms::load(&txn, bp, (jordan, parent), main_clinic, admin).await?;
     // Both therapists: Monday to Friday, 9:00 to 17:00, in 60-minute slots.
     for staff_id in [admin, therapist] {
         scheduling::seed_weekday_hours(&txn, staff_id, 9, 17).await?;
@@ -292,6 +292,7 @@ async fn link(
         scope_scheduling: Set(true),
         scope_messages: Set(true),
         access_ends_on: Set(None),
+        access_granted_by: Set(None),
     }
     .insert(db)
     .await?;

@@ -175,11 +175,12 @@ pub fn release() -> FormDefinition {
     }
 }
 
-/// Creates the three templates and sends the intake form to Jordan for Main Clinic.
+/// Creates the three templates and sends Jordan's intake form, for Main Clinic, to Jordan's
+/// parent (`parent`, the contact who fills it in).
 pub async fn load(
     db: &impl ConnectionTrait,
     org: i32,
-    jordan: i32,
+    (jordan, parent): (i32, i32),
     main_clinic: i32,
     sent_by: i32,
 ) -> Result<(), DbErr> {
@@ -204,7 +205,7 @@ pub async fn load(
     NewSentForm {
         organization_id: org,
         client_id: jordan,
-        contact_id: None,
+        contact_id: Some(parent),
         template_version_id: version.id,
         location_id: main_clinic,
         due_on: (now + Duration::days(14)).date_naive(),

@@ -59,6 +59,7 @@ pub async fn load(db: &impl ConnectionTrait, org: i32, sam: i32) -> Result<(), D
             added_by_client: Set(false),
             needs_review: Set(false),
             merged_into: Set(None),
+            added_for_client_id: Set(None),
             created_by: Set("demo".into()),
             created_at: Set(now),
             updated_at: Set(now),

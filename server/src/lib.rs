@@ -10,5 +10,6 @@ mod demo_forms;
 mod demo_insurance;
 mod demo_schedule;
 pub mod live_events;
+pub mod org_setup;
 pub mod processor_routes;
 pub mod router;

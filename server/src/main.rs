@@ -7,7 +7,7 @@ use app::server::mail::Mailer;
 use leptos::config::get_configuration;
 use server::config::Config;
 use server::router::{router, ServerState};
-use server::{background, db, demo};
+use server::{background, db, demo, org_setup};
 
 #[tokio::main]
 async fn main() {
@@ -25,6 +25,9 @@ async fn main() {
 
 async fn run() -> Result<(), String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("org") {
+        return org_command(&args[1..]).await;
+    }
     let config = Config::load(|k| std::env::var(k).ok(), &args).map_err(|e| e.to_string())?;
     if std::env::var_os("LEPTOS_OUTPUT_NAME").is_none()
         && option_env!("LEPTOS_OUTPUT_NAME").is_none()
@@ -74,7 +77,14 @@ async fn run() -> Result<(), String> {
     let payments = app::server::processors::PaymentsConfig {
         secrets: config.secrets().map_err(|e| e.to_string())?,
         stripe_api_base: config.stripe_api_base.clone(),
+        processor_timeout: app::server::processors::stripe::DEFAULT_TIMEOUT,
     };
+    let resealed = app::server::processors::reseal_legacy_keys(&db, &payments.secrets)
+        .await
+        .map_err(|e| format!("re-sealing stored Stripe keys: {e:?}"))?;
+    if resealed > 0 {
+        tracing::info!("re-sealed the Stripe keys of {resealed} organizations with their place");
+    }
     let state = ServerState {
         leptos_options,
         app: app::server::AppState {
@@ -112,4 +122,26 @@ fn redact(url: &str) -> String {
         (Some(scheme), Some(at)) if at > scheme => format!("{}://…{}", &url[..scheme], &url[at..]),
         _ => url.to_owned(),
     }
+}
+
+/// `server org create …`: creates a practice and prints its first administrator's link.
+async fn org_command(args: &[String]) -> Result<(), String> {
+    let Some(("create", rest)) = args.split_first().map(|(c, r)| (c.as_str(), r)) else {
+        return Err("usage: server org create --name … --time-zone … --admin-email …".into());
+    };
+    let (input, rest) = org_setup::NewOrganization::parse(rest)?;
+    let config = Config::load(|k| std::env::var(k).ok(), &rest).map_err(|e| e.to_string())?;
+    let db = db::connect_with(&config.database_url, config.max_connections)
+        .await
+        .map_err(|e| format!("database {}: {e}", redact(&config.database_url)))?;
+    let path = org_setup::create(&db, &input).await?;
+    println!(
+        "Created {} ({}). {}'s invitation, valid for 72 hours and usable once:\n{}{}",
+        input.name,
+        input.time_zone,
+        input.admin_email,
+        config.public_url.trim_end_matches('/'),
+        path
+    );
+    Ok(())
 }

@@ -18,6 +18,7 @@ use leptos_axum::{
     generate_route_list, handle_server_fns_with_context, AxumRouteListing, LeptosRoutes,
 };
 
+use app::error::AppError;
 use app::server::access::context::RequestCtx;
 use app::server::AppState;
 
@@ -106,8 +107,21 @@ async fn server_fn_body_limit(req: Request<Body>, next: Next) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, MAX_SERVER_FN_BODY).await else {
         return (StatusCode::PAYLOAD_TOO_LARGE, "This request is too large.").into_response();
     };
+    if carries_nul(&bytes) || parts.uri.query().is_some_and(|q| carries_nul(q.as_bytes())) {
+        let err = AppError::invalid("form", "Text cannot contain a null character.");
+        let body = serde_json::to_string(&err).unwrap_or_default();
+        return (StatusCode::BAD_REQUEST, body).into_response();
+    }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
+}
+
+/// Whether a form or JSON body holds a NUL character, raw or escaped, which no person types and
+/// PostgreSQL cannot store in text.
+fn carries_nul(bytes: &[u8]) -> bool {
+    bytes.contains(&0)
+        || bytes.windows(3).any(|w| w == b"%00")
+        || bytes.windows(6).any(|w| w == b"\\u0000")
 }
 
 /// What every page render and server function call finds in its Leptos context: the app's

@@ -69,6 +69,7 @@ const MATRIX: &[Row] = &[
     Row { name: "invite_contact", args: "client_id={client}&contact_id={contact}", expect: [401, 403, 403, 404, 404] },
     Row { name: "revoke_invitation", args: "client_id={client}", expect: [401, 403, 403, 404, 404] },
     Row { name: "check_link", args: "token=not-a-real-token", expect: [200, 200, 200, 200, 200] },
+    Row { name: "unlock_device", args: "token=not-a-real-token", expect: [409, 409, 409, 409, 409] },
     Row {
         name: "accept_link",
         args: "input[token]=not-a-real-token&input[password]=long%20enough%20pass&input[confirm]=long%20enough%20pass",
@@ -95,9 +96,9 @@ const MATRIX: &[Row] = &[
     Row { name: "cancel_form", args: "client_id={client}&form_id={form}", expect: [401, 403, 403, 404, 404] },
     Row { name: "get_submission", args: "client_id={client}&form_id={form}", expect: [401, 403, 403, 404, 404] },
     Row { name: "list_portal_forms", args: "client_id={client}", expect: [401, 200, 200, 403, 403] },
-    Row { name: "get_portal_form", args: "client_id={client}&form_id={form}", expect: [401, 200, 200, 403, 403] },
-    Row { name: "save_form_draft", args: "client_id={client}&form_id={form}&answers=%7B%7D", expect: [401, 200, 200, 403, 403] },
-    Row { name: "submit_form", args: "client_id={client}&form_id={form}&answers=%7B%7D", expect: [401, 400, 400, 403, 403] },
+    Row { name: "get_portal_form", args: "client_id={client}&form_id={form}", expect: [401, 403, 200, 403, 403] },
+    Row { name: "save_form_draft", args: "client_id={client}&form_id={form}&answers=%7B%7D", expect: [401, 403, 200, 403, 403] },
+    Row { name: "submit_form", args: "client_id={client}&form_id={form}&answers=%7B%7D", expect: [401, 403, 400, 403, 403] },
     Row { name: "list_open_slots", args: "client_id={client}", expect: [401, 200, 200, 403, 403] },
     Row { name: "get_request_slots", args: "client_id={client}", expect: [401, 200, 200, 403, 403] },
     Row {
@@ -179,7 +180,18 @@ const MATRIX: &[Row] = &[
     Row { name: "get_effective_settings", args: "client_id={client}", expect: [401, 200, 200, 404, 404] },
     Row { name: "list_audit_log", args: "", expect: [401, 403, 403, 403, 200] },
     // Last, because it ends each caller's session.
+    Row { name: "get_account", args: "", expect: [401, 200, 200, 200, 200] },
+    Row {
+        name: "change_password",
+        args: "input[current]=not-the-password&input[password]=another-long-password&input[confirm]=another-long-password",
+        expect: [401, 400, 400, 400, 400],
+    },
+    Row { name: "end_session", args: "handle=0000000000000000", expect: [401, 404, 404, 404, 404] },
+    Row { name: "revoke_calendar_feed", args: "", expect: [401, 403, 403, 200, 200] },
+    Row { name: "session_left", args: "", expect: [200, 200, 200, 200, 200] },
+    Row { name: "stay_signed_in", args: "", expect: [200, 200, 200, 200, 200] },
     Row { name: "sign_out", args: "", expect: [200, 200, 200, 200, 200] },
+    Row { name: "idle_sign_out", args: "", expect: [200, 200, 200, 200, 200] },
 ];
 
 #[test]

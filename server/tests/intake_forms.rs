@@ -102,8 +102,30 @@ async fn a_draft_is_kept_an_incomplete_form_refused_and_a_submitted_form_locked(
             )
             .await;
             assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
-            // Another device (Jordan's own login) continues from the draft.
-            let (_, body) = portal_form(&app, &client, jordan, form).await;
+            // The form was sent to the parent: Jordan's own login sees that it exists and
+            // where it stands, and cannot open it.
+            let theirs = call(
+                &app,
+                "list_portal_forms",
+                &format!("client_id={jordan}"),
+                Some(&client),
+            )
+            .await;
+            let theirs = json(&theirs.body);
+            assert_eq!(theirs[0]["status"], "InProgress");
+            assert_eq!(
+                (
+                    theirs[0]["yours"].as_bool(),
+                    theirs[0]["addressee"].as_str()
+                ),
+                (Some(false), Some("Alex Lee"))
+            );
+            assert_eq!(
+                portal_form(&app, &client, jordan, form).await.0,
+                StatusCode::FORBIDDEN
+            );
+            // The parent's other device continues from the draft.
+            let (_, body) = portal_form(&app, &parent, jordan, form).await;
             assert_eq!(json(&body)["answers"]["full_name"]["Text"], "Jordan Lee");
             let staff_list = call(
                 &app,
@@ -190,7 +212,7 @@ async fn a_draft_is_kept_an_incomplete_form_refused_and_a_submitted_form_locked(
                 &app,
                 "save_form_draft",
                 &format!("client_id={jordan}&form_id={form}&answers={}", enc(&half)),
-                Some(&client),
+                Some(&parent),
             )
             .await;
             assert_eq!(
@@ -211,6 +233,10 @@ async fn a_draft_is_kept_an_incomplete_form_refused_and_a_submitted_form_locked(
             assert_eq!(view["status"], "Completed");
             assert_eq!(view["signed_name"], "Alex Lee");
             assert_eq!(view["signed_ip"], "127.0.0.1");
+            assert_eq!(
+                view["submitted_by"], "Alex Lee",
+                "the submitter is recorded"
+            );
             assert_eq!(view["answers"]["emergency_phone"]["Text"], "207 555 0100");
             assert_eq!(audited(&t.db, "form.submitted").await, 1);
             assert_eq!(audited(&t.db, "form.submission_opened").await, 1);

@@ -148,6 +148,7 @@ async fn grow(db: &DatabaseConnection, from: usize, to: usize) {
             updated_at: Set(now),
             submitted_at: Set(None),
             reminded_at: Set(None),
+            submitted_by: Set(None),
         }
         .insert(db)
         .await

@@ -32,6 +32,7 @@ async fn portal_ctx(t: &TestDb, email: &str) -> Ctx {
         state: t.state(),
         actor: Actor::load(&t.db, Owner::Portal(account.id)).await.unwrap(),
         ip: Some("127.0.0.1".into()),
+        device: None,
         token: None,
         memo: Default::default(),
     }

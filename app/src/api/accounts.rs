@@ -17,10 +17,10 @@ pub async fn check_link(token: String) -> Result<LinkInfo, AppError> {
 /// Sets the password through an invitation or reset link, then signs the person in.
 #[server(endpoint = "accept_link")]
 pub async fn accept_link(input: NewPasswordInput) -> Result<(), AppError> {
-    use crate::server::access::{context::set_cookie, session};
+    use crate::server::access::devices::set_sign_in_cookies;
     run(|ctx| async move {
         let signed_in = tokens::accept(&ctx, &input).await?;
-        set_cookie(&session::cookie(&signed_in.token, &ctx.state.sessions));
+        set_sign_in_cookies(&signed_in, &ctx.state.sessions);
         leptos_axum::redirect(&signed_in.home);
         Ok(())
     })
@@ -31,4 +31,18 @@ pub async fn accept_link(input: NewPasswordInput) -> Result<(), AppError> {
 #[server(endpoint = "request_password_reset")]
 pub async fn request_password_reset(input: ResetRequestInput) -> Result<(), AppError> {
     run(|ctx| async move { tokens::request_reset(&ctx, &input).await }).await
+}
+
+/// Makes this browser a known device of the account whose unlock link it followed, then
+/// returns to sign-in.
+#[server(endpoint = "unlock_device")]
+pub async fn unlock_device(token: String) -> Result<(), AppError> {
+    use crate::server::access::{context::set_cookie, devices};
+    run(|ctx| async move {
+        let device = devices::confirm(&ctx, &token).await?;
+        set_cookie(&devices::cookie(&device, &ctx.state.sessions));
+        leptos_axum::redirect("/sign-in?device=known");
+        Ok(())
+    })
+    .await
 }

@@ -15,13 +15,20 @@ pub async fn get_message_inbox() -> Result<MessageInbox, AppError> {
 }
 
 /// A client's conversation (its latest `shown` messages, one page by default), marked read for
-/// the caller (staff or portal).
+/// the caller (staff or portal). `live` marks the page's own reload after a live change, which
+/// does not keep the session alive.
 #[server(endpoint = "get_conversation")]
 pub async fn get_conversation(
     client_id: i32,
     shown: Option<u32>,
+    live: Option<bool>,
 ) -> Result<Conversation, AppError> {
-    run(|ctx| async move {
+    use crate::server::access::{context::run_as, session::Activity};
+    let activity = match live {
+        Some(true) => Activity::Machine,
+        _ => Activity::Person,
+    };
+    run_as(activity, |ctx| async move {
         messages::conversation(&ctx, client_id, shown, chrono::Utc::now()).await
     })
     .await

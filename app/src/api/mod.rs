@@ -11,6 +11,7 @@ pub mod forms;
 pub mod insurance;
 pub mod messages;
 pub mod organization;
+pub mod own_account;
 pub mod payments;
 pub mod portal;
 pub mod scheduling;

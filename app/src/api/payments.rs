@@ -11,7 +11,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::server::{
     access::context::run,
-    services::{payment_admin, payments},
+    services::{payment_admin, payments, refunds},
 };
 
 /// What the client owes and has paid (portal).
@@ -76,8 +76,11 @@ pub async fn refund_payment(
     refund_key: String,
     input: RefundInput,
 ) -> Result<StaffPayment, AppError> {
-    run(|ctx| async move { payment_admin::refund(&ctx, payment_id, &refund_key, &input).await })
-        .await
+    run(|ctx| async move {
+        refunds::refund(&ctx, payment_id, &refund_key, &input).await?;
+        payment_admin::detail(&ctx, payment_id).await
+    })
+    .await
 }
 
 /// The last four characters of the saved Stripe keys, if any (administrators).

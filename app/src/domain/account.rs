@@ -13,6 +13,8 @@ pub const MIN_PASSWORD: usize = 10;
 pub const MAX_PASSWORD: usize = 128;
 /// How long an invitation link stays valid.
 pub const INVITATION_HOURS: i64 = 72;
+/// Invitation emails (first and re-sent) one person can be sent in 24 hours.
+pub const MAX_INVITATIONS_PER_DAY: u64 = 5;
 /// How long a password-reset link stays valid.
 pub const RESET_HOURS: i64 = 2;
 

@@ -105,6 +105,8 @@ impl Relationship {
 
 /// The `payer` value that means "My insurance is not listed".
 pub const NEW_PAYER: &str = "new";
+/// New payers one client's policies may add to the directory in 24 hours.
+pub const MAX_CLIENT_PAYERS_PER_DAY: u64 = 10;
 
 /// A policy as typed (portal and staff).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 use super::forms::{Answers, FormDefinition};
 use super::validation::FieldErrors;
 
+/// Staff can remind a recipient of an open form at most once in this many minutes.
+pub const REMINDER_GAP_MINUTES: i64 = 60;
+
 /// Where a sent form stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FormStatus {
@@ -46,9 +49,12 @@ impl FormStatus {
         FormStatus::ALL.into_iter().find(|s| s.key() == key)
     }
 
+    /// The statuses in which a form can still be filled in (or cancelled).
+    pub const OPEN: [FormStatus; 2] = [FormStatus::Sent, FormStatus::InProgress];
+
     /// Whether the form can still be filled in.
     pub fn is_open(self) -> bool {
-        matches!(self, FormStatus::Sent | FormStatus::InProgress)
+        FormStatus::OPEN.contains(&self)
     }
 }
 
@@ -215,6 +221,10 @@ pub struct PortalFormSummary {
     pub title: String,
     pub status: FormStatus,
     pub due_on: NaiveDate,
+    /// Whom it was sent to: "you", or the name of the client or the contact.
+    pub addressee: String,
+    /// Whether this login may open, fill in and sign it (it was sent to them).
+    pub yours: bool,
 }
 
 /// A completed form as staff read it (print-friendly).
@@ -232,6 +242,8 @@ pub struct Submission {
     pub signed_at: Option<String>,
     pub signed_ip: Option<String>,
     pub submitted_at: Option<String>,
+    /// The name of the portal login that submitted it.
+    pub submitted_by: Option<String>,
 }
 
 #[cfg(test)]

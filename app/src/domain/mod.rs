@@ -14,6 +14,7 @@ pub mod insurance;
 pub mod intake;
 pub mod messages;
 pub mod organization;
+pub mod own_account;
 pub mod paging;
 pub mod payments;
 pub mod portal_settings;

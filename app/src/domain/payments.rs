@@ -253,6 +253,8 @@ pub struct RefundLine {
     pub on: String,
     pub amount_cents: i32,
     pub reason: String,
+    /// Asked of the processor, which has not confirmed it yet (settled automatically).
+    pub pending: bool,
 }
 
 /// A receipt (portal and staff).

@@ -35,6 +35,8 @@ pub struct Viewer {
     pub name: String,
     pub email: String,
     pub organization: String,
+    /// The session ends after this many seconds without a request of the person's own.
+    pub idle_seconds: u32,
     pub kind: ViewerKind,
 }
 

@@ -8,9 +8,9 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-use super::form::{server_error, ActionMessage, Field, Submit};
+use super::form::{input_value, server_error, ActionMessage, Field, Submit};
 use super::ErrorNotice;
-use crate::api::accounts::{check_link, AcceptLink, RequestPasswordReset};
+use crate::api::accounts::{check_link, AcceptLink, RequestPasswordReset, UnlockDevice};
 use crate::domain::account::{LinkInfo, LinkPurpose, LinkState, NewPasswordInput};
 use crate::domain::validation;
 
@@ -58,15 +58,6 @@ fn PasswordForm(info: LinkInfo, token: String, action: ServerAction<AcceptLink>)
             ),
         ),
     };
-    // Read from the page, not from a signal: what was typed before hydration counts too.
-    let typed_password = || {
-        use leptos::wasm_bindgen::JsCast;
-        document()
-            .get_element_by_id("new-password")
-            .and_then(|e| e.dyn_into::<leptos::web_sys::HtmlInputElement>().ok())
-            .map(|input| input.value())
-            .unwrap_or_default()
-    };
     view! {
         <h1>{heading}</h1>
         <p class="lead">{lead}</p>
@@ -80,7 +71,7 @@ fn PasswordForm(info: LinkInfo, token: String, action: ServerAction<AcceptLink>)
             <Field label="Repeat the password" name="input[confirm]" id="confirm-password" kind="password"
                 autocomplete="new-password" required=true
                 server_error=server_error(value, "confirm")
-                check=Arc::new(move |v: &str| NewPasswordInput::check_confirm(&typed_password(), v))/>
+                check=Arc::new(move |v: &str| NewPasswordInput::check_confirm(&input_value("new-password"), v))/>
             <p class="hint">{format!("At least {} characters.", crate::domain::account::MIN_PASSWORD)}</p>
             <ActionMessage value=value/>
             <Submit label="Save password and sign in" pending_label="Saving…" pending=action.pending()/>
@@ -121,6 +112,31 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                 <Submit label="Send reset link" pending_label="Sending…" pending=action.pending()/>
             </ActionForm>
             <p><A href="/sign-in">"Back to sign-in"</A></p>
+        </main>
+    }
+}
+
+/// `/unlock?token=…`: the link emailed to an account's owner while its sign-ins are paused. A
+/// button, not the visit, makes the browser known, so a mail scanner that opens links uses
+/// nothing up.
+#[component]
+pub fn UnlockPage() -> impl IntoView {
+    let query = use_query_map();
+    let token = move || query.with(|q| q.get("token").unwrap_or_default());
+    let action = ServerAction::<UnlockDevice>::new();
+    let value = action.value();
+    view! {
+        <Title text="Sign in from this device"/>
+        <main class="centered sign-in">
+            <h1>"Sign in from this device"</h1>
+            <p class="lead">"Several wrong passwords were tried for your account, so sign-ins are paused. \
+                Confirm to let this browser sign in with your password; the pause stays on for everyone else."</p>
+            <ActionForm action=action>
+                <input type="hidden" name="token" value=token/>
+                <ActionMessage value=value/>
+                <Submit label="Use this device" pending_label="Confirming…" pending=action.pending()/>
+            </ActionForm>
+            <p><A href="/forgot-password">"Reset your password instead"</A></p>
         </main>
     }
 }

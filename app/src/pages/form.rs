@@ -140,3 +140,14 @@ where
         }
     })
 }
+
+/// The current text of the input `id`, read from the page rather than from a signal, so that
+/// what was typed before hydration counts too (a "repeat the password" check).
+pub fn input_value(id: &str) -> String {
+    use leptos::wasm_bindgen::JsCast;
+    document()
+        .get_element_by_id(id)
+        .and_then(|e| e.dyn_into::<leptos::web_sys::HtmlInputElement>().ok())
+        .map(|input| input.value())
+        .unwrap_or_default()
+}

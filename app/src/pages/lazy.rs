@@ -8,8 +8,8 @@ use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
 
 use super::{
-    account, admin, portal_appointments, portal_forms, portal_insurance, portal_messages,
-    portal_payments,
+    account, admin, own_account, portal_appointments, portal_forms, portal_insurance,
+    portal_messages, portal_payments,
 };
 
 /// Declares, for each page component, a unit route type whose view is loaded lazily.
@@ -34,6 +34,8 @@ macro_rules! lazy_pages {
 lazy_pages! {
     ForgotPassword => account::ForgotPasswordPage,
     SetPassword => account::SetPasswordPage,
+    Unlock => account::UnlockPage,
+    Account => own_account::AccountPage,
     AdminShell => admin::AdminShell,
     Clients => admin::clients::ClientsPage,
     NewClient => admin::client_new::NewClientPage,

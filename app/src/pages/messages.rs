@@ -25,9 +25,22 @@ pub fn conversation_resource(
     let changes = use_live().map(|l| l.changes_of(client));
     let query = use_query_map();
     let shown = move || query.with(|q| q.get("shown").and_then(|s| s.parse::<u32>().ok()));
+    // A reload caused by a live change alone is the page's, not the person's.
+    let last_change = StoredValue::new(0u64);
     Resource::new(
-        move || (client(), shown(), sent.get(), changes.map(|c| c.get())),
-        |(c, shown, ..)| get_conversation(c, shown),
+        move || {
+            (
+                client(),
+                shown(),
+                sent.get(),
+                changes.map(|c| c.get()).unwrap_or(0),
+            )
+        },
+        move |(c, shown, _, change)| {
+            let live = change != last_change.get_value();
+            last_change.set_value(change);
+            get_conversation(c, shown, live.then_some(true))
+        },
     )
 }
 

@@ -8,6 +8,7 @@ use leptos_router::hooks::use_location;
 
 use super::admin::SignOutButton;
 use super::icons::{Icon, SvgIcon};
+use super::idle::IdleGuard;
 use super::live::{provide_live, use_live};
 use super::{route_id, AreaGuard, ErrorNotice};
 use crate::api::portal::get_portal_client;
@@ -41,9 +42,11 @@ pub fn PortalShell() -> impl IntoView {
                 <header class="topbar portal-bar">
                     <A href="/portal" attr:class="brand">{v.organization.clone()}" · Client Portal"</A>
                     {switcher.then(|| view! { <ClientSwitcher clients/> })}
+                    <A href="/portal/account" attr:class="account-link">"Account"</A>
                     <SignOutButton/>
                 </header>
                 <main class="page"><Outlet/></main>
+                <IdleGuard idle_seconds=v.idle_seconds/>
             }
         }/>
     }

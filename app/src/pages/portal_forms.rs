@@ -59,8 +59,14 @@ fn FormList(
                     <ul class="rows">
                         {forms.into_iter().map(|f| view! {
                             <li>
-                                <A href=format!("/portal/clients/{client}/forms/{}", f.id)>{f.title}</A>
+                                {if f.yours {
+                                    view! { <A href=format!("/portal/clients/{client}/forms/{}", f.id)>{f.title}</A> }.into_any()
+                                } else {
+                                    // Sent to someone else: its existence and status, not its answers.
+                                    view! { <span class="title">{f.title}</span> }.into_any()
+                                }}
                                 <span>{f.status.label()}" · due "{f.due_on.format("%Y-%m-%d").to_string()}</span>
+                                <span class="addressee">{if f.yours { "For you".to_string() } else { format!("For {}", f.addressee) }}</span>
                             </li>
                         }).collect_view()}
                     </ul>

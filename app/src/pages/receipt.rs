@@ -29,7 +29,7 @@ pub fn ReceiptView(receipt: Receipt) -> impl IntoView {
                     <thead><tr><th scope="col">"Date"</th><th scope="col">"Amount"</th><th scope="col">"Reason"</th></tr></thead>
                     <tbody>
                         {receipt.refunds.iter().map(|r| view! {
-                            <tr><td>{r.on.clone()}</td><td>{money(r.amount_cents.into())}</td><td>{r.reason.clone()}</td></tr>
+                            <tr><td>{r.on.clone()}</td><td>{money(r.amount_cents.into())}{r.pending.then_some(" (pending)")}</td><td>{r.reason.clone()}</td></tr>
                         }).collect_view()}
                     </tbody>
                 </table>

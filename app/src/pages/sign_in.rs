@@ -16,11 +16,20 @@ pub fn SignInPage() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
     let value = action.value();
     let pending = action.pending();
+    let query = leptos_router::hooks::use_query_map();
+    let unlocked = move || query.with(|q| q.get("device").as_deref() == Some("known"));
+    let idle = move || query.with(|q| q.get("idle").is_some());
     view! {
         <Title text="Sign in"/>
         <main class="centered sign-in">
             <h1>"Client Portal"</h1>
             <p class="lead">"Sign in to the staff admin or to your portal."</p>
+            <Show when=unlocked>
+                <p class="notice" role="status">"This device can sign in again. Enter your password."</p>
+            </Show>
+            <Show when=idle>
+                <p class="notice" role="status">"You were signed out after a while without activity, to keep your information private. Sign in again to go on."</p>
+            </Show>
             <ActionForm action=action>
                 <Field
                     label="Email"

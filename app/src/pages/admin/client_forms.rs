@@ -214,7 +214,11 @@ pub fn SubmissionPage() -> impl IntoView {
                                     <dt>"Form version"</dt><dd>{s.version}</dd>
                                     <dt>"Status"</dt><dd>{s.status.label()}</dd>
                                     <dt>"Location"</dt><dd>{s.location.name.clone()}{s.location.address.clone().map(|a| format!(", {a}"))}</dd>
-                                    <dt>"Submitted"</dt><dd>{s.submitted_at.clone().unwrap_or_else(|| "Not yet".into())}</dd>
+                                    <dt>"Submitted"</dt><dd>{match (s.submitted_at.clone(), s.submitted_by.clone()) {
+                                        (Some(at), Some(by)) => format!("{at} by {by}"),
+                                        (Some(at), None) => at,
+                                        _ => "Not yet".into(),
+                                    }}</dd>
                                     <dt>"Signature"</dt><dd>{match (&s.signed_name, &s.signed_at) {
                                         (Some(name), Some(at)) => format!("{name}, {at}, from {}", s.signed_ip.clone().unwrap_or_default()),
                                         _ => "Not signed".into(),

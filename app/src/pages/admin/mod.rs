@@ -21,6 +21,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 
 use super::icons::{Icon, SvgIcon};
+use super::idle::IdleGuard;
 use super::live::provide_live;
 use super::AreaGuard;
 use crate::api::auth::SignOut;
@@ -56,10 +57,11 @@ pub fn AdminShell() -> impl IntoView {
                     <A href="/admin/payments">"Payments"</A>
                     {v.is_admin().then(|| view! { <A href="/admin/organization">"Organization"</A> })}
                 </nav>
-                <span class="who">{v.name.clone()}</span>
+                <A href="/admin/account" attr:class="who"><span class="sr-only">"Your account: "</span>{v.name.clone()}</A>
                 <SignOutButton/>
             </header>
             <main class="page"><Outlet/></main>
+            <IdleGuard idle_seconds=v.idle_seconds/>
             }
         }/>
     }

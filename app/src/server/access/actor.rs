@@ -52,6 +52,8 @@ pub struct Portal {
     pub name: String,
     pub email: String,
     pub is_contact: bool,
+    /// The contact this login belongs to; `None` for a client's own login.
+    pub contact_id: Option<i32>,
     /// The clients this login may act for at this request: for a contact, only links with
     /// live access whose client has Allow Client Portal Access for Client Contacts effective.
     pub clients: Vec<ActingFor>,
@@ -219,6 +221,7 @@ async fn load_portal(
         name: name.or(own_name).unwrap_or_default(),
         email: account.email,
         is_contact: account.contact_id.is_some(),
+        contact_id: account.contact_id,
         clients,
     })
 }
@@ -227,6 +230,12 @@ impl Staff {
     /// This staff member as stored in references, `staff:3`.
     pub fn label(&self) -> Ref {
         Ref::Staff(self.id)
+    }
+
+    /// `None` for an administrator, who sees the whole organization; the staff member's id for
+    /// everyone else, who sees only what concerns their assigned clients.
+    pub fn assigned_scope(&self) -> Option<i32> {
+        (!self.is_admin).then_some(self.id)
     }
 
     /// The clients this staff member may see: the whole organization for administrators,
@@ -278,6 +287,12 @@ impl Portal {
     /// The client `id` with this login's scopes, if it may act for them.
     pub fn acting_for(&self, id: i32) -> Option<&ActingFor> {
         self.clients.iter().find(|c| c.client.id == id)
+    }
+
+    /// Whether a form addressed to `contact_id` (`None`: to the client) is this login's: a
+    /// contact's own, or, for a client's own login, one addressed to the client.
+    pub fn is_addressee(&self, contact_id: Option<i32>) -> bool {
+        self.contact_id == contact_id
     }
 
     /// The clients, as the browser may see them.

@@ -8,7 +8,7 @@ use crate::domain::settings::EffectiveSettings;
 use crate::error::AppError;
 use crate::server::access::actor::{ActingFor, Actor, Staff};
 use crate::server::access::context::Ctx;
-use crate::server::store::entities::client;
+use crate::server::store::entities::{client, payment};
 use crate::server::store::refs::Ref;
 use crate::server::store::{clients, messages, settings};
 
@@ -63,6 +63,25 @@ impl Ability {
 }
 
 impl Ctx {
+    /// The payment `id`, if `staff` sees its client; a denial is audited and answers 404.
+    pub async fn visible_payment(
+        &self,
+        staff: &Staff,
+        id: i32,
+    ) -> Result<payment::Model, AppError> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let row = payment::Entity::find_by_id(id)
+            .filter(payment::Column::OrganizationId.eq(staff.organization_id))
+            .one(self.db())
+            .await?
+            .ok_or(AppError::NotFound)?;
+        match staff.client(self.db(), row.client_id).await {
+            Ok(_) => Ok(row),
+            // Another client's payment: audited, and answered as if it did not exist.
+            Err(e) => Err(self.deny(Ref::Payment(id), e).await),
+        }
+    }
+
     /// The signed-in staff member and the client `client_id`, if they may see it: the whole
     /// organization for administrators, the assigned clients for others. A denial is audited
     /// and answers 404, so that other clients' existence is not revealed.

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use axum::extract::ConnectInfo;
 use chrono::Utc;
 use http::request::Parts;
-use http::{header, HeaderValue, StatusCode};
+use http::{header, HeaderValue};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 use sea_orm::DatabaseConnection;
@@ -31,6 +31,8 @@ pub struct Ctx {
     pub state: AppState,
     pub actor: Option<Actor>,
     pub ip: Option<String>,
+    /// The visitor's device, from the User-Agent ("Chrome on Android"), for new sessions.
+    pub device: Option<String>,
     /// The session token of the request, if any (for sign-out).
     pub token: Option<String>,
     /// What this request has already read, for the other resources of the same page.
@@ -85,6 +87,12 @@ impl Ctx {
     /// The context of the current request (inside a server function or SSR): resolved once
     /// per request when the router provided a [`RequestCtx`], otherwise now.
     pub async fn from_request() -> Result<Ctx, AppError> {
+        Ctx::from_request_as(session::Activity::Person).await
+    }
+
+    /// [`Ctx::from_request`] for a request of `activity`: a request the page makes by itself
+    /// (a live reload, the idle check) does not keep the session alive.
+    pub async fn from_request_as(activity: session::Activity) -> Result<Ctx, AppError> {
         let state = use_context::<AppState>().ok_or_else(|| {
             AppError::internal(format!(
                 "AppState missing from the Leptos context (uri {:?}, owner {})",
@@ -95,10 +103,10 @@ impl Ctx {
         let parts = use_context::<Parts>();
         match use_context::<RequestCtx>() {
             Some(RequestCtx(shared)) => shared
-                .get_or_try_init(|| Ctx::from_parts(state, parts.as_ref()))
+                .get_or_try_init(|| Ctx::from_parts_as(state, parts.as_ref(), activity))
                 .await
                 .cloned(),
-            None => Ctx::from_parts(state, parts.as_ref()).await,
+            None => Ctx::from_parts_as(state, parts.as_ref(), activity).await,
         }
     }
 
@@ -115,6 +123,10 @@ impl Ctx {
         activity: session::Activity,
     ) -> Result<Ctx, AppError> {
         let ip = parts.and_then(|p| client_ip(&state, p));
+        let device = parts
+            .and_then(|p| p.headers.get(header::USER_AGENT))
+            .and_then(|v| v.to_str().ok())
+            .map(crate::domain::own_account::device_label);
         let token = parts
             .and_then(|p| p.headers.get(header::COOKIE))
             .and_then(|v| v.to_str().ok())
@@ -134,6 +146,7 @@ impl Ctx {
             state,
             actor,
             ip,
+            device,
             token,
             memo: Memo::default(),
         })
@@ -252,29 +265,23 @@ where
     F: FnOnce(Ctx) -> Fut,
     Fut: Future<Output = Result<T, AppError>>,
 {
-    let result = match Ctx::from_request().await {
+    run_as(session::Activity::Person, body).await
+}
+
+/// [`run`] for a request of `activity` (see [`Ctx::from_request_as`]).
+pub async fn run_as<T, F, Fut>(activity: session::Activity, body: F) -> Result<T, AppError>
+where
+    F: FnOnce(Ctx) -> Fut,
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    let result = match Ctx::from_request_as(activity).await {
         Ok(ctx) => body(ctx).await,
         Err(e) => Err(e),
     };
     if let Err(err) = &result {
-        set_error_status(err);
+        err.set_response_status();
     }
     result
-}
-
-/// Sets the response status for `err` (also of a page rendered on the server), except for plain
-/// HTML form posts, which Leptos answers with a redirect back to the form carrying the error.
-fn set_error_status(err: &AppError) {
-    let plain_form = use_context::<Parts>()
-        .filter(|p| p.method == http::Method::POST)
-        .and_then(|p| p.headers.get(header::ACCEPT).cloned())
-        .and_then(|v| v.to_str().map(|s| s.contains("text/html")).ok())
-        .unwrap_or(false);
-    if let (false, Some(response)) = (plain_form, use_context::<ResponseOptions>()) {
-        response.set_status(
-            StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        );
-    }
 }
 
 /// Adds a `Set-Cookie` header to the response.

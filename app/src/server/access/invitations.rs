@@ -1,9 +1,13 @@
 //! Portal invitations: issuing one (single use, 72 hours, emailed) and revoking it, audited.
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ActiveModelTrait, NotSet, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, NotSet, PaginatorTrait, QueryFilter, Set,
+};
 
-use crate::domain::account::{LinkPurpose, PortalStatus, INVITATION_HOURS, RESET_HOURS};
+use crate::domain::account::{
+    LinkPurpose, PortalStatus, INVITATION_HOURS, MAX_INVITATIONS_PER_DAY, RESET_HOURS,
+};
 use crate::error::AppError;
 use crate::server::access::context::Ctx;
 use crate::server::access::session;
@@ -66,6 +70,20 @@ pub async fn invite(
     let now = Utc::now();
     let token = session::new_token();
     let txn = txn::begin(db).await?;
+    // Re-sends are counted under the invitee's turn, so parallel clicks cannot pass the cap.
+    txn::serialize_on(&txn, &format!("invitations of {}", invitee.label())).await?;
+    let sent_today = portal_link::Entity::find()
+        .filter(invitee.filter())
+        .filter(portal_link::Column::Purpose.eq(LinkPurpose::Invitation))
+        .filter(portal_link::Column::CreatedAt.gt(now - Duration::hours(24)))
+        .count(&*txn)
+        .await?;
+    if sent_today >= MAX_INVITATIONS_PER_DAY {
+        return Err(AppError::TooFrequent(format!(
+            "{name} has been sent {MAX_INVITATIONS_PER_DAY} invitations in the last 24 hours. \
+             Please try again tomorrow, or check the email address with them."
+        )));
+    }
     let resent = revoke_open(&*txn, &invitee, now).await? > 0;
     let (client_id, contact_id) = match invitee {
         Invitee::Client(id) => (Some(id), None),

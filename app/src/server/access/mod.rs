@@ -6,6 +6,7 @@ pub mod actor;
 pub mod checks;
 pub mod client_ip;
 pub mod context;
+pub mod devices;
 pub mod invitations;
 pub mod password;
 pub mod rate_limit;

@@ -67,6 +67,26 @@ pub async fn create(
     ip: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
+    create_from(db, config, owner, Origin { ip, device: None }, now).await
+}
+
+/// Where a session is started from: the visitor's address and device.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Origin<'a> {
+    pub ip: Option<&'a str>,
+    /// "Chrome on Android" (see [`crate::domain::own_account::device_label`]).
+    pub device: Option<&'a str>,
+}
+
+/// [`create`] with the device the session starts on, for the person's Account page.
+pub async fn create_from(
+    db: &impl Writer,
+    config: &SessionConfig,
+    owner: Owner,
+    origin: Origin<'_>,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let Origin { ip, device } = origin;
     let token = new_token();
     let (staff, portal) = match owner {
         Owner::Staff(id) => (Some(id), None),
@@ -81,6 +101,7 @@ pub async fn create(
         last_seen_at: Set(now),
         expires_at: Set(now + to_chrono(config.absolute_timeout)),
         ip: Set(ip.map(str::to_owned)),
+        device: Set(device.map(str::to_owned)),
     }
     .insert(db)
     .await?;
@@ -151,14 +172,45 @@ pub async fn resolve_as(
         session::Entity::delete_by_id(row.id).exec(db).await?;
         return Ok(None);
     };
-    if activity == Activity::Person && (now - row.last_seen_at).num_seconds() >= TOUCH_EVERY_SECONDS
-    {
+    // Under a short idle timeout (tests), the timer moves more often than once a minute.
+    let every = TOUCH_EVERY_SECONDS.min(config.idle_timeout.as_secs() as i64 / 10);
+    if activity == Activity::Person && (now - row.last_seen_at).num_seconds() >= every {
         let _turn = db.single_write().await;
         let mut active: session::ActiveModel = row.into();
         active.last_seen_at = Set(now);
         active.update(db).await?;
     }
     Ok(Some(holder))
+}
+
+/// How long the session behind `token` has left before it ends (idle or absolute), read
+/// without moving its timer; `None` when it has ended.
+pub async fn time_left(
+    db: &impl ConnectionTrait,
+    config: &SessionConfig,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<std::time::Duration>, AppError> {
+    let row = session::Entity::find_by_id(digest(token)).one(db).await?;
+    Ok(row.and_then(|row| {
+        let end = (row.last_seen_at + to_chrono(config.idle_timeout)).min(row.expires_at);
+        (end - now).to_std().ok()
+    }))
+}
+
+/// Moves the idle timer of the session behind `token` to `now` (the person asked to stay
+/// signed in).
+pub async fn renew(db: &impl Writer, token: &str, now: DateTime<Utc>) -> Result<(), AppError> {
+    let _turn = db.single_write().await;
+    session::Entity::update_many()
+        .col_expr(
+            session::Column::LastSeenAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(session::Column::Id.eq(digest(token)))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Ends the session behind `token` (sign-out).
@@ -187,6 +239,70 @@ pub async fn prune(
         .exec(db)
         .await?
         .rows_affected)
+}
+
+/// The live sessions of `owner`, most recently used first.
+pub async fn of_owner(
+    db: &impl ConnectionTrait,
+    config: &SessionConfig,
+    owner: Owner,
+    now: DateTime<Utc>,
+) -> Result<Vec<session::Model>, AppError> {
+    use sea_orm::QueryOrder;
+    let rows = session::Entity::find()
+        .filter(owner_column(owner))
+        .order_by_desc(session::Column::LastSeenAt)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|row| crate::server::store::sessions::alive(row, config.idle_timeout, now))
+        .collect())
+}
+
+/// The public name of a session row: a prefix of its digest, enough to tell a person's
+/// sessions apart, and never the token itself.
+pub fn handle(row: &session::Model) -> String {
+    row.id.chars().take(16).collect()
+}
+
+/// Whether `row` is the session behind `token`.
+pub fn is_token_of(row: &session::Model, token: &str) -> bool {
+    row.id == digest(token)
+}
+
+/// Ends the session of `owner` named `handle`; false when there is none.
+pub async fn end_by_handle(db: &impl Writer, owner: Owner, handle: &str) -> Result<bool, AppError> {
+    if handle.len() != 16 || !handle.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(false);
+    }
+    let _turn = db.single_write().await;
+    let ended = session::Entity::delete_many()
+        .filter(owner_column(owner))
+        .filter(session::Column::Id.starts_with(handle))
+        .exec(db)
+        .await?
+        .rows_affected;
+    Ok(ended > 0)
+}
+
+/// Ends every session of `owner` but the one behind `keep` (after a password change).
+pub async fn end_others(db: &impl Writer, owner: Owner, keep: &str) -> Result<u64, AppError> {
+    let _turn = db.single_write().await;
+    Ok(session::Entity::delete_many()
+        .filter(owner_column(owner))
+        .filter(session::Column::Id.ne(digest(keep)))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+fn owner_column(owner: Owner) -> sea_orm::Condition {
+    let column = match owner {
+        Owner::Staff(id) => session::Column::StaffUserId.eq(id),
+        Owner::Portal(id) => session::Column::PortalAccountId.eq(id),
+    };
+    sea_orm::Condition::all().add(column)
 }
 
 /// Ends every session of `owner` (after a password change).
@@ -220,11 +336,15 @@ pub fn clear_cookie(config: &SessionConfig) -> String {
 
 /// The session token in a `Cookie` request header, if any, under the name `config` uses.
 pub fn token_from_cookie_header<'a>(header: &'a str, config: &SessionConfig) -> Option<&'a str> {
-    let wanted = cookie_name(config);
+    cookie_value(header, cookie_name(config))
+}
+
+/// The non-empty value of the cookie `name` in a `Cookie` header.
+pub fn cookie_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
     header
         .split(';')
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == wanted)
+        .find(|(found, _)| *found == name)
         .map(|(_, value)| value)
         .filter(|v| !v.is_empty())
 }
@@ -278,4 +398,6 @@ mod tests {
 pub struct SignedIn {
     pub token: String,
     pub home: String,
+    /// The token of the known device this sign-in made of the browser, for its cookie.
+    pub new_device: Option<String>,
 }

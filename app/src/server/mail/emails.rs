@@ -48,6 +48,22 @@ pub fn password_reset(name: &str, practice: &str, link: &str) -> Letter {
     }
 }
 
+/// Sign-ins to the account are locked after failed passwords: a link that lets the owner's own
+/// browser sign in again.
+pub fn unlock(name: &str, practice: &str, link: &str) -> Letter {
+    Letter {
+        subject: format!("Sign-ins to your {practice} portal account are paused"),
+        body: format!(
+            "Hello {name},\n\nSeveral wrong passwords were tried for your {practice} account, so \
+             sign-ins are paused for a few minutes.\n\n\
+             If you want to sign in now, open this link on the device you use (it works once and \
+             expires in 1 hour), then sign in with your password:\n{link}\n\n\
+             If it was not you, you need do nothing: your password was not accepted. Consider \
+             choosing a new one from the sign-in page.\n"
+        ),
+    }
+}
+
 /// Forms to fill in (no form names), first sent or a reminder.
 pub fn forms_to_complete(name: &str, practice: &str, link: &str, reminder: bool) -> Letter {
     let (subject, lead) = if reminder {

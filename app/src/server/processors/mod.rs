@@ -8,7 +8,7 @@ pub mod stripe;
 use std::future::Future;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set};
 
 use crate::domain::portal_settings::CardProcessor;
 use crate::error::AppError;
@@ -22,6 +22,8 @@ pub struct PaymentsConfig {
     pub secrets: Secrets,
     /// Stripe's API base URL, `https://api.stripe.com` (`STRIPE_API_BASE`; a mock in tests).
     pub stripe_api_base: String,
+    /// How long a call to the processor may take before its outcome counts as unknown.
+    pub processor_timeout: std::time::Duration,
 }
 
 impl PaymentsConfig {
@@ -29,6 +31,7 @@ impl PaymentsConfig {
         PaymentsConfig {
             secrets,
             stripe_api_base: stripe::DEFAULT_API_BASE.into(),
+            processor_timeout: stripe::DEFAULT_TIMEOUT,
         }
     }
 }
@@ -221,7 +224,10 @@ pub async fn for_organization(
                         .into(),
                 )
                 })?;
-            Processor::Stripe(stripe::Stripe::new(&config.stripe_api_base, keys))
+            Processor::Stripe(
+                stripe::Stripe::new(&config.stripe_api_base, keys)
+                    .with_timeout(config.processor_timeout),
+            )
         }
     })
 }
@@ -238,11 +244,59 @@ pub async fn stripe_keys(
     else {
         return Ok(None);
     };
+    let open = |sealed: &str, column: &str| {
+        config
+            .secrets
+            .open(sealed, &sealed_place(organization_id, column))
+    };
     Ok(Some(stripe::StripeKeys {
-        secret_key: config.secrets.open(&row.secret_key_sealed)?,
-        publishable_key: config.secrets.open(&row.publishable_key_sealed)?,
-        webhook_secret: config.secrets.open(&row.webhook_secret_sealed)?,
+        secret_key: open(&row.secret_key_sealed, "secret_key")?,
+        publishable_key: open(&row.publishable_key_sealed, "publishable_key")?,
+        webhook_secret: open(&row.webhook_secret_sealed, "webhook_secret")?,
     }))
+}
+
+/// The associated data a Stripe key of `organization_id` is sealed with: its row and column.
+pub fn sealed_place(organization_id: i32, column: &str) -> String {
+    format!("stripe_accounts.{column} organization {organization_id}")
+}
+
+/// Re-seals Stripe keys stored before associated data was used (at start-up); returns how
+/// many organizations' keys were re-sealed.
+pub async fn reseal_legacy_keys(
+    db: &DatabaseConnection,
+    secrets: &Secrets,
+) -> Result<usize, AppError> {
+    let mut resealed = 0;
+    for row in stripe_account::Entity::find().all(db).await? {
+        let columns = [
+            &row.secret_key_sealed,
+            &row.publishable_key_sealed,
+            &row.webhook_secret_sealed,
+        ];
+        if !columns.iter().any(|c| Secrets::is_legacy(c)) {
+            continue;
+        }
+        let organization_id = row.organization_id;
+        let reseal = |sealed: &str, column: &str| -> Result<String, AppError> {
+            let place = sealed_place(organization_id, column);
+            if !Secrets::is_legacy(sealed) {
+                secrets.open(sealed, &place)?;
+                return Ok(sealed.to_owned());
+            }
+            Ok(secrets.seal(&secrets.open_legacy(sealed)?, &place))
+        };
+        let mut active: stripe_account::ActiveModel = row.clone().into();
+        active.secret_key_sealed = Set(reseal(&row.secret_key_sealed, "secret_key")?);
+        active.publishable_key_sealed =
+            Set(reseal(&row.publishable_key_sealed, "publishable_key")?);
+        active.webhook_secret_sealed = Set(reseal(&row.webhook_secret_sealed, "webhook_secret")?);
+        let txn = crate::server::store::txn::begin(db).await?;
+        active.update(&*txn).await?;
+        txn.commit().await?;
+        resealed += 1;
+    }
+    Ok(resealed)
 }
 
 /// A random id with a prefix, e.g. `tok_sbx_…` (128 bits, hexadecimal).

@@ -35,17 +35,31 @@ pub struct Stripe {
     keys: StripeKeys,
 }
 
+/// How long a call to Stripe may take before its outcome counts as unknown.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+fn client(timeout: Duration) -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(Duration::from_secs(10).min(timeout))
+        .build()
+        .expect("a reqwest client with default TLS builds")
+}
+
 impl Stripe {
     pub fn new(base: &str, keys: StripeKeys) -> Stripe {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .connect_timeout(Duration::from_secs(10))
-            .build()
-            .expect("a reqwest client with default TLS builds");
         Stripe {
-            http,
+            http: client(DEFAULT_TIMEOUT),
             base: base.trim_end_matches('/').to_owned(),
             keys,
+        }
+    }
+
+    /// This processor with calls that time out after `timeout` (their outcome then unknown).
+    pub fn with_timeout(self, timeout: Duration) -> Stripe {
+        Stripe {
+            http: client(timeout),
+            ..self
         }
     }
 

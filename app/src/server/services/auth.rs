@@ -11,21 +11,41 @@ use crate::server::access::actor::{Actor, Staff};
 use crate::server::access::context::Ctx;
 use crate::server::access::session::SignedIn;
 use crate::server::access::session::{self, Owner};
-use crate::server::access::{password, rate_limit};
+use crate::server::access::{devices, password, rate_limit};
 use crate::server::store::audit::{self, Entry};
 use crate::server::store::entities::{booking, message, organization};
 use crate::server::store::logins::find_login;
 use crate::server::store::{bookings, messages, subqueries};
 
-/// Checks the credentials, within the rate limits, and starts a new session.
-pub async fn sign_in(ctx: &Ctx, input: &SignInInput) -> Result<SignedIn, AppError> {
+/// Checks the credentials, within the rate limits, and starts a new session. `device` is the
+/// browser's known-device token, if it has one: its attempts are counted apart from strangers'.
+pub async fn sign_in(
+    ctx: &Ctx,
+    input: &SignInInput,
+    device: Option<&str>,
+) -> Result<SignedIn, AppError> {
     input.validate()?;
     let db = ctx.db();
     let email = normalize_email(&input.email);
     let ip = ctx.ip.clone().unwrap_or_else(|| "unknown".into());
     let now = Utc::now();
+    let known = devices::recognized(db, &email, device, now).await?;
+    let counted_as = match known {
+        Some(id) => format!("{email} device {id}"),
+        None => email.clone(),
+    };
     // Counted as a failure before the (slow) check, so parallel guesses cannot race the limit.
-    let attempt = rate_limit::reserve(db, &email, &ip, now).await?;
+    let attempt = match rate_limit::reserve(db, &counted_as, &ip, now).await {
+        Ok(attempt) => attempt,
+        Err(locked @ AppError::RateLimited { .. }) => {
+            if known.is_none() {
+                // The owner gets a way in that the stranger does not.
+                devices::offer_unlock(&ctx.state, &email, Some(ip.clone()));
+            }
+            return Err(locked);
+        }
+        Err(e) => return Err(e),
+    };
 
     let (staff, portal) = find_login(db, &email).await?;
     let (owner, org, stored) = match (&staff, &portal) {
@@ -50,7 +70,7 @@ pub async fn sign_in(ctx: &Ctx, input: &SignInInput) -> Result<SignedIn, AppErro
         }
     };
     if matches {
-        rate_limit::succeeded(db, &email, &ip, now).await?;
+        rate_limit::succeeded(db, &counted_as, &ip, now).await?;
     }
 
     let (Some(owner), true) = (owner, matches) else {
@@ -65,7 +85,15 @@ pub async fn sign_in(ctx: &Ctx, input: &SignInInput) -> Result<SignedIn, AppErro
         audit::record(db, entry).await?;
         return Err(AppError::BadCredentials);
     };
-    let token = session::create(db, &ctx.state.sessions, owner, Some(&ip), now).await?;
+    let origin = session::Origin {
+        ip: Some(&ip),
+        device: ctx.device.as_deref(),
+    };
+    let token = session::create_from(db, &ctx.state.sessions, owner, origin, now).await?;
+    let new_device = match known {
+        Some(_) => None,
+        None => Some(devices::remember(db, &email, now).await?),
+    };
     let entry = Entry {
         organization_id: org,
         actor: owner.label().to_string(),
@@ -78,18 +106,49 @@ pub async fn sign_in(ctx: &Ctx, input: &SignInInput) -> Result<SignedIn, AppErro
     Ok(SignedIn {
         token,
         home: Actor::landing(db, owner).await?,
+        new_device,
     })
 }
 
 /// Ends the current session, if any.
 pub async fn sign_out(ctx: &Ctx) -> Result<(), AppError> {
+    end_session(ctx, "sign_out").await
+}
+
+/// Ends the current session because its page saw nobody for the idle timeout (the browser's
+/// own logoff, recorded apart from a person's sign-out).
+pub async fn idle_sign_out(ctx: &Ctx) -> Result<(), AppError> {
+    end_session(ctx, "sign_out.idle").await
+}
+
+async fn end_session(ctx: &Ctx, action: &str) -> Result<(), AppError> {
     if let Some(token) = &ctx.token {
         session::end(ctx.db(), token).await?;
         if let Some(actor) = &ctx.actor {
-            ctx.record_event("sign_out", actor.label(), None).await?;
+            ctx.record_event(action, actor.label(), None).await?;
         }
     }
     Ok(())
+}
+
+/// The whole seconds the caller's session has left, read without moving its idle timer (the
+/// context must be resolved as the machine's); `None` when signed out.
+pub async fn session_left(ctx: &Ctx) -> Result<Option<u32>, AppError> {
+    let (Some(token), Some(_)) = (&ctx.token, &ctx.actor) else {
+        return Ok(None);
+    };
+    let left = session::time_left(ctx.db(), &ctx.state.sessions, token, Utc::now()).await?;
+    Ok(left.map(|d| u32::try_from(d.as_secs()).unwrap_or(u32::MAX)))
+}
+
+/// Restarts the caller's idle timer ("Stay signed in"); returns the seconds now left, or
+/// `None` when the session had already ended.
+pub async fn stay_signed_in(ctx: &Ctx) -> Result<Option<u32>, AppError> {
+    let (Some(token), Some(_)) = (&ctx.token, &ctx.actor) else {
+        return Ok(None);
+    };
+    session::renew(ctx.db(), token, Utc::now()).await?;
+    session_left(ctx).await
 }
 
 /// The signed-in person as the browser may see them, or `None` when signed out. For staff, the
@@ -98,6 +157,7 @@ pub async fn viewer(ctx: &Ctx) -> Result<Option<Viewer>, AppError> {
     let Some(actor) = &ctx.actor else {
         return Ok(None);
     };
+    let idle_seconds = u32::try_from(ctx.state.sessions.idle_timeout.as_secs()).unwrap_or(u32::MAX);
     Ok(Some(match actor {
         Actor::Staff(s) => {
             let (organization, calendar_badge, messages_badge) = staff_shell(ctx, s).await?;
@@ -105,6 +165,7 @@ pub async fn viewer(ctx: &Ctx) -> Result<Option<Viewer>, AppError> {
                 name: s.name.clone(),
                 email: s.email.clone(),
                 organization,
+                idle_seconds,
                 kind: ViewerKind::Staff {
                     is_admin: s.is_admin,
                     is_therapist: s.is_therapist,
@@ -117,6 +178,7 @@ pub async fn viewer(ctx: &Ctx) -> Result<Option<Viewer>, AppError> {
             name: p.name.clone(),
             email: p.email.clone(),
             organization: p.organization.name.clone(),
+            idle_seconds,
             kind: ViewerKind::Portal {
                 is_contact: p.is_contact,
                 clients: p.client_refs(),

@@ -16,8 +16,9 @@ use crate::error::AppError;
 use crate::server::access::context::Ctx;
 use crate::server::store;
 use crate::server::store::clients::name_filter;
+use crate::server::store::clients::refresh_portal_use;
 use crate::server::store::contacts;
-use crate::server::store::entities::{client, client_staff, staff_user};
+use crate::server::store::entities::{client, client_contact_link, client_staff, staff_user};
 use crate::server::store::portal_links::{self, Invitee};
 use crate::server::store::refs::Ref;
 use crate::server::store::txn;
@@ -83,7 +84,7 @@ pub async fn detail(ctx: &Ctx, id: i32) -> Result<ClientDetail, AppError> {
         Vec::new()
     };
     let contacts = contacts::summaries(db, &client).await?;
-    let linkable_contacts = contacts::linkable(db, &client).await?;
+    let linkable_contacts = contacts::linkable(db, staff.assigned_scope(), &client).await?;
     let portal = portal_links::status(db, &Invitee::Client(id), Utc::now()).await?;
     Ok(ClientDetail {
         id: client.id,
@@ -206,11 +207,32 @@ pub async fn unassign(ctx: &Ctx, client_id: i32, staff_id: i32) -> Result<(), Ap
         return Err(AppError::NotFound);
     }
     let removed = Some(Ref::Staff(staff_id).to_string());
-    let entry = ctx.entry(
+    let mut entries = vec![ctx.entry(
         "client.unassign_staff",
         Ref::Client(client_id),
         removed,
         None,
-    );
-    Ok(txn.commit_audited(entry).await?)
+    )];
+    // The portal access this therapist granted for the client ends with their assignment.
+    let granted = client_contact_link::Entity::find()
+        .filter(client_contact_link::Column::ClientId.eq(client_id))
+        .filter(client_contact_link::Column::AccessGrantedBy.eq(staff_id))
+        .filter(client_contact_link::Column::PortalAccess.eq(true))
+        .all(&*txn)
+        .await?;
+    for link in granted {
+        let contact = Ref::Contact(link.contact_id).to_string();
+        let mut row: client_contact_link::ActiveModel = link.into();
+        row.portal_access = Set(false);
+        row.access_granted_by = Set(None);
+        row.update(&*txn).await?;
+        entries.push(ctx.entry(
+            "contact.access_ended_with_assignment",
+            Ref::Client(client_id),
+            Some(format!("{contact} granted by {}", Ref::Staff(staff_id))),
+            None,
+        ));
+    }
+    refresh_portal_use(&*txn, &[client_id]).await?;
+    Ok(txn.commit_audited_all(entries).await?)
 }

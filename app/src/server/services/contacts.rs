@@ -16,7 +16,7 @@ use crate::server::access::context::Ctx;
 use crate::server::access::invitations;
 use crate::server::store::clients::linked_clients;
 use crate::server::store::clients::refresh_portal_use;
-use crate::server::store::contacts::contact_access;
+use crate::server::store::contacts::{contact_access, visible_contacts};
 use crate::server::store::entities::{client, client_contact, client_contact_link};
 use crate::server::store::organizations;
 use crate::server::store::portal_links::Invitee;
@@ -99,21 +99,24 @@ async fn insert_link(
         scope_scheduling: Set(false),
         scope_messages: Set(false),
         access_ends_on: Set(None),
+        access_granted_by: Set(None),
     }
     .insert(db)
     .await?;
     Ok(())
 }
 
-/// Links an existing contact of the organization to another client (a parent of siblings).
+/// Links an existing contact to another client (a parent of siblings): any contact of the
+/// organization for an administrator, a contact of one of their own clients for a therapist.
 pub async fn link(ctx: &Ctx, client_id: i32, contact_id: i32) -> Result<(), AppError> {
     let (staff, _) = ctx.staff_client(client_id).await?;
     let db = ctx.db();
     let contact = client_contact::Entity::find_by_id(contact_id)
         .filter(client_contact::Column::OrganizationId.eq(staff.organization_id))
+        .filter(visible_contacts(staff.assigned_scope()))
         .one(db)
         .await?
-        .ok_or_else(|| AppError::invalid("contact_id", "Choose a contact of this organization."))?;
+        .ok_or_else(|| AppError::invalid("contact_id", "Choose a contact from the list."))?;
     if linked_clients(db, contact.id).await?.contains(&client_id) {
         return Err(AppError::Conflict(format!(
             "{} is already a contact of this client.",
@@ -141,6 +144,7 @@ pub async fn set_access(
     input: &AccessInput,
 ) -> Result<(), AppError> {
     let (client, _, link) = link_of(ctx, client_id, contact_id).await?;
+    let staff = ctx.staff().await?;
     let today = organizations::today(ctx.db(), client.organization_id).await?;
     let access = input.validate(today)?;
     let before = contact_access(&link);
@@ -151,6 +155,8 @@ pub async fn set_access(
     row.scope_scheduling = Set(access.scopes.scheduling);
     row.scope_messages = Set(access.scopes.messages);
     row.access_ends_on = Set(access.ends_on);
+    // A therapist's grant lasts while they are assigned; an administrator's stands.
+    row.access_granted_by = Set((!staff.is_admin).then_some(staff.id));
     let txn = txn::begin(ctx.db()).await?;
     row.update(&*txn).await?;
     let action = match (before.portal_access, access.portal_access) {

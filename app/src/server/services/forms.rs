@@ -13,7 +13,7 @@ use sea_orm::{
 use crate::domain::forms::FormDefinition;
 use crate::domain::intake::{
     FormOptions, FormStatus, LocationRef, Recipient, SendFormsInput, SentFormSummary, Submission,
-    TemplateDetail, TemplateSummary,
+    TemplateDetail, TemplateSummary, REMINDER_GAP_MINUTES,
 };
 use crate::error::AppError;
 use crate::server::access::context::Ctx;
@@ -318,6 +318,7 @@ impl NewSentForm {
             updated_at: Set(now),
             submitted_at: Set(None),
             reminded_at: Set(None),
+            submitted_by: Set(None),
         }
     }
 }
@@ -420,10 +421,27 @@ pub async fn remind(ctx: &Ctx, client_id: i32, form_id: i32) -> Result<(), AppEr
         ));
     };
     let practice = organizations::get(db, row.organization_id).await?.name;
-    let mut active: sent_form::ActiveModel = row.clone().into();
-    active.reminded_at = Set(Some(Utc::now()));
+    let now = Utc::now();
     let txn = txn::begin(db).await?;
-    active.update(&*txn).await?;
+    // One reminder per form per gap, however many staff members click (or one clicks twice).
+    let earliest = now - chrono::Duration::minutes(REMINDER_GAP_MINUTES);
+    let reminded = sent_form::Entity::update_many()
+        .col_expr(sent_form::Column::RemindedAt, Some(now).into())
+        .filter(sent_form::Column::Id.eq(row.id))
+        .filter(
+            sea_orm::Condition::any()
+                .add(sent_form::Column::RemindedAt.is_null())
+                .add(sent_form::Column::RemindedAt.lte(earliest)),
+        )
+        .exec(&*txn)
+        .await?
+        .rows_affected;
+    if reminded != 1 {
+        return Err(AppError::TooFrequent(format!(
+            "A reminder for this form was sent in the last {REMINDER_GAP_MINUTES} minutes. \
+             Please wait before sending another."
+        )));
+    }
     let form = Some(Ref::SentForm(row.id).to_string());
     txn.commit_audited(ctx.entry("form.reminded", Ref::Client(client.id), None, form))
         .await?;
@@ -458,7 +476,7 @@ pub async fn cancel(ctx: &Ctx, client_id: i32, form_id: i32) -> Result<(), AppEr
         )
         .col_expr(sent_form::Column::UpdatedAt, Utc::now().into())
         .filter(sent_form::Column::Id.eq(row.id))
-        .filter(sent_form::Column::Status.is_in([FormStatus::Sent, FormStatus::InProgress]))
+        .filter(sent_form::Column::Status.is_in(FormStatus::OPEN))
         .exec(&*txn)
         .await?
         .rows_affected;
@@ -499,5 +517,9 @@ pub async fn submission(ctx: &Ctx, client_id: i32, form_id: i32) -> Result<Submi
         signed_at: row.signed_at.map(stamp),
         signed_ip: row.signed_ip,
         submitted_at: row.submitted_at.map(stamp),
+        submitted_by: match &row.submitted_by {
+            Some(label) => forms::login_name(db, label).await?,
+            None => None,
+        },
     })
 }

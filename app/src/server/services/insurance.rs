@@ -8,13 +8,13 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, NotSet,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    NotSet, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
 use crate::domain::insurance::{
     payer_key, InsuranceView, PayerChoice, PayerOption, PayerStatus, PolicyInput, PolicyView,
-    NEW_PAYER,
+    MAX_CLIENT_PAYERS_PER_DAY, NEW_PAYER,
 };
 use crate::error::AppError;
 use crate::server::access::actor::Actor;
@@ -93,14 +93,26 @@ async fn policies_of(
     Ok(out)
 }
 
-/// The organization's active payers, by name, for the picker.
+/// The payers a client's pickers offer: the organization's active payers that staff have
+/// reviewed, and those this client added that still await review (private to them).
+fn offered_to(client: &client::Model) -> Condition {
+    Condition::all()
+        .add(payer::Column::OrganizationId.eq(client.organization_id))
+        .add(payer::Column::Status.eq(PayerStatus::Active))
+        .add(
+            Condition::any()
+                .add(payer::Column::NeedsReview.eq(false))
+                .add(payer::Column::AddedForClientId.eq(client.id)),
+        )
+}
+
+/// The payers offered to `client`, by name, for the picker.
 pub async fn payer_options(
     db: &impl ConnectionTrait,
-    organization_id: i32,
+    client: &client::Model,
 ) -> Result<Vec<PayerOption>, AppError> {
     Ok(payer::Entity::find()
-        .filter(payer::Column::OrganizationId.eq(organization_id))
-        .filter(payer::Column::Status.eq(PayerStatus::Active))
+        .filter(offered_to(client))
         .order_by_asc(payer::Column::NameKey)
         .all(db)
         .await?
@@ -120,7 +132,7 @@ pub async fn view(ctx: &Ctx, client_id: i32) -> Result<InsuranceView, AppError> 
     Ok(InsuranceView {
         client_name: client.full_name(),
         policies: policies_of(db, client_id).await?,
-        payers: payer_options(db, client.organization_id).await?,
+        payers: payer_options(db, &client).await?,
         may_add_payers: matches!(access, Access::Portal { add_payers: true }),
     })
 }
@@ -193,14 +205,17 @@ pub async fn save_policy(
     let actor = ctx.actor_label();
     let payer_id = match &checked.payer {
         PayerChoice::Existing(id) => {
+            // An offered payer, or the one the edited policy already names.
+            let kept = editing.as_ref().map(|e| e.payer_id);
             let usable = payer::Entity::find_by_id(*id)
                 .filter(payer::Column::OrganizationId.eq(client.organization_id))
+                .filter(
+                    Condition::any()
+                        .add(offered_to(&client))
+                        .add(payer::Column::Id.eq(kept.unwrap_or(0))),
+                )
                 .one(&*txn)
-                .await?
-                .filter(|p| {
-                    p.status == PayerStatus::Active
-                        || editing.as_ref().is_some_and(|e| e.payer_id == p.id)
-                });
+                .await?;
             match usable {
                 Some(p) => p.id,
                 None => {
@@ -213,12 +228,11 @@ pub async fn save_policy(
         }
         PayerChoice::New { name, phone } => {
             let (id, added) =
-                add_client_payer(ctx, &txn, client.organization_id, name, phone.as_deref()).await?;
+                add_client_payer(ctx, &txn, &client, name, phone.as_deref(), now).await?;
             entries.extend(added);
             id
         }
     };
-    let now = Utc::now();
     let row = insurance_policy::ActiveModel {
         id: editing.as_ref().map(|e| Set(e.id)).unwrap_or(NotSet),
         organization_id: Set(client.organization_id),
@@ -258,15 +272,19 @@ pub async fn save_policy(
 }
 
 /// The payer named `name`, found by its normalised name (so "Blue Cross " and "blue cross"
-/// are one), or added as a client-added payer awaiting review, with the audit entry of the
-/// addition to commit with the policy. Usable at once either way.
+/// are one), or added as a client-added payer awaiting review, private to `client` until staff
+/// approve it, with the audit entry of the addition to commit with the policy. Usable at once
+/// either way. A client adds at most [`MAX_CLIENT_PAYERS_PER_DAY`] payers a day; the caller
+/// holds the client's row, so the count cannot be raced.
 async fn add_client_payer(
     ctx: &Ctx,
     db: &DatabaseTransaction,
-    organization_id: i32,
+    client: &client::Model,
     name: &str,
     phone: Option<&str>,
+    now: DateTime<Utc>,
 ) -> Result<(i32, Option<Entry>), AppError> {
+    let organization_id = client.organization_id;
     let key = payer_key(name);
     let find = || async {
         payer::Entity::find()
@@ -279,7 +297,17 @@ async fn add_client_payer(
     if let Some(existing) = find().await? {
         return Ok((existing.id, None));
     }
-    let now = Utc::now();
+    let added_today = payer::Entity::find()
+        .filter(payer::Column::AddedForClientId.eq(client.id))
+        .filter(payer::Column::CreatedAt.gt(now - chrono::Duration::hours(24)))
+        .count(db)
+        .await?;
+    if added_today >= MAX_CLIENT_PAYERS_PER_DAY {
+        return Err(AppError::TooFrequent(format!(
+            "{MAX_CLIENT_PAYERS_PER_DAY} new insurance payers have been added for this client \
+             today. Please choose one from the list, or ask the practice to add it."
+        )));
+    }
     // In a savepoint: on PostgreSQL a refused insert would otherwise abort the transaction.
     let savepoint = db.begin().await?;
     let inserted = payer::ActiveModel {
@@ -294,6 +322,7 @@ async fn add_client_payer(
         added_by_client: Set(true),
         needs_review: Set(true),
         merged_into: Set(None),
+        added_for_client_id: Set(Some(client.id)),
         created_by: Set(ctx.actor_label()),
         created_at: Set(now),
         updated_at: Set(now),

@@ -1,33 +1,29 @@
 //! Payments for staff: the payments list with filters and one payment with its receipt (staff
-//! who see the client), refunds (administrators), and the organization's Stripe keys
+//! who see the client; refunds are in [`refunds`](super::refunds)), and the organization's Stripe keys
 //! (administrators; sealed at rest and shown again only by their last four characters).
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, NotSet, QueryFilter,
-    QuerySelect, QueryTrait, Set,
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, QueryTrait,
+    Set,
 };
 
 use crate::domain::payments::{
-    last4, PaymentFilter, PaymentList, PaymentRow, PaymentStatus, RefundInput, StaffPayment,
-    StripeKeysInput, StripeKeysView,
+    last4, PaymentFilter, PaymentList, PaymentRow, PaymentStatus, StaffPayment, StripeKeysInput,
+    StripeKeysView,
 };
 use crate::error::AppError;
-use crate::server::access::actor::Staff;
 use crate::server::access::context::Ctx;
-use crate::server::processors::{for_organization, random_id, PaymentProcessor};
+use crate::server::processors::{random_id, sealed_place};
 use crate::server::store;
 use crate::server::store::clients::name_filter;
-use crate::server::store::entities::{booking, client, payment, refund, stripe_account};
+use crate::server::store::entities::{booking, client, payment, stripe_account};
 use crate::server::store::organizations::zone;
 use crate::server::store::paging::Keyset;
 use crate::server::store::payments::receipt_of;
-use crate::server::store::refs::Ref;
 use crate::server::store::txn;
-use crate::server::store::txn::is_unique_violation;
 
 /// Rows per page of the payments list.
 pub const PAGE_SIZE: u64 = 25;
@@ -127,24 +123,10 @@ fn row_of(
     }
 }
 
-/// The payment `id`, if the caller sees its client; `NotFound` otherwise.
-async fn visible_payment(ctx: &Ctx, staff: &Staff, id: i32) -> Result<payment::Model, AppError> {
-    let row = payment::Entity::find_by_id(id)
-        .filter(payment::Column::OrganizationId.eq(staff.organization_id))
-        .one(ctx.db())
-        .await?
-        .ok_or(AppError::NotFound)?;
-    match staff.client(ctx.db(), row.client_id).await {
-        Ok(_) => Ok(row),
-        // Another client's payment: audited, and answered as if it did not exist.
-        Err(e) => Err(ctx.deny(Ref::Payment(id), e).await),
-    }
-}
-
 /// One payment, with its receipt once paid.
 pub async fn detail(ctx: &Ctx, id: i32) -> Result<StaffPayment, AppError> {
     let staff = ctx.staff().await?;
-    let row = visible_payment(ctx, staff, id).await?;
+    let row = ctx.visible_payment(staff, id).await?;
     let db = ctx.db();
     let (tz, _) = zone(db, staff.organization_id).await?;
     let receipt = match row.status {
@@ -166,174 +148,6 @@ pub async fn detail(ctx: &Ctx, id: i32) -> Result<StaffPayment, AppError> {
         may_refund,
         refund_key: random_id("ref_"),
     })
-}
-
-/// Refunds part or all of a payment (administrators). `refund_key` is the idempotency key of
-/// this refund, from the form: a replay refunds nothing more.
-pub async fn refund(
-    ctx: &Ctx,
-    id: i32,
-    refund_key: &str,
-    input: &RefundInput,
-) -> Result<StaffPayment, AppError> {
-    let admin = ctx.admin().await?;
-    crate::domain::payments::check_attempt_key(refund_key)
-        .map_err(|m| AppError::invalid("form", &m))?;
-    let row = visible_payment(ctx, admin, id).await?;
-    if refund_by_key(ctx.db(), refund_key).await?.is_some() {
-        return detail(ctx, id).await;
-    }
-    if row.status != PaymentStatus::Succeeded {
-        return Err(AppError::Conflict(
-            "Only a paid payment can be refunded.".into(),
-        ));
-    }
-    let (amount, reason) = input.validate(row.amount_cents - row.refunded_cents)?;
-    let Some(reserved) = reserve(ctx, admin, &row, refund_key, amount, reason).await? else {
-        // A replay of the key, made meanwhile by a concurrent request.
-        return detail(ctx, id).await;
-    };
-    match issue(ctx, &row, &reserved).await {
-        Ok(processor_ref) => finish(ctx, &row, &reserved, processor_ref).await?,
-        Err(err) => {
-            release(ctx, &reserved).await?;
-            return Err(err);
-        }
-    }
-    detail(ctx, id).await
-}
-
-/// A refund reserved on its payment, before the processor is asked.
-struct Reserved {
-    /// The `refunds` row, without its processor reference yet.
-    refund_id: i32,
-    payment_id: i32,
-    amount: i32,
-    reason: String,
-    key: String,
-}
-
-async fn refund_by_key(
-    db: &impl ConnectionTrait,
-    key: &str,
-) -> Result<Option<refund::Model>, AppError> {
-    Ok(refund::Entity::find()
-        .filter(refund::Column::IdempotencyKey.eq(key))
-        .one(db)
-        .await?)
-}
-
-/// Reserves the amount and the key first, in one transaction: concurrent refunds can never add
-/// up to more than was paid, and a replay of the key stops at the unique index (`None`).
-async fn reserve(
-    ctx: &Ctx,
-    admin: &Staff,
-    row: &payment::Model,
-    key: &str,
-    amount: i32,
-    reason: String,
-) -> Result<Option<Reserved>, AppError> {
-    let txn = txn::begin(ctx.db()).await?;
-    let reserved = payment::Entity::update_many()
-        .col_expr(
-            payment::Column::RefundedCents,
-            Expr::col(payment::Column::RefundedCents).add(amount),
-        )
-        .filter(payment::Column::Id.eq(row.id))
-        .filter(
-            Expr::col(payment::Column::RefundedCents)
-                .add(amount)
-                .lte(Expr::col(payment::Column::AmountCents)),
-        )
-        .exec(&*txn)
-        .await?;
-    if reserved.rows_affected == 0 {
-        return Err(AppError::Conflict(
-            "Another refund was made meanwhile. Reload the page to see what is left.".into(),
-        ));
-    }
-    let inserted = refund::ActiveModel {
-        id: NotSet,
-        payment_id: Set(row.id),
-        amount_cents: Set(amount),
-        reason: Set(reason.clone()),
-        idempotency_key: Set(key.to_owned()),
-        processor_ref: Set(None),
-        created_by: Set(admin.name.clone()),
-        created_at: Set(Utc::now()),
-    }
-    .insert(&*txn)
-    .await;
-    let refund_row = match inserted {
-        Ok(r) => r,
-        Err(e) if is_unique_violation(&e) => return Ok(None),
-        Err(e) => return Err(e.into()),
-    };
-    txn.commit().await?;
-    Ok(Some(Reserved {
-        refund_id: refund_row.id,
-        payment_id: row.id,
-        amount,
-        reason,
-        key: key.to_owned(),
-    }))
-}
-
-/// Asks the payment's processor for the refund, under the refund's key; its reference.
-async fn issue(ctx: &Ctx, row: &payment::Model, reserved: &Reserved) -> Result<String, AppError> {
-    let processor = for_organization(
-        ctx.db(),
-        &ctx.state.payments,
-        ctx.state.deployment.sandbox(),
-        row.organization_id,
-        row.processor,
-    )
-    .await?;
-    let charge = row.processor_ref.as_deref().unwrap_or_default();
-    Ok(processor
-        .refund(charge, reserved.amount, &reserved.key)
-        .await?)
-}
-
-/// Stores the processor's reference on the refund, with the refund's audit entry.
-async fn finish(
-    ctx: &Ctx,
-    row: &payment::Model,
-    reserved: &Reserved,
-    processor_ref: String,
-) -> Result<(), AppError> {
-    let txn = txn::begin(ctx.db()).await?;
-    refund::Entity::update_many()
-        .col_expr(refund::Column::ProcessorRef, Some(processor_ref).into())
-        .filter(refund::Column::Id.eq(reserved.refund_id))
-        .exec(&*txn)
-        .await?;
-    let old = Some(format!("refunded {}", row.refunded_cents));
-    let new = Some(format!(
-        "refunded {} (+{}): {}",
-        row.refunded_cents + reserved.amount,
-        reserved.amount,
-        reserved.reason
-    ));
-    let entry = ctx.entry("payment.refunded", Ref::Payment(row.id), old, new);
-    Ok(txn.commit_audited(entry).await?)
-}
-
-/// Nothing was refunded: gives the amount back, so that the refund can be tried again.
-async fn release(ctx: &Ctx, reserved: &Reserved) -> Result<(), AppError> {
-    let txn = txn::begin(ctx.db()).await?;
-    refund::Entity::delete_by_id(reserved.refund_id)
-        .exec(&*txn)
-        .await?;
-    payment::Entity::update_many()
-        .col_expr(
-            payment::Column::RefundedCents,
-            Expr::col(payment::Column::RefundedCents).sub(reserved.amount),
-        )
-        .filter(payment::Column::Id.eq(reserved.payment_id))
-        .exec(&*txn)
-        .await?;
-    Ok(txn.commit().await?)
 }
 
 fn keys_view(row: &stripe_account::Model) -> StripeKeysView {
@@ -368,13 +182,16 @@ pub async fn save_stripe_keys(
     let existing = stripe_account::Entity::find_by_id(admin.organization_id)
         .one(db)
         .await?;
+    let seal = |plain: &str, column: &str| {
+        secrets.seal(plain, &sealed_place(admin.organization_id, column))
+    };
     let row = stripe_account::ActiveModel {
         organization_id: Set(admin.organization_id),
-        secret_key_sealed: Set(secrets.seal(&keys.secret_key)),
+        secret_key_sealed: Set(seal(&keys.secret_key, "secret_key")),
         secret_key_last4: Set(last4(&keys.secret_key)),
-        publishable_key_sealed: Set(secrets.seal(&keys.publishable_key)),
+        publishable_key_sealed: Set(seal(&keys.publishable_key, "publishable_key")),
         publishable_key_last4: Set(last4(&keys.publishable_key)),
-        webhook_secret_sealed: Set(secrets.seal(&keys.webhook_secret)),
+        webhook_secret_sealed: Set(seal(&keys.webhook_secret, "webhook_secret")),
         webhook_secret_last4: Set(last4(&keys.webhook_secret)),
         updated_at: Set(Utc::now()),
     };

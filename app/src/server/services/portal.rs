@@ -65,7 +65,11 @@ async fn counts(
         .select_only()
         .column_as(sent_form::Column::Id.count(), "n")
         .filter(sent_form::Column::ClientId.eq(client_id))
-        .filter(sent_form::Column::Status.is_in([FormStatus::Sent, FormStatus::InProgress]))
+        .filter(sent_form::Column::Status.is_in(FormStatus::OPEN))
+        .filter(match ctx.portal().await?.contact_id {
+            Some(contact) => sent_form::Column::ContactId.eq(contact),
+            None => sent_form::Column::ContactId.is_null(),
+        })
         .into_query();
     let unread = unread_messages(reader, &[client_id])
         .select_only()

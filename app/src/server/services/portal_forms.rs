@@ -21,9 +21,11 @@ async fn require_forms(ctx: &Ctx, client_id: i32) -> Result<bool, AppError> {
     Ok(!permit.settings.get(Setting::HideLocationAddress))
 }
 
-/// The client's forms, open ones first; cancelled forms are not shown.
+/// The client's forms, open ones first; cancelled forms are not shown. Every login with the
+/// forms ability sees each form and its status; only its addressee may open it.
 pub async fn list(ctx: &Ctx, client_id: i32) -> Result<Vec<PortalFormSummary>, AppError> {
     require_forms(ctx, client_id).await?;
+    let me = ctx.portal().await?;
     let db = ctx.db();
     let rows = sent_form::Entity::find()
         .filter(sent_form::Column::ClientId.eq(client_id))
@@ -33,24 +35,41 @@ pub async fn list(ctx: &Ctx, client_id: i32) -> Result<Vec<PortalFormSummary>, A
         .all(db)
         .await?;
     let titles = forms::titles_of(db, rows.iter().map(|r| r.template_version_id)).await?;
+    let names = forms::addressee_names(db, client_id, rows.iter().map(|r| r.contact_id)).await?;
     Ok(rows
         .into_iter()
-        .map(|row| PortalFormSummary {
-            id: row.id,
-            title: titles.of(row.template_version_id).0,
-            status: row.status,
-            due_on: row.due_on,
+        .map(|row| {
+            let yours = me.is_addressee(row.contact_id);
+            PortalFormSummary {
+                id: row.id,
+                title: titles.of(row.template_version_id).0,
+                status: row.status,
+                due_on: row.due_on,
+                addressee: if yours {
+                    "you".into()
+                } else {
+                    names.get(&row.contact_id).cloned().unwrap_or_default()
+                },
+                yours,
+            }
         })
         .collect())
 }
 
+/// The client's form `form_id` when this login is its addressee; 404 when there is no such
+/// form, 403 (audited) when it was sent to someone else.
 async fn row_of(ctx: &Ctx, client_id: i32, form_id: i32) -> Result<sent_form::Model, AppError> {
-    sent_form::Entity::find_by_id(form_id)
+    let row = sent_form::Entity::find_by_id(form_id)
         .filter(sent_form::Column::ClientId.eq(client_id))
         .filter(sent_form::Column::Status.ne(FormStatus::Cancelled))
         .one(ctx.db())
         .await?
-        .ok_or(AppError::NotFound)
+        .ok_or(AppError::NotFound)?;
+    if !ctx.portal().await?.is_addressee(row.contact_id) {
+        let object = Ref::Client(client_id).and(Ref::SentForm(form_id));
+        return Err(ctx.deny(object, AppError::Forbidden).await);
+    }
+    Ok(row)
 }
 
 /// One form to fill in (with its draft) or to read back (with its answers). The location's
@@ -127,7 +146,7 @@ pub async fn save_draft(
         )
         .col_expr(sent_form::Column::UpdatedAt, Utc::now().into())
         .filter(sent_form::Column::Id.eq(row.id))
-        .filter(sent_form::Column::Status.is_in(OPEN))
+        .filter(sent_form::Column::Status.is_in(FormStatus::OPEN))
         .exec(ctx.db())
         .await?
         .rows_affected;
@@ -136,9 +155,6 @@ pub async fn save_draft(
     }
     Ok(())
 }
-
-/// The statuses in which a form can still be filled in ([`FormStatus::is_open`]).
-const OPEN: [FormStatus; 2] = [FormStatus::Sent, FormStatus::InProgress];
 
 fn closed() -> AppError {
     AppError::Conflict("This form has been submitted and can no longer be changed.".into())
@@ -183,9 +199,13 @@ pub async fn submit(
             signed_name.as_ref().and(ctx.ip.clone()).into(),
         )
         .col_expr(sent_form::Column::SubmittedAt, Some(now).into())
+        .col_expr(
+            sent_form::Column::SubmittedBy,
+            Some(ctx.actor_label()).into(),
+        )
         .col_expr(sent_form::Column::UpdatedAt, now.into())
         .filter(sent_form::Column::Id.eq(row.id))
-        .filter(sent_form::Column::Status.is_in(OPEN))
+        .filter(sent_form::Column::Status.is_in(FormStatus::OPEN))
         .exec(&*txn)
         .await?
         .rows_affected;

@@ -15,15 +15,15 @@ use crate::error::AppError;
 use crate::server::access::actor::Actor;
 use crate::server::access::context::Ctx;
 use crate::server::access::invitations::new_link;
-use crate::server::access::password;
 use crate::server::access::session::SignedIn;
 use crate::server::access::session::{self, Owner};
+use crate::server::access::{devices, password};
 use crate::server::mail::emails;
 use crate::server::mail::retry::send_or_retry_later;
 use crate::server::store::audit::Entry;
 use crate::server::store::clients::refresh_portal_use;
 use crate::server::store::entities::{portal_account, portal_link, staff_user};
-use crate::server::store::logins::find_login;
+use crate::server::store::logins::{find_login, greeting_name};
 use crate::server::store::portal_links::ensure_email_free;
 use crate::server::store::txn::Writer;
 use crate::server::store::{organizations, txn};
@@ -93,6 +93,12 @@ pub async fn accept(ctx: &Ctx, input: &NewPasswordInput) -> Result<SignedIn, App
         ));
     }
     let (owner, action) = match purpose {
+        // A staff member's invitation (the first administrator's, from `server org create`)
+        // sets the password of the staff row it was made for.
+        LinkPurpose::Invitation if link.staff_user_id.is_some() => (
+            reset_password(&*txn, &link, hash).await?,
+            "staff.invitation_accepted",
+        ),
         LinkPurpose::Invitation => (
             create_login(&*txn, &link, hash, now).await?,
             "portal.invitation_accepted",
@@ -108,10 +114,17 @@ pub async fn accept(ctx: &Ctx, input: &NewPasswordInput) -> Result<SignedIn, App
         ..Default::default()
     })
     .await?;
-    let token = session::create(db, &ctx.state.sessions, owner, ctx.ip.as_deref(), now).await?;
+    let origin = session::Origin {
+        ip: ctx.ip.as_deref(),
+        device: ctx.device.as_deref(),
+    };
+    let token = session::create_from(db, &ctx.state.sessions, owner, origin, now).await?;
+    // Whoever followed the emailed link owns the address: this browser becomes known.
+    let new_device = Some(devices::remember(db, &link.email, now).await?);
     Ok(SignedIn {
         token,
         home: Actor::landing(db, owner).await?,
+        new_device,
     })
 }
 
@@ -259,24 +272,4 @@ async fn send_reset(
     let letter = emails::password_reset(&name, &practice, &link);
     // Nobody waits on this answer any more: a refused email is tried again later.
     send_or_retry_later(&state.mailer, db, letter.to(org, email), now).await
-}
-
-/// The name a portal account's emails greet: the client's or the contact's.
-async fn greeting_name(
-    db: &impl ConnectionTrait,
-    account: &portal_account::Model,
-) -> Result<String, AppError> {
-    use crate::server::store::entities::{client, client_contact};
-    Ok(match (account.client_id, account.contact_id) {
-        (Some(id), _) => client::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .map(|c| c.full_name()),
-        (None, Some(id)) => client_contact::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .map(|c| c.name),
-        _ => None,
-    }
-    .unwrap_or_else(|| "there".into()))
 }

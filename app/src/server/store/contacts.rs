@@ -2,12 +2,14 @@
 
 use chrono::Utc;
 use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use crate::domain::access::{ContactAccess, Scopes};
 use crate::domain::client::{ContactRef, ContactSummary};
 use crate::error::AppError;
-use crate::server::store::entities::{client, client_contact, client_contact_link};
+use crate::server::store::entities::{client, client_contact, client_contact_link, client_staff};
 use crate::server::store::organizations;
 use crate::server::store::portal_links::{self, Invitee};
 
@@ -50,13 +52,42 @@ pub async fn summaries(
     Ok(out)
 }
 
-/// The organization's contacts not linked to `client`, by name.
+/// The contacts a staff member may see: every contact of the organization for an administrator
+/// (`assigned_to` = `None`); for a therapist (`Some(their id)`), only the contacts of the
+/// clients they are assigned to.
+pub fn visible_contacts(assigned_to: Option<i32>) -> Condition {
+    let Some(staff_id) = assigned_to else {
+        return Condition::all();
+    };
+    Condition::all().add(
+        client_contact::Column::Id.in_subquery(
+            Query::select()
+                .column(client_contact_link::Column::ContactId)
+                .from(client_contact_link::Entity)
+                .and_where(
+                    client_contact_link::Column::ClientId.in_subquery(
+                        Query::select()
+                            .column(client_staff::Column::ClientId)
+                            .from(client_staff::Entity)
+                            .and_where(client_staff::Column::StaffId.eq(staff_id))
+                            .to_owned(),
+                    ),
+                )
+                .to_owned(),
+        ),
+    )
+}
+
+/// The contacts the staff member may see ([`visible_contacts`]) that are not linked to
+/// `client`, by name.
 pub async fn linkable(
     db: &impl ConnectionTrait,
+    assigned_to: Option<i32>,
     client: &client::Model,
 ) -> Result<Vec<ContactRef>, AppError> {
     Ok(client_contact::Entity::find()
         .filter(client_contact::Column::OrganizationId.eq(client.organization_id))
+        .filter(visible_contacts(assigned_to))
         .filter(
             client_contact::Column::Id.not_in_subquery(
                 Query::select()

@@ -7,7 +7,9 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use crate::domain::forms::{Answers, FormDefinition};
 use crate::domain::intake::FormLocation;
 use crate::error::AppError;
-use crate::server::store::entities::{form_template, form_template_version, location};
+use crate::server::store::entities::{
+    client, client_contact, form_template, form_template_version, location, portal_account,
+};
 
 /// The definition stored in a version row.
 pub fn definition_of(version: &form_template_version::Model) -> Result<FormDefinition, AppError> {
@@ -121,4 +123,52 @@ pub async fn current_version(
         .ok_or_else(|| {
             AppError::internal(format!("template {} has no current version", template.id))
         })
+}
+
+/// The name of each addressee of `client_id`'s forms: `None` is the client, `Some(id)` a
+/// contact; in at most two queries.
+pub async fn addressee_names(
+    db: &impl ConnectionTrait,
+    client_id: i32,
+    contact_ids: impl IntoIterator<Item = Option<i32>>,
+) -> Result<HashMap<Option<i32>, String>, AppError> {
+    let contact_ids: Vec<i32> = contact_ids.into_iter().flatten().collect();
+    let mut names: HashMap<Option<i32>, String> = HashMap::new();
+    if let Some(c) = client::Entity::find_by_id(client_id).one(db).await? {
+        names.insert(None, c.full_name());
+    }
+    if !contact_ids.is_empty() {
+        for c in client_contact::Entity::find()
+            .filter(client_contact::Column::Id.is_in(contact_ids))
+            .all(db)
+            .await?
+        {
+            names.insert(Some(c.id), c.name);
+        }
+    }
+    Ok(names)
+}
+
+/// The name of the portal login labelled `label` (`portal:7`): its contact's or its client's.
+pub async fn login_name(
+    db: &impl ConnectionTrait,
+    label: &str,
+) -> Result<Option<String>, AppError> {
+    let Ok(crate::server::store::refs::Ref::Portal(id)) = label.parse() else {
+        return Ok(None);
+    };
+    let Some(account) = portal_account::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    Ok(match (account.contact_id, account.client_id) {
+        (Some(contact), _) => client_contact::Entity::find_by_id(contact)
+            .one(db)
+            .await?
+            .map(|c| c.name),
+        (None, Some(client)) => client::Entity::find_by_id(client)
+            .one(db)
+            .await?
+            .map(|c| c.full_name()),
+        (None, None) => None,
+    })
 }

@@ -25,3 +25,23 @@ pub async fn find_login(
     };
     Ok((staff, portal))
 }
+
+/// The name a portal account's emails greet: the client's or the contact's.
+pub async fn greeting_name(
+    db: &impl sea_orm::ConnectionTrait,
+    account: &portal_account::Model,
+) -> Result<String, AppError> {
+    use crate::server::store::entities::{client, client_contact};
+    Ok(match (account.client_id, account.contact_id) {
+        (Some(id), _) => client::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|c| c.full_name()),
+        (None, Some(id)) => client_contact::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|c| c.name),
+        _ => None,
+    }
+    .unwrap_or_else(|| "there".into()))
+}

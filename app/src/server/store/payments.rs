@@ -70,6 +70,7 @@ pub async fn receipt_of(
             .map(|r| RefundLine {
                 on: date(r.created_at),
                 amount_cents: r.amount_cents,
+                pending: r.processor_ref.is_none(),
                 reason: r.reason,
             })
             .collect(),

@@ -18,6 +18,9 @@ pub struct Model {
     pub scope_messages: bool,
     /// The last day of access, in the organization's time zone.
     pub access_ends_on: Option<Date>,
+    /// The therapist (not an administrator) who last set this access: it ends when they are
+    /// unassigned from the client. `None` when an administrator set it.
+    pub access_granted_by: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,6 +12,7 @@ pub mod client_staff;
 pub mod form_template;
 pub mod form_template_version;
 pub mod insurance_policy;
+pub mod known_device;
 pub mod live_event;
 pub mod location;
 pub mod mail_retry;

@@ -21,6 +21,9 @@ pub struct Model {
     pub added_by_client: bool,
     pub needs_review: bool,
     pub merged_into: Option<i32>,
+    /// The client whose policy brought in this client-added payer: while it awaits review,
+    /// only that client's pickers (and staff) see it.
+    pub added_for_client_id: Option<i32>,
     pub created_by: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

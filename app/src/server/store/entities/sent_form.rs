@@ -28,6 +28,8 @@ pub struct Model {
     pub sent_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub submitted_at: Option<DateTimeUtc>,
+    /// The login that submitted the form (its actor label).
+    pub submitted_by: Option<String>,
     pub reminded_at: Option<DateTimeUtc>,
 }
 

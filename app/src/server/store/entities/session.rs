@@ -15,6 +15,8 @@ pub struct Model {
     /// The absolute end of the session, whatever the activity.
     pub expires_at: DateTimeUtc,
     pub ip: Option<String>,
+    /// The device at sign-in, e.g. "Chrome on Android".
+    pub device: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

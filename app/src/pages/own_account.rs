@@ -1,0 +1,143 @@
+//! The Account page of every login (`/admin/account` for staff, `/portal/account` in the
+//! portal): change the password, see the sessions open on other devices and sign them out, and,
+//! for staff, revoke the calendar feed URL.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::own_account::{get_account, ChangePassword, EndSession, RevokeCalendarFeed};
+use crate::domain::account::{NewPasswordInput, MIN_PASSWORD};
+use crate::domain::own_account::{AccountView, SessionSummary};
+use crate::domain::validation;
+use crate::pages::form::{input_value, server_error, successes, ActionMessage, Field, Submit};
+use crate::pages::ErrorNotice;
+
+/// The Account page.
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let change = ServerAction::<ChangePassword>::new();
+    let end = ServerAction::<EndSession>::new();
+    let revoke = ServerAction::<RevokeCalendarFeed>::new();
+    let changed = successes(change.value(), change.version());
+    let account = Resource::new(
+        move || (changed.get(), end.version().get(), revoke.version().get()),
+        |_| get_account(),
+    );
+    view! {
+        <Title text="Your account"/>
+        <h1>"Your account"</h1>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match account.await {
+                    Ok(view) => view! { <Account view change end revoke/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Account(
+    view: AccountView,
+    change: ServerAction<ChangePassword>,
+    end: ServerAction<EndSession>,
+    revoke: ServerAction<RevokeCalendarFeed>,
+) -> impl IntoView {
+    let AccountView {
+        name,
+        email,
+        sessions,
+        calendar_feed,
+    } = view;
+    view! {
+        <p class="lead">{name}" · "{email.clone()}</p>
+        <PasswordSection email action=change/>
+        <SessionsSection sessions action=end/>
+        {calendar_feed.map(|live| view! { <FeedSection live action=revoke/> })}
+    }
+}
+
+#[component]
+fn PasswordSection(email: String, action: ServerAction<ChangePassword>) -> impl IntoView {
+    let value = action.value();
+    view! {
+        <section aria-labelledby="password-heading" class="panel">
+            <h2 id="password-heading">"Change your password"</h2>
+            <p class="hint">"Your other devices are signed out when you save. This one stays signed in."</p>
+            <ActionForm action=action>
+                <input type="email" name="username" value=email autocomplete="username" hidden=true aria-hidden="true" tabindex="-1"/>
+                <Field label="Current password" name="input[current]" id="account-current-password" kind="password"
+                    autocomplete="current-password" required=true
+                    server_error=server_error(value, "current")
+                    check=Arc::new(validation::password_present)/>
+                <Field label="New password" name="input[password]" id="account-new-password" kind="password"
+                    autocomplete="new-password" required=true
+                    server_error=server_error(value, "password")
+                    check=Arc::new(NewPasswordInput::check_password)/>
+                <Field label="Repeat the new password" name="input[confirm]" id="account-confirm-password" kind="password"
+                    autocomplete="new-password" required=true
+                    server_error=server_error(value, "confirm")
+                    check=Arc::new(move |v: &str| NewPasswordInput::check_confirm(&input_value("account-new-password"), v))/>
+                <p class="hint">{format!("At least {MIN_PASSWORD} characters.")}</p>
+                <ActionMessage value=value success="Password changed. Your other devices are signed out."/>
+                <Submit label="Change password" pending_label="Saving…" pending=action.pending()/>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn SessionsSection(
+    sessions: Vec<SessionSummary>,
+    action: ServerAction<EndSession>,
+) -> impl IntoView {
+    view! {
+        <section aria-labelledby="sessions-heading" class="panel">
+            <h2 id="sessions-heading">"Where you are signed in"</h2>
+            <ActionMessage value=action.value() success="That device is signed out."/>
+            <ul class="rows sessions">
+                {sessions.into_iter().map(|s| {
+                    let label = format!("Sign out {}, last used {}", s.device, s.last_used);
+                    view! {
+                        <li class="session">
+                            <div>
+                                <strong>{s.device.clone()}</strong>
+                                {s.current.then(|| view! { " "<span class="badge-text">"(this device)"</span> })}
+                                <div class="meta">{format!("Signed in {} · last used {}", s.signed_in, s.last_used)}</div>
+                            </div>
+                            {(!s.current).then(|| view! {
+                                <ActionForm action=action attr:class="inline">
+                                    <input type="hidden" name="handle" value=s.handle.clone()/>
+                                    <button type="submit" class="secondary" aria-label=label>"Sign out"</button>
+                                </ActionForm>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn FeedSection(live: bool, action: ServerAction<RevokeCalendarFeed>) -> impl IntoView {
+    view! {
+        <section aria-labelledby="feed-heading" class="panel">
+            <h2 id="feed-heading">"Calendar feed"</h2>
+            {if live {
+                view! {
+                    <p>"A private calendar link is active. Revoke it if it may have been shared; create a new one from the Calendar page."</p>
+                    <ActionForm action=action>
+                        <button type="submit" class="secondary">"Revoke the calendar link"</button>
+                    </ActionForm>
+                }.into_any()
+            } else {
+                view! { <p>"No calendar link is active. Create one from the Calendar page."</p> }.into_any()
+            }}
+            <ActionMessage value=action.value() success="Calendar link revoked."/>
+        </section>
+    }
+}
