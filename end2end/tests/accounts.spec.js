@@ -2,24 +2,13 @@
 // access with scopes and an end date, and a password reset. Serial: the tests follow one new
 // client, Quinn Park, from invitation to reset.
 const { test, expect } = require("@playwright/test");
-const { signIn, expectGoodPage, waitForHydration } = require("./helpers");
+const { signIn, expectGoodPage, waitForHydration, linkFromOutbox } = require("./helpers");
 
 test.describe.configure({ mode: "serial" });
 
 const QUINN = "quinn.park@example.com";
 const NEW_PASSWORD = "quinn's first password";
 const RESET_PASSWORD = "quinn's second password";
-
-/** The newest link to `path` emailed to `recipient`, read from Organization → Outbox. */
-async function linkFromOutbox(admin, recipient, path) {
-  await admin.goto("/admin/organization/outbox");
-  const email = admin.locator("article.email", { has: admin.locator(".recipient", { hasText: recipient }) }).first();
-  await expect(email).toBeVisible();
-  const body = await email.locator(".email-body").innerText();
-  const match = body.match(new RegExp(`https?://\\S+${path.replace("?", "\\?")}\\?token=[0-9a-f]{64}`));
-  expect(match, `a ${path} link in: ${body}`).not.toBeNull();
-  return match[0];
-}
 
 test("staff invite a client; the client sets a password from the emailed link and is signed in", async ({ browser }) => {
   const admin = await (await browser.newContext()).newPage();

@@ -49,6 +49,17 @@ async function waitForHydration(page) {
   await page.locator('body[data-hydrated="true"]').waitFor({ state: "attached" });
 }
 
+/** The newest link to `path` emailed to `recipient`, read from Organization → Outbox. */
+async function linkFromOutbox(admin, recipient, path) {
+  await admin.goto("/admin/organization/outbox");
+  const email = admin.locator("article.email", { has: admin.locator(".recipient", { hasText: recipient }) }).first();
+  await expect(email).toBeVisible();
+  const body = await email.locator(".email-body").innerText();
+  const match = body.match(new RegExp(`https?://\\S+${path.replace("?", "\\?")}\\?token=[0-9a-f]{64}`));
+  expect(match, `a ${path} link in: ${body}`).not.toBeNull();
+  return match[0];
+}
+
 /** Opens Organization → Client Portal as an administrator. */
 async function openSettings(page) {
   await page.goto("/admin/organization/client-portal");
@@ -70,5 +81,5 @@ async function toggle(sw) {
 }
 
 module.exports = {
-  PASSWORD, signIn, expectAccessible, expectNoHorizontalScroll, expectGoodPage, waitForHydration, openSettings, orgSwitch, toggle,
+  PASSWORD, signIn, expectAccessible, expectNoHorizontalScroll, expectGoodPage, waitForHydration, openSettings, orgSwitch, toggle, linkFromOutbox,
 };

@@ -22,6 +22,7 @@ mod m20261127_000014_keyset_paging;
 mod m20261202_000015_least_privilege;
 mod m20261202_000016_known_devices;
 mod m20261203_000017_session_devices;
+mod m20261203_000018_staff_roster;
 
 /// Every migration, in the order it is applied.
 pub struct Migrator;
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000015_least_privilege::Migration),
             Box::new(m20261202_000016_known_devices::Migration),
             Box::new(m20261203_000017_session_devices::Migration),
+            Box::new(m20261203_000018_staff_roster::Migration),
         ]
     }
 }

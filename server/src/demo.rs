@@ -208,6 +208,9 @@ async fn staff(
         is_therapist: Set(is_therapist),
         slot_minutes: Set(60),
         calendar_feed_hash: Set(None),
+        // The demo's therapists are behavior analysts.
+        credentials: Set(if is_therapist { "BCBA" } else { "" }.into()),
+        deactivated_at: Set(None),
         created_at: Set(Utc::now()),
     }
     .insert(db)

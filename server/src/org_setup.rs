@@ -119,6 +119,8 @@ pub async fn create(db: &DatabaseConnection, input: &NewOrganization) -> Result<
         is_therapist: Set(false),
         slot_minutes: Set(60),
         calendar_feed_hash: Set(None),
+        credentials: Set(String::new()),
+        deactivated_at: Set(None),
         created_at: Set(now),
     }
     .insert(&txn)

@@ -179,6 +179,21 @@ const MATRIX: &[Row] = &[
     Row { name: "list_portal_clients", args: "query=", expect: [401, 403, 403, 403, 200] },
     Row { name: "get_effective_settings", args: "client_id={client}", expect: [401, 200, 200, 404, 404] },
     Row { name: "list_audit_log", args: "", expect: [401, 403, 403, 403, 200] },
+    Row { name: "list_staff", args: "", expect: [401, 403, 403, 403, 200] },
+    Row {
+        name: "invite_staff",
+        args: "input[name]=Matrix%20Staff&input[email]=matrix-staff%40example.org&input[roles][is_therapist]=true",
+        expect: [401, 403, 403, 403, 200],
+    },
+    Row { name: "resend_staff_invitation", args: "staff_id={staff}", expect: [401, 403, 403, 403, 404] },
+    Row { name: "revoke_staff_invitation", args: "staff_id={staff}", expect: [401, 403, 403, 403, 404] },
+    Row {
+        name: "update_staff",
+        args: "staff_id={staff}&input[name]=Taken&input[roles][is_admin]=true",
+        expect: [401, 403, 403, 403, 404],
+    },
+    Row { name: "deactivate_staff", args: "staff_id={staff}&open_requests=decline", expect: [401, 403, 403, 403, 404] },
+    Row { name: "reactivate_staff", args: "staff_id={staff}", expect: [401, 403, 403, 403, 404] },
     // Last, because it ends each caller's session.
     Row { name: "get_account", args: "", expect: [401, 200, 200, 200, 200] },
     Row {
@@ -235,6 +250,8 @@ async fn every_caller_gets_exactly_what_the_matrix_allows() {
                 is_therapist: Set(true),
                 slot_minutes: Set(60),
                 calendar_feed_hash: Set(None),
+                credentials: Set(String::new()),
+                deactivated_at: Set(None),
                 created_at: Set(Utc::now()),
             }
             .insert(&t.db)

@@ -6,14 +6,14 @@ mod common;
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use chrono_tz::America::New_York;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde_json::Value;
 
 use app::server::access::actor::Actor;
 use app::server::access::context::Ctx;
 use app::server::access::session::Owner;
 use app::server::services::scheduling;
-use app::server::store::entities::{booking, client_contact, portal_account};
+use app::server::store::entities::{booking, client_contact, location, portal_account};
 use common::{call, client_id, each_database, events_until, sign_in, TestDb};
 
 fn enc(s: &str) -> String {
@@ -522,6 +522,33 @@ async fn appointments_download_as_ics_and_staff_subscribe_to_a_private_feed() {
             assert_eq!(file.headers["content-type"], "text/calendar; charset=utf-8");
             assert!(
                 file.body.contains("BEGIN:VEVENT") && file.body.contains("Taylor Brooks"),
+                "{}",
+                file.body
+            );
+            // At a clinic, the file carries its address until Hide Location Address is on.
+            let clinic = location::Entity::find()
+                .filter(location::Column::Name.eq("Main Clinic"))
+                .one(&t.db)
+                .await
+                .unwrap()
+                .unwrap();
+            let mut moved: booking::ActiveModel = demo.clone().into();
+            moved.location_id = Set(Some(clinic.id));
+            moved.update(&t.db).await.unwrap();
+            let file = common::page(&app, &path, Some(&client)).await;
+            assert!(file.body.contains("Harbor Street"), "{}", file.body);
+            let admin = sign_in(&app, "admin@brightpath.example").await;
+            let on = call(
+                &app,
+                "change_setting",
+                "setting=hide_location_address&on=true",
+                Some(&admin),
+            )
+            .await;
+            assert_eq!(on.status, StatusCode::OK, "{}", on.body);
+            let file = common::page(&app, &path, Some(&client)).await;
+            assert!(
+                file.body.contains("Main Clinic") && !file.body.contains("Harbor Street"),
                 "{}",
                 file.body
             );

@@ -16,3 +16,4 @@ pub mod payments;
 pub mod portal;
 pub mod scheduling;
 pub mod settings;
+pub mod staff;

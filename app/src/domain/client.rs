@@ -130,6 +130,8 @@ pub struct StaffRef {
     pub id: i32,
     pub name: String,
     pub is_therapist: bool,
+    /// Deactivated staff stay listed as assigned, and are offered for nothing new.
+    pub active: bool,
 }
 
 /// A contact as shown on a client's page, with their portal access to this client.

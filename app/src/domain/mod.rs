@@ -20,5 +20,6 @@ pub mod payments;
 pub mod portal_settings;
 pub mod schedule;
 pub mod settings;
+pub mod staff;
 pub mod validation;
 pub mod viewer;

@@ -67,7 +67,7 @@ pub fn ClientPage() -> impl IntoView {
                 match client {
                     Ok(c) => {
                         let (id, has_email, contacts) = (c.id, c.email.is_some(), c.contacts.clone());
-                        let therapists: Vec<_> = c.assigned_staff.iter().filter(|s| s.is_therapist).cloned().collect();
+                        let therapists: Vec<_> = c.assigned_staff.iter().filter(|s| s.is_therapist && s.active).cloned().collect();
                         view! {
                             <ClientView client=c update assign unassign contact_actions/>
                             {match (forms, options) {
@@ -136,7 +136,7 @@ fn ClientView(
                     <ul class="rows">
                         {client.assigned_staff.into_iter().map(|s| view! {
                             <li>
-                                <span>{s.name.clone()}{s.is_therapist.then_some(" (therapist)")}</span>
+                                <span>{s.name.clone()}{s.is_therapist.then_some(" (therapist)")}{(!s.active).then_some(" (deactivated)")}</span>
                                 {manage.then(|| view! {
                                     <ActionForm action=unassign attr:class="inline">
                                         <input type="hidden" name="client_id" value=id/>

@@ -16,6 +16,7 @@ pub mod organization;
 pub mod outbox;
 pub mod payers;
 pub mod payments;
+pub mod staff;
 
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};

@@ -22,6 +22,7 @@ pub fn OrganizationLayout() -> impl IntoView {
         <div class="with-side-menu">
             <nav class="side-menu" aria-label="Organization">
                 <A href="/admin/organization" exact=true>"Overview"</A>
+                <A href="/admin/organization/staff">"Staff"</A>
                 <A href="/admin/organization/client-portal">"Client Portal"</A>
                 <A href="/admin/organization/forms">"Intake Forms"</A>
                 <A href="/admin/organization/payers">"Payers"</A>
@@ -63,6 +64,7 @@ pub fn OrganizationPage() -> impl IntoView {
                             }).collect_view()}
                         </ul>
                         <h2>"Staff"</h2>
+                        <p><A href="/admin/organization/staff">"Invite, edit and deactivate staff"</A></p>
                         <table>
                             <thead><tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Roles"</th></tr></thead>
                             <tbody>

@@ -75,12 +75,14 @@ impl Actor {
         }
     }
 
-    /// Loads the actor behind a session owner; `None` if the account no longer exists.
+    /// Loads the actor behind a session owner; `None` if the account no longer exists or is
+    /// deactivated.
     pub async fn load(db: &impl ConnectionTrait, owner: Owner) -> Result<Option<Actor>, AppError> {
         match owner {
             Owner::Staff(id) => Ok(staff_user::Entity::find_by_id(id)
                 .one(db)
                 .await?
+                .filter(staff_user::Model::is_active)
                 .map(Actor::from_staff)),
             Owner::Portal(id) => {
                 let Some(account) = portal_account::Entity::find_by_id(id).one(db).await? else {

@@ -127,7 +127,8 @@ impl Holder {
 
 /// Who holds the live session behind `token`, read with the session in one query; its idle
 /// timer is refreshed at most once a minute, so that reading pages does not write each time.
-/// Expired sessions, and sessions whose account is gone, are deleted and yield `None`.
+/// Expired sessions, and sessions whose account is gone or deactivated, are deleted and yield
+/// `None`.
 pub async fn resolve(
     db: &impl Writer,
     config: &SessionConfig,
@@ -163,7 +164,10 @@ pub async fn resolve_as(
     };
     let idle_end = row.last_seen_at + to_chrono(config.idle_timeout);
     let holder = match (staff, account) {
-        (Some(staff), _) => Some(Holder::Staff(staff)),
+        // A deactivated staff member's sessions end (deactivation deletes them too; this
+        // covers a session made in the same instant).
+        (Some(staff), _) if staff.is_active() => Some(Holder::Staff(staff)),
+        (Some(_), _) => None,
         (None, Some(account)) => Some(Holder::Portal(account)),
         (None, None) => None,
     };

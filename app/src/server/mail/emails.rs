@@ -36,6 +36,18 @@ pub fn invitation(name: &str, practice: &str, link: &str) -> Letter {
     }
 }
 
+/// A staff member's invitation: the practice and the single-use link to choose a password.
+pub fn staff_invitation(name: &str, practice: &str, link: &str) -> Letter {
+    Letter {
+        subject: format!("Join {practice} on Client Portal"),
+        body: format!(
+            "Hello {name},\n\n{practice} has added you to its staff on Client Portal.\n\n\
+             Choose your password here (the link works once and expires in 72 hours):\n{link}\n\n\
+             If you did not expect this email, you can ignore it.\n"
+        ),
+    }
+}
+
 /// The password reset link.
 pub fn password_reset(name: &str, practice: &str, link: &str) -> Letter {
     Letter {
@@ -143,6 +155,14 @@ mod tests {
         let letter = invitation("Alex Morgan", PRACTICE, LINK);
         check(&letter, " Alex Morgan", LINK);
         assert!(letter.subject.contains(PRACTICE));
+    }
+
+    #[test]
+    fn staff_invitation_greets_and_links_only() {
+        let letter = staff_invitation("Sam Rivera", PRACTICE, LINK);
+        check(&letter, " Sam Rivera", LINK);
+        assert!(letter.subject.contains(PRACTICE));
+        assert!(letter.body.contains("72 hours"));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! information: a greeting, the practice's name and a link.
 
 pub mod emails;
+pub mod notices;
 pub mod retry;
 
 use chrono::Utc;

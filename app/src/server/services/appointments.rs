@@ -14,9 +14,9 @@ use crate::domain::settings::Setting;
 use crate::error::AppError;
 use crate::server::access::checks::{Ability, Permit};
 use crate::server::access::context::Ctx;
-use crate::server::mail::emails;
+use crate::server::mail::notices;
 use crate::server::store;
-use crate::server::store::entities::{booking, client, portal_account, staff_user};
+use crate::server::store::entities::{booking, client, staff_user};
 use crate::server::store::live_events::{announce, Topic};
 use crate::server::store::organizations::zone;
 use crate::server::store::refs::Ref;
@@ -230,31 +230,7 @@ pub async fn decide(
     );
     txn.commit_audited(entry).await?;
     announce(db, Topic::Calendar(row.staff_id), now).await;
-    notify_requester(ctx, &row).await
-}
-
-/// Emails whoever made the request that it has an answer, with a link to the portal.
-async fn notify_requester(ctx: &Ctx, row: &booking::Model) -> Result<(), AppError> {
-    let db = ctx.db();
-    let Ok(Ref::Portal(account_id)) = row.requested_by.parse() else {
-        return Ok(());
-    };
-    let Some(account) = portal_account::Entity::find_by_id(account_id)
-        .one(db)
-        .await?
-    else {
-        return Ok(());
-    };
-    let (_, practice) = zone(db, row.organization_id).await?;
-    let link = ctx
-        .state
-        .mailer
-        .link(&format!("/portal/clients/{}/appointments", row.client_id));
-    let letter = emails::appointment_answered(&practice, &link);
-    ctx.state
-        .mailer
-        .send(db, letter.to(row.organization_id, &account.email))
-        .await
+    notices::request_answered(&ctx.state.mailer, db, &row).await
 }
 
 /// Staff make an appointment for a client they can see: administrators for any therapist of
@@ -279,9 +255,12 @@ pub async fn create_by_staff(
     let member = staff_user::Entity::find_by_id(valid.staff_id)
         .filter(staff_user::Column::OrganizationId.eq(staff.organization_id))
         .filter(staff_user::Column::IsTherapist.eq(true))
+        .filter(staff_user::Column::DeactivatedAt.is_null())
         .one(db)
         .await?
-        .ok_or_else(|| AppError::invalid("staff_id", "Choose a therapist of this practice."))?;
+        .ok_or_else(|| {
+            AppError::invalid("staff_id", "Choose an active therapist of this practice.")
+        })?;
     if let Some(id) = valid.location_id {
         location::Entity::find_by_id(id)
             .filter(location::Column::OrganizationId.eq(staff.organization_id))
@@ -409,11 +388,14 @@ pub async fn week(
     })
 }
 
-/// One appointment of a client as an iCalendar file, for the portal's download.
+/// One appointment of a client as an iCalendar file, for the portal's download; the location's
+/// address only while Hide Location Address on Intake Forms is off for the client.
 pub async fn portal_ics(ctx: &Ctx, client_id: i32, booking_id: i32) -> Result<String, AppError> {
     use crate::domain::ics::{calendar, IcsEvent};
     use crate::server::store::entities::location;
-    require_appointments(ctx, client_id).await?;
+    let permit = require_appointments(ctx, client_id).await?;
+    // The address follows Hide Location Address on Intake Forms, as on the forms themselves.
+    let show_address = !permit.settings.get(Setting::HideLocationAddress);
     let db = ctx.db();
     let row = booking::Entity::find_by_id(booking_id)
         .filter(booking::Column::ClientId.eq(client_id))
@@ -430,7 +412,10 @@ pub async fn portal_ics(ctx: &Ctx, client_id: i32, booking_id: i32) -> Result<St
         Some(id) => location::Entity::find_by_id(id)
             .one(db)
             .await?
-            .map(|l| format!("{}, {}", l.name, l.address)),
+            .map(|l| match show_address {
+                true => format!("{}, {}", l.name, l.address),
+                false => l.name,
+            }),
         None => Some("Telehealth".into()),
     };
     Ok(calendar(

@@ -17,6 +17,10 @@ use crate::server::store::entities::{booking, message, organization};
 use crate::server::store::logins::find_login;
 use crate::server::store::{bookings, messages, subqueries};
 
+/// What a deactivated staff member reads after giving the right password.
+pub const DEACTIVATED: &str =
+    "This login has been deactivated. Ask your practice's administrator if you need access again.";
+
 /// Checks the credentials, within the rate limits, and starts a new session. `device` is the
 /// browser's known-device token, if it has one: its attempts are counted apart from strangers'.
 pub async fn sign_in(
@@ -73,6 +77,18 @@ pub async fn sign_in(
         rate_limit::succeeded(db, &counted_as, &ip, now).await?;
     }
 
+    if matches && staff.as_ref().is_some_and(|s| !s.is_active()) {
+        let entry = Entry {
+            organization_id: org,
+            actor: "anonymous".into(),
+            action: "sign_in.deactivated".into(),
+            object: format!("login:{email}"),
+            ip: Some(ip),
+            ..Default::default()
+        };
+        audit::record(db, entry).await?;
+        return Err(AppError::Conflict(DEACTIVATED.into()));
+    }
     let (Some(owner), true) = (owner, matches) else {
         let entry = Entry {
             organization_id: org,

@@ -61,6 +61,7 @@ pub async fn detail(ctx: &Ctx, id: i32) -> Result<ClientDetail, AppError> {
         .order_by_asc(staff_user::Column::Name);
     let to_ref = |s: staff_user::Model| StaffRef {
         id: s.id,
+        active: s.is_active(),
         name: s.name,
         is_therapist: s.is_therapist,
     };
@@ -75,6 +76,7 @@ pub async fn detail(ctx: &Ctx, id: i32) -> Result<ClientDetail, AppError> {
     let assignable_staff = if staff.is_admin {
         org_staff
             .filter(staff_user::Column::Id.not_in_subquery(assigned_ids))
+            .filter(staff_user::Column::DeactivatedAt.is_null())
             .all(db)
             .await?
             .into_iter()

@@ -21,6 +21,7 @@ pub mod portal_forms;
 pub mod refunds;
 pub mod scheduling;
 pub mod settings;
+pub mod staff;
 pub mod tokens;
 pub mod unread_mail;
 pub mod webhooks;

@@ -101,7 +101,7 @@ async fn slots_of(
     .collect())
 }
 
-/// The client's assigned staff who may be booked.
+/// The client's assigned staff who may be booked (active therapists).
 async fn assigned_staff(
     db: &impl ConnectionTrait,
     client_id: i32,
@@ -117,6 +117,7 @@ async fn assigned_staff(
             ),
         )
         .filter(staff_user::Column::IsTherapist.eq(true))
+        .filter(staff_user::Column::DeactivatedAt.is_null())
         .order_by_asc(staff_user::Column::Name)
         .all(db)
         .await?)

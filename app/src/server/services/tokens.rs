@@ -95,10 +95,24 @@ pub async fn accept(ctx: &Ctx, input: &NewPasswordInput) -> Result<SignedIn, App
     let (owner, action) = match purpose {
         // A staff member's invitation (the first administrator's, from `server org create`)
         // sets the password of the staff row it was made for.
-        LinkPurpose::Invitation if link.staff_user_id.is_some() => (
-            reset_password(&*txn, &link, hash).await?,
-            "staff.invitation_accepted",
-        ),
+        LinkPurpose::Invitation if link.staff_user_id.is_some() => {
+            // The practice could not be told that the address is a portal login elsewhere;
+            // the invitee is, here, and the other login stays as it is.
+            let portal = portal_account::Entity::find()
+                .filter(portal_account::Column::Email.eq(&link.email))
+                .count(&*txn)
+                .await?;
+            if portal > 0 {
+                return Err(AppError::Conflict(format!(
+                    "{} already has a portal login. Ask the practice to invite another address.",
+                    link.email
+                )));
+            }
+            (
+                reset_password(&*txn, &link, hash).await?,
+                "staff.invitation_accepted",
+            )
+        }
         LinkPurpose::Invitation => (
             create_login(&*txn, &link, hash, now).await?,
             "portal.invitation_accepted",
@@ -217,6 +231,8 @@ async fn send_reset(
     let now = Utc::now();
     let (staff, portal) = find_login(db, email).await?;
     let (org, name, staff_id, account_id) = match (&staff, &portal) {
+        // A deactivated staff member gets no way back in by email.
+        (Some(s), _) if !s.is_active() => return Ok(()),
         (Some(s), _) => (s.organization_id, s.name.clone(), Some(s.id), None),
         (None, Some(p)) => (
             p.organization_id,

@@ -50,6 +50,8 @@ async fn recipients(
         .collect();
     for s in staff_user::Entity::find()
         .filter(staff_user::Column::Id.is_in(staff_ids))
+        // Nobody deactivated is emailed about the practice's messages.
+        .filter(staff_user::Column::DeactivatedAt.is_null())
         .all(db)
         .await?
     {

@@ -33,6 +33,26 @@ pub fn is_overlap(err: &DbErr) -> bool {
     err.to_string().contains("bookings_no_overlap")
 }
 
+/// Whether staff member `staff_id` holds no time between `starts` and `ends`, not counting
+/// booking `except` (the one being moved).
+pub async fn is_free(
+    db: &impl ConnectionTrait,
+    staff_id: i32,
+    (starts, ends): (DateTime<Utc>, DateTime<Utc>),
+    except: Option<i32>,
+) -> Result<bool, DbErr> {
+    let mut overlapping = booking::Entity::find()
+        .filter(booking::Column::StaffId.eq(staff_id))
+        .filter(booking::Column::Status.is_in(HOLDING))
+        .filter(booking::Column::StartsAt.lt(ends))
+        .filter(booking::Column::StartsAt.gt(starts - LONGEST_BOOKING))
+        .filter(booking::Column::EndsAt.gt(starts));
+    if let Some(id) = except {
+        overlapping = overlapping.filter(booking::Column::Id.ne(id));
+    }
+    Ok(overlapping.count(db).await? == 0)
+}
+
 /// A booking about to be made: a request from the portal or an appointment made by staff.
 #[derive(Debug, Clone)]
 pub struct NewBooking {
@@ -79,15 +99,7 @@ pub async fn hold(
             )));
         }
     }
-    let overlapping = booking::Entity::find()
-        .filter(booking::Column::StaffId.eq(new.staff_id))
-        .filter(booking::Column::Status.is_in(HOLDING))
-        .filter(booking::Column::StartsAt.lt(new.ends_at))
-        .filter(booking::Column::StartsAt.gt(new.starts_at - LONGEST_BOOKING))
-        .filter(booking::Column::EndsAt.gt(new.starts_at))
-        .count(&*txn)
-        .await?;
-    if overlapping > 0 {
+    if !is_free(&*txn, new.staff_id, (new.starts_at, new.ends_at), None).await? {
         return Err(taken());
     }
     let inserted = booking::ActiveModel {

@@ -20,6 +20,17 @@ pub struct Model {
     pub slot_minutes: i32,
     /// SHA-256 of the secret in the staff member's private calendar feed URL.
     pub calendar_feed_hash: Option<String>,
+    /// Professional credentials shown beside the name, e.g. "BCBA"; may be empty.
+    pub credentials: String,
+    /// When an administrator deactivated this staff member; `None` while active.
+    pub deactivated_at: Option<DateTimeUtc>,
+}
+
+impl Model {
+    /// Whether this staff member may sign in and be booked.
+    pub fn is_active(&self) -> bool {
+        self.deactivated_at.is_none()
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
