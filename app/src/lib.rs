@@ -80,6 +80,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("forms/:id") view={Lazy::<lazy::FormBuilder>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("payers") view={Lazy::<lazy::Payers>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("staff") view={Lazy::<lazy::Staff>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("locations") view={Lazy::<lazy::Locations>::new()} ssr=SsrMode::Async/>
                     </ParentRoute>
                 </ParentRoute>
                 <ParentRoute path=path!("/portal") view=portal::PortalShell ssr=SsrMode::Async>

@@ -23,6 +23,7 @@ mod m20261202_000015_least_privilege;
 mod m20261202_000016_known_devices;
 mod m20261203_000017_session_devices;
 mod m20261203_000018_staff_roster;
+mod m20261203_000019_location_details;
 
 /// Every migration, in the order it is applied.
 pub struct Migrator;
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000016_known_devices::Migration),
             Box::new(m20261203_000017_session_devices::Migration),
             Box::new(m20261203_000018_staff_roster::Migration),
+            Box::new(m20261203_000019_location_details::Migration),
         ]
     }
 }

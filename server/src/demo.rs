@@ -61,7 +61,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<(), DbErr> {
         &txn,
         bp,
         "Main Clinic",
-        "125 Harbor Street, Portland, ME 04101",
+        ["125 Harbor Street", "Portland", "ME", "04101"],
     )
     .await?;
     let admin = staff(
@@ -135,7 +135,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<(), DbErr> {
         &txn,
         oc,
         "Riverside Office",
-        "40 Mill Road, Springfield, IL 62701",
+        ["40 Mill Road", "Springfield", "IL", "62701"],
     )
     .await?;
     staff(
@@ -175,14 +175,21 @@ async fn place(
     db: &impl sea_orm::ConnectionTrait,
     org: i32,
     name: &str,
-    address: &str,
+    [street, city, state, postal_code]: [&str; 4],
 ) -> Result<i32, DbErr> {
+    let address = app::domain::location::address_line(street, city, state, postal_code);
     let row = location::ActiveModel {
         id: NotSet,
         organization_id: Set(org),
         name: Set(name.into()),
-        address: Set(address.into()),
+        address: Set(address),
         telehealth: Set(false),
+        street: Set(street.into()),
+        city: Set(city.into()),
+        state: Set(state.into()),
+        postal_code: Set(postal_code.into()),
+        phone: Set("(207) 555-0142".into()),
+        archived_at: Set(None),
     }
     .insert(db)
     .await?;

@@ -14,7 +14,7 @@ use sea_orm::{
 
 use app::server::access::password;
 use app::server::store::entities::{
-    client, client_contact, form_template, payer, payment, sent_form, staff_user,
+    client, client_contact, form_template, location, payer, payment, sent_form, staff_user,
 };
 use common::{call, client_id, each_database, enable_payments, owed_bookings, sign_in};
 
@@ -29,7 +29,7 @@ const CALLERS: [&str; 5] = [
 
 /// One row: the function, its arguments (`{client}`, `{contact}`, `{form}`, `{template}`,
 /// `{staff}`, `{booking}` (an owed appointment), `{payment}` (a paid one), `{payer}` and `{payer2}`
-/// (two of Bright Path's payers) are filled in), and
+/// (two of Bright Path's payers) and `{location}` (Bright Path's clinic) are filled in), and
 /// the status per caller. Payments are enabled for Bright Path before the rows run.
 struct Row {
     name: &'static str,
@@ -194,6 +194,13 @@ const MATRIX: &[Row] = &[
     },
     Row { name: "deactivate_staff", args: "staff_id={staff}&open_requests=decline", expect: [401, 403, 403, 403, 404] },
     Row { name: "reactivate_staff", args: "staff_id={staff}", expect: [401, 403, 403, 403, 404] },
+    Row { name: "list_locations", args: "", expect: [401, 403, 403, 403, 200] },
+    Row {
+        name: "save_location",
+        args: "location_id={location}&input[name]=Taken&input[street]=1%20Main%20St&input[city]=Portland&input[state]=ME&input[postal_code]=04101",
+        expect: [401, 403, 403, 403, 404],
+    },
+    Row { name: "set_location_archived", args: "location_id={location}&archived=true", expect: [401, 403, 403, 403, 404] },
     // Last, because it ends each caller's session.
     Row { name: "get_account", args: "", expect: [401, 200, 200, 200, 200] },
     Row {
@@ -317,6 +324,13 @@ async fn every_caller_gets_exactly_what_the_matrix_allows() {
                 .iter()
                 .map(|p| p.id)
                 .collect();
+            let clinic = location::Entity::find()
+                .filter(location::Column::OrganizationId.eq(org))
+                .one(&t.db)
+                .await
+                .unwrap()
+                .unwrap()
+                .id;
             let bright_path_clients = client::Entity::find()
                 .filter(client::Column::OrganizationId.eq(org))
                 .count(&t.db)
@@ -344,7 +358,8 @@ async fn every_caller_gets_exactly_what_the_matrix_allows() {
                     .replace("{booking}", &booking.to_string())
                     .replace("{payment}", &payment.to_string())
                     .replace("{payer}", &payers[0].to_string())
-                    .replace("{payer2}", &payers[1].to_string());
+                    .replace("{payer2}", &payers[1].to_string())
+                    .replace("{location}", &clinic.to_string());
                 for (i, caller) in CALLERS.iter().enumerate() {
                     let reply = call(&app, row.name, &args, cookies[i].as_deref()).await;
                     if reply.status.as_u16() != row.expect[i] {

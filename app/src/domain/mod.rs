@@ -12,6 +12,7 @@ pub mod forms;
 pub mod ics;
 pub mod insurance;
 pub mod intake;
+pub mod location;
 pub mod messages;
 pub mod organization;
 pub mod own_account;

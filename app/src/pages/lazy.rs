@@ -55,6 +55,7 @@ lazy_pages! {
     Forms => admin::form_builder::FormsPage,
     FormBuilder => admin::form_builder::FormBuilderPage,
     Payers => admin::payers::PayersPage,
+    Locations => admin::locations::LocationsPage,
     Staff => admin::staff::StaffPage,
     PortalForms => portal_forms::PortalFormsPage,
     PortalForm => portal_forms::PortalFormPage,

@@ -11,6 +11,7 @@ pub mod client_portal;
 pub mod clients;
 pub mod contacts;
 pub mod form_builder;
+pub mod locations;
 pub mod messages;
 pub mod organization;
 pub mod outbox;

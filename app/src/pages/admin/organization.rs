@@ -23,6 +23,7 @@ pub fn OrganizationLayout() -> impl IntoView {
             <nav class="side-menu" aria-label="Organization">
                 <A href="/admin/organization" exact=true>"Overview"</A>
                 <A href="/admin/organization/staff">"Staff"</A>
+                <A href="/admin/organization/locations">"Locations"</A>
                 <A href="/admin/organization/client-portal">"Client Portal"</A>
                 <A href="/admin/organization/forms">"Intake Forms"</A>
                 <A href="/admin/organization/payers">"Payers"</A>
@@ -58,6 +59,7 @@ pub fn OrganizationPage() -> impl IntoView {
                         <CardProcessing action=card_action settings=card_settings/>
                         <StripeKeys action=keys_action keys=stripe_keys/>
                         <h2>"Locations"</h2>
+                        <p><A href="/admin/organization/locations">"Add, edit and archive locations"</A></p>
                         <ul>
                             {org.locations.into_iter().map(|l| view! {
                                 <li><strong>{l.name}</strong>" — "{l.address}{l.telehealth.then_some(" (telehealth)")}</li>

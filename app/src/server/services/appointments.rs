@@ -264,9 +264,12 @@ pub async fn create_by_staff(
     if let Some(id) = valid.location_id {
         location::Entity::find_by_id(id)
             .filter(location::Column::OrganizationId.eq(staff.organization_id))
+            .filter(location::Column::ArchivedAt.is_null())
             .one(db)
             .await?
-            .ok_or_else(|| AppError::invalid("location", "Choose a location of this practice."))?;
+            .ok_or_else(|| {
+                AppError::invalid("location", "Choose an active location of this practice.")
+            })?;
     }
     let (tz, _) = zone(db, staff.organization_id).await?;
     let Some(start) =

@@ -185,8 +185,10 @@ pub async fn options(ctx: &Ctx) -> Result<FormOptions, AppError> {
             version: t.current_version,
         })
         .collect();
+    // Archived locations are offered for nothing new.
     let locations = location::Entity::find()
         .filter(location::Column::OrganizationId.eq(staff.organization_id))
+        .filter(location::Column::ArchivedAt.is_null())
         .order_by_asc(location::Column::Name)
         .all(db)
         .await?
@@ -211,9 +213,12 @@ pub async fn send(ctx: &Ctx, client_id: i32, input: &SendFormsInput) -> Result<u
     let valid = input.validate(org.today(Utc::now()))?;
     let place = location::Entity::find_by_id(valid.location_id)
         .filter(location::Column::OrganizationId.eq(org.id))
+        .filter(location::Column::ArchivedAt.is_null())
         .one(db)
         .await?
-        .ok_or_else(|| AppError::invalid("location_id", "Choose a location of this practice."))?;
+        .ok_or_else(|| {
+            AppError::invalid("location_id", "Choose an active location of this practice.")
+        })?;
     let (name, email, contact_id) = match valid.recipient {
         Recipient::Client => (client.full_name(), client.email.clone(), None),
         Recipient::Contact(contact_id) => {

@@ -9,6 +9,7 @@ pub mod clients;
 pub mod contacts;
 pub mod forms;
 pub mod insurance;
+pub mod locations;
 pub mod messages;
 pub mod organization;
 pub mod outbox;

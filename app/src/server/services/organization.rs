@@ -15,6 +15,7 @@ pub async fn overview(ctx: &Ctx) -> Result<OrganizationOverview, AppError> {
     let org = organizations::get(db, admin.organization_id).await?;
     let locations = location::Entity::find()
         .filter(location::Column::OrganizationId.eq(org.id))
+        .filter(location::Column::ArchivedAt.is_null())
         .order_by_asc(location::Column::Name)
         .all(db)
         .await?
