@@ -24,6 +24,7 @@ mod m20261202_000016_known_devices;
 mod m20261203_000017_session_devices;
 mod m20261203_000018_staff_roster;
 mod m20261203_000019_location_details;
+mod m20261203_000020_practice_contact;
 
 /// Every migration, in the order it is applied.
 pub struct Migrator;
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000017_session_devices::Migration),
             Box::new(m20261203_000018_staff_roster::Migration),
             Box::new(m20261203_000019_location_details::Migration),
+            Box::new(m20261203_000020_practice_contact::Migration),
         ]
     }
 }

@@ -56,7 +56,13 @@ pub async fn load(db: &DatabaseConnection) -> Result<(), DbErr> {
     let [admin_hash, therapist_hash, client_hash, parent_hash, other_hash] = hashes;
 
     let txn = db.begin().await?;
-    let bp = org(&txn, BRIGHT_PATH, "America/New_York").await?;
+    let bp = org(
+        &txn,
+        BRIGHT_PATH,
+        "America/New_York",
+        ("frontdesk@brightpath.example", "(207) 555-0100"),
+    )
+    .await?;
     let main_clinic = place(
         &txn,
         bp,
@@ -130,7 +136,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<(), DbErr> {
     crate::demo_schedule::load(&txn, bp, therapist, jordan, main_clinic).await?;
     crate::demo_insurance::load(&txn, bp, sam).await?;
 
-    let oc = org(&txn, OTHER_CLINIC, "America/Chicago").await?;
+    let oc = org(&txn, OTHER_CLINIC, "America/Chicago", ("", "")).await?;
     place(
         &txn,
         oc,
@@ -155,13 +161,20 @@ pub async fn load(db: &DatabaseConnection) -> Result<(), DbErr> {
     Ok(())
 }
 
-async fn org(db: &impl sea_orm::ConnectionTrait, name: &str, tz: &str) -> Result<i32, DbErr> {
+async fn org(
+    db: &impl sea_orm::ConnectionTrait,
+    name: &str,
+    tz: &str,
+    (email, phone): (&str, &str),
+) -> Result<i32, DbErr> {
     let row = organization::ActiveModel {
         id: NotSet,
         name: Set(name.into()),
         time_zone: Set(tz.into()),
         created_at: Set(Utc::now()),
         card_processor: Set(None),
+        contact_email: Set(email.into()),
+        contact_phone: Set(phone.into()),
     }
     .insert(db)
     .await?;

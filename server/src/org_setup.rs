@@ -102,6 +102,8 @@ pub async fn create(db: &DatabaseConnection, input: &NewOrganization) -> Result<
         time_zone: Set(input.time_zone.clone()),
         created_at: Set(now),
         card_processor: Set(None),
+        contact_email: Set(String::new()),
+        contact_phone: Set(String::new()),
     }
     .insert(&txn)
     .await

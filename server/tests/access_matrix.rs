@@ -201,6 +201,11 @@ const MATRIX: &[Row] = &[
         expect: [401, 403, 403, 403, 404],
     },
     Row { name: "set_location_archived", args: "location_id={location}&archived=true", expect: [401, 403, 403, 403, 404] },
+    Row {
+        name: "update_organization_profile",
+        args: "input[name]=Other%20Clinic%20Speech%20Therapy&input[time_zone]=America%2FChicago",
+        expect: [401, 403, 403, 403, 200],
+    },
     // Last, because it ends each caller's session.
     Row { name: "get_account", args: "", expect: [401, 200, 200, 200, 200] },
     Row {

@@ -26,6 +26,9 @@ pub enum ViewerKind {
     Portal {
         is_contact: bool,
         clients: Vec<ClientRef>,
+        /// The practice's contact email and phone for the footer (each may be empty).
+        practice_email: String,
+        practice_phone: String,
     },
 }
 

@@ -38,6 +38,7 @@ pub fn PortalShell() -> impl IntoView {
             let is_contact = matches!(v.kind, ViewerKind::Portal { is_contact: true, .. });
             // A contact always sees whom they act for; a client's own login only when it has several.
             let switcher = (is_contact && !clients.is_empty()) || clients.len() > 1;
+            let footer = v.clone();
             view! {
                 <header class="topbar portal-bar">
                     <A href="/portal" attr:class="brand">{v.organization.clone()}" · Client Portal"</A>
@@ -46,10 +47,40 @@ pub fn PortalShell() -> impl IntoView {
                     <SignOutButton/>
                 </header>
                 <main class="page"><Outlet/></main>
+                <PracticeFooter viewer=footer/>
                 <IdleGuard idle_seconds=v.idle_seconds/>
             }
         }/>
     }
+}
+
+/// The practice's contact email and phone, when it has given them.
+#[component]
+fn PracticeFooter(viewer: Viewer) -> impl IntoView {
+    let ViewerKind::Portal {
+        practice_email,
+        practice_phone,
+        ..
+    } = viewer.kind
+    else {
+        return None;
+    };
+    if practice_email.is_empty() && practice_phone.is_empty() {
+        return None;
+    }
+    let digits: String = practice_phone
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect();
+    Some(view! {
+        <footer class="portal-footer">
+            <p>
+                "Questions? Contact " {viewer.organization}
+                {(!practice_email.is_empty()).then(|| view! { " · " <a href=format!("mailto:{practice_email}")>{practice_email.clone()}</a> })}
+                {(!practice_phone.is_empty()).then(|| view! { " · " <a href=format!("tel:{digits}")>{practice_phone.clone()}</a> })}
+            </p>
+        </footer>
+    })
 }
 
 /// Links to each client the login acts for; the one in the URL is marked current.

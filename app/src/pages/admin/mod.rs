@@ -17,6 +17,7 @@ pub mod organization;
 pub mod outbox;
 pub mod payers;
 pub mod payments;
+pub mod practice_profile;
 pub mod staff;
 
 use leptos::prelude::*;

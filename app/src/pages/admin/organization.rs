@@ -1,16 +1,18 @@
-//! Organization administration: the side menu, and the overview with locations, staff and the
-//! credit-card processing status.
+//! Organization administration: the side menu, and the overview with the practice's profile,
+//! locations, staff and the credit-card processing status.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Outlet, A};
 
-use crate::api::organization::get_organization;
+use crate::api::organization::{get_organization, UpdateOrganizationProfile};
 use crate::api::payments::{get_stripe_keys, SaveStripeKeys};
 use crate::api::settings::{get_portal_settings, SetCardProcessing};
+use crate::domain::organization::ProfileSaved;
 use crate::domain::payments::StripeKeysView;
 use crate::domain::portal_settings::{CardProcessor, PortalSettings};
 use crate::error::AppError;
+use crate::pages::admin::practice_profile::PracticeProfile;
 use crate::pages::form::{server_error, successes, ActionMessage, Submit};
 use crate::pages::ErrorNotice;
 
@@ -38,7 +40,19 @@ pub fn OrganizationLayout() -> impl IntoView {
 /// `/admin/organization`.
 #[component]
 pub fn OrganizationPage() -> impl IntoView {
-    let overview = Resource::new(|| (), |_| get_organization());
+    let profile_action = ServerAction::<UpdateOrganizationProfile>::new();
+    // Reloaded once a change is saved, not when a time zone waits for its confirmation.
+    let profile_saved = Memo::new(move |previous: Option<&usize>| {
+        let version = profile_action.version().get();
+        let saved = profile_action
+            .value()
+            .with(|v| matches!(v, Some(Ok(ProfileSaved::Saved))));
+        match (saved, previous) {
+            (false, Some(previous)) => *previous,
+            _ => version,
+        }
+    });
+    let overview = Resource::new(move || profile_saved.get(), |_| get_organization());
     // Created beside `overview`, not inside its Suspense, so that hydration finds both resolved.
     let card_action = ServerAction::<SetCardProcessing>::new();
     let card_settings = Resource::new(
@@ -54,8 +68,8 @@ pub fn OrganizationPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match overview.await {
                     Ok(org) => view! {
-                        <h1>{org.name}</h1>
-                        <p>"Time zone: " {org.time_zone}</p>
+                        <h1>{org.name.clone()}</h1>
+                        <PracticeProfile org=org.clone() action=profile_action/>
                         <CardProcessing action=card_action settings=card_settings/>
                         <StripeKeys action=keys_action keys=stripe_keys/>
                         <h2>"Locations"</h2>

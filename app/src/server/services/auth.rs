@@ -198,6 +198,8 @@ pub async fn viewer(ctx: &Ctx) -> Result<Option<Viewer>, AppError> {
             kind: ViewerKind::Portal {
                 is_contact: p.is_contact,
                 clients: p.client_refs(),
+                practice_email: p.organization.contact_email.clone(),
+                practice_phone: p.organization.contact_phone.clone(),
             },
         },
     }))

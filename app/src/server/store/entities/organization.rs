@@ -14,6 +14,10 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// `sandbox` or `stripe` when credit-card processing is enabled.
     pub card_processor: Option<CardProcessor>,
+    /// Shown in the portal's footer; may be empty.
+    pub contact_email: String,
+    /// Shown in the portal's footer; may be empty.
+    pub contact_phone: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
