@@ -54,6 +54,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=Home ssr=SsrMode::Async/>
                 <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
+                <Route path=path!("/sign-in/two-step") view={Lazy::<lazy::SecondStep>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/forgot-password") view={Lazy::<lazy::ForgotPassword>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/welcome") view={Lazy::<lazy::SetPassword>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/reset-password") view={Lazy::<lazy::SetPassword>::new()} ssr=SsrMode::Async/>

@@ -1,6 +1,7 @@
 // Shared steps for the end-to-end tests: signing in, accessibility and layout checks.
 const { expect } = require("@playwright/test");
 const { default: AxeBuilder } = require("@axe-core/playwright");
+const crypto = require("crypto");
 
 const PASSWORD = "demo-password-1";
 
@@ -60,6 +61,19 @@ async function linkFromOutbox(admin, recipient, path) {
   return match[0];
 }
 
+/** The RFC 6238 code (SHA-1, 6 digits, 30 s) of a base32 `secret` as an authenticator app shows it. */
+function totp(secret, at = Date.now()) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const c of secret.replace(/[\s=]/g, "").toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, "0");
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
+  const mac = crypto.createHmac("sha1", key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 15;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1000000).padStart(6, "0");
+}
+
 /** Opens Organization → Client Portal as an administrator. */
 async function openSettings(page) {
   await page.goto("/admin/organization/client-portal");
@@ -81,5 +95,5 @@ async function toggle(sw) {
 }
 
 module.exports = {
-  PASSWORD, signIn, expectAccessible, expectNoHorizontalScroll, expectGoodPage, waitForHydration, openSettings, orgSwitch, toggle, linkFromOutbox,
+  PASSWORD, signIn, expectAccessible, expectNoHorizontalScroll, expectGoodPage, waitForHydration, openSettings, orgSwitch, toggle, linkFromOutbox, totp,
 };

@@ -1,9 +1,9 @@
 // Organization → Staff: an administrator invites a therapist, who joins from the Outbox link,
-// sets weekly hours and is offered in a client's appointment form; once deactivated, their open
-// session is signed out on its next request and they are offered no more. Accessible and
-// without sideways scroll at 360 px.
+// sets up two-step verification with a code the test computes, sets weekly hours and is offered
+// in a client's appointment form; once deactivated, their open session is signed out on its next
+// request and they are offered no more. Accessible and without sideways scroll at 360 px.
 const { test, expect } = require("@playwright/test");
-const { signIn, expectGoodPage, waitForHydration, linkFromOutbox } = require("./helpers");
+const { signIn, expectGoodPage, waitForHydration, linkFromOutbox, totp } = require("./helpers");
 
 const ROWAN = "rowan.hale@brightpath.example";
 const PASSWORD = "rowan's own password";
@@ -41,6 +41,19 @@ test("an administrator invites a therapist who joins, is booked, and is deactiva
   await rowan.getByRole("button", { name: "Save password and sign in" }).click();
   await expect(rowan).toHaveURL(/\/admin(\/|$)/);
 
+  // Two-step verification, with a code computed from the key the page shows.
+  await rowan.goto("/admin/account");
+  await waitForHydration(rowan);
+  const twoStep = rowan.getByRole("region", { name: "Two-step verification" });
+  await twoStep.getByRole("button", { name: "Set up two-step verification" }).click();
+  await expect(twoStep.getByRole("img", { name: "QR code for your authenticator app" })).toBeVisible();
+  const key = await twoStep.locator("code.secret").innerText();
+  await twoStep.getByLabel("Code from the app").fill(totp(key));
+  await twoStep.getByRole("button", { name: "Turn on" }).click();
+  await expect(twoStep.getByRole("heading", { name: "Your recovery codes" })).toBeVisible();
+  await expect(twoStep.locator("ul.recovery-codes li")).toHaveCount(10);
+  await expectGoodPage(rowan);
+
   // Weekly hours on Tuesdays.
   await rowan.goto("/admin/availability");
   await waitForHydration(rowan);
@@ -72,6 +85,7 @@ test("an administrator invites a therapist who joins, is booked, and is deactiva
   // Deactivated: the open session ends on its next request, and Rowan is offered no more.
   await admin.goto("/admin/organization/staff");
   await waitForHydration(admin);
+  await expect(admin.locator("tr", { hasText: ROWAN })).toContainText("two-step on");
   await admin.locator("tr", { hasText: ROWAN }).getByRole("link", { name: "Deactivate Rowan Hale" }).click();
   const panel = admin.getByRole("region", { name: "Deactivate Rowan Hale" });
   await expect(panel).toContainText("no open appointment requests");

@@ -25,6 +25,7 @@ mod m20261203_000017_session_devices;
 mod m20261203_000018_staff_roster;
 mod m20261203_000019_location_details;
 mod m20261203_000020_practice_contact;
+mod m20261203_000021_two_step;
 
 /// Every migration, in the order it is applied.
 pub struct Migrator;
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000018_staff_roster::Migration),
             Box::new(m20261203_000019_location_details::Migration),
             Box::new(m20261203_000020_practice_contact::Migration),
+            Box::new(m20261203_000021_two_step::Migration),
         ]
     }
 }

@@ -1,10 +1,11 @@
 //! The jobs every server process runs once a minute, each on its own so that one failing does
 //! not stop the others: new-message emails, emails to try again, and housekeeping (delivered
-//! live events, ended sessions, sign-in attempts out of every window). Each job claims its rows
+//! live events, ended sessions, sign-in attempts out of every window, expired two-step
+//! challenges). Each job claims its rows
 //! in the database, so several processes never do the same work twice; deleting what is already
 //! deleted is harmless.
 
-use app::server::access::{devices, rate_limit, session};
+use app::server::access::{devices, rate_limit, session, two_step};
 use app::server::mail::retry::retry_due;
 use app::server::services::refunds;
 use app::server::services::unread_mail::notify_unread;
@@ -35,6 +36,9 @@ pub async fn every_minute(state: &AppState, now: chrono::DateTime<chrono::Utc>) 
     }
     if let Err(e) = devices::prune(&state.db, now).await {
         tracing::warn!(error = %e, "pruning expired known devices");
+    }
+    if let Err(e) = two_step::prune(&state.db, now).await {
+        tracing::warn!(error = %e, "pruning expired two-step challenges");
     }
 }
 

@@ -175,6 +175,7 @@ async fn org(
         card_processor: Set(None),
         contact_email: Set(email.into()),
         contact_phone: Set(phone.into()),
+        require_two_step: Set(false),
     }
     .insert(db)
     .await?;
@@ -231,6 +232,8 @@ async fn staff(
         // The demo's therapists are behavior analysts.
         credentials: Set(if is_therapist { "BCBA" } else { "" }.into()),
         deactivated_at: Set(None),
+        totp_secret: Set(None),
+        totp_last_step: Set(None),
         created_at: Set(Utc::now()),
     }
     .insert(db)

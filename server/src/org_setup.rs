@@ -104,6 +104,7 @@ pub async fn create(db: &DatabaseConnection, input: &NewOrganization) -> Result<
         card_processor: Set(None),
         contact_email: Set(String::new()),
         contact_phone: Set(String::new()),
+        require_two_step: Set(false),
     }
     .insert(&txn)
     .await
@@ -123,6 +124,8 @@ pub async fn create(db: &DatabaseConnection, input: &NewOrganization) -> Result<
         calendar_feed_hash: Set(None),
         credentials: Set(String::new()),
         deactivated_at: Set(None),
+        totp_secret: Set(None),
+        totp_last_step: Set(None),
         created_at: Set(now),
     }
     .insert(&txn)

@@ -206,6 +206,13 @@ const MATRIX: &[Row] = &[
         args: "input[name]=Other%20Clinic%20Speech%20Therapy&input[time_zone]=America%2FChicago",
         expect: [401, 403, 403, 403, 200],
     },
+    Row { name: "get_second_step", args: "", expect: [200, 200, 200, 200, 200] },
+    Row { name: "finish_second_step", args: "code=123456", expect: [409, 409, 409, 409, 409] },
+    Row { name: "start_two_step", args: "", expect: [401, 403, 403, 200, 200] },
+    Row { name: "confirm_two_step", args: "token=not-a-token&code=123456", expect: [401, 403, 403, 409, 409] },
+    Row { name: "turn_off_two_step", args: "code=123456", expect: [401, 403, 403, 409, 409] },
+    Row { name: "reset_two_step", args: "staff_id={staff}", expect: [401, 403, 403, 403, 404] },
+    Row { name: "set_two_step_required", args: "on=false", expect: [401, 403, 403, 403, 200] },
     // Last, because it ends each caller's session.
     Row { name: "get_account", args: "", expect: [401, 200, 200, 200, 200] },
     Row {
@@ -264,6 +271,8 @@ async fn every_caller_gets_exactly_what_the_matrix_allows() {
                 calendar_feed_hash: Set(None),
                 credentials: Set(String::new()),
                 deactivated_at: Set(None),
+                totp_secret: Set(None),
+                totp_last_step: Set(None),
                 created_at: Set(Utc::now()),
             }
             .insert(&t.db)

@@ -102,7 +102,8 @@ async fn an_invited_therapist_joins_from_the_emailed_link() {
 
             let reply = call(&app, "invite_staff", &form, Some(&admin)).await;
             assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-            let roster = json(&call(&app, "list_staff", "", Some(&admin)).await.body);
+            let roster =
+                json(&call(&app, "list_staff", "", Some(&admin)).await.body)["staff"].clone();
             let sam = roster
                 .as_array()
                 .unwrap()
@@ -161,7 +162,8 @@ async fn an_invited_therapist_joins_from_the_emailed_link() {
             );
             assert_eq!(viewer["name"], "Sam Rivera", "{viewer}");
 
-            let roster = json(&call(&app, "list_staff", "", Some(&admin)).await.body);
+            let roster =
+                json(&call(&app, "list_staff", "", Some(&admin)).await.body)["staff"].clone();
             let sam = roster
                 .as_array()
                 .unwrap()
@@ -376,7 +378,7 @@ async fn deactivation_signs_out_and_hands_over_and_reactivation_restores() {
             request(&t.db, me, jordan, 24 * 401, BookingStatus::Booked).await;
             let mails_before = outbox::Entity::find().all(&t.db).await.unwrap().len();
 
-            let roster = json(&call(&app, "list_staff", "", Some(&admin)).await.body);
+            let roster = json(&call(&app, "list_staff", "", Some(&admin)).await.body)["staff"].clone();
             let row = roster.as_array().unwrap().iter().find(|r| r["id"] == taylor).unwrap().clone();
             assert_eq!(row["open_requests"], 2, "{row}");
             // The therapist taking over must be an active therapist of the practice.

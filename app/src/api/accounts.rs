@@ -17,11 +17,10 @@ pub async fn check_link(token: String) -> Result<LinkInfo, AppError> {
 /// Sets the password through an invitation or reset link, then signs the person in.
 #[server(endpoint = "accept_link")]
 pub async fn accept_link(input: NewPasswordInput) -> Result<(), AppError> {
-    use crate::server::access::devices::set_sign_in_cookies;
+    use crate::server::access::two_step;
     run(|ctx| async move {
-        let signed_in = tokens::accept(&ctx, &input).await?;
-        set_sign_in_cookies(&signed_in, &ctx.state.sessions);
-        leptos_axum::redirect(&signed_in.home);
+        let result = tokens::accept(&ctx, &input).await?;
+        two_step::answer(result, &ctx.state.sessions);
         Ok(())
     })
     .await

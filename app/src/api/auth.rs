@@ -11,17 +11,17 @@ use crate::server::{
     services::auth,
 };
 
-/// Signs in with email and password; sets the session cookie and redirects to the person's home.
+/// Signs in with email and password; sets the session cookie and redirects to the person's home,
+/// or to the second step of a staff member with two-step sign-in.
 #[server(endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     use crate::domain::viewer::SignInInput;
-    use crate::server::access::devices::{device_token, set_sign_in_cookies};
+    use crate::server::access::{devices::device_token, two_step};
     run(|ctx| async move {
         let device = device_token(&ctx.state.sessions);
         let input = SignInInput { email, password };
-        let signed_in = auth::sign_in(&ctx, &input, device.as_deref()).await?;
-        set_sign_in_cookies(&signed_in, &ctx.state.sessions);
-        leptos_axum::redirect(&signed_in.home);
+        let result = auth::sign_in(&ctx, &input, device.as_deref()).await?;
+        two_step::answer(result, &ctx.state.sessions);
         Ok(())
     })
     .await

@@ -18,3 +18,4 @@ pub mod portal;
 pub mod scheduling;
 pub mod settings;
 pub mod staff;
+pub mod two_step;

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::domain::staff::{Deactivated, StaffEdit, StaffInvite, StaffRow};
+use crate::domain::staff::{Deactivated, StaffEdit, StaffInvite, StaffRoster};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::server::{
@@ -12,7 +12,7 @@ use crate::server::{
 
 /// The organization's staff with their status.
 #[server(endpoint = "list_staff")]
-pub async fn list_staff() -> Result<Vec<StaffRow>, AppError> {
+pub async fn list_staff() -> Result<StaffRoster, AppError> {
     run(|ctx| async move { staff::roster(&ctx).await }).await
 }
 

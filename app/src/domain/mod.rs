@@ -22,5 +22,6 @@ pub mod portal_settings;
 pub mod schedule;
 pub mod settings;
 pub mod staff;
+pub mod two_step;
 pub mod validation;
 pub mod viewer;

@@ -58,6 +58,8 @@ pub struct AccountView {
     pub sessions: Vec<SessionSummary>,
     /// Staff: whether a calendar feed URL is live; `None` for portal logins.
     pub calendar_feed: Option<bool>,
+    /// Staff: their two-step sign-in; `None` for portal logins.
+    pub two_step: Option<crate::domain::two_step::TwoStepStatus>,
 }
 
 /// A short name for the device behind a User-Agent header: browser and system.

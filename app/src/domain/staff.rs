@@ -171,6 +171,16 @@ pub struct StaffRow {
     pub open_requests: u32,
     /// The signed-in administrator's own row.
     pub is_you: bool,
+    /// Two-step sign-in is set up.
+    pub two_step: bool,
+}
+
+/// Organization → Staff: everyone on the roster, and the practice's two-step requirement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffRoster {
+    pub staff: Vec<StaffRow>,
+    /// "Require two-step verification for staff".
+    pub require_two_step: bool,
 }
 
 impl StaffRow {

@@ -9,7 +9,7 @@ use leptos_router::{lazy_route, LazyRoute};
 
 use super::{
     account, admin, own_account, portal_appointments, portal_forms, portal_insurance,
-    portal_messages, portal_payments,
+    portal_messages, portal_payments, two_step,
 };
 
 /// Declares, for each page component, a unit route type whose view is loaded lazily.
@@ -35,6 +35,7 @@ lazy_pages! {
     ForgotPassword => account::ForgotPasswordPage,
     SetPassword => account::SetPasswordPage,
     Unlock => account::UnlockPage,
+    SecondStep => two_step::SecondStepPage,
     Account => own_account::AccountPage,
     AdminShell => admin::AdminShell,
     Clients => admin::clients::ClientsPage,

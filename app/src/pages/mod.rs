@@ -20,6 +20,7 @@ pub mod portal_payments;
 pub mod receipt;
 pub mod sign_in;
 pub mod switch;
+pub mod two_step;
 
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -1,6 +1,6 @@
 //! The Account page of every login (`/admin/account` for staff, `/portal/account` in the
 //! portal): change the password, see the sessions open on other devices and sign them out, and,
-//! for staff, revoke the calendar feed URL.
+//! for staff, set up two-step verification and revoke the calendar feed URL.
 
 use std::sync::Arc;
 
@@ -12,6 +12,7 @@ use crate::domain::account::{NewPasswordInput, MIN_PASSWORD};
 use crate::domain::own_account::{AccountView, SessionSummary};
 use crate::domain::validation;
 use crate::pages::form::{input_value, server_error, successes, ActionMessage, Field, Submit};
+use crate::pages::two_step::TwoStepSection;
 use crate::pages::ErrorNotice;
 
 /// The Account page.
@@ -51,11 +52,13 @@ fn Account(
         email,
         sessions,
         calendar_feed,
+        two_step,
     } = view;
     view! {
         <p class="lead">{name}" · "{email.clone()}</p>
         <PasswordSection email action=change/>
         <SessionsSection sessions action=end/>
+        {two_step.map(|status| view! { <TwoStepSection status/> })}
         {calendar_feed.map(|live| view! { <FeedSection live action=revoke/> })}
     }
 }

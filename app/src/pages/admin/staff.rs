@@ -1,6 +1,6 @@
 //! Organization → Staff (administrators): the roster with each person's roles and status, the
-//! invitation form, editing (`?edit=ID`), and deactivation with its choice for open requests
-//! (`?deactivate=ID`).
+//! invitation form, editing (`?edit=ID`), deactivation with its choice for open requests
+//! (`?deactivate=ID`), and two-step verification: the practice's requirement and a reset.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -11,6 +11,7 @@ use crate::api::staff::{
     list_staff, DeactivateStaff, InviteStaff, ReactivateStaff, ResendStaffInvitation,
     RevokeStaffInvitation, UpdateStaff,
 };
+use crate::api::two_step::{ResetTwoStep, SetTwoStepRequired};
 use crate::domain::staff::{Roles, StaffRow, StaffStatus};
 use crate::pages::form::{server_error, successes, ActionMessage, Submit};
 use crate::pages::ErrorNotice;
@@ -26,6 +27,8 @@ struct StaffActions {
     revoke: ServerAction<RevokeStaffInvitation>,
     deactivate: ServerAction<DeactivateStaff>,
     reactivate: ServerAction<ReactivateStaff>,
+    reset_two_step: ServerAction<ResetTwoStep>,
+    require_two_step: ServerAction<SetTwoStepRequired>,
 }
 
 /// `/admin/organization/staff[?edit=ID|?deactivate=ID]`.
@@ -38,6 +41,8 @@ pub fn StaffPage() -> impl IntoView {
         revoke: ServerAction::new(),
         deactivate: ServerAction::new(),
         reactivate: ServerAction::new(),
+        reset_two_step: ServerAction::new(),
+        require_two_step: ServerAction::new(),
     };
     let changes = [
         successes(actions.invite.value(), actions.invite.version()),
@@ -46,6 +51,14 @@ pub fn StaffPage() -> impl IntoView {
         successes(actions.revoke.value(), actions.revoke.version()),
         successes(actions.deactivate.value(), actions.deactivate.version()),
         successes(actions.reactivate.value(), actions.reactivate.version()),
+        successes(
+            actions.reset_two_step.value(),
+            actions.reset_two_step.version(),
+        ),
+        successes(
+            actions.require_two_step.value(),
+            actions.require_two_step.version(),
+        ),
     ];
     let roster = Resource::new(
         move || changes.iter().map(|c| c.get()).collect::<Vec<_>>(),
@@ -70,11 +83,15 @@ pub fn StaffPage() -> impl IntoView {
         <ActionMessage value=actions.resend.value() success="A new invitation was sent."/>
         <ActionMessage value=actions.revoke.value() success="The invitation was revoked."/>
         <ActionMessage value=actions.reactivate.value() success="Reactivated: they can sign in again."/>
+        <ActionMessage value=actions.reset_two_step.value() success="Two-step verification was reset and their sessions ended."/>
         {deactivated}
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match roster.await {
-                    Ok(rows) => view! {
+                    Ok(roster) => {
+                        let rows = roster.staff;
+                        view! {
+                        <RequireTwoStep on=roster.require_two_step action=actions.require_two_step/>
                         <Roster rows=rows.clone() actions/>
                         {editing.get().and_then(|id| rows.iter().find(|r| r.id == id).cloned()).map(|row| view! {
                             <EditForm row action=actions.update/>
@@ -83,12 +100,36 @@ pub fn StaffPage() -> impl IntoView {
                             let others: Vec<StaffRow> = rows.iter().filter(|o| o.id != row.id && o.roles.is_therapist && o.status == StaffStatus::Active).cloned().collect();
                             view! { <DeactivateForm row others action=actions.deactivate/> }
                         })}
-                    }.into_any(),
+                    }.into_any()
+                    }
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 }
             })}
         </Transition>
         <InviteForm action=actions.invite/>
+    }
+}
+
+/// The practice's "Require two-step verification for staff" switch.
+#[component]
+fn RequireTwoStep(on: bool, action: ServerAction<SetTwoStepRequired>) -> impl IntoView {
+    let pending = action.pending();
+    view! {
+        <div class="setting">
+            <ActionForm action=action attr:class="switch-form">
+                <input type="hidden" name="on" value=(!on).to_string()/>
+                <button type="submit" role="switch" class="switch" id="require-two-step"
+                    aria-checked=on.to_string() aria-labelledby="require-two-step-label"
+                    aria-describedby="require-two-step-note" aria-busy=move || pending.get().to_string()>
+                    <span class="track" aria-hidden="true"><span class="thumb"></span></span>
+                </button>
+                <span class="switch-label" id="require-two-step-label">"Require two-step verification for staff"</span>
+            </ActionForm>
+            <div class="switch-note" id="require-two-step-note">
+                <p class="definition">"Staff who have not set it up are asked to at their next sign-in, before they get in."</p>
+            </div>
+            <ActionMessage value=action.value()/>
+        </div>
     }
 }
 
@@ -114,7 +155,14 @@ fn RosterRow(row: StaffRow, actions: StaffActions) -> impl IntoView {
     let id = row.id;
     let name = row.name.clone();
     let sr = move || view! { <span class="sr-only">{format!(" {name}")}</span> };
-    let (sr1, sr2, sr3, sr4, sr5) = (sr.clone(), sr.clone(), sr.clone(), sr.clone(), sr);
+    let (sr1, sr2, sr3, sr4, sr5, sr6) = (
+        sr.clone(),
+        sr.clone(),
+        sr.clone(),
+        sr.clone(),
+        sr.clone(),
+        sr,
+    );
     let invited = matches!(
         row.status,
         StaffStatus::Invited { .. } | StaffStatus::InvitationLapsed
@@ -126,7 +174,7 @@ fn RosterRow(row: StaffRow, actions: StaffActions) -> impl IntoView {
             <td>{row.display_name()}{row.is_you.then_some(" (you)")}</td>
             <td>{row.email.clone()}</td>
             <td>{row.roles.label()}</td>
-            <td>{row.status.label()}</td>
+            <td>{row.status.label()}{row.two_step.then_some(" · two-step on")}</td>
             <td>{row.open_requests}</td>
             <td class="actions">
                 <A href=format!("{BASE}?edit={id}")>"Edit"{sr1}</A>
@@ -142,6 +190,12 @@ fn RosterRow(row: StaffRow, actions: StaffActions) -> impl IntoView {
                 })}
                 {(!deactivated && !row.is_you).then(|| view! {
                     <A href=format!("{BASE}?deactivate={id}")>"Deactivate"{sr4}</A>
+                })}
+                {row.two_step.then(|| view! {
+                    <ActionForm action=actions.reset_two_step attr:class="inline">
+                        {hidden()}
+                        <button type="submit" class="secondary">"Reset two-step"{sr6}</button>
+                    </ActionForm>
                 })}
                 {deactivated.then(|| view! {
                     <ActionForm action=actions.reactivate attr:class="inline">

@@ -11,3 +11,4 @@ pub mod invitations;
 pub mod password;
 pub mod rate_limit;
 pub mod session;
+pub mod two_step;

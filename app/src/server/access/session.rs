@@ -397,6 +397,14 @@ mod tests {
     }
 }
 
+/// What a right password (or a used link) leads to: a session, or first the second step of a
+/// staff member with two-step sign-in (its challenge token).
+#[derive(Debug, Clone)]
+pub enum SignInResult {
+    Done(SignedIn),
+    SecondStep(String),
+}
+
 /// A successful sign-in: the new session token and where to go.
 #[derive(Debug, Clone)]
 pub struct SignedIn {

@@ -9,12 +9,13 @@ use crate::domain::viewer::{SignInInput, Viewer, ViewerKind};
 use crate::error::AppError;
 use crate::server::access::actor::{Actor, Staff};
 use crate::server::access::context::Ctx;
-use crate::server::access::session::SignedIn;
 use crate::server::access::session::{self, Owner};
-use crate::server::access::{devices, password, rate_limit};
+use crate::server::access::session::{SignInResult, SignedIn};
+use crate::server::access::{devices, password, rate_limit, two_step};
 use crate::server::store::audit::{self, Entry};
 use crate::server::store::entities::{booking, message, organization};
 use crate::server::store::logins::find_login;
+use crate::server::store::refs::Ref;
 use crate::server::store::{bookings, messages, subqueries};
 
 /// What a deactivated staff member reads after giving the right password.
@@ -27,7 +28,7 @@ pub async fn sign_in(
     ctx: &Ctx,
     input: &SignInInput,
     device: Option<&str>,
-) -> Result<SignedIn, AppError> {
+) -> Result<SignInResult, AppError> {
     input.validate()?;
     let db = ctx.db();
     let email = normalize_email(&input.email);
@@ -77,6 +78,22 @@ pub async fn sign_in(
         rate_limit::succeeded(db, &counted_as, &ip, now).await?;
     }
 
+    if let (true, Some(s)) = (matches, &staff) {
+        if s.is_active() {
+            if let Some(token) = two_step::begin(db, &ctx.state.payments.secrets, s, now).await? {
+                let entry = Entry {
+                    organization_id: org,
+                    actor: "anonymous".into(),
+                    action: "sign_in.second_step".into(),
+                    object: Ref::Staff(s.id).to_string(),
+                    ip: Some(ip),
+                    ..Default::default()
+                };
+                audit::record(db, entry).await?;
+                return Ok(SignInResult::SecondStep(token));
+            }
+        }
+    }
     if matches && staff.as_ref().is_some_and(|s| !s.is_active()) {
         let entry = Entry {
             organization_id: org,
@@ -119,11 +136,11 @@ pub async fn sign_in(
         ..Default::default()
     };
     audit::record(db, entry).await?;
-    Ok(SignedIn {
+    Ok(SignInResult::Done(SignedIn {
         token,
         home: Actor::landing(db, owner).await?,
         new_device,
-    })
+    }))
 }
 
 /// Ends the current session, if any.

@@ -24,5 +24,6 @@ pub mod scheduling;
 pub mod settings;
 pub mod staff;
 pub mod tokens;
+pub mod two_step;
 pub mod unread_mail;
 pub mod webhooks;

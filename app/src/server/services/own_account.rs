@@ -1,17 +1,19 @@
 //! A signed-in person's own account: their sessions (listed and signed out one by one), a
-//! password change that ends every other session, and a staff member's calendar feed.
+//! password change that ends every other session, and a staff member's calendar feed and
+//! two-step status.
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::domain::own_account::{AccountView, PasswordChange, SessionSummary};
+use crate::domain::two_step::TwoStepStatus;
 use crate::error::AppError;
 use crate::server::access::actor::Actor;
 use crate::server::access::context::Ctx;
 use crate::server::access::session::{self, Owner};
 use crate::server::access::{password, rate_limit};
-use crate::server::store::entities::{portal_account, staff_user};
+use crate::server::store::entities::{portal_account, recovery_code, staff_user};
 use crate::server::store::{organizations, txn};
 
 /// Whose sessions and password these are, with the stored hash.
@@ -22,6 +24,8 @@ struct Login {
     organization_id: i32,
     password_hash: String,
     calendar_feed: Option<bool>,
+    /// Staff: whether two-step sign-in is set up.
+    two_step: Option<bool>,
 }
 
 async fn login(ctx: &Ctx) -> Result<Login, AppError> {
@@ -39,6 +43,7 @@ async fn login(ctx: &Ctx) -> Result<Login, AppError> {
                 organization_id: row.organization_id,
                 password_hash: row.password_hash,
                 calendar_feed: Some(row.calendar_feed_hash.is_some()),
+                two_step: Some(row.totp_secret.is_some()),
             })
         }
         Some(Actor::Portal(p)) => {
@@ -53,6 +58,7 @@ async fn login(ctx: &Ctx) -> Result<Login, AppError> {
                 organization_id: row.organization_id,
                 password_hash: row.password_hash,
                 calendar_feed: None,
+                two_step: None,
             })
         }
         None => Err(AppError::Unauthenticated),
@@ -63,7 +69,8 @@ async fn login(ctx: &Ctx) -> Result<Login, AppError> {
 pub async fn view(ctx: &Ctx) -> Result<AccountView, AppError> {
     let me = login(ctx).await?;
     let db = ctx.db();
-    let zone = organizations::get(db, me.organization_id).await?.zone();
+    let org = organizations::get(db, me.organization_id).await?;
+    let zone = org.zone();
     let at = |t: DateTime<Utc>| {
         t.with_timezone(&zone)
             .format("%a %-d %b %Y, %H:%M %Z")
@@ -84,11 +91,24 @@ pub async fn view(ctx: &Ctx) -> Result<AccountView, AppError> {
             current: session::is_token_of(&row, token),
         })
         .collect();
+    let two_step = match (me.two_step, me.owner) {
+        (Some(enrolled), Owner::Staff(id)) => Some(TwoStepStatus {
+            enrolled,
+            required: org.require_two_step,
+            recovery_codes_left: recovery_code::Entity::find()
+                .filter(recovery_code::Column::StaffUserId.eq(id))
+                .filter(recovery_code::Column::UsedAt.is_null())
+                .count(db)
+                .await? as u32,
+        }),
+        _ => None,
+    };
     Ok(AccountView {
         name: me.name,
         email: me.email,
         sessions,
         calendar_feed: me.calendar_feed,
+        two_step,
     })
 }
 

@@ -15,9 +15,9 @@ use crate::error::AppError;
 use crate::server::access::actor::Actor;
 use crate::server::access::context::Ctx;
 use crate::server::access::invitations::new_link;
-use crate::server::access::session::SignedIn;
 use crate::server::access::session::{self, Owner};
-use crate::server::access::{devices, password};
+use crate::server::access::session::{SignInResult, SignedIn};
+use crate::server::access::{devices, password, two_step};
 use crate::server::mail::emails;
 use crate::server::mail::retry::send_or_retry_later;
 use crate::server::store::audit::Entry;
@@ -63,7 +63,7 @@ pub async fn info(ctx: &Ctx, token: &str) -> Result<LinkInfo, AppError> {
 /// Uses a link: sets the password (creating the portal login for an invitation, ending every
 /// other session for a reset) and signs the person in. The link works only once, even when
 /// two requests race: it is claimed with a conditional update inside the transaction.
-pub async fn accept(ctx: &Ctx, input: &NewPasswordInput) -> Result<SignedIn, AppError> {
+pub async fn accept(ctx: &Ctx, input: &NewPasswordInput) -> Result<SignInResult, AppError> {
     input.validate()?;
     let db = ctx.db();
     let now = Utc::now();
@@ -128,6 +128,15 @@ pub async fn accept(ctx: &Ctx, input: &NewPasswordInput) -> Result<SignedIn, App
         ..Default::default()
     })
     .await?;
+    // Staff of a practice that requires two-step sign-in enrol before they are signed in.
+    if let Owner::Staff(id) = owner {
+        if let Some(staff) = staff_user::Entity::find_by_id(id).one(db).await? {
+            let secrets = &ctx.state.payments.secrets;
+            if let Some(token) = two_step::begin(db, secrets, &staff, now).await? {
+                return Ok(SignInResult::SecondStep(token));
+            }
+        }
+    }
     let origin = session::Origin {
         ip: ctx.ip.as_deref(),
         device: ctx.device.as_deref(),
@@ -135,11 +144,11 @@ pub async fn accept(ctx: &Ctx, input: &NewPasswordInput) -> Result<SignedIn, App
     let token = session::create_from(db, &ctx.state.sessions, owner, origin, now).await?;
     // Whoever followed the emailed link owns the address: this browser becomes known.
     let new_device = Some(devices::remember(db, &link.email, now).await?);
-    Ok(SignedIn {
+    Ok(SignInResult::Done(SignedIn {
         token,
         home: Actor::landing(db, owner).await?,
         new_device,
-    })
+    }))
 }
 
 async fn create_login(

@@ -16,7 +16,9 @@ use sea_orm::{
 
 use crate::domain::account::{LinkPurpose, LinkState, MAX_INVITATIONS_PER_DAY};
 use crate::domain::schedule::BookingStatus;
-use crate::domain::staff::{Roles, StaffEdit, StaffInvite, StaffRow, StaffStatus, LAST_ADMIN};
+use crate::domain::staff::{
+    Roles, StaffEdit, StaffInvite, StaffRoster, StaffRow, StaffStatus, LAST_ADMIN,
+};
 use crate::error::AppError;
 use crate::server::access::actor::Staff;
 use crate::server::access::context::Ctx;
@@ -30,9 +32,9 @@ use crate::server::store::portal_links::ensure_email_free_in;
 use crate::server::store::refs::Ref;
 use crate::server::store::txn::{self, WriteTxn};
 
-/// The organization's staff, by name, with their status and open requests: three queries
-/// whatever the number of staff.
-pub async fn roster(ctx: &Ctx) -> Result<Vec<StaffRow>, AppError> {
+/// The organization's staff, by name, with their status and open requests, and the practice's
+/// two-step requirement: three queries whatever the number of staff.
+pub async fn roster(ctx: &Ctx) -> Result<StaffRoster, AppError> {
     let admin = ctx.admin().await?;
     let db = ctx.db();
     let org = ctx.organization().await?;
@@ -64,7 +66,7 @@ pub async fn roster(ctx: &Ctx) -> Result<Vec<StaffRow>, AppError> {
         .collect();
     let tz = org.zone();
     let day = |at: DateTime<Utc>| at.with_timezone(&tz).format("%b %-d, %Y").to_string();
-    Ok(staff
+    let staff = staff
         .into_iter()
         .map(|s| {
             let theirs = links.iter().filter(|l| l.staff_user_id == Some(s.id));
@@ -79,6 +81,7 @@ pub async fn roster(ctx: &Ctx) -> Result<Vec<StaffRow>, AppError> {
             StaffRow {
                 id: s.id,
                 is_you: s.id == admin.id,
+                two_step: s.totp_secret.is_some(),
                 open_requests: open.get(&s.id).copied().unwrap_or(0) as u32,
                 roles: Roles {
                     is_admin: s.is_admin,
@@ -90,7 +93,11 @@ pub async fn roster(ctx: &Ctx) -> Result<Vec<StaffRow>, AppError> {
                 status,
             }
         })
-        .collect())
+        .collect();
+    Ok(StaffRoster {
+        staff,
+        require_two_step: org.require_two_step,
+    })
 }
 
 /// Where an active staff member stands with their invitations: joined once one was used (or
@@ -166,6 +173,8 @@ pub async fn invite(ctx: &Ctx, input: &StaffInvite) -> Result<i32, AppError> {
         calendar_feed_hash: Set(None),
         credentials: Set(valid.credentials.clone()),
         deactivated_at: Set(None),
+        totp_secret: Set(None),
+        totp_last_step: Set(None),
     }
     .insert(&*txn)
     .await

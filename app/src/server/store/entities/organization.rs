@@ -18,6 +18,8 @@ pub struct Model {
     pub contact_email: String,
     /// Shown in the portal's footer; may be empty.
     pub contact_phone: String,
+    /// "Require two-step verification for staff": un-enrolled staff enrol at their next sign-in.
+    pub require_two_step: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

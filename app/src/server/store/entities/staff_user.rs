@@ -24,6 +24,10 @@ pub struct Model {
     pub credentials: String,
     /// When an administrator deactivated this staff member; `None` while active.
     pub deactivated_at: Option<DateTimeUtc>,
+    /// The TOTP secret, sealed with the server's key; `None` until two-step is set up.
+    pub totp_secret: Option<String>,
+    /// The last TOTP time step a code was accepted at: no code works twice.
+    pub totp_last_step: Option<i64>,
 }
 
 impl Model {
