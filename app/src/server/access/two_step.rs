@@ -414,7 +414,10 @@ mod tests {
             "{url}"
         );
         let svg = qr_svg(&url).unwrap();
-        assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"), "{svg}");
+        assert!(
+            svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"),
+            "{svg}"
+        );
     }
 
     #[test]
