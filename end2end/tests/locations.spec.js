@@ -16,7 +16,7 @@ test("an administrator adds a location, archives it, and it is no longer offered
   await form.getByLabel("State").fill("ME");
   await form.getByLabel("Postal code").fill("not a zip!");
   await form.getByRole("button", { name: "Add location" }).click();
-  await expect(form.getByText("Enter a postal code such as 04101 or 04101-1234.")).toBeVisible();
+  await expect(form.locator(".field-error", { hasText: "Enter a postal code such as 04101 or 04101-1234." })).toBeVisible();
   await form.getByLabel("Postal code").fill("04103");
   await form.getByRole("button", { name: "Add location" }).click();
   const row = page.locator("li.location", { hasText: "Eastside Annex" });

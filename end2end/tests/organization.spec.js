@@ -22,7 +22,7 @@ test("the practice's profile reaches the portal, and a new time zone needs a con
   const profile = page.getByRole("region", { name: "Practice profile" });
   await profile.getByLabel("Contact phone for the portal (optional)").fill("12");
   await profile.getByRole("button", { name: "Save profile" }).click();
-  await expect(profile.getByText("Enter a phone number with 7 to 15 digits.")).toBeVisible();
+  await expect(profile.locator(".field-error", { hasText: "Enter a phone number with 7 to 15 digits." })).toBeVisible();
   await profile.getByLabel("Contact phone for the portal (optional)").fill("(207) 555-0123");
   await profile.getByRole("button", { name: "Save profile" }).click();
   await expect(profile.getByText("Saved.")).toBeVisible();

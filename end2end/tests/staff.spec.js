@@ -21,7 +21,7 @@ test("an administrator invites a therapist who joins, is booked, and is deactiva
   await invite.getByLabel("Credentials (optional, e.g. BCBA, RBT)").fill("RBT");
   await invite.getByLabel("Therapist").uncheck();
   await invite.getByRole("button", { name: "Send invitation" }).click();
-  await expect(invite.getByText("Choose Administrator, Therapist, or both.")).toBeVisible();
+  await expect(invite.locator(".field-error", { hasText: "Choose Administrator, Therapist, or both." })).toBeVisible();
   await expect(invite.getByLabel("Name")).toHaveValue("Rowan Hale");
   await invite.getByLabel("Therapist").check();
   await invite.getByRole("button", { name: "Send invitation" }).click();
