@@ -88,14 +88,16 @@ test("a therapist makes an appointment from the client's page and sees it in the
   await page.getByRole("link", { name: "Sam Lee" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Sam Lee" })).toBeVisible();
   await waitForHydration(page);
-  await page.locator("summary", { hasText: "New appointment" }).click();
-  await page.getByLabel("Therapist").selectOption({ label: "Taylor Brooks" });
-  await page.getByLabel("Where").selectOption("telehealth");
-  await page.getByLabel("Date", { exact: true }).fill("2031-03-03");
-  await page.getByLabel("Start time").fill("11:00");
-  await page.getByLabel("Service").fill("Speech session");
-  await page.getByLabel("Price in dollars (optional)").fill("95");
-  await page.getByRole("button", { name: "Make appointment" }).click();
+  // The new-appointment form (each listed appointment has a change form with the same fields).
+  const form = page.locator("details", { has: page.locator("summary", { hasText: "New appointment" }) });
+  await form.locator("summary").click();
+  await form.getByLabel("Therapist").selectOption({ label: "Taylor Brooks" });
+  await form.getByLabel("Where").selectOption("telehealth");
+  await form.getByLabel("Date", { exact: true }).fill("2031-03-03");
+  await form.getByLabel("Start time").fill("11:00");
+  await form.getByLabel("Service").fill("Speech session");
+  await form.getByLabel("Price in dollars (optional)").fill("95");
+  await form.getByRole("button", { name: "Make appointment" }).click();
   await expect(page.getByText("Appointment made.")).toBeVisible();
   await expectGoodPage(page);
 

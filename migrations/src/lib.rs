@@ -26,6 +26,8 @@ mod m20261203_000018_staff_roster;
 mod m20261203_000019_location_details;
 mod m20261203_000020_practice_contact;
 mod m20261203_000021_two_step;
+mod m20261203_000022_appointment_changes;
+mod m20261203_000023_video_links;
 
 /// Every migration, in the order it is applied.
 pub struct Migrator;
@@ -55,6 +57,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000019_location_details::Migration),
             Box::new(m20261203_000020_practice_contact::Migration),
             Box::new(m20261203_000021_two_step::Migration),
+            Box::new(m20261203_000022_appointment_changes::Migration),
+            Box::new(m20261203_000023_video_links::Migration),
         ]
     }
 }

@@ -234,6 +234,7 @@ async fn staff(
         deactivated_at: Set(None),
         totp_secret: Set(None),
         totp_last_step: Set(None),
+        video_link: Set(None),
         created_at: Set(Utc::now()),
     }
     .insert(db)

@@ -47,6 +47,9 @@ pub async fn load(
             decided_by: Set(None),
             decided_at: Set(None),
             decision_reason: Set(None),
+            cancelled_by: Set(None),
+            acknowledged_at: Set(None),
+            video_link: Set(None),
             created_at: Set(Utc::now()),
         }
         .insert(db)

@@ -126,6 +126,7 @@ pub async fn create(db: &DatabaseConnection, input: &NewOrganization) -> Result<
         deactivated_at: Set(None),
         totp_secret: Set(None),
         totp_last_step: Set(None),
+        video_link: Set(None),
         created_at: Set(now),
     }
     .insert(&txn)

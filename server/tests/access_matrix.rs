@@ -125,6 +125,7 @@ const MATRIX: &[Row] = &[
     },
     Row { name: "remove_availability", args: "weekly=true&id=999999", expect: [401, 403, 403, 404, 404] },
     Row { name: "set_slot_minutes", args: "minutes=60", expect: [401, 403, 403, 200, 200] },
+    Row { name: "set_video_link", args: "link=", expect: [401, 403, 403, 200, 200] },
     Row { name: "get_billing", args: "client_id={client}", expect: [401, 200, 200, 403, 403] },
     Row { name: "get_pay_page", args: "client_id={client}&booking_id={booking}", expect: [401, 200, 200, 403, 403] },
     Row {
@@ -213,6 +214,18 @@ const MATRIX: &[Row] = &[
     Row { name: "turn_off_two_step", args: "code=123456", expect: [401, 403, 403, 409, 409] },
     Row { name: "reset_two_step", args: "staff_id={staff}", expect: [401, 403, 403, 403, 404] },
     Row { name: "set_two_step_required", args: "on=false", expect: [401, 403, 403, 403, 200] },
+    Row { name: "list_client_appointments", args: "client_id={client}", expect: [401, 403, 403, 404, 404] },
+    Row {
+        name: "change_appointment",
+        args: "client_id={client}&booking_id={booking}&input[staff_id]={staff}&input[location]=telehealth&input[date]=2031-01-01&input[time]=10%3A00&input[duration_minutes]=60&input[service]=Taken",
+        expect: [401, 403, 403, 404, 404],
+    },
+    Row {
+        name: "staff_cancel_appointment",
+        args: "client_id={client}&booking_id={booking}&input[reason]=Taken",
+        expect: [401, 403, 403, 404, 404],
+    },
+    Row { name: "acknowledge_cancellation", args: "booking_id={booking}", expect: [401, 403, 403, 404, 404] },
     // Last, because it ends each caller's session.
     Row { name: "get_account", args: "", expect: [401, 200, 200, 200, 200] },
     Row {
@@ -273,6 +286,7 @@ async fn every_caller_gets_exactly_what_the_matrix_allows() {
                 deactivated_at: Set(None),
                 totp_secret: Set(None),
                 totp_last_step: Set(None),
+                video_link: Set(None),
                 created_at: Set(Utc::now()),
             }
             .insert(&t.db)

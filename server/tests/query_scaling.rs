@@ -100,6 +100,9 @@ async fn grow(db: &DatabaseConnection, from: usize, to: usize) {
             decided_by: Set(None),
             decided_at: Set(None),
             decision_reason: Set(None),
+            cancelled_by: Set(None),
+            acknowledged_at: Set(None),
+            video_link: Set(None),
             created_at: Set(now),
         }
         .insert(db)

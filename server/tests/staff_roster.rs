@@ -352,6 +352,9 @@ async fn request(
         decided_by: Set(None),
         decided_at: Set(None),
         decision_reason: Set(None),
+        cancelled_by: Set(None),
+        acknowledged_at: Set(None),
+        video_link: Set(None),
         created_at: Set(Utc::now()),
     }
     .insert(db)

@@ -25,7 +25,13 @@ pub async fn remove_availability(weekly: bool, id: i32) -> Result<(), AppError> 
     run(|ctx| async move { availability::remove(&ctx, weekly, id).await }).await
 }
 
-/// Sets the length of the slots offered.
+/// Sets the signed-in therapist's default telehealth video link (blank removes it).
+#[server(endpoint = "set_video_link")]
+pub async fn set_video_link(link: String) -> Result<(), AppError> {
+    run(|ctx| async move { availability::set_video_link(&ctx, &link).await }).await
+}
+
+/// Sets the length of the signed-in therapist's slots.
 #[server(endpoint = "set_slot_minutes")]
 pub async fn set_slot_minutes(minutes: i32) -> Result<(), AppError> {
     run(|ctx| async move { availability::set_slot_minutes(&ctx, minutes).await }).await

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod availability;
+pub mod client_appointments;
 pub mod clients;
 pub mod contacts;
 pub mod forms;

@@ -131,6 +131,8 @@ pub struct AvailabilityView {
     pub weekly: Vec<AvailabilityRow>,
     pub exceptions: Vec<AvailabilityRow>,
     pub slot_minutes: i32,
+    /// The default telehealth video link, blank when none.
+    pub video_link: String,
 }
 
 #[cfg(test)]

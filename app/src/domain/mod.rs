@@ -7,6 +7,7 @@ pub mod account;
 pub mod agenda;
 pub mod availability;
 pub mod client;
+pub mod client_appointments;
 pub mod contact;
 pub mod forms;
 pub mod ics;

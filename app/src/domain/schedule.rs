@@ -121,6 +121,10 @@ pub struct AppointmentView {
     pub upcoming: bool,
     /// Whether this login may cancel it now (active, ahead, and the scheduling scope).
     pub can_cancel: bool,
+    /// A booked telehealth appointment.
+    pub telehealth: bool,
+    /// Its video link, only from [`JOIN_MINUTES_BEFORE`] minutes before the start until the end.
+    pub join: Option<String>,
 }
 
 /// A pending request or a last-minute change, for the therapist's calendar icon.
@@ -179,6 +183,28 @@ pub fn parse_slot_key(key: &str) -> Option<(i32, DateTime<Utc>)> {
     Some((staff.parse().ok()?, start))
 }
 
+/// Minutes before a telehealth appointment's start from which the portal shows "Join".
+pub const JOIN_MINUTES_BEFORE: i64 = 15;
+
+/// Whether the portal offers "Join" at `now` for a telehealth appointment from `start` to `end`.
+pub fn can_join(start: DateTime<Utc>, end: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    now >= start - Duration::minutes(JOIN_MINUTES_BEFORE) && now < end
+}
+
+/// A telehealth video link as typed: blank for none, else an `https://` address of at most 500
+/// characters without spaces.
+pub fn video_link(value: &str) -> Result<Option<String>, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    let host = value.strip_prefix("https://").unwrap_or_default();
+    if host.is_empty() || value.len() > 500 || value.chars().any(char::is_whitespace) {
+        return Err("Enter the video link as an https:// address.".into());
+    }
+    Ok(Some(value.to_owned()))
+}
+
 /// The new-appointment form on a client's page, as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppointmentInput {
@@ -194,6 +220,9 @@ pub struct AppointmentInput {
     /// Dollars and cents, e.g. `120` or `120.50`; blank for no charge.
     #[serde(default)]
     pub price: String,
+    /// Telehealth only: this appointment's video link; blank for the therapist's own.
+    #[serde(default)]
+    pub video_link: String,
 }
 
 /// An appointment form that passed validation (local date and time; the server places them
@@ -208,6 +237,7 @@ pub struct ValidAppointment {
     pub duration_minutes: i64,
     pub service: String,
     pub price_cents: Option<i32>,
+    pub video_link: Option<String>,
 }
 
 /// A price in dollars and cents as typed, in cents; blank is no charge.
@@ -274,6 +304,15 @@ impl AppointmentInput {
                 }
             },
         };
+        let video = video_link(&self.video_link);
+        match (&video, location_id) {
+            (Err(message), _) => errors.add("video_link", message.clone()),
+            (Ok(Some(_)), Some(_)) => errors.add(
+                "video_link",
+                "A video link is only for telehealth appointments.",
+            ),
+            _ => {}
+        }
         errors.into_result(ValidAppointment {
             staff_id: self.staff_id,
             location_id,
@@ -282,6 +321,7 @@ impl AppointmentInput {
             duration_minutes: duration.unwrap_or(60),
             service: self.service.trim().to_owned(),
             price_cents: price.ok().flatten(),
+            video_link: video.ok().flatten(),
         })
     }
 }
@@ -624,9 +664,22 @@ mod tests {
             duration_minutes: "60".into(),
             service: "ABA therapy session".into(),
             price: "120".into(),
+            video_link: "https://meet.example.org/taylor".into(),
         }
         .validate()
         .unwrap();
+        assert_eq!(
+            ok.video_link.as_deref(),
+            Some("https://meet.example.org/taylor")
+        );
+        let at_a_place = AppointmentInput {
+            location: "3".into(),
+            video_link: "https://meet.example.org/taylor".into(),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap_err();
+        assert!(at_a_place.get("video_link").is_some());
         assert_eq!(
             (ok.location_id, ok.price_cents, ok.duration_minutes),
             (None, Some(12_000), 60)
@@ -666,5 +719,30 @@ mod tests {
             now()
         ));
         assert!(!is_last_minute(now() + Duration::hours(24), now()));
+    }
+
+    #[test]
+    fn the_join_button_opens_fifteen_minutes_ahead_and_links_are_https() {
+        let start = Utc.with_ymd_and_hms(2031, 3, 3, 15, 0, 0).unwrap();
+        let end = start + Duration::hours(1);
+        assert!(!can_join(start, end, start - Duration::minutes(16)));
+        assert!(can_join(start, end, start - Duration::minutes(15)));
+        assert!(can_join(start, end, start + Duration::minutes(59)));
+        assert!(!can_join(start, end, end));
+        assert_eq!(video_link(" "), Ok(None));
+        assert_eq!(
+            video_link(" https://meet.example.org/abc ")
+                .unwrap()
+                .as_deref(),
+            Some("https://meet.example.org/abc")
+        );
+        for bad in [
+            "http://meet.example.org",
+            "https://",
+            "meet.example.org",
+            "https://a b",
+        ] {
+            assert!(video_link(bad).is_err(), "{bad}");
+        }
     }
 }

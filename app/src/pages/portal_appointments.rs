@@ -81,7 +81,15 @@ fn AppointmentList(
                                         <strong>{a.when.clone()}</strong>" with "{a.staff_name.clone()}
                                         <div class="meta">{a.status.label()}{a.last_minute.then_some(" · last-minute")}</div>
                                         {a.decision_reason.clone().map(|r| view! { <div class="meta">"Reason: "{r}</div> })}
+                                        {(a.telehealth && a.upcoming && a.join.is_none()).then(|| view! {
+                                            <div class="meta">"Telehealth: the Join button appears here 15 minutes before the start."</div>
+                                        })}
                                     </div>
+                                    {a.join.clone().map(|link| view! {
+                                        <a class="button" href=link target="_blank" rel="noopener noreferrer external">
+                                            "Join video session"<span class="sr-only">{format!(" {}", a.when)}</span>
+                                        </a>
+                                    })}
                                     <a href=format!("/portal/clients/{client}/appointments/{}/ics", a.id) download=format!("appointment-{}.ics", a.id) rel="external">
                                         "Add to calendar"<span class="sr-only">{format!(" {}", a.when)}</span>
                                     </a>

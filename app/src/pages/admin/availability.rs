@@ -6,10 +6,10 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::api::availability::{
-    get_availability, AddAvailability, RemoveAvailability, SetSlotMinutes,
+    get_availability, AddAvailability, RemoveAvailability, SetSlotMinutes, SetVideoLink,
 };
 use crate::domain::availability::{weekday_name, AvailabilityRow};
-use crate::pages::form::{field_error, last_error, successes, ActionMessage, Submit};
+use crate::pages::form::{field_error, last_error, server_error, successes, ActionMessage, Submit};
 use crate::pages::ErrorNotice;
 
 /// `/admin/availability`.
@@ -18,13 +18,15 @@ pub fn AvailabilityPage() -> impl IntoView {
     let add = ServerAction::<AddAvailability>::new();
     let remove = ServerAction::<RemoveAvailability>::new();
     let slot = ServerAction::<SetSlotMinutes>::new();
+    let video = ServerAction::<SetVideoLink>::new();
     let saved = (
         successes(add.value(), add.version()),
         successes(remove.value(), remove.version()),
         successes(slot.value(), slot.version()),
+        successes(video.value(), video.version()),
     );
     let view_data = Resource::new(
-        move || (saved.0.get(), saved.1.get(), saved.2.get()),
+        move || (saved.0.get(), saved.1.get(), saved.2.get(), saved.3.get()),
         |_| get_availability(),
     );
     let error = last_error(add.value());
@@ -48,6 +50,15 @@ pub fn AvailabilityPage() -> impl IntoView {
                             <button type="submit" class="secondary">"Save slot length"</button>
                         </ActionForm>
                         <ActionMessage value=slot.value() success="Slot length saved."/>
+                        <ActionForm action=video attr:class="stacked">
+                            <div class="field">
+                                <label for="video-link">"Telehealth video link (https; clients see it as Join from 15 minutes before a session)"</label>
+                                <input id="video-link" type="url" name="link" value=v.video_link/>
+                                <p class="field-error" aria-live="polite">{server_error(video.value(), "link")}</p>
+                            </div>
+                            <button type="submit" class="secondary">"Save video link"</button>
+                        </ActionForm>
+                        <ActionMessage value=video.value() success="Video link saved."/>
                     }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 }

@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::use_query_map;
 
+use crate::api::client_appointments::AcknowledgeCancellation;
 use crate::api::scheduling::{
     get_calendar_inbox, get_calendar_week, CreateCalendarFeed, DecideRequest,
 };
@@ -19,7 +20,12 @@ use crate::pages::ErrorNotice;
 pub fn CalendarPage() -> impl IntoView {
     let decide = ServerAction::<DecideRequest>::new();
     let decided = successes(decide.value(), decide.version());
-    let inbox = Resource::new(move || decided.get(), |_| get_calendar_inbox());
+    let acknowledge = ServerAction::<AcknowledgeCancellation>::new();
+    let acknowledged = successes(acknowledge.value(), acknowledge.version());
+    let inbox = Resource::new(
+        move || (decided.get(), acknowledged.get()),
+        |_| get_calendar_inbox(),
+    );
     let query = use_query_map();
     // `?day=` shows one day (of the week that contains it); `?week=` the whole week.
     let day = move || {
@@ -45,6 +51,7 @@ pub fn CalendarPage() -> impl IntoView {
         <h1>"Calendar"</h1>
         <p><A href="/admin/availability">"Your availability"</A></p>
         <ActionMessage value=decide.value() success="Answer saved. The client has been emailed."/>
+        <ActionMessage value=acknowledge.value() success="Acknowledged."/>
         <FeedPanel/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -71,7 +78,14 @@ pub fn CalendarPage() -> impl IntoView {
                                 view! {
                                     <ul class="rows">
                                         {inbox.last_minute_changes.into_iter().map(|r| view! {
-                                            <li><span><strong>{r.client_name}</strong>" · "{r.when}</span><span class="tag">"Cancelled at the last minute"</span></li>
+                                            <li>
+                                                <span><strong>{r.client_name.clone()}</strong>" · "{r.when.clone()}</span>
+                                                <span class="tag">"Cancelled at the last minute"</span>
+                                                <ActionForm action=acknowledge attr:class="inline">
+                                                    <input type="hidden" name="booking_id" value=r.id/>
+                                                    <button type="submit" class="secondary">"Acknowledge"<span class="sr-only">{format!(" {} {}", r.client_name, r.when)}</span></button>
+                                                </ActionForm>
+                                            </li>
                                         }).collect_view()}
                                     </ul>
                                 }.into_any()

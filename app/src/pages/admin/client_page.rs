@@ -4,10 +4,11 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::client_appointments::NewAppointment;
+use super::client_appointments::{AppointmentActions, AppointmentList, NewAppointment};
 use super::client_forms::{ClientForms, FormActions};
 use super::client_new::ClientFields;
 use super::contacts::{ClientPortalAccess, ContactActions, ContactsSection};
+use crate::api::client_appointments::list_client_appointments;
 use crate::api::clients::{get_client, AssignStaff, UnassignStaff, UpdateClient};
 use crate::api::forms::{list_client_forms, list_form_templates};
 use crate::api::insurance::{get_insurance, SavePolicy};
@@ -42,6 +43,13 @@ pub fn ClientPage() -> impl IntoView {
         |(id, ..)| get_client(id),
     );
     let make_appointment = ServerAction::<CreateAppointment>::new();
+    let made = successes(make_appointment.value(), make_appointment.version());
+    let appointment_actions = AppointmentActions::new();
+    let appointments_saved = appointment_actions.saved();
+    let appointments = Resource::new(
+        move || (id(), made.get(), appointments_saved()),
+        |(id, ..)| list_client_appointments(id),
+    );
     let form_actions = FormActions::new();
     let forms_saved = form_actions.saved();
     let forms = Resource::new(
@@ -62,8 +70,13 @@ pub fn ClientPage() -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <p>"Loading client…"</p> }>
             {move || Suspend::new(async move {
-                let (client, forms, options, insurance) =
-                    (client.await, forms.await, form_options.await, insurance.await);
+                let (client, forms, options, insurance, appointments) = (
+                    client.await,
+                    forms.await,
+                    form_options.await,
+                    insurance.await,
+                    appointments.await,
+                );
                 match client {
                     Ok(c) => {
                         let (id, has_email, contacts) = (c.id, c.email.is_some(), c.contacts.clone());
@@ -72,7 +85,16 @@ pub fn ClientPage() -> impl IntoView {
                             <ClientView client=c update assign unassign contact_actions/>
                             {match (forms, options) {
                                 (Ok(forms), Ok(options)) => view! {
-                                    <NewAppointment client_id=id therapists locations=options.locations.clone() action=make_appointment/>
+                                    <section aria-labelledby="appointments-heading">
+                                        <h2 id="appointments-heading">"Appointments"</h2>
+                                        <NewAppointment client_id=id therapists=therapists.clone() locations=options.locations.clone() action=make_appointment/>
+                                        {match appointments {
+                                            Ok(list) => view! {
+                                                <AppointmentList client_id=id list therapists locations=options.locations.clone() actions=appointment_actions/>
+                                            }.into_any(),
+                                            Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                                        }}
+                                    </section>
                                     <ClientForms client_id=id client_has_email=has_email contacts forms options actions=form_actions/>
                                 }.into_any(),
                                 (Err(e), _) | (_, Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),

@@ -107,6 +107,17 @@ pub fn appointment_answered(practice: &str, link: &str) -> Letter {
     }
 }
 
+/// Staff changed or cancelled an appointment: the practice and a portal link only (never the
+/// service, the time, the therapist or the reason).
+pub fn appointment_changed(practice: &str, link: &str) -> Letter {
+    Letter {
+        subject: format!("{practice} changed an appointment"),
+        body: format!(
+            "Hello,\n\n{practice} has changed or cancelled one of your appointments. See the details in the client portal (sign-in required):\n{link}\n"
+        ),
+    }
+}
+
 /// A secure message waits unread (never its text, its sender or the client).
 pub fn new_message(link: &str) -> Letter {
     Letter {
@@ -182,6 +193,13 @@ mod tests {
         check(&reminder, " Alex Morgan", LINK);
         assert!(reminder.subject.starts_with("Reminder"));
         assert_ne!(first.subject, reminder.subject);
+    }
+
+    #[test]
+    fn appointment_changed_names_only_the_practice() {
+        let letter = appointment_changed(PRACTICE, LINK);
+        check(&letter, "", LINK);
+        assert!(letter.subject.contains(PRACTICE));
     }
 
     #[test]

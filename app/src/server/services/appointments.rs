@@ -8,7 +8,7 @@ use sea_orm::{
 };
 
 use crate::domain::schedule::{
-    check_cancel, when_label, AppointmentView, BookingStatus, CalendarInbox, RequestView,
+    can_join, check_cancel, when_label, AppointmentView, BookingStatus, CalendarInbox, RequestView,
 };
 use crate::domain::settings::Setting;
 use crate::error::AppError;
@@ -16,6 +16,7 @@ use crate::server::access::checks::{Ability, Permit};
 use crate::server::access::context::Ctx;
 use crate::server::mail::notices;
 use crate::server::store;
+use crate::server::store::bookings::CANCELLED_BY_CLIENT;
 use crate::server::store::entities::{booking, client, staff_user};
 use crate::server::store::live_events::{announce, Topic};
 use crate::server::store::organizations::zone;
@@ -52,8 +53,36 @@ pub async fn portal_list(
     };
     let (tz, _) = zone(db, first.organization_id).await?;
     let names = store::staff::names(db, rows.iter().map(|r| r.staff_id)).await?;
+    // "Join" only around a booked telehealth appointment's time; the therapist's own link is
+    // read (one query) only when such an appointment lacks its own.
+    let joinable = |r: &booking::Model| {
+        r.status == BookingStatus::Booked && r.telehealth && can_join(r.starts_at, r.ends_at, now)
+    };
+    let wanted: Vec<i32> = rows
+        .iter()
+        .filter(|r| joinable(r) && r.video_link.is_none())
+        .map(|r| r.staff_id)
+        .collect();
+    let staff_links: std::collections::HashMap<i32, String> = if wanted.is_empty() {
+        Default::default()
+    } else {
+        staff_user::Entity::find()
+            .filter(staff_user::Column::Id.is_in(wanted))
+            .all(db)
+            .await?
+            .into_iter()
+            .filter_map(|s| s.video_link.map(|l| (s.id, l)))
+            .collect()
+    };
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
+        let join = joinable(&row)
+            .then(|| {
+                row.video_link
+                    .clone()
+                    .or_else(|| staff_links.get(&row.staff_id).cloned())
+            })
+            .flatten();
         out.push(AppointmentView {
             id: row.id,
             staff_name: names.of(row.staff_id),
@@ -67,6 +96,8 @@ pub async fn portal_list(
             can_cancel: may_schedule
                 && row.starts_at > now
                 && matches!(row.status, BookingStatus::Requested | BookingStatus::Booked),
+            telehealth: row.telehealth && row.status == BookingStatus::Booked,
+            join,
         });
     }
     Ok(out)
@@ -101,6 +132,7 @@ pub async fn portal_cancel(
     let last_minute = check_cancel(row.starts_at, now, within_24).map_err(AppError::Conflict)?;
     let mut active: booking::ActiveModel = row.clone().into();
     active.status = Set(BookingStatus::Cancelled);
+    active.cancelled_by = Set(Some(CANCELLED_BY_CLIENT.into()));
     active.last_minute = Set(row.last_minute || last_minute);
     active.decided_by = Set(ctx.actor.as_ref().map(|a| a.label().to_string()));
     active.decided_at = Set(Some(now));
@@ -165,6 +197,7 @@ pub async fn inbox(ctx: &Ctx, now: DateTime<Utc>) -> Result<CalendarInbox, AppEr
     for row in upcoming
         .filter(booking::Column::Status.eq(BookingStatus::Cancelled))
         .filter(booking::Column::LastMinute.eq(true))
+        .filter(booking::Column::AcknowledgedAt.is_null())
         .all(db)
         .await?
     {
@@ -296,6 +329,7 @@ pub async fn create_by_staff(
             price_cents: valid.price_cents,
             note: None,
             last_minute: false,
+            video_link: valid.video_link.clone(),
         },
         ctx.entry("appointment.created", "", None, None),
         now,

@@ -59,15 +59,12 @@ pub async fn view(ctx: &Ctx) -> Result<AvailabilityView, AppError> {
             hours: format!("{}–{}", hhmm(e.start_minute), hhmm(e.end_minute)),
         })
         .collect();
-    let slot_minutes = staff_user::Entity::find_by_id(staff.id)
-        .one(db)
-        .await?
-        .map(|s| s.slot_minutes)
-        .unwrap_or(60);
+    let me = staff_user::Entity::find_by_id(staff.id).one(db).await?;
     Ok(AvailabilityView {
         weekly,
         exceptions,
-        slot_minutes,
+        slot_minutes: me.as_ref().map(|s| s.slot_minutes).unwrap_or(60),
+        video_link: me.and_then(|s| s.video_link).unwrap_or_default(),
     })
 }
 
@@ -171,6 +168,31 @@ pub async fn set_slot_minutes(ctx: &Ctx, minutes: i32) -> Result<(), AppError> {
         staff.label(),
         None,
         Some(minutes.to_string()),
+    );
+    Ok(txn.commit_audited(entry).await?)
+}
+
+/// Sets the signed-in therapist's default telehealth video link (blank removes it); the portal
+/// offers it as "Join" around their telehealth appointments that have none of their own.
+pub async fn set_video_link(ctx: &Ctx, link: &str) -> Result<(), AppError> {
+    let staff = therapist(ctx).await?;
+    let link = crate::domain::schedule::video_link(link)
+        .map_err(|message| AppError::invalid("link", &message))?;
+    let txn = txn::begin(ctx.db()).await?;
+    staff_user::Entity::update_many()
+        .col_expr(
+            staff_user::Column::VideoLink,
+            sea_orm::sea_query::Expr::value(link.clone()),
+        )
+        .filter(staff_user::Column::Id.eq(staff.id))
+        .exec(&*txn)
+        .await?;
+    // The link itself is not audited: it may carry a meeting's passcode.
+    let entry = ctx.entry(
+        "availability.video_link",
+        staff.label(),
+        None,
+        Some(if link.is_some() { "set" } else { "removed" }.into()),
     );
     Ok(txn.commit_audited(entry).await?)
 }

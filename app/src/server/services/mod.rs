@@ -5,6 +5,7 @@ pub mod appointments;
 pub mod audit_log;
 pub mod auth;
 pub mod availability;
+pub mod client_appointments;
 pub mod clients;
 pub mod contacts;
 pub mod forms;

@@ -239,6 +239,7 @@ pub async fn request(
             price_cents: None,
             note: Some(note.trim().to_owned()).filter(|n| !n.is_empty()),
             last_minute,
+            video_link: None,
         },
         ctx.entry("appointment.requested", "", None, None),
         now,

@@ -20,6 +20,11 @@ use crate::server::store::txn;
 /// Requests a client may have waiting for an answer at once.
 pub const MAX_PENDING_REQUESTS: u64 = 5;
 
+/// `cancelled_by` of a cancellation by the client (in the portal, or staff on their behalf).
+pub const CANCELLED_BY_CLIENT: &str = "client";
+/// `cancelled_by` of a cancellation by the practice.
+pub const CANCELLED_BY_STAFF: &str = "staff";
+
 /// Statuses that hold a staff member's time.
 pub const HOLDING: [&str; 2] = ["requested", "booked"];
 
@@ -69,6 +74,8 @@ pub struct NewBooking {
     pub price_cents: Option<i32>,
     pub note: Option<String>,
     pub last_minute: bool,
+    /// Telehealth: the appointment's own video link, if set.
+    pub video_link: Option<String>,
 }
 
 /// Makes `new` if its staff member's time is free, with its audit entry `entry` (whose actor
@@ -120,6 +127,9 @@ pub async fn hold(
         decided_by: Set(None),
         decided_at: Set(None),
         decision_reason: Set(None),
+        cancelled_by: Set(None),
+        acknowledged_at: Set(None),
+        video_link: Set(new.video_link),
         created_at: Set(now),
     }
     .insert(&*txn)
@@ -202,7 +212,9 @@ fn badge_rows_where(staff: SimpleExpr, now: DateTime<Utc>) -> Select<booking::En
                 .add(
                     Condition::all()
                         .add(booking::Column::Status.eq(BookingStatus::Cancelled))
-                        .add(booking::Column::LastMinute.eq(true)),
+                        .add(booking::Column::LastMinute.eq(true))
+                        // Acknowledged by staff: seen, off the count.
+                        .add(booking::Column::AcknowledgedAt.is_null()),
                 ),
         )
 }

@@ -15,6 +15,7 @@ pub mod organizations;
 pub mod paging;
 pub mod payments;
 pub mod portal_links;
+pub mod portal_recipients;
 pub mod refs;
 pub mod sessions;
 pub mod settings;

@@ -175,6 +175,7 @@ pub async fn invite(ctx: &Ctx, input: &StaffInvite) -> Result<i32, AppError> {
         deactivated_at: Set(None),
         totp_secret: Set(None),
         totp_last_step: Set(None),
+        video_link: Set(None),
     }
     .insert(&*txn)
     .await

@@ -27,6 +27,12 @@ pub struct Model {
     pub decided_at: Option<DateTimeUtc>,
     pub decision_reason: Option<String>,
     pub created_at: DateTimeUtc,
+    /// Who cancelled: `staff`, or `client` (in the portal, or staff on the client's behalf).
+    pub cancelled_by: Option<String>,
+    /// When staff acknowledged a last-minute cancellation (it leaves the calendar's count).
+    pub acknowledged_at: Option<DateTimeUtc>,
+    /// This telehealth appointment's own video link; else the therapist's.
+    pub video_link: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -28,6 +28,8 @@ pub struct Model {
     pub totp_secret: Option<String>,
     /// The last TOTP time step a code was accepted at: no code works twice.
     pub totp_last_step: Option<i64>,
+    /// The therapist's default telehealth video link (https).
+    pub video_link: Option<String>,
 }
 
 impl Model {
