@@ -11,7 +11,7 @@ test("staff change and cancel an appointment, and the portal shows it cancelled"
   await waitForHydration(page);
   const form = page.locator("details", { has: page.locator("summary", { hasText: "New appointment" }) });
   await form.locator("summary").click();
-  await form.getByLabel("Therapist").selectOption({ label: "Taylor Brooks" });
+  await form.getByLabel("Therapist", { exact: true }).selectOption({ label: "Taylor Brooks" });
   await form.getByLabel("Where").selectOption("telehealth");
   await form.getByLabel("Date", { exact: true }).fill("2031-07-07");
   await form.getByLabel("Start time").fill("10:00");

@@ -36,3 +36,28 @@ test("the practice's profile reaches the portal, and a new time zone needs a con
   await expectGoodPage(page);
   await chooseZone(page, "America/New_York", "in America/New_York");
 });
+
+test("the administrator sets how far ahead appointments are reminded", async ({ page }) => {
+  await signIn(page, "admin@brightpath.example", "/admin");
+  await page.goto("/admin/organization");
+  await waitForHydration(page);
+  const reminders = page.getByRole("region", { name: "Appointment reminders" });
+  await expect(reminders.getByRole("status")).toHaveText("Families are reminded 24 hours before each appointment.");
+  const hours = reminders.getByLabel("Hours before the appointment (0 turns reminders off)");
+  await hours.fill("200");
+  // The browser's own range check stops it first; the server's answer is checked without it.
+  await hours.evaluate((input) => input.form.setAttribute("novalidate", ""));
+  await reminders.getByRole("button", { name: "Save hours" }).click();
+  await expect(reminders.locator(".field-error", { hasText: "from 0 to 168" })).toBeVisible();
+  await hours.fill("48");
+  await reminders.getByRole("button", { name: "Save hours" }).click();
+  await expect(reminders.getByRole("status")).toHaveText("Families are reminded 48 hours before each appointment.");
+  await page.reload();
+  await expect(page.getByRole("region", { name: "Appointment reminders" }).getByLabel(/Hours before/)).toHaveValue("48");
+  await expectGoodPage(page);
+  // Back to the default, for the tests after this one.
+  await waitForHydration(page);
+  await page.getByRole("region", { name: "Appointment reminders" }).getByLabel(/Hours before/).fill("24");
+  await page.getByRole("region", { name: "Appointment reminders" }).getByRole("button", { name: "Save hours" }).click();
+  await expect(page.getByRole("region", { name: "Appointment reminders" }).getByRole("status")).toHaveText("Families are reminded 24 hours before each appointment.");
+});

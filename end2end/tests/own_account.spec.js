@@ -53,3 +53,19 @@ test("a parent sees where they are signed in", async ({ page }) => {
   await expect(page.getByRole("region", { name: "Calendar feed" })).toHaveCount(0);
   await expectGoodPage(page);
 });
+
+test("a parent turns appointment reminders off for their own login, and on again", async ({ page }) => {
+  await signIn(page, "parent@brightpath.example", "/portal");
+  await page.goto("/portal/account");
+  await waitForHydration(page);
+  const reminders = page.getByRole("switch", { name: "Email me appointment reminders" });
+  await expect(reminders).toHaveAttribute("aria-checked", "true");
+  await reminders.click();
+  await expect(reminders).toHaveAttribute("aria-checked", "false");
+  await page.reload();
+  await expect(page.getByRole("switch", { name: "Email me appointment reminders" })).toHaveAttribute("aria-checked", "false");
+  await expectGoodPage(page);
+  await waitForHydration(page);
+  await page.getByRole("switch", { name: "Email me appointment reminders" }).click();
+  await expect(page.getByRole("switch", { name: "Email me appointment reminders" })).toHaveAttribute("aria-checked", "true");
+});

@@ -91,7 +91,7 @@ test("a therapist makes an appointment from the client's page and sees it in the
   // The new-appointment form (each listed appointment has a change form with the same fields).
   const form = page.locator("details", { has: page.locator("summary", { hasText: "New appointment" }) });
   await form.locator("summary").click();
-  await form.getByLabel("Therapist").selectOption({ label: "Taylor Brooks" });
+  await form.getByLabel("Therapist", { exact: true }).selectOption({ label: "Taylor Brooks" });
   await form.getByLabel("Where").selectOption("telehealth");
   await form.getByLabel("Date", { exact: true }).fill("2031-03-03");
   await form.getByLabel("Start time").fill("11:00");
@@ -128,7 +128,7 @@ test("a therapist publishes extra hours and removes them", async ({ page }) => {
   await page.locator("summary", { hasText: "Add hours or an exception" }).click();
   await page.getByLabel("What").selectOption("extra_hours");
   await page.getByLabel("Date (time off or extra hours)").fill("2031-05-03");
-  await page.getByLabel("From").fill("10:00");
+  await page.getByLabel("From", { exact: true }).fill("10:00");
   await page.getByLabel("Until").fill("09:00");
   await page.getByRole("button", { name: "Add", exact: true }).click();
   await expect(page.locator("p.field-error", { hasText: "The end must be after the start." })).toBeVisible();
@@ -161,7 +161,7 @@ test("a slot within 24 hours is offered only with the sub-setting on, and is the
   await therapist.locator("summary", { hasText: "Add hours or an exception" }).click();
   await therapist.getByLabel("What").selectOption("extra_hours");
   await therapist.getByLabel("Date (time off or extra hours)").fill(date);
-  await therapist.getByLabel("From").fill(`${String(hour).padStart(2, "0")}:00`);
+  await therapist.getByLabel("From", { exact: true }).fill(`${String(hour).padStart(2, "0")}:00`);
   await therapist.getByLabel("Until").fill(hour === 23 ? "23:59" : `${String(hour + 1).padStart(2, "0")}:00`);
   await therapist.getByRole("button", { name: "Add", exact: true }).click();
   await expect(therapist.locator("li strong", { hasText: `${date} · extra hours` })).toBeVisible();

@@ -60,7 +60,7 @@ test("an administrator invites a therapist who joins, is booked, and is deactiva
   await rowan.locator("summary", { hasText: "Add hours or an exception" }).click();
   await rowan.getByLabel("What").selectOption("weekly");
   await rowan.getByLabel("Day of the week (weekly hours)").selectOption({ label: "Tuesday" });
-  await rowan.getByLabel("From").fill("09:00");
+  await rowan.getByLabel("From", { exact: true }).fill("09:00");
   await rowan.getByLabel("Until").fill("12:00");
   await rowan.getByRole("button", { name: "Add", exact: true }).click();
   await expect(rowan.getByText("Added.")).toBeVisible();

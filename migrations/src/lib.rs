@@ -28,6 +28,8 @@ mod m20261203_000020_practice_contact;
 mod m20261203_000021_two_step;
 mod m20261203_000022_appointment_changes;
 mod m20261203_000023_video_links;
+mod m20261203_000024_reminders;
+mod m20261203_000025_audit_chain;
 
 /// Every migration, in the order it is applied.
 pub struct Migrator;
@@ -59,6 +61,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000021_two_step::Migration),
             Box::new(m20261203_000022_appointment_changes::Migration),
             Box::new(m20261203_000023_video_links::Migration),
+            Box::new(m20261203_000024_reminders::Migration),
+            Box::new(m20261203_000025_audit_chain::Migration),
         ]
     }
 }

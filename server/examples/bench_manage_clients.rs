@@ -75,6 +75,7 @@ async fn main() {
                 client_id: Set(Some(first_id + n as i32)),
                 contact_id: Set(None),
                 created_at: Set(Utc::now()),
+                appointment_reminders: Set(true),
             });
         portal_account::Entity::insert_many(accounts)
             .exec(&db)

@@ -105,6 +105,7 @@ async fn main() {
             client_id: Set(Some(c.id)),
             contact_id: Set(None),
             created_at: Set(Utc::now()),
+            appointment_reminders: Set(true),
         }
         .insert(&db)
         .await

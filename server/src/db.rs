@@ -50,6 +50,11 @@ pub async fn connect_with(
         });
     let db = Database::connect(options).await?;
     Migrator::up(&db, None).await?;
+    // Entries written before the audit log was chained get their hashes once.
+    let sealed = app::server::store::audit::seal_legacy(&db).await?;
+    if sealed > 0 {
+        tracing::info!("sealed {sealed} audit entries written before the hash chain");
+    }
     Ok(db)
 }
 

@@ -176,6 +176,7 @@ async fn org(
         contact_email: Set(email.into()),
         contact_phone: Set(phone.into()),
         require_two_step: Set(false),
+        reminder_hours: Set(24),
     }
     .insert(db)
     .await?;
@@ -342,6 +343,7 @@ async fn account(
         client_id: Set(client_id),
         contact_id: Set(contact_id),
         created_at: Set(Utc::now()),
+        appointment_reminders: Set(true),
     }
     .insert(db)
     .await?;

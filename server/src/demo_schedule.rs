@@ -49,6 +49,7 @@ pub async fn load(
             decision_reason: Set(None),
             cancelled_by: Set(None),
             acknowledged_at: Set(None),
+            reminded_at: Set(None),
             video_link: Set(None),
             created_at: Set(Utc::now()),
         }

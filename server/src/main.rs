@@ -25,8 +25,10 @@ async fn main() {
 
 async fn run() -> Result<(), String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some("org") {
-        return org_command(&args[1..]).await;
+    match args.first().map(String::as_str) {
+        Some("org") => return org_command(&args[1..]).await,
+        Some("audit") => return audit_command(&args[1..]).await,
+        _ => {}
     }
     let config = Config::load(|k| std::env::var(k).ok(), &args).map_err(|e| e.to_string())?;
     if std::env::var_os("LEPTOS_OUTPUT_NAME").is_none()
@@ -122,6 +124,52 @@ fn redact(url: &str) -> String {
         (Some(scheme), Some(at)) if at > scheme => format!("{}://…{}", &url[..scheme], &url[at..]),
         _ => url.to_owned(),
     }
+}
+
+/// `server audit verify [--organization ID]`: walks the audit log's hash chains; fails naming
+/// the first entry that was changed, removed or inserted out of order.
+async fn audit_command(args: &[String]) -> Result<(), String> {
+    use app::server::store::audit_chain::verify;
+    let usage = "usage: server audit verify [--organization ID]";
+    let Some(("verify", rest)) = args.split_first().map(|(c, r)| (c.as_str(), r)) else {
+        return Err(usage.into());
+    };
+    let (organization, rest) = match rest {
+        [flag, id, rest @ ..] if flag == "--organization" => {
+            let id: i32 = id
+                .parse()
+                .map_err(|_| format!("{usage}: {id} is not an id"))?;
+            (Some(id), rest.to_vec())
+        }
+        rest => (None, rest.to_vec()),
+    };
+    let config = Config::load(|k| std::env::var(k).ok(), &rest).map_err(|e| e.to_string())?;
+    let db = db::connect_with(&config.database_url, config.max_connections)
+        .await
+        .map_err(|e| format!("database {}: {e}", redact(&config.database_url)))?;
+    let report = verify(&db, organization)
+        .await
+        .map_err(|e| format!("reading the audit log: {e}"))?;
+    if let Some(broken) = report.broken {
+        return Err(format!(
+            "the audit log is NOT intact: {} (organization {}). {} entries checked up to it.",
+            broken.reason,
+            broken
+                .organization_id
+                .map_or("none".to_string(), |id| id.to_string()),
+            report.entries
+        ));
+    }
+    println!("The audit log is intact: {} entries.", report.entries);
+    for head in report.heads {
+        let org = head
+            .organization_id
+            .map_or("without organization".to_string(), |id| {
+                format!("of organization {id}")
+            });
+        println!("Chain {org}: newest entry {}, hash {}", head.id, head.hash);
+    }
+    Ok(())
 }
 
 /// `server org create …`: creates a practice and prints its first administrator's link.

@@ -105,6 +105,7 @@ pub async fn create(db: &DatabaseConnection, input: &NewOrganization) -> Result<
         contact_email: Set(String::new()),
         contact_phone: Set(String::new()),
         require_two_step: Set(false),
+        reminder_hours: Set(24),
     }
     .insert(&txn)
     .await

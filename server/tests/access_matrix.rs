@@ -214,6 +214,8 @@ const MATRIX: &[Row] = &[
     Row { name: "turn_off_two_step", args: "code=123456", expect: [401, 403, 403, 409, 409] },
     Row { name: "reset_two_step", args: "staff_id={staff}", expect: [401, 403, 403, 403, 404] },
     Row { name: "set_two_step_required", args: "on=false", expect: [401, 403, 403, 403, 200] },
+    Row { name: "set_reminder_hours", args: "hours=24", expect: [401, 403, 403, 403, 200] },
+    Row { name: "set_my_reminders", args: "on=true", expect: [401, 200, 200, 403, 403] },
     Row { name: "list_client_appointments", args: "client_id={client}", expect: [401, 403, 403, 404, 404] },
     Row {
         name: "change_appointment",

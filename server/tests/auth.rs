@@ -203,6 +203,17 @@ async fn repeated_failures_are_rate_limited_with_a_clear_wait() {
                 "{}",
                 limited.body
             );
+            // The refusal is audited against the account's practice, with who asked from where.
+            let entry = audit_log::Entity::find()
+                .filter(audit_log::Column::Action.eq("sign_in.rate_limited"))
+                .one(&t.db)
+                .await
+                .unwrap()
+                .expect("a rate-limited sign-in is audited");
+            assert_eq!(entry.object, "login:therapist@brightpath.example");
+            assert_eq!(entry.actor, "anonymous");
+            assert_eq!(entry.organization_id, Some(1));
+            assert!(entry.ip.is_some());
             // Another account from the same IP is not locked by this one's failures.
             sign_in(&app, "admin@brightpath.example").await;
         }),

@@ -342,6 +342,7 @@ async fn a_last_minute_cancellation_is_acknowledged_off_the_calendar_count() {
                 created_at: Set(Utc::now()),
                 cancelled_by: Set(Some("client".into())),
                 acknowledged_at: Set(None),
+                reminded_at: Set(None),
                 ..Default::default()
             }
             .insert(&t.db)

@@ -6,7 +6,9 @@
 
 mod common;
 
-use std::process::{Child, Command, Stdio};
+use common::process::{throwaway_postgres, Server};
+
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -17,68 +19,6 @@ use sea_orm::{
 use app::domain::payments::PaymentStatus;
 use app::domain::schedule::BookingStatus;
 use app::server::store::entities::{booking, message, organization_setting, payment};
-
-/// A server process on a port of its own.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    /// Starts the server binary on `database_url` and waits until it answers.
-    async fn start(database_url: &str, dir: &std::path::Path) -> Server {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(env!("CARGO_BIN_EXE_server"))
-            .arg("--no-demo")
-            .env("DATABASE_URL", database_url)
-            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-            .env("LEPTOS_SITE_ROOT", dir)
-            .env("SECRETS_KEY_FILE", dir.join("secrets.key"))
-            .env("SANDBOX_PAYMENTS", "1")
-            .env("RUST_LOG", "error")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the server binary starts");
-        let server = Server {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-        };
-        let http = reqwest::Client::new();
-        let started = Instant::now();
-        loop {
-            let probe = http.post(server.url("current_viewer")).send().await;
-            if probe.is_ok_and(|r| r.status().is_success()) {
-                return server;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(60),
-                "the server did not start"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-
-    fn url(&self, function: &str) -> String {
-        format!("{}/api/{function}", self.base)
-    }
-
-    /// SIGKILL: no shutdown, no flush, no goodbye.
-    fn kill(mut self) {
-        let _ = self.child.kill();
-        self.child.wait().unwrap();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-    }
-}
 
 /// Posts a form to a server function; the status and body, or `None` when the connection broke.
 async fn post(
@@ -442,30 +382,10 @@ async fn a_killed_server_keeps_every_acknowledged_write() {
     let url = format!("sqlite://{}?mode=rwc", dir.join("crash.sqlite").display());
     crash_and_recover("sqlite", &url, &dir).await;
 
-    let admin_url = std::env::var("TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
-    let admin = match Database::connect(format!("{admin_url}/postgres")).await {
-        Ok(admin) => admin,
-        Err(e) if std::env::var("CI").as_deref() != Ok("true") => {
-            eprintln!("SKIPPED the PostgreSQL run: {e}");
-            return;
-        }
-        Err(e) => panic!("CI=true requires PostgreSQL at {admin_url}: {e}"),
-    };
-    let name = format!("cp_crash_{}_{}", std::process::id(), rand::random::<u32>());
-    let exec = |sql: String| {
-        let admin = admin.clone();
-        async move { admin.execute_unprepared(&sql).await.unwrap() }
-    };
-    exec(format!("CREATE DATABASE {name}")).await;
-    let outcome = tokio::spawn({
-        let (url, dir) = (format!("{admin_url}/{name}"), dir.clone());
+    throwaway_postgres("cp_crash", |url| {
+        let dir = dir.clone();
         async move { crash_and_recover("postgres", &url, &dir).await }
     })
     .await;
-    exec(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
     let _ = std::fs::remove_dir_all(&dir);
-    if let Err(e) = outcome {
-        std::panic::resume_unwind(e.into_panic());
-    }
 }

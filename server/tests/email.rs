@@ -62,6 +62,7 @@ fn email() -> Email {
         to: "robin@example.com".into(),
         subject: "Bright Path ABA invites you to its client portal".into(),
         body: "Hello Robin,\n\nhttp://portal.test/welcome?token=abc\n".into(),
+        attachment: None,
     }
 }
 

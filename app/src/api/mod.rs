@@ -16,6 +16,7 @@ pub mod organization;
 pub mod own_account;
 pub mod payments;
 pub mod portal;
+pub mod reminders;
 pub mod scheduling;
 pub mod settings;
 pub mod staff;

@@ -20,6 +20,7 @@ pub mod own_account;
 pub mod paging;
 pub mod payments;
 pub mod portal_settings;
+pub mod reminders;
 pub mod schedule;
 pub mod settings;
 pub mod staff;

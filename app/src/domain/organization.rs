@@ -108,6 +108,8 @@ pub struct OrganizationOverview {
     pub time_zone: String,
     pub contact_email: String,
     pub contact_phone: String,
+    /// Hours before an appointment that reminders go (0: none).
+    pub reminder_hours: u32,
     pub locations: Vec<LocationSummary>,
     pub staff: Vec<StaffSummary>,
 }

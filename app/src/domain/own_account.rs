@@ -60,6 +60,8 @@ pub struct AccountView {
     pub calendar_feed: Option<bool>,
     /// Staff: their two-step sign-in; `None` for portal logins.
     pub two_step: Option<crate::domain::two_step::TwoStepStatus>,
+    /// Portal logins: whether they get appointment reminders by email; `None` for staff.
+    pub reminders: Option<bool>,
 }
 
 /// A short name for the device behind a User-Agent header: browser and system.

@@ -1,6 +1,7 @@
 //! The Account page of every login (`/admin/account` for staff, `/portal/account` in the
 //! portal): change the password, see the sessions open on other devices and sign them out, and,
-//! for staff, set up two-step verification and revoke the calendar feed URL.
+//! for staff, set up two-step verification and revoke the calendar feed URL, and, in the portal,
+//! turn appointment reminders on or off.
 
 use std::sync::Arc;
 
@@ -8,10 +9,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::own_account::{get_account, ChangePassword, EndSession, RevokeCalendarFeed};
+use crate::api::reminders::SetMyReminders;
 use crate::domain::account::{NewPasswordInput, MIN_PASSWORD};
 use crate::domain::own_account::{AccountView, SessionSummary};
 use crate::domain::validation;
 use crate::pages::form::{input_value, server_error, successes, ActionMessage, Field, Submit};
+use crate::pages::switch::SwitchButton;
 use crate::pages::two_step::TwoStepSection;
 use crate::pages::ErrorNotice;
 
@@ -21,9 +24,17 @@ pub fn AccountPage() -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
     let end = ServerAction::<EndSession>::new();
     let revoke = ServerAction::<RevokeCalendarFeed>::new();
+    let reminders = ServerAction::<SetMyReminders>::new();
     let changed = successes(change.value(), change.version());
     let account = Resource::new(
-        move || (changed.get(), end.version().get(), revoke.version().get()),
+        move || {
+            (
+                changed.get(),
+                end.version().get(),
+                revoke.version().get(),
+                reminders.version().get(),
+            )
+        },
         |_| get_account(),
     );
     view! {
@@ -32,7 +43,7 @@ pub fn AccountPage() -> impl IntoView {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match account.await {
-                    Ok(view) => view! { <Account view change end revoke/> }.into_any(),
+                    Ok(view) => view! { <Account view change end revoke reminders/> }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 }
             })}
@@ -46,6 +57,7 @@ fn Account(
     change: ServerAction<ChangePassword>,
     end: ServerAction<EndSession>,
     revoke: ServerAction<RevokeCalendarFeed>,
+    reminders: ServerAction<SetMyReminders>,
 ) -> impl IntoView {
     let AccountView {
         name,
@@ -53,6 +65,7 @@ fn Account(
         sessions,
         calendar_feed,
         two_step,
+        reminders: wants_reminders,
     } = view;
     view! {
         <p class="lead">{name}" · "{email.clone()}</p>
@@ -60,6 +73,27 @@ fn Account(
         <SessionsSection sessions action=end/>
         {two_step.map(|status| view! { <TwoStepSection status/> })}
         {calendar_feed.map(|live| view! { <FeedSection live action=revoke/> })}
+        {wants_reminders.map(|on| view! { <RemindersSection on action=reminders/> })}
+    }
+}
+
+/// A portal login's "Email me appointment reminders" switch.
+#[component]
+fn RemindersSection(on: bool, action: ServerAction<SetMyReminders>) -> impl IntoView {
+    let pending = action.pending();
+    view! {
+        <section aria-labelledby="reminders-heading" class="panel">
+            <h2 id="reminders-heading">"Email"</h2>
+            <div class="setting">
+                <ActionForm action=action attr:class="switch-form">
+                    <SwitchButton id="my-reminders" label="Email me appointment reminders" on pending/>
+                </ActionForm>
+                <div class="switch-note" id="my-reminders-note">
+                    <p class="definition">"A reminder before each appointment, with a calendar file. It says only the practice and the time; the details stay in the portal. This applies to your login only."</p>
+                </div>
+                <ActionMessage value=action.value() success="Saved."/>
+            </div>
+        </section>
     }
 }
 

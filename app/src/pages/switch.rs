@@ -92,3 +92,25 @@ pub fn SettingSwitch(
         </div>
     }
 }
+
+/// The button of a switch that is not a portal setting (a practice's or a person's own choice):
+/// inside an `ActionForm` whose server function takes `on`, it posts the opposite of `on`. Its
+/// note, if any, has the id `{id}-note`.
+#[component]
+pub fn SwitchButton(
+    id: &'static str,
+    label: &'static str,
+    on: bool,
+    #[prop(into)] pending: Signal<bool>,
+) -> impl IntoView {
+    let label_id = format!("{id}-label");
+    view! {
+        <input type="hidden" name="on" value=(!on).to_string()/>
+        <button type="submit" role="switch" class="switch" id=id
+            aria-checked=on.to_string() aria-labelledby=label_id.clone()
+            aria-describedby=format!("{id}-note") aria-busy=move || pending.get().to_string()>
+            <span class="track" aria-hidden="true"><span class="thumb"></span></span>
+        </button>
+        <span class="switch-label" id=label_id>{label}</span>
+    }
+}

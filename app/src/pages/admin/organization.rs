@@ -12,7 +12,7 @@ use crate::domain::organization::ProfileSaved;
 use crate::domain::payments::StripeKeysView;
 use crate::domain::portal_settings::{CardProcessor, PortalSettings};
 use crate::error::AppError;
-use crate::pages::admin::practice_profile::PracticeProfile;
+use crate::pages::admin::practice_profile::{PracticeProfile, ReminderHours};
 use crate::pages::form::{server_error, successes, ActionMessage, Submit};
 use crate::pages::ErrorNotice;
 
@@ -70,6 +70,7 @@ pub fn OrganizationPage() -> impl IntoView {
                     Ok(org) => view! {
                         <h1>{org.name.clone()}</h1>
                         <PracticeProfile org=org.clone() action=profile_action/>
+                        <ReminderHours hours=org.reminder_hours/>
                         <CardProcessing action=card_action settings=card_settings/>
                         <StripeKeys action=keys_action keys=stripe_keys/>
                         <h2>"Locations"</h2>

@@ -5,7 +5,9 @@
 use leptos::prelude::*;
 
 use crate::api::organization::UpdateOrganizationProfile;
+use crate::api::reminders::SetReminderHours;
 use crate::domain::organization::{OrganizationOverview, ProfileSaved, TimeZoneChange, TIME_ZONES};
+use crate::domain::reminders::{describe, MAX_HOURS};
 use crate::pages::form::{server_error, ActionMessage, Submit};
 
 /// The profile form; `action` answers with [`ProfileSaved`].
@@ -92,5 +94,33 @@ fn ConfirmTimeZone(
                 <button type="submit">{format!("Change to {}", change.to)}</button>
             </ActionForm>
         </div>
+    }
+}
+
+/// How many hours before an appointment families are reminded by email (0: none).
+#[component]
+pub fn ReminderHours(hours: u32) -> impl IntoView {
+    let action = ServerAction::<SetReminderHours>::new();
+    // What is in force: the last value saved here, or the one the page was loaded with.
+    let saved = move || {
+        action.value().with(|v| match v {
+            Some(Ok(saved)) => *saved,
+            _ => hours,
+        })
+    };
+    view! {
+        <section class="panel" aria-labelledby="reminders-heading">
+            <h2 id="reminders-heading">"Appointment reminders"</h2>
+            <p class="status" role="status">{move || describe(saved())}</p>
+            <ActionForm action=action attr:class="inline-form">
+                <label for="reminder-hours">"Hours before the appointment (0 turns reminders off)"</label>
+                <input id="reminder-hours" name="hours" type="number" inputmode="numeric"
+                    min="0" max=MAX_HOURS.to_string() step="1" value=hours.to_string() required/>
+                <Submit label="Save hours" pending_label="Saving…" pending=action.pending()/>
+            </ActionForm>
+            <p class="field-error" aria-live="polite">{server_error(action.value(), "hours")}</p>
+            <ActionMessage value=action.value()/>
+            <p class="hint">"Reminders carry only the practice's name, the date and time, a link to the portal and a calendar file. Families can turn them off for themselves."</p>
+        </section>
     }
 }

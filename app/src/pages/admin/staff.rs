@@ -14,6 +14,7 @@ use crate::api::staff::{
 use crate::api::two_step::{ResetTwoStep, SetTwoStepRequired};
 use crate::domain::staff::{Roles, StaffRow, StaffStatus};
 use crate::pages::form::{server_error, successes, ActionMessage, Submit};
+use crate::pages::switch::SwitchButton;
 use crate::pages::ErrorNotice;
 
 const BASE: &str = "/admin/organization/staff";
@@ -117,13 +118,7 @@ fn RequireTwoStep(on: bool, action: ServerAction<SetTwoStepRequired>) -> impl In
     view! {
         <div class="setting">
             <ActionForm action=action attr:class="switch-form">
-                <input type="hidden" name="on" value=(!on).to_string()/>
-                <button type="submit" role="switch" class="switch" id="require-two-step"
-                    aria-checked=on.to_string() aria-labelledby="require-two-step-label"
-                    aria-describedby="require-two-step-note" aria-busy=move || pending.get().to_string()>
-                    <span class="track" aria-hidden="true"><span class="thumb"></span></span>
-                </button>
-                <span class="switch-label" id="require-two-step-label">"Require two-step verification for staff"</span>
+                <SwitchButton id="require-two-step" label="Require two-step verification for staff" on pending/>
             </ActionForm>
             <div class="switch-note" id="require-two-step-note">
                 <p class="definition">"Staff who have not set it up are asked to at their next sign-in, before they get in."</p>

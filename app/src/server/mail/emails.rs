@@ -20,6 +20,7 @@ impl Letter {
             to: to.to_owned(),
             subject: self.subject,
             body: self.body,
+            attachment: None,
         }
     }
 }
@@ -118,6 +119,20 @@ pub fn appointment_changed(practice: &str, link: &str) -> Letter {
     }
 }
 
+/// An appointment's reminder: only the practice, the local date and time, and the portal link
+/// (no therapist, service, place or video link; the attached .ics has the place when the
+/// practice shows addresses).
+pub fn appointment_reminder(practice: &str, when: &str, link: &str) -> Letter {
+    Letter {
+        subject: format!("Reminder: appointment with {practice} on {when}"),
+        body: format!(
+            "Hello,\n\nThis is a reminder of your appointment with {practice} on {when}.\n\n\
+             The details are in the client portal (sign-in required):\n{link}\n\n\
+             You can turn these reminders off on your Account page in the portal.\n"
+        ),
+    }
+}
+
 /// A secure message waits unread (never its text, its sender or the client).
 pub fn new_message(link: &str) -> Letter {
     Letter {
@@ -212,6 +227,18 @@ mod tests {
                 "{}",
                 letter.body
             );
+        }
+    }
+
+    #[test]
+    fn a_reminder_says_when_and_where_to_look_and_nothing_else() {
+        let when = "Tuesday, December 8 at 3:30 PM (CST)";
+        let letter = appointment_reminder(PRACTICE, when, LINK);
+        check(&letter, "", LINK);
+        assert!(letter.subject.contains(PRACTICE) && letter.subject.contains(when));
+        assert!(letter.body.contains(when));
+        for word in ["Telehealth", "zoom", "meet", "Taylor"] {
+            assert!(!letter.body.contains(word), "{word}: {}", letter.body);
         }
     }
 

@@ -7,7 +7,8 @@ pub mod notices;
 pub mod retry;
 
 use chrono::Utc;
-use lettre::message::Mailbox;
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment as LettreAttachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, NotSet, Set};
 
@@ -50,6 +51,27 @@ pub struct Email {
     pub to: String,
     pub subject: String,
     pub body: String,
+    /// A file sent with the message (a reminder's .ics).
+    pub attachment: Option<Attachment>,
+}
+
+/// A text file attached to an email.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    /// The file's name, e.g. `appointment.ics`; its ending gives the content type.
+    pub name: String,
+    pub content: String,
+}
+
+impl Attachment {
+    /// The MIME type the name's ending calls for.
+    pub fn content_type(&self) -> &'static str {
+        if self.name.ends_with(".ics") {
+            "text/calendar; charset=utf-8; method=PUBLISH"
+        } else {
+            "text/plain; charset=utf-8"
+        }
+    }
 }
 
 impl Mailer {
@@ -117,6 +139,8 @@ impl Mailer {
                     } else {
                         redact_tokens(&email.body)
                     }),
+                    attachment_name: Set(email.attachment.as_ref().map(|a| a.name.clone())),
+                    attachment: Set(email.attachment.map(|a| a.content)),
                     created_at: Set(Utc::now()),
                 }
                 .insert(db)
@@ -127,12 +151,15 @@ impl Mailer {
                 let to: Mailbox = email.to.parse().map_err(|e| {
                     AppError::internal(format!("cannot address an email to {:?}: {e}", email.to))
                 })?;
-                let message = Message::builder()
+                let builder = Message::builder()
                     .from(self.from.clone())
                     .to(to)
-                    .subject(email.subject)
-                    .body(email.body)
-                    .map_err(|e| AppError::internal(format!("cannot build an email: {e}")))?;
+                    .subject(email.subject);
+                let message = match email.attachment {
+                    None => builder.body(email.body),
+                    Some(file) => builder.multipart(with_attachment(email.body, file)?),
+                }
+                .map_err(|e| AppError::internal(format!("cannot build an email: {e}")))?;
                 smtp.send(message).await.map_err(|e| {
                     tracing::error!("SMTP delivery failed: {e}");
                     AppError::EmailFailed
@@ -141,6 +168,15 @@ impl Mailer {
             }
         }
     }
+}
+
+/// A plain-text body followed by `file`, as a `multipart/mixed` message.
+fn with_attachment(body: String, file: Attachment) -> Result<MultiPart, AppError> {
+    let kind = ContentType::parse(file.content_type())
+        .map_err(|e| AppError::internal(format!("bad attachment type: {e}")))?;
+    Ok(MultiPart::mixed()
+        .singlepart(SinglePart::plain(body))
+        .singlepart(LettreAttachment::new(file.name).body(file.content, kind)))
 }
 
 /// What a redacted token reads as.
@@ -197,6 +233,26 @@ mod tests {
             redact_tokens("no link, token= alone"),
             "no link, token= alone"
         );
+    }
+
+    #[test]
+    fn an_ics_attachment_goes_as_a_calendar_part() {
+        let file = Attachment {
+            name: "appointment.ics".into(),
+            content: "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n".into(),
+        };
+        assert!(file.content_type().starts_with("text/calendar"));
+        let message = Message::builder()
+            .from(default_from())
+            .to("a@b.example".parse().unwrap())
+            .subject("Reminder")
+            .multipart(with_attachment("Hello".into(), file).unwrap())
+            .unwrap();
+        let text = String::from_utf8(message.formatted()).unwrap();
+        assert!(text.contains("multipart/mixed"), "{text}");
+        assert!(text.contains("Content-Type: text/calendar"), "{text}");
+        assert!(text.contains("filename=\"appointment.ics\""), "{text}");
+        assert!(text.contains("Hello"), "{text}");
     }
 
     /// The SMTP pool needs a Tokio runtime, as in the server.

@@ -428,8 +428,6 @@ pub async fn week(
 /// One appointment of a client as an iCalendar file, for the portal's download; the location's
 /// address only while Hide Location Address on Intake Forms is off for the client.
 pub async fn portal_ics(ctx: &Ctx, client_id: i32, booking_id: i32) -> Result<String, AppError> {
-    use crate::domain::ics::{calendar, IcsEvent};
-    use crate::server::store::entities::location;
     let permit = require_appointments(ctx, client_id).await?;
     // The address follows Hide Location Address on Intake Forms, as on the forms themselves.
     let show_address = !permit.settings.get(Setting::HideLocationAddress);
@@ -440,36 +438,7 @@ pub async fn portal_ics(ctx: &Ctx, client_id: i32, booking_id: i32) -> Result<St
         .await?
         .ok_or(AppError::NotFound)?;
     let (_, practice) = zone(db, row.organization_id).await?;
-    let staff_name = staff_user::Entity::find_by_id(row.staff_id)
-        .one(db)
-        .await?
-        .map(|s| s.name)
-        .unwrap_or_default();
-    let place = match row.location_id {
-        Some(id) => location::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .map(|l| match show_address {
-                true => format!("{}, {}", l.name, l.address),
-                false => l.name,
-            }),
-        None => Some("Telehealth".into()),
-    };
-    Ok(calendar(
-        &practice,
-        &[IcsEvent {
-            uid: format!("booking-{}@client-portal", row.id),
-            start: row.starts_at,
-            end: row.ends_at,
-            summary: format!("{practice}: appointment with {staff_name}"),
-            location: place,
-            cancelled: matches!(
-                row.status,
-                BookingStatus::Cancelled | BookingStatus::Declined
-            ),
-        }],
-        Utc::now(),
-    ))
+    store::appointment_files::appointment_file(db, &row, &practice, show_address, Utc::now()).await
 }
 
 /// Creates (or replaces) the signed-in staff member's private feed URL; the secret is shown

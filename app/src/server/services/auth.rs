@@ -47,6 +47,18 @@ pub async fn sign_in(
                 // The owner gets a way in that the stranger does not.
                 devices::offer_unlock(&ctx.state, &email, Some(ip.clone()));
             }
+            let (staff, portal) = find_login(db, &email).await?;
+            let entry = Entry {
+                organization_id: staff
+                    .map(|s| s.organization_id)
+                    .or(portal.map(|p| p.organization_id)),
+                actor: "anonymous".into(),
+                action: "sign_in.rate_limited".into(),
+                object: format!("login:{email}"),
+                ip: Some(ip),
+                ..Default::default()
+            };
+            audit::record(db, entry).await?;
             return Err(locked);
         }
         Err(e) => return Err(e),

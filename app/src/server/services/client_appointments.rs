@@ -208,6 +208,10 @@ pub async fn change(
     active.service = Set(valid.service);
     active.price_cents = Set(valid.price_cents);
     active.video_link = Set(valid.video_link);
+    if start != row.starts_at {
+        // The new time gets a reminder of its own.
+        active.reminded_at = Set(None);
+    }
     let txn = txn::begin(db).await?;
     // SQLite runs one writer at a time, so this check and the update cannot interleave with
     // another move; on PostgreSQL the exclusion constraint refuses the second of two racing moves.

@@ -21,6 +21,7 @@ pub mod payments;
 pub mod portal;
 pub mod portal_forms;
 pub mod refunds;
+pub mod reminders;
 pub mod scheduling;
 pub mod settings;
 pub mod staff;

@@ -54,6 +54,7 @@ pub async fn overview(ctx: &Ctx) -> Result<OrganizationOverview, AppError> {
         time_zone: org.time_zone,
         contact_email: org.contact_email,
         contact_phone: org.contact_phone,
+        reminder_hours: org.reminder_hours.max(0) as u32,
         locations,
         staff,
     })

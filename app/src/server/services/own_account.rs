@@ -26,6 +26,8 @@ struct Login {
     calendar_feed: Option<bool>,
     /// Staff: whether two-step sign-in is set up.
     two_step: Option<bool>,
+    /// Portal logins: whether they want appointment reminders.
+    reminders: Option<bool>,
 }
 
 async fn login(ctx: &Ctx) -> Result<Login, AppError> {
@@ -44,6 +46,7 @@ async fn login(ctx: &Ctx) -> Result<Login, AppError> {
                 password_hash: row.password_hash,
                 calendar_feed: Some(row.calendar_feed_hash.is_some()),
                 two_step: Some(row.totp_secret.is_some()),
+                reminders: None,
             })
         }
         Some(Actor::Portal(p)) => {
@@ -59,6 +62,7 @@ async fn login(ctx: &Ctx) -> Result<Login, AppError> {
                 password_hash: row.password_hash,
                 calendar_feed: None,
                 two_step: None,
+                reminders: Some(row.appointment_reminders),
             })
         }
         None => Err(AppError::Unauthenticated),
@@ -109,6 +113,7 @@ pub async fn view(ctx: &Ctx) -> Result<AccountView, AppError> {
         sessions,
         calendar_feed: me.calendar_feed,
         two_step,
+        reminders: me.reminders,
     })
 }
 

@@ -166,6 +166,7 @@ async fn create_login(
         client_id: Set(link.client_id),
         contact_id: Set(link.contact_id),
         created_at: Set(now),
+        appointment_reminders: Set(true),
     }
     .insert(db)
     .await?;

@@ -130,6 +130,7 @@ pub async fn hold(
         cancelled_by: Set(None),
         acknowledged_at: Set(None),
         video_link: Set(new.video_link),
+        reminded_at: Set(None),
         created_at: Set(now),
     }
     .insert(&*txn)

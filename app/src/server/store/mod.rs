@@ -2,7 +2,9 @@
 //! a change with its audit entry, and the queries that more than one feature needs. Imports
 //! nothing above itself.
 
+pub mod appointment_files;
 pub mod audit;
+pub mod audit_chain;
 pub mod bookings;
 pub mod clients;
 pub mod contacts;

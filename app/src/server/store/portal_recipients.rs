@@ -6,11 +6,17 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::domain::access::Scopes;
-use crate::domain::settings::Setting;
+use crate::domain::settings::{EffectiveSettings, Setting};
 use crate::error::AppError;
 use crate::server::store::contacts::contact_access;
 use crate::server::store::entities::{client_contact_link, organization, portal_account};
 use crate::server::store::settings;
+
+/// The portal logins of one client that an email concerns, and the client's effective settings.
+pub struct Recipients {
+    pub logins: Vec<portal_account::Model>,
+    pub settings: EffectiveSettings,
+}
 
 /// The email addresses of the portal logins of client `client_id` that `wants` (a scope of a
 /// contact's grant; a client's own login has every scope); four queries.
@@ -21,6 +27,18 @@ pub async fn emails(
     wants: impl Fn(&Scopes) -> bool,
     now: DateTime<Utc>,
 ) -> Result<Vec<String>, AppError> {
+    let found = recipients(db, org, client_id, wants, now).await?;
+    Ok(found.logins.into_iter().map(|l| l.email).collect())
+}
+
+/// [`emails`], with the whole login rows (their own email choices) and the client's settings.
+pub async fn recipients(
+    db: &impl ConnectionTrait,
+    org: &organization::Model,
+    client_id: i32,
+    wants: impl Fn(&Scopes) -> bool,
+    now: DateTime<Utc>,
+) -> Result<Recipients, AppError> {
     let stored = settings::settings_of(db, org).await?;
     let on = settings::effective_of_each(db, &stored, &[client_id])
         .await?
@@ -51,5 +69,8 @@ pub async fn emails(
         )
         .all(db)
         .await?;
-    Ok(logins.into_iter().map(|l| l.email).collect())
+    Ok(Recipients {
+        logins,
+        settings: on,
+    })
 }

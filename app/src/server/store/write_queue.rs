@@ -5,7 +5,10 @@
 
 use std::time::Duration;
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 use tokio::sync::{Mutex, MutexGuard};
 
 static SQLITE_WRITER: Mutex<()> = Mutex::const_new(());
@@ -37,6 +40,12 @@ pub async fn transaction_turn() -> Turn {
 pub trait Writer: ConnectionTrait + Sync {
     /// The writer turn for one statement, held until the returned value is dropped.
     fn single_write(&self) -> impl std::future::Future<Output = Turn> + Send;
+
+    /// A transaction for a read-then-append (the audit chain's tail and the new entry): on the
+    /// pool a new one (`IMMEDIATE` on SQLite), inside a transaction a savepoint of it.
+    fn append_txn(
+        &self,
+    ) -> impl std::future::Future<Output = Result<DatabaseTransaction, DbErr>> + Send;
 }
 
 impl Writer for DatabaseConnection {
@@ -51,10 +60,25 @@ impl Writer for DatabaseConnection {
             Err(_) => Turn { _guard: None },
         }
     }
+
+    async fn append_txn(&self) -> Result<DatabaseTransaction, DbErr> {
+        let options = match self.get_database_backend() {
+            DbBackend::Sqlite => TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..Default::default()
+            },
+            _ => TransactionOptions::default(),
+        };
+        self.begin_with_options(options).await
+    }
 }
 
 impl Writer for DatabaseTransaction {
     async fn single_write(&self) -> Turn {
         Turn { _guard: None }
+    }
+
+    async fn append_txn(&self) -> Result<DatabaseTransaction, DbErr> {
+        self.begin().await
     }
 }

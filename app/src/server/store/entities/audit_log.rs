@@ -18,6 +18,10 @@ pub struct Model {
     pub new_value: Option<String>,
     pub at: DateTimeUtc,
     pub ip: Option<String>,
+    /// The `hash` of the organization's entry before this one ("" for the first).
+    pub prev_hash: Option<String>,
+    /// SHA-256 (hex) over `prev_hash` and this entry's content: see `store::audit_chain`.
+    pub hash: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

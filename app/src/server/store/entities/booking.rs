@@ -33,6 +33,8 @@ pub struct Model {
     pub acknowledged_at: Option<DateTimeUtc>,
     /// This telehealth appointment's own video link; else the therapist's.
     pub video_link: Option<String>,
+    /// When the reminder was claimed for sending; cleared when the appointment moves.
+    pub reminded_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -20,6 +20,8 @@ pub struct Model {
     pub contact_phone: String,
     /// "Require two-step verification for staff": un-enrolled staff enrol at their next sign-in.
     pub require_two_step: bool,
+    /// Appointment reminders go this many hours ahead; 0 sends none.
+    pub reminder_hours: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

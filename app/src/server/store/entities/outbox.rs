@@ -11,6 +11,9 @@ pub struct Model {
     pub recipient: String,
     pub subject: String,
     pub body: String,
+    /// An attached file (the .ics of a reminder): its name and text.
+    pub attachment_name: Option<String>,
+    pub attachment: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

@@ -16,6 +16,8 @@ pub struct Model {
     /// Set when this is the login of a client contact.
     pub contact_id: Option<i32>,
     pub created_at: DateTimeUtc,
+    /// Whether this login wants appointment reminders by email.
+    pub appointment_reminders: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
