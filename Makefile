@@ -37,7 +37,7 @@ e2e:
 
 ## make fuzz: every server function fuzzed for 10 minutes (5 on SQLite, then 5 on PostgreSQL).
 fuzz:
-	FUZZ_SECONDS=300 cargo test -p server --test fuzz -- --nocapture
+	FUZZ_SECONDS=300 cargo test -p server --test server fuzz:: -- --nocapture
 
 ## make bench-ssr: the portal home's throughput next to a bare handler (SQLite; pass DATABASE_URL=postgres://… for PostgreSQL).
 bench-ssr:

@@ -30,6 +30,7 @@ mod m20261203_000022_appointment_changes;
 mod m20261203_000023_video_links;
 mod m20261203_000024_reminders;
 mod m20261203_000025_audit_chain;
+mod m20261203_000026_appointment_series;
 
 /// Every migration, in the order it is applied.
 pub struct Migrator;
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000023_video_links::Migration),
             Box::new(m20261203_000024_reminders::Migration),
             Box::new(m20261203_000025_audit_chain::Migration),
+            Box::new(m20261203_000026_appointment_series::Migration),
         ]
     }
 }

@@ -50,6 +50,7 @@ pub async fn load(
             cancelled_by: Set(None),
             acknowledged_at: Set(None),
             reminded_at: Set(None),
+            series_id: Set(None),
             video_link: Set(None),
             created_at: Set(Utc::now()),
         }

@@ -2,7 +2,7 @@
 //! therapist not assigned to the client, and the administrator of another organization.
 //! It fails when a server function is registered without a row here.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 
@@ -115,7 +115,7 @@ const MATRIX: &[Row] = &[
         args: "client_id={client}&input[staff_id]={staff}&input[location]=telehealth&input[date]=2099-01-05&input[time]=10%3A00&input[duration_minutes]=60&input[service]=Session&input[price]=",
         expect: [401, 403, 403, 404, 404],
     },
-    Row { name: "get_calendar_week", args: "week=", expect: [401, 403, 403, 200, 200] },
+    Row { name: "get_calendar", args: "query[span]=month", expect: [401, 403, 403, 200, 200] },
     Row { name: "create_calendar_feed", args: "", expect: [401, 403, 403, 200, 200] },
     Row { name: "get_availability", args: "", expect: [401, 403, 403, 200, 200] },
     Row {
@@ -225,6 +225,16 @@ const MATRIX: &[Row] = &[
     Row {
         name: "staff_cancel_appointment",
         args: "client_id={client}&booking_id={booking}&input[reason]=Taken",
+        expect: [401, 403, 403, 404, 404],
+    },
+    Row {
+        name: "plan_series",
+        args: "client_id={client}&input[staff_id]={staff}&input[location]=telehealth&input[date]=2099-02-02&input[time]=10%3A00&input[duration_minutes]=60&input[service]=Session&input[price]=&repeat[mon]=true&repeat[weeks]=2",
+        expect: [401, 403, 403, 404, 404],
+    },
+    Row {
+        name: "create_series",
+        args: "client_id={client}&input[staff_id]={staff}&input[location]=telehealth&input[date]=2099-02-02&input[time]=10%3A00&input[duration_minutes]=60&input[service]=Session&input[price]=&repeat[mon]=true&repeat[weeks]=2",
         expect: [401, 403, 403, 404, 404],
     },
     Row { name: "acknowledge_cancellation", args: "booking_id={booking}", expect: [401, 403, 403, 404, 404] },

@@ -4,7 +4,7 @@
 //! turns it off first, as a database owner could); entries written before the chain are sealed
 //! at start-up; and `server audit verify` exits non-zero naming the entry.
 
-mod common;
+use crate::common;
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryOrder, Statement};
 

@@ -1,6 +1,6 @@
 //! Sign-in, sessions, rate limits, the cross-site guard and the audit trail, on both databases.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};

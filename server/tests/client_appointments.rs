@@ -5,14 +5,15 @@
 //! shows and the family is emailed about; and a last-minute cancellation acknowledged off the
 //! calendar's count.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
+use app::domain::schedule::BookingStatus;
 use app::server::store::entities::{audit_log, booking, outbox, staff_user};
-use common::{audited, call, client_id, each_database, json, sign_in};
+use common::{audited, booking_row, call, client_id, each_database, json, sign_in};
 
 async fn staff_id(db: &sea_orm::DatabaseConnection, email: &str) -> i32 {
     staff_user::Entity::find()
@@ -317,33 +318,17 @@ async fn a_last_minute_cancellation_is_acknowledged_off_the_calendar_count() {
             ));
             // The client cancelled in the portal three hours ahead.
             let start = Utc::now() + Duration::hours(3);
+            let org = staff_user::Entity::find_by_id(taylor)
+                .one(&t.db)
+                .await
+                .unwrap()
+                .unwrap()
+                .organization_id;
             let row = booking::ActiveModel {
-                organization_id: Set(staff_user::Entity::find_by_id(taylor)
-                    .one(&t.db)
-                    .await
-                    .unwrap()
-                    .unwrap()
-                    .organization_id),
-                staff_id: Set(taylor),
-                client_id: Set(jordan),
-                status: Set(app::domain::schedule::BookingStatus::Cancelled),
-                starts_at: Set(start),
-                ends_at: Set(start + Duration::hours(1)),
-                location_id: Set(None),
-                telehealth: Set(true),
-                service: Set("ABA session".into()),
-                price_cents: Set(None),
-                note: Set(None),
                 last_minute: Set(true),
                 requested_by: Set("client".into()),
-                decided_by: Set(None),
-                decided_at: Set(None),
-                decision_reason: Set(None),
-                created_at: Set(Utc::now()),
                 cancelled_by: Set(Some("client".into())),
-                acknowledged_at: Set(None),
-                reminded_at: Set(None),
-                ..Default::default()
+                ..booking_row(org, (taylor, jordan), BookingStatus::Cancelled, start, 60)
             }
             .insert(&t.db)
             .await

@@ -1,6 +1,6 @@
 //! Clients for staff: scoping, search, pagination, validation, management and tenant isolation.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use sea_orm::{EntityTrait, PaginatorTrait};

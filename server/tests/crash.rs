@@ -4,7 +4,7 @@
 //! nothing is half-written, and the sessions of before the crash still work. On SQLite and on
 //! PostgreSQL.
 
-mod common;
+use crate::common;
 
 use common::process::{throwaway_postgres, Server};
 

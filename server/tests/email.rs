@@ -2,7 +2,7 @@
 //! the outbox otherwise, a clear error when the mail server cannot be reached, and background
 //! emails kept and tried again until they go out or are given up.
 
-mod common;
+use crate::common;
 
 use chrono::{Duration, Utc};
 use sea_orm::{EntityTrait, PaginatorTrait};

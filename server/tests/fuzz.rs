@@ -7,7 +7,7 @@
 //! `FUZZ_CASES` (default 1,000 per database, so about 2,000 in `make test`) sets the cases;
 //! `FUZZ_SECONDS` runs batches until that many seconds have passed (`make fuzz`).
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -3,7 +3,7 @@
 //! deduplication by normalised name, merges that move policies, and simultaneous saves that
 //! cannot both take one rank.
 
-mod common;
+use crate::common;
 
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 

@@ -1,7 +1,7 @@
 //! Intake forms through the server functions on both databases: drafts, the refused incomplete
 //! submission, the locked form, the kept template version, Hide Location Address, and scopes.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use axum::Router;

@@ -1,7 +1,7 @@
 //! The live-update stream: capped per session, never keeping a session alive, and costing the
 //! same few queries per change however many streams are open.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;

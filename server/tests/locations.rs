@@ -2,7 +2,7 @@
 //! field checked on the server, old and new values audited); an archived location is offered for
 //! no new appointment or form, stays on past ones, and comes back when restored.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};

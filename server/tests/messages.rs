@@ -3,7 +3,7 @@
 //! refuses them, escaping, long threads, and live updates that reach a second server process
 //! through the database.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

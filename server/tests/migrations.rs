@@ -1,6 +1,6 @@
 //! The schema migrates down and up again on both databases.
 
-mod common;
+use crate::common;
 
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::EntityTrait;

@@ -1,7 +1,7 @@
 //! Reads and writes of every kind at once never answer "database is locked" (a 500): write
 //! transactions start IMMEDIATE on SQLite, so none has to upgrade a read lock mid-way.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 

@@ -1,7 +1,7 @@
 //! A practice's first start without demo data: `server org create` makes the organization and
 //! its first administrator, whose link sets a password and lands in the admin.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 

@@ -2,7 +2,7 @@
 //! a sign-in, and ends every other session; sessions are listed with their device and can be
 //! signed out one by one, only by their owner; staff revoke their calendar feed.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};

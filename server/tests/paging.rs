@@ -2,7 +2,7 @@
 //! the pages forward and back visits every row once in order, and a page deep in the list costs
 //! the same statements as the first.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};

@@ -1,7 +1,7 @@
 //! Portal accounts, invitations, password resets and the Client Contact Network, through the
 //! server functions on both databases.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use axum::Router;

@@ -2,7 +2,7 @@
 //! the portal's footer; a new time zone answers first with what it changes and is saved only
 //! when confirmed; an unknown zone is refused; only administrators edit, each change audited.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};

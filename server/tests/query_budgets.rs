@@ -2,7 +2,7 @@
 //! databases: the portal home (with its to-do cards) at most 6 for a client and 8 for a contact
 //! of two clients, the admin shell with its badges at most 3.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};

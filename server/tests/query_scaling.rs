@@ -1,7 +1,7 @@
 //! Every list costs the same number of SQL statements with 10 rows as with 200: no query per
 //! row. Counted with sea-orm's metric callback, on both databases.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -21,7 +21,7 @@ use app::server::store::entities::{
     audit_log, booking, client, client_staff, form_template_version, insurance_policy, location,
     message, outbox, payment, sent_form, staff_user,
 };
-use common::{call, client_id, each_database, enable_payments, page, sign_in, TestDb};
+use common::{booking_row, call, client_id, each_database, enable_payments, page, sign_in, TestDb};
 
 /// The first Monday, noon UTC, eight weeks ago: past appointments go there (owed for), in one
 /// week of the calendar.
@@ -83,28 +83,17 @@ async fn grow(db: &DatabaseConnection, from: usize, to: usize) {
             future + Duration::minutes(30 * half as i64)
         };
         let row = booking::ActiveModel {
-            id: NotSet,
-            organization_id: Set(org),
-            staff_id: Set(therapist),
-            client_id: Set(jordan.id),
-            status: Set(BookingStatus::Booked),
-            starts_at: Set(starts_at),
-            ends_at: Set(starts_at + Duration::minutes(30)),
-            location_id: Set(None),
             telehealth: Set(false),
             service: Set(format!("Session {k}")),
             price_cents: Set(Some(9_000)),
-            note: Set(None),
-            last_minute: Set(false),
             requested_by: Set("staff:2".into()),
-            decided_by: Set(None),
-            decided_at: Set(None),
-            decision_reason: Set(None),
-            cancelled_by: Set(None),
-            acknowledged_at: Set(None),
-            video_link: Set(None),
-            reminded_at: Set(None),
-            created_at: Set(now),
+            ..booking_row(
+                org,
+                (therapist, jordan.id),
+                BookingStatus::Booked,
+                starts_at,
+                30,
+            )
         }
         .insert(db)
         .await
@@ -305,8 +294,8 @@ async fn every_list_costs_the_same_with_10_rows_as_with_200() {
                 ),
                 staff(
                     "calendar week",
-                    "get_calendar_week",
-                    format!("week={week}"),
+                    "get_calendar",
+                    format!("query[date]={week}"),
                     &therapist,
                 ),
                 staff(

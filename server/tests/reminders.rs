@@ -4,7 +4,7 @@
 //! link; a login's own opt-out and the practice's 0 hours are obeyed; and two real server
 //! processes on one PostgreSQL database remind every appointment exactly once.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
@@ -20,7 +20,7 @@ use app::server::mail::retry::retry_due;
 use app::server::services::reminders::send_due;
 use app::server::store::entities::{booking, mail_retry, outbox, staff_user};
 use common::process::{throwaway_postgres, Server};
-use common::{audited, call, client_id, each_database, json, sign_in};
+use common::{audited, booking_row, call, client_id, each_database, json, sign_in};
 
 const VIDEO: &str = "https://meet.example.org/private-room-7";
 const SUBJECT: &str = "Reminder: appointment with Bright Path";
@@ -43,29 +43,16 @@ async fn add(db: &DatabaseConnection, start: DateTime<Utc>, status: BookingStatu
         .await
         .unwrap()
         .unwrap();
+    let jordan = client_id(db, "Jordan").await;
     booking::ActiveModel {
-        organization_id: Set(taylor.organization_id),
-        staff_id: Set(taylor.id),
-        client_id: Set(client_id(db, "Jordan").await),
-        status: Set(status),
-        starts_at: Set(start),
-        ends_at: Set(start + Duration::minutes(15)),
-        location_id: Set(None),
-        telehealth: Set(true),
-        service: Set("ABA session".into()),
-        price_cents: Set(None),
-        note: Set(None),
-        last_minute: Set(false),
-        requested_by: Set("staff:1".into()),
-        decided_by: Set(None),
-        decided_at: Set(None),
-        decision_reason: Set(None),
-        created_at: Set(Utc::now()),
-        cancelled_by: Set(None),
-        acknowledged_at: Set(None),
         video_link: Set(Some(VIDEO.into())),
-        reminded_at: Set(None),
-        ..Default::default()
+        ..booking_row(
+            taylor.organization_id,
+            (taylor.id, jordan),
+            status,
+            start,
+            15,
+        )
     }
     .insert(db)
     .await

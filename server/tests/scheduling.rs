@@ -1,7 +1,7 @@
 //! Self-scheduling on both databases: a slot requested by 100 clients at once is held exactly
 //! once, the 24-hour rule with an injected clock, and the setting and scope checks.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -474,7 +474,7 @@ async fn staff_make_appointments_only_in_free_time_and_see_them_in_the_week() {
         let therapist = sign_in(&app, "therapist@brightpath.example").await;
         let admin = sign_in(&app, "admin@brightpath.example").await;
         let jordan = client_id(&t.db, "Jordan").await;
-        let taylor: Value = serde_json::from_str(&call(&app, "get_calendar_week", "week=2099-01-05", Some(&therapist)).await.body).unwrap();
+        let taylor: Value = serde_json::from_str(&call(&app, "get_calendar", "query[date]=2099-01-05", Some(&therapist)).await.body).unwrap();
         let taylor_id = taylor["staff_id"].as_i64().unwrap();
         let form = |staff: i64, time: &str| {
             format!("client_id={jordan}&input[staff_id]={staff}&input[location]=telehealth&input[date]=2099-01-05&input[time]={time}&input[duration_minutes]=60&input[service]=ABA%20session&input[price]=120")
@@ -491,12 +491,12 @@ async fn staff_make_appointments_only_in_free_time_and_see_them_in_the_week() {
         let bad = call(&app, "create_appointment", &form(taylor_id, "25%3A00"), Some(&therapist)).await;
         assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 
-        let week: Value = serde_json::from_str(&call(&app, "get_calendar_week", "week=2099-01-07", Some(&therapist)).await.body).unwrap();
-        assert_eq!(week["monday"], "2099-01-05");
+        let week: Value = serde_json::from_str(&call(&app, "get_calendar", "query[date]=2099-01-07", Some(&therapist)).await.body).unwrap();
+        assert_eq!(week["anchor"], "2099-01-05");
         let monday = &week["days"][0]["items"];
         assert_eq!(monday[0]["time"], "10:00–11:00", "local time in New York: {week}");
         assert_eq!(monday[0]["client_name"], "Jordan Lee");
-        let other = call(&app, "get_calendar_week", &format!("staff_id={}&week=2099-01-07", taylor_id + 100), Some(&therapist)).await;
+        let other = call(&app, "get_calendar", &format!("query[staff]={}&query[date]=2099-01-07", taylor_id + 100), Some(&therapist)).await;
         assert_eq!(other.status, StatusCode::NOT_FOUND, "a therapist sees only their own calendar");
         // The appointment holds the time: that slot is not offered in the portal.
         let booked = booking::Entity::find().filter(booking::Column::Service.eq("ABA session")).one(&t.db).await.unwrap().unwrap();

@@ -1,7 +1,7 @@
 //! Security regressions, one test per item of the hardening review (issue 16), named after it.
 //! Each runs on SQLite and PostgreSQL where the database takes part.
 
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 

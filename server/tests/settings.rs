@@ -1,6 +1,6 @@
 //! Client Portal Settings through the server functions, on both databases.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};

@@ -4,18 +4,17 @@
 //! the person out of booking, and reassigns or declines their open requests; reactivation
 //! restores them.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, NotSet, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
 use app::domain::schedule::BookingStatus;
 use app::server::store::entities::{booking, outbox, portal_account, staff_user};
 use common::{
-    audited, call, client_id, each_database, json, password_form, sign_in, token_sent_to,
+    audited, booking_row, call, client_id, each_database, json, password_form, sign_in,
+    token_sent_to,
 };
 
 const ADMIN: &str = "admin@brightpath.example";
@@ -335,28 +334,8 @@ async fn request(
         .unwrap();
     let start = Utc::now() + Duration::hours(hours);
     booking::ActiveModel {
-        id: NotSet,
-        organization_id: Set(parent.organization_id),
-        staff_id: Set(staff),
-        client_id: Set(client),
-        status: Set(status),
-        starts_at: Set(start),
-        ends_at: Set(start + Duration::hours(1)),
-        location_id: Set(None),
-        telehealth: Set(true),
-        service: Set("ABA session".into()),
-        price_cents: Set(None),
-        note: Set(None),
-        last_minute: Set(false),
         requested_by: Set(format!("portal:{}", parent.id)),
-        decided_by: Set(None),
-        decided_at: Set(None),
-        decision_reason: Set(None),
-        cancelled_by: Set(None),
-        acknowledged_at: Set(None),
-        reminded_at: Set(None),
-        video_link: Set(None),
-        created_at: Set(Utc::now()),
+        ..booking_row(parent.organization_id, (staff, client), status, start, 60)
     }
     .insert(db)
     .await
@@ -396,7 +375,7 @@ async fn deactivation_signs_out_and_hands_over_and_reactivation_restores() {
             assert!(done["sessions_ended"].as_i64().unwrap() >= 1);
 
             // Signed out on the next request, and the right password no longer signs in.
-            let reply = call(&app, "get_calendar_week", "week=", Some(&therapist)).await;
+            let reply = call(&app, "get_calendar", "", Some(&therapist)).await;
             assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}", reply.body);
             let reply = call(&app, "sign_in", "email=therapist%40brightpath.example&password=demo-password-1", None).await;
             assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.body);
@@ -438,7 +417,7 @@ async fn deactivation_signs_out_and_hands_over_and_reactivation_restores() {
             let reply = call(&app, "reactivate_staff", &format!("staff_id={taylor}"), Some(&admin)).await;
             assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
             let again = sign_in(&app, THERAPIST).await;
-            let reply = call(&app, "get_calendar_week", "week=", Some(&again)).await;
+            let reply = call(&app, "get_calendar", "", Some(&again)).await;
             assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
         }),
     )

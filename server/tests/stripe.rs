@@ -2,7 +2,7 @@
 //! idempotency keys, declines and outages, refunds; and the webhook endpoint's signature,
 //! staleness and replay checks, through the whole app on both databases.
 
-mod common;
+use crate::common;
 
 use chrono::Utc;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};

@@ -2,7 +2,7 @@
 //! portal offers "Join" only from 15 minutes before a booked telehealth appointment until its
 //! end, and the link never reaches an email or a calendar file.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};

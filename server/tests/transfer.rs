@@ -1,7 +1,7 @@
 //! What travels to the browser: compressed pages, precompressed bundle files, and cache headers
 //! that keep a client's data out of every cache while the hashed bundle is kept for a year.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};

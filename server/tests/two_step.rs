@@ -3,7 +3,7 @@
 //! like passwords, the practice's requirement that makes staff enrol at their next sign-in, and
 //! an administrator's reset, each audited.
 
-mod common;
+use crate::common;
 
 use axum::http::{header, StatusCode};
 use chrono::Utc;
@@ -110,9 +110,7 @@ async fn an_enrolled_sign_in_waits_for_a_code_that_works_once() {
             assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
             let session = reply.session_cookie().expect("signed in");
             assert_eq!(
-                call(&app, "get_calendar_week", "week=", Some(&session))
-                    .await
-                    .status,
+                call(&app, "get_calendar", "", Some(&session)).await.status,
                 StatusCode::OK
             );
             // The challenge is spent, and the same code does not pass a new sign-in.
@@ -196,7 +194,7 @@ async fn the_practice_requirement_makes_staff_enrol_and_an_administrator_resets_
 
             // An open session goes on; the next sign-in enrols before it gets in.
             assert_eq!(
-                call(&app, "get_calendar_week", "week=", Some(&therapist))
+                call(&app, "get_calendar", "", Some(&therapist))
                     .await
                     .status,
                 StatusCode::OK
@@ -265,9 +263,7 @@ async fn the_practice_requirement_makes_staff_enrol_and_an_administrator_resets_
             .await;
             assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
             assert_eq!(
-                call(&app, "get_calendar_week", "week=", Some(&enrolled))
-                    .await
-                    .status,
+                call(&app, "get_calendar", "", Some(&enrolled)).await.status,
                 StatusCode::UNAUTHORIZED
             );
             assert_eq!(audited(&t.db, "two_step.reset").await, 1);

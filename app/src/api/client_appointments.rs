@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::domain::client_appointments::{CancelInput, ClientAppointments};
 use crate::domain::schedule::AppointmentInput;
+use crate::domain::series::SeriesScope;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::server::{access::context::run, services::client_appointments};
@@ -16,28 +17,50 @@ pub async fn list_client_appointments(client_id: i32) -> Result<ClientAppointmen
         .await
 }
 
-/// Reschedules and edits an appointment (its therapist or an administrator).
+/// Reschedules and edits an appointment (its therapist or an administrator); `scope` takes in
+/// the rest of its series.
 #[server(endpoint = "change_appointment")]
 pub async fn change_appointment(
     client_id: i32,
     booking_id: i32,
     input: AppointmentInput,
+    scope: Option<SeriesScope>,
 ) -> Result<(), AppError> {
     run(|ctx| async move {
-        client_appointments::change(&ctx, client_id, booking_id, &input, chrono::Utc::now()).await
+        let scope = scope.unwrap_or_default();
+        client_appointments::change(
+            &ctx,
+            client_id,
+            booking_id,
+            &input,
+            scope,
+            chrono::Utc::now(),
+        )
+        .await
     })
     .await
 }
 
-/// Cancels an appointment with a reason (its therapist or an administrator).
+/// Cancels an appointment with a reason (its therapist or an administrator); `scope` takes in
+/// the rest of its series.
 #[server(endpoint = "staff_cancel_appointment")]
 pub async fn staff_cancel_appointment(
     client_id: i32,
     booking_id: i32,
     input: CancelInput,
+    scope: Option<SeriesScope>,
 ) -> Result<(), AppError> {
     run(|ctx| async move {
-        client_appointments::cancel(&ctx, client_id, booking_id, &input, chrono::Utc::now()).await
+        let scope = scope.unwrap_or_default();
+        client_appointments::cancel(
+            &ctx,
+            client_id,
+            booking_id,
+            &input,
+            scope,
+            chrono::Utc::now(),
+        )
+        .await
     })
     .await
 }

@@ -18,6 +18,7 @@ pub mod payments;
 pub mod portal;
 pub mod reminders;
 pub mod scheduling;
+pub mod series;
 pub mod settings;
 pub mod staff;
 pub mod two_step;

@@ -8,7 +8,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::server::{
     access::context::run,
-    services::{appointments, scheduling},
+    services::{appointments, calendar, scheduling},
 };
 
 /// The open slots of the client's care team over the next weeks.
@@ -78,17 +78,13 @@ pub async fn create_appointment(
     .await
 }
 
-/// A week of a therapist's calendar (`week` is any date in it, `YYYY-MM-DD`; blank for this week).
-#[server(endpoint = "get_calendar_week")]
-pub async fn get_calendar_week(
-    staff_id: Option<i32>,
-    week: String,
-) -> Result<crate::domain::schedule::CalendarWeek, AppError> {
-    run(|ctx| async move {
-        let week_of = chrono::NaiveDate::parse_from_str(week.trim(), "%Y-%m-%d").ok();
-        appointments::week(&ctx, staff_id, week_of, chrono::Utc::now()).await
-    })
-    .await
+/// The staff calendar: a therapist's week, day or month, or every therapist's day (administrators),
+/// by location.
+#[server(endpoint = "get_calendar")]
+pub async fn get_calendar(
+    #[server(default)] query: crate::domain::calendar::CalendarQuery,
+) -> Result<crate::domain::calendar::Calendar, AppError> {
+    run(|ctx| async move { calendar::view(&ctx, &query, chrono::Utc::now()).await }).await
 }
 
 /// Creates (or replaces) the caller's private calendar feed URL; shown once (staff).

@@ -53,6 +53,9 @@ pub struct ClientAppointment {
     /// "Cancelled by the practice" or "Cancelled by the client", with the reason when given.
     pub cancellation: Option<String>,
     pub last_minute: bool,
+    /// The series it belongs to, in words ("Every Mon, Wed, Fri at 15:30").
+    #[serde(default)]
+    pub series: Option<String>,
 }
 
 impl ClientAppointment {

@@ -326,40 +326,6 @@ impl AppointmentInput {
     }
 }
 
-/// One appointment or request in the staff calendar.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CalendarItem {
-    pub id: i32,
-    pub client_id: i32,
-    pub client_name: String,
-    /// "09:00–10:00".
-    pub time: String,
-    pub status: BookingStatus,
-    pub service: String,
-    pub last_minute: bool,
-}
-
-/// One day of the staff calendar.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CalendarDay {
-    pub date: NaiveDate,
-    /// "Monday 7 January".
-    pub label: String,
-    pub items: Vec<CalendarItem>,
-}
-
-/// A week of one staff member's calendar, in the organization's time zone.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CalendarWeek {
-    pub staff_id: i32,
-    pub staff_name: String,
-    /// Whom the viewer may look at (administrators: every therapist; others: themselves).
-    pub staff_choices: Vec<(i32, String)>,
-    pub monday: NaiveDate,
-    pub days: Vec<CalendarDay>,
-    pub time_zone: String,
-}
-
 /// Longest note on a request.
 pub const MAX_NOTE: usize = 1_000;
 

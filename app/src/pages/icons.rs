@@ -12,6 +12,8 @@ pub enum Icon {
     Envelope,
     Form,
     Card,
+    /// A recurring series.
+    Repeat,
 }
 
 impl Icon {
@@ -32,6 +34,9 @@ impl Icon {
             Icon::Envelope => "M3 6h18v12H3zM3 7l9 6 9-6",
             Icon::Form => "M6 3h9l4 4v14H6zM14 3v5h5M9 12h7M9 16h7",
             Icon::Card => "M3 6h18v12H3zM3 10h18M7 15h4",
+            Icon::Repeat => {
+                "M17 2l3 3-3 3M4 11V9a4 4 0 0 1 4-4h12M7 22l-3-3 3-3M20 13v2a4 4 0 0 1-4 4H4"
+            }
         }
     }
 }

@@ -477,3 +477,41 @@ pub fn password_form(token: &str, password: &str) -> String {
     let p = password.replace(' ', "%20");
     format!("input[token]={token}&input[password]={p}&input[confirm]={p}")
 }
+
+/// A booking to insert directly: `minutes` long from `start`, telehealth "ABA session" with no
+/// price, made by staff; callers change what their test is about with struct update syntax.
+pub fn booking_row(
+    organization_id: i32,
+    (staff_id, client_id): (i32, i32),
+    status: app::domain::schedule::BookingStatus,
+    start: chrono::DateTime<chrono::Utc>,
+    minutes: i64,
+) -> app::server::store::entities::booking::ActiveModel {
+    use app::server::store::entities::booking;
+    use sea_orm::{NotSet, Set};
+    booking::ActiveModel {
+        id: NotSet,
+        organization_id: Set(organization_id),
+        staff_id: Set(staff_id),
+        client_id: Set(client_id),
+        status: Set(status),
+        starts_at: Set(start),
+        ends_at: Set(start + chrono::Duration::minutes(minutes)),
+        location_id: Set(None),
+        telehealth: Set(true),
+        service: Set("ABA session".into()),
+        price_cents: Set(None),
+        note: Set(None),
+        last_minute: Set(false),
+        requested_by: Set("staff:1".into()),
+        decided_by: Set(None),
+        decided_at: Set(None),
+        decision_reason: Set(None),
+        cancelled_by: Set(None),
+        acknowledged_at: Set(None),
+        video_link: Set(None),
+        reminded_at: Set(None),
+        series_id: Set(None),
+        created_at: Set(chrono::Utc::now()),
+    }
+}

@@ -1,21 +1,23 @@
-//! The therapist's calendar: the week's appointments and requests in the organization's time
-//! zone, requests to accept or decline (with an optional reason, emailed to the requester),
-//! and last-minute changes.
+//! The staff calendar: a week, a day or a month of appointments and requests in the
+//! organization's time zone (series marked, filtered by location; administrators also see every
+//! therapist's day side by side), requests to accept or decline (with an optional reason,
+//! emailed to the requester), and last-minute changes.
 
+use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::use_query_map;
 
 use crate::api::client_appointments::AcknowledgeCancellation;
-use crate::api::scheduling::{
-    get_calendar_inbox, get_calendar_week, CreateCalendarFeed, DecideRequest,
-};
-use crate::domain::schedule::{BookingStatus, CalendarWeek, RequestView};
+use crate::api::scheduling::{get_calendar, get_calendar_inbox, CreateCalendarFeed, DecideRequest};
+use crate::domain::calendar::{Calendar, CalendarItem, CalendarQuery, CalendarSpan, StaffColumn};
+use crate::domain::schedule::{BookingStatus, RequestView};
 use crate::pages::form::{successes, ActionMessage};
+use crate::pages::icons::{Icon, SvgIcon};
 use crate::pages::ErrorNotice;
 
-/// `/admin/calendar[?staff=ID&week=YYYY-MM-DD | &day=YYYY-MM-DD]`.
+/// `/admin/calendar[?staff=ID|all&view=week|day|month&date=YYYY-MM-DD&location=ID|telehealth]`.
 #[component]
 pub fn CalendarPage() -> impl IntoView {
     let decide = ServerAction::<DecideRequest>::new();
@@ -27,24 +29,27 @@ pub fn CalendarPage() -> impl IntoView {
         |_| get_calendar_inbox(),
     );
     let query = use_query_map();
-    // `?day=` shows one day (of the week that contains it); `?week=` the whole week.
-    let day = move || {
+    // `?staff=ID|all&view=week|day|month&date=YYYY-MM-DD&location=ID|telehealth`; the older
+    // `?week=` and `?day=` addresses still work.
+    let asked = move || {
         query.with(|q| {
-            q.get("day")
-                .and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+            let (span, date) = match (q.get("view"), q.get("day"), q.get("month")) {
+                (Some(view), ..) => (CalendarSpan::from_key(&view), q.get("date")),
+                (None, Some(day), _) => (CalendarSpan::Day, Some(day)),
+                (None, None, Some(month)) => (CalendarSpan::Month, Some(month)),
+                _ => (CalendarSpan::Week, q.get("date").or_else(|| q.get("week"))),
+            };
+            CalendarQuery {
+                staff: q.get("staff").unwrap_or_default(),
+                span,
+                date: date.unwrap_or_default(),
+                location: q.get("location").unwrap_or_default(),
+            }
         })
     };
-    let chosen = move || {
-        query.with(|q| {
-            (
-                q.get("staff").and_then(|s| s.parse::<i32>().ok()),
-                q.get("day").or_else(|| q.get("week")).unwrap_or_default(),
-            )
-        })
-    };
-    let week = Resource::new(
-        move || (chosen(), decided.get()),
-        |((staff, week), _)| get_calendar_week(staff, week),
+    let calendar = Resource::new(
+        move || (asked(), decided.get()),
+        |(query, _)| get_calendar(query),
     );
     view! {
         <Title text="Calendar"/>
@@ -55,9 +60,9 @@ pub fn CalendarPage() -> impl IntoView {
         <FeedPanel/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match (inbox.await, week.await) {
-                    (Ok(inbox), Ok(week)) => view! {
-                        <WeekView week day=day()/>
+                match (inbox.await, calendar.await) {
+                    (Ok(inbox), Ok(calendar)) => view! {
+                        <CalendarView calendar/>
                         <section aria-labelledby="requests-heading">
                             <h2 id="requests-heading">"Requests waiting for you"</h2>
                             {if inbox.pending.is_empty() {
@@ -121,81 +126,152 @@ fn FeedPanel() -> impl IntoView {
     }
 }
 
-/// One therapist's week, a day per column on wide screens and stacked on narrow ones; or, with
-/// `day`, that one day.
+/// The calendar's address for `staff` (an id or `all`), a span, a date and a location.
+fn address(staff: &str, span: CalendarSpan, date: NaiveDate, location: &str) -> String {
+    let mut href = format!(
+        "/admin/calendar?staff={staff}&view={}&date={}",
+        span.key(),
+        date.format("%Y-%m-%d")
+    );
+    if !location.is_empty() {
+        href.push_str(&format!("&location={location}"));
+    }
+    href
+}
+
+/// The calendar's choices (therapist, span, date, location), its pages, and the days: a day per
+/// column on wide screens and stacked on narrow ones; a month as its weeks; every therapist's day
+/// side by side.
 #[component]
-fn WeekView(week: CalendarWeek, day: Option<chrono::NaiveDate>) -> impl IntoView {
-    let staff = week.staff_id;
-    let at = move |key: &str, date: chrono::NaiveDate| {
-        format!(
-            "/admin/calendar?staff={staff}&{key}={}",
-            date.format("%Y-%m-%d")
-        )
+fn CalendarView(calendar: Calendar) -> impl IntoView {
+    let span = calendar.span;
+    let staff = calendar
+        .staff_id
+        .map(|id| id.to_string())
+        .unwrap_or_else(|| "all".into());
+    let location = calendar.location.clone();
+    let at = {
+        let (staff, location) = (staff.clone(), location.clone());
+        move |span: CalendarSpan, date: NaiveDate| address(&staff, span, date, &location)
     };
-    let step = chrono::Duration::days(if day.is_some() { 1 } else { 7 });
-    let anchor = day.unwrap_or(week.monday);
-    let key = if day.is_some() { "day" } else { "week" };
-    let (previous, next) = (at(key, anchor - step), at(key, anchor + step));
-    let (older, newer) = if day.is_some() {
-        ("Previous day", "Next day")
+    let anchor = calendar.anchor;
+    let (previous, next) = (
+        at(span, span.step(anchor, false)),
+        at(span, span.step(anchor, true)),
+    );
+    let (older, newer) = match span {
+        CalendarSpan::Day => ("Previous day", "Next day"),
+        CalendarSpan::Week => ("Previous week", "Next week"),
+        CalendarSpan::Month => ("Previous month", "Next month"),
+    };
+    let whole_week = (span == CalendarSpan::Day && calendar.staff_id.is_some())
+        .then(|| at(CalendarSpan::Week, anchor));
+    let heading = calendar.heading();
+    let may_see_all = calendar.staff_choices.len() > 1;
+    let day_link = {
+        let at = at.clone();
+        move |date: NaiveDate| at(CalendarSpan::Day, date)
+    };
+    let body = if calendar.staff_id.is_none() {
+        view! { <TeamDay columns=calendar.columns/> }.into_any()
     } else {
-        ("Previous week", "Next week")
+        let class = match span {
+            CalendarSpan::Day => "week one-day",
+            CalendarSpan::Week => "week",
+            CalendarSpan::Month => "week month",
+        };
+        view! {
+            <ol class=class>
+                {calendar.days.into_iter().map(|d| {
+                    let href = day_link(d.date);
+                    view! {
+                        <li class=if d.outside { "day outside" } else { "day" }>
+                            <h3><A href=href>{d.label}</A></h3>
+                            <DayItems items=d.items/>
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        }
+        .into_any()
     };
-    let heading = match day {
-        Some(d) => format!("{} · {}", week.staff_name, d.format("%A %-d %B %Y")),
-        None => format!(
-            "{} · week of {}",
-            week.staff_name,
-            week.monday.format("%-d %B %Y")
-        ),
-    };
-    let week_link = day.map(|_| at("week", week.monday));
-    let days: Vec<_> = week
-        .days
-        .into_iter()
-        .filter(|d| day.is_none_or(|only| d.date == only))
-        .collect();
     view! {
         <section aria-labelledby="week-heading">
             <h2 id="week-heading">{heading}</h2>
             <Form method="GET" action="/admin/calendar" attr:class="inline-form">
                 <label for="calendar-staff">"Therapist"</label>
                 <select id="calendar-staff" name="staff">
-                    {week.staff_choices.into_iter().map(|(id, name)| view! { <option value=id selected=id == staff>{name}</option> }).collect_view()}
+                    {calendar.staff_choices.into_iter().map(|(id, name)| {
+                        let selected = calendar.staff_id == Some(id);
+                        view! { <option value=id selected=selected>{name}</option> }
+                    }).collect_view()}
+                    {may_see_all.then(|| view! { <option value="all" selected=calendar.staff_id.is_none()>"All therapists (one day)"</option> })}
                 </select>
-                <label for="calendar-week">"Week of"</label>
-                <input id="calendar-week" type="date" name="week" value=week.monday.format("%Y-%m-%d").to_string()/>
+                <label for="calendar-view">"Show"</label>
+                <select id="calendar-view" name="view">
+                    {[(CalendarSpan::Day, "Day"), (CalendarSpan::Week, "Week"), (CalendarSpan::Month, "Month")].into_iter().map(|(s, label)| view! {
+                        <option value=s.key() selected=s == span>{label}</option>
+                    }).collect_view()}
+                </select>
+                <label for="calendar-date">"Date"</label>
+                <input id="calendar-date" type="date" name="date" value=anchor.format("%Y-%m-%d").to_string()/>
+                <label for="calendar-location">"Location"</label>
+                <select id="calendar-location" name="location">
+                    <option value="" selected=location.is_empty()>"All locations"</option>
+                    <option value="telehealth" selected=location == "telehealth">"Telehealth"</option>
+                    {calendar.locations.into_iter().map(|(id, name)| {
+                        let selected = location == id.to_string();
+                        view! { <option value=id selected=selected>{name}</option> }
+                    }).collect_view()}
+                </select>
                 <button type="submit" class="secondary">"Show"</button>
             </Form>
             <nav class="pager" aria-label="Calendar pages">
                 <A href=previous>{older}</A>
-                <span>{format!("Times in {}", week.time_zone)}</span>
+                <span>{format!("Times in {}", calendar.time_zone)}</span>
                 <A href=next>{newer}</A>
-                {week_link.map(|href| view! { <A href=href>"Whole week"</A> })}
+                {whole_week.map(|href| view! { <A href=href>"Whole week"</A> })}
             </nav>
-            <ol class=if day.is_some() { "week one-day" } else { "week" }>
-                {days.into_iter().map(|d| view! {
-                    <li class="day">
-                        <h3><A href=at("day", d.date)>{d.label}</A></h3>
-                        {if d.items.is_empty() {
-                            view! { <p class="empty">"Free"</p> }.into_any()
-                        } else {
-                            view! {
-                                <ul class="day-items">
-                                    {d.items.into_iter().map(|item| view! {
-                                        <li class=if item.status == BookingStatus::Requested { "item requested" } else { "item" }>
-                                            <span class="time">{item.time}</span>" "
-                                            <A href=format!("/admin/clients/{}", item.client_id)>{item.client_name}</A>
-                                            <span class="meta">{format!(" · {}", if item.status == BookingStatus::Requested { "Requested" } else { item.service.as_str() })}</span>
-                                        </li>
-                                    }).collect_view()}
-                                </ul>
-                            }.into_any()
-                        }}
-                    </li>
-                }).collect_view()}
-            </ol>
+            {body}
         </section>
+    }
+}
+
+/// A day's appointments and requests, series marked.
+#[component]
+fn DayItems(items: Vec<CalendarItem>) -> impl IntoView {
+    if items.is_empty() {
+        return view! { <p class="empty">"Free"</p> }.into_any();
+    }
+    view! {
+        <ul class="day-items">
+            {items.into_iter().map(|item| {
+                let requested = item.status == BookingStatus::Requested;
+                view! {
+                    <li class=if requested { "item requested" } else { "item" }>
+                        <span class="time">{item.time}</span>" "
+                        <A href=format!("/admin/clients/{}", item.client_id)>{item.client_name}</A>
+                        <span class="meta">{format!(" · {}", if requested { "Requested" } else { item.service.as_str() })}</span>
+                        {item.series.then(|| view! { <span class="series-mark" title="Recurring"><SvgIcon icon=Icon::Repeat/><span class="sr-only">" (recurring)"</span></span> })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }.into_any()
+}
+
+/// Every therapist's appointments of one day, a column each.
+#[component]
+fn TeamDay(columns: Vec<StaffColumn>) -> impl IntoView {
+    view! {
+        <ol class="team-day">
+            {columns.into_iter().map(|c| view! {
+                <li class="day">
+                    <h3>{c.staff_name}</h3>
+                    <DayItems items=c.items/>
+                </li>
+            }).collect_view()}
+        </ol>
     }
 }
 

@@ -12,8 +12,10 @@ use crate::domain::client::StaffRef;
 use crate::domain::client_appointments::{ClientAppointment, ClientAppointments};
 use crate::domain::intake::LocationRef;
 use crate::domain::schedule::AppointmentInput;
+use crate::domain::series::SeriesScope;
 use crate::error::AppError;
 use crate::pages::form::{field_error, last_error, successes, ActionMessage, Submit};
+use crate::pages::icons::{Icon, SvgIcon};
 
 /// The list's actions, and which appointment's form was sent last (its errors show there).
 #[derive(Clone, Copy)]
@@ -48,12 +50,15 @@ impl Default for AppointmentActions {
 
 /// The fields of an appointment form; `prefix` keeps the ids of several forms apart.
 #[component]
-fn AppointmentFields(
+pub(super) fn AppointmentFields(
     prefix: String,
     therapists: Vec<StaffRef>,
     locations: Vec<LocationRef>,
     initial: AppointmentInput,
     error: Signal<Option<AppError>>,
+    /// The date field's label ("First date" for a series).
+    #[prop(default = "Date")]
+    date_label: &'static str,
 ) -> impl IntoView {
     let id = move |field: &str| format!("{prefix}-{field}");
     let message = move |field: &'static str| field_error(error, field);
@@ -85,7 +90,7 @@ fn AppointmentFields(
             <p class="field-error" aria-live="polite">{message("location")}</p>
         </div>
         <div class="field">
-            <label for=id("date")>"Date"</label>
+            <label for=id("date")>{date_label}</label>
             <input id=id("date") type="date" name="input[date]" value=initial.date required=true/>
             <p class="field-error" aria-live="polite">{message("date")}</p>
         </div>
@@ -213,6 +218,7 @@ fn Summary(appointment: ClientAppointment) -> impl IntoView {
             <div class="meta">{format!("{} · {} · {}", a.staff_name, a.place, a.service)}</div>
             <div class="meta status">{format!("{} · {}", a.status.label(), a.payment.label())}{a.last_minute.then_some(" · last-minute")}</div>
             {a.cancellation.clone().map(|c| view! { <div class="meta">{c}</div> })}
+            {a.series.clone().map(|pattern| view! { <div class="meta series"><SvgIcon icon=Icon::Repeat/>{format!("Series: {pattern}")}</div> })}
         </div>
     }
 }
@@ -227,6 +233,7 @@ fn UpcomingRow(
 ) -> impl IntoView {
     let id = appointment.id;
     let active = appointment.is_active();
+    let in_series = appointment.series.is_some();
     let initial = appointment.as_input();
     // The therapist it is with stays choosable even if not assigned any more.
     let mut therapists = therapists;
@@ -260,6 +267,7 @@ fn UpcomingRow(
                             <input type="hidden" name="client_id" value=client_id/>
                             <input type="hidden" name="booking_id" value=id/>
                             <AppointmentFields prefix=format!("change-{id}") therapists locations initial error=change_error/>
+                            {in_series.then(|| view! { <ScopeField id=format!("change-{id}-scope")/> })}
                             {move || change_error.get().filter(|e| !matches!(e, AppError::Invalid(_))).map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
                             <Submit label="Save changes" pending_label="Saving…" pending=actions.change.pending()/>
                         </ActionForm>
@@ -278,6 +286,7 @@ fn UpcomingRow(
                                 <input type="checkbox" id=format!("cancel-{id}-by-client") name="input[by_client]" value="true"/>
                                 "The client asked to cancel"
                             </label>
+                            {in_series.then(|| view! { <ScopeField id=format!("cancel-{id}-scope")/> })}
                             {move || cancel_error.get().filter(|e| !matches!(e, AppError::Invalid(_))).map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
                             <Submit label="Cancel appointment" pending_label="Cancelling…" pending=actions.cancel.pending()/>
                         </ActionForm>
@@ -285,5 +294,18 @@ fn UpcomingRow(
                 </div>
             })}
         </li>
+    }
+}
+
+/// Which appointments of the series a change or a cancellation applies to.
+#[component]
+fn ScopeField(id: String) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id.clone()>"Apply to"</label>
+            <select id=id name="scope">
+                {SeriesScope::CHOICES.iter().map(|(_, value, label)| view! { <option value=*value>{*label}</option> }).collect_view()}
+            </select>
+        </div>
     }
 }

@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use super::client_appointments::{AppointmentActions, AppointmentList, NewAppointment};
 use super::client_forms::{ClientForms, FormActions};
 use super::client_new::ClientFields;
+use super::client_series::{NewSeries, SeriesActions};
 use super::contacts::{ClientPortalAccess, ContactActions, ContactsSection};
 use crate::api::client_appointments::list_client_appointments;
 use crate::api::clients::{get_client, AssignStaff, UnassignStaff, UpdateClient};
@@ -46,8 +47,10 @@ pub fn ClientPage() -> impl IntoView {
     let made = successes(make_appointment.value(), make_appointment.version());
     let appointment_actions = AppointmentActions::new();
     let appointments_saved = appointment_actions.saved();
+    let series_actions = SeriesActions::new();
+    let series_made = series_actions.saved();
     let appointments = Resource::new(
-        move || (id(), made.get(), appointments_saved()),
+        move || (id(), made.get(), appointments_saved(), series_made.get()),
         |(id, ..)| list_client_appointments(id),
     );
     let form_actions = FormActions::new();
@@ -88,6 +91,7 @@ pub fn ClientPage() -> impl IntoView {
                                     <section aria-labelledby="appointments-heading">
                                         <h2 id="appointments-heading">"Appointments"</h2>
                                         <NewAppointment client_id=id therapists=therapists.clone() locations=options.locations.clone() action=make_appointment/>
+                                        {(!therapists.is_empty()).then(|| view! { <NewSeries client_id=id therapists=therapists.clone() locations=options.locations.clone() actions=series_actions/> })}
                                         {match appointments {
                                             Ok(list) => view! {
                                                 <AppointmentList client_id=id list therapists locations=options.locations.clone() actions=appointment_actions/>

@@ -8,6 +8,7 @@ pub mod client_forms;
 pub mod client_new;
 pub mod client_page;
 pub mod client_portal;
+pub mod client_series;
 pub mod clients;
 pub mod contacts;
 pub mod form_builder;

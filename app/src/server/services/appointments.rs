@@ -275,7 +275,6 @@ pub async fn create_by_staff(
     now: DateTime<Utc>,
 ) -> Result<i32, AppError> {
     use crate::server::store::bookings::{hold, NewBooking};
-    use crate::server::store::entities::location;
     let (staff, client) = ctx.staff_client(client_id).await?;
     let db = ctx.db();
     let valid = input.validate()?;
@@ -285,24 +284,9 @@ pub async fn create_by_staff(
             "You can make appointments for yourself only.",
         ));
     }
-    let member = staff_user::Entity::find_by_id(valid.staff_id)
-        .filter(staff_user::Column::OrganizationId.eq(staff.organization_id))
-        .filter(staff_user::Column::IsTherapist.eq(true))
-        .filter(staff_user::Column::DeactivatedAt.is_null())
-        .one(db)
-        .await?
-        .ok_or_else(|| {
-            AppError::invalid("staff_id", "Choose an active therapist of this practice.")
-        })?;
+    let member = store::staff::active_therapist(db, staff.organization_id, valid.staff_id).await?;
     if let Some(id) = valid.location_id {
-        location::Entity::find_by_id(id)
-            .filter(location::Column::OrganizationId.eq(staff.organization_id))
-            .filter(location::Column::ArchivedAt.is_null())
-            .one(db)
-            .await?
-            .ok_or_else(|| {
-                AppError::invalid("location", "Choose an active location of this practice.")
-            })?;
+        store::locations::active(db, staff.organization_id, id).await?;
     }
     let (tz, _) = zone(db, staff.organization_id).await?;
     let Some(start) =
@@ -330,99 +314,13 @@ pub async fn create_by_staff(
             note: None,
             last_minute: false,
             video_link: valid.video_link.clone(),
+            series_id: None,
         },
         ctx.entry("appointment.created", "", None, None),
         now,
     )
     .await?;
     Ok(row.id)
-}
-
-/// A week (Monday to Sunday, in the organization's time zone) of one therapist's appointments
-/// and requests: administrators may look at any therapist, others at themselves.
-pub async fn week(
-    ctx: &Ctx,
-    staff_id: Option<i32>,
-    week_of: Option<chrono::NaiveDate>,
-    now: DateTime<Utc>,
-) -> Result<crate::domain::schedule::CalendarWeek, AppError> {
-    use crate::domain::schedule::{CalendarDay, CalendarItem, CalendarWeek};
-    use chrono::Datelike;
-    let staff = ctx.staff().await?;
-    let db = ctx.db();
-    let choices: Vec<(i32, String)> = if staff.is_admin {
-        staff_user::Entity::find()
-            .filter(staff_user::Column::OrganizationId.eq(staff.organization_id))
-            .filter(staff_user::Column::IsTherapist.eq(true))
-            .order_by_asc(staff_user::Column::Name)
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|s| (s.id, s.name))
-            .collect()
-    } else {
-        vec![(staff.id, staff.name.clone())]
-    };
-    let chosen = staff_id.unwrap_or(staff.id);
-    let Some((staff_id, staff_name)) = choices.iter().find(|(id, _)| *id == chosen).cloned() else {
-        return Err(ctx
-            .deny(Ref::Staff(chosen).area("calendar"), AppError::NotFound)
-            .await);
-    };
-    let (tz, _) = zone(db, staff.organization_id).await?;
-    let day = week_of.unwrap_or_else(|| now.with_timezone(&tz).date_naive());
-    let monday = day - chrono::Duration::days(day.weekday().num_days_from_monday() as i64);
-    let at = |d: chrono::NaiveDate| {
-        chrono::TimeZone::from_local_datetime(&tz, &d.and_time(chrono::NaiveTime::MIN))
-            .earliest()
-            .map(|t| t.with_timezone(&Utc))
-            .unwrap_or_default()
-    };
-    let rows = booking::Entity::find()
-        .filter(booking::Column::StaffId.eq(staff_id))
-        .filter(booking::Column::Status.is_in(crate::server::store::bookings::HOLDING))
-        .filter(booking::Column::StartsAt.gte(at(monday)))
-        .filter(booking::Column::StartsAt.lt(at(monday + chrono::Duration::days(7))))
-        .order_by_asc(booking::Column::StartsAt)
-        .all(db)
-        .await?;
-    let mut days: Vec<CalendarDay> = (0..7)
-        .map(|n| monday + chrono::Duration::days(n))
-        .map(|date| CalendarDay {
-            date,
-            label: date.format("%A %-d %B").to_string(),
-            items: Vec::new(),
-        })
-        .collect();
-    let clients = store::clients::by_ids(db, rows.iter().map(|r| r.client_id)).await?;
-    for row in rows {
-        let (s, e) = (
-            row.starts_at.with_timezone(&tz),
-            row.ends_at.with_timezone(&tz),
-        );
-        let index = (s.date_naive() - monday).num_days().clamp(0, 6) as usize;
-        let client_name = clients
-            .get(&row.client_id)
-            .map(|c| c.full_name())
-            .unwrap_or_default();
-        days[index].items.push(CalendarItem {
-            id: row.id,
-            client_id: row.client_id,
-            client_name,
-            time: format!("{}–{}", s.format("%H:%M"), e.format("%H:%M")),
-            status: row.status,
-            service: row.service,
-            last_minute: row.last_minute,
-        });
-    }
-    Ok(CalendarWeek {
-        staff_id,
-        staff_name,
-        staff_choices: choices,
-        monday,
-        days,
-        time_zone: tz.name().to_owned(),
-    })
 }
 
 /// One appointment of a client as an iCalendar file, for the portal's download; the location's

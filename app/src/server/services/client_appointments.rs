@@ -7,7 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::domain::client_appointments::{
@@ -15,17 +15,18 @@ use crate::domain::client_appointments::{
 };
 use crate::domain::payments::PaymentStatus;
 use crate::domain::schedule::{when_label, AppointmentInput, BookingStatus, LAST_MINUTE_HOURS};
+use crate::domain::series::{local_start, pattern_label, SeriesScope};
 use crate::error::AppError;
 use crate::server::access::actor::Staff;
 use crate::server::access::context::Ctx;
 use crate::server::mail::emails;
 use crate::server::store::bookings::{
-    is_free, is_overlap, CANCELLED_BY_CLIENT, CANCELLED_BY_STAFF,
+    is_free, is_overlap, series_members, CANCELLED_BY_CLIENT, CANCELLED_BY_STAFF,
 };
-use crate::server::store::entities::{booking, location, payment, staff_user};
+use crate::server::store::entities::{appointment_series, booking, location, payment};
 use crate::server::store::live_events::{announce, publish, Topic};
 use crate::server::store::refs::Ref;
-use crate::server::store::{portal_recipients, staff, txn};
+use crate::server::store::{locations, portal_recipients, staff, txn};
 
 const TAKEN: &str = "That time is taken. Choose another time.";
 
@@ -60,6 +61,16 @@ pub async fn list(
         .await?
         .into_iter()
         .map(|p| p.booking_id)
+        .collect();
+    let series: HashMap<i32, String> = appointment_series::Entity::find()
+        .filter(appointment_series::Column::ClientId.eq(client.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| {
+            let start = NaiveTime::MIN + Duration::minutes(s.start_minute.into());
+            (s.id, pattern_label(&s.weekdays, start))
+        })
         .collect();
     let (mut upcoming, mut past) = (Vec::new(), Vec::new());
     for row in rows {
@@ -105,6 +116,7 @@ pub async fn list(
             payment,
             cancellation,
             last_minute: row.last_minute,
+            series: row.series_id.and_then(|id| series.get(&id).cloned()),
         };
         if row.ends_at > now {
             upcoming.push(item);
@@ -142,12 +154,15 @@ async fn active_booking(
 
 /// Reschedules and edits an appointment at once: therapist (administrators only, among active
 /// therapists), place, date and time, duration, service and price. The new time must be free
-/// and in the future; two changes racing for one time: exactly one wins.
+/// and in the future; two changes racing for one time: exactly one wins. With a wider `scope`
+/// the later (or all upcoming) appointments of its series change too, each on its own date at
+/// the new local time, all of them or none.
 pub async fn change(
     ctx: &Ctx,
     client_id: i32,
     booking_id: i32,
     input: &AppointmentInput,
+    scope: SeriesScope,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let (member, _) = ctx.staff_client(client_id).await?;
@@ -161,78 +176,94 @@ pub async fn change(
                 "Only an administrator moves an appointment to another therapist.",
             ));
         }
-        staff_user::Entity::find_by_id(valid.staff_id)
-            .filter(staff_user::Column::OrganizationId.eq(member.organization_id))
-            .filter(staff_user::Column::IsTherapist.eq(true))
-            .filter(staff_user::Column::DeactivatedAt.is_null())
-            .one(db)
-            .await?
-            .ok_or_else(|| {
-                AppError::invalid("staff_id", "Choose an active therapist of this practice.")
-            })?;
+        staff::active_therapist(db, member.organization_id, valid.staff_id).await?;
     }
-    if valid.location_id.is_some() && valid.location_id != row.location_id {
-        location::Entity::find_by_id(valid.location_id.unwrap_or_default())
-            .filter(location::Column::OrganizationId.eq(member.organization_id))
-            .filter(location::Column::ArchivedAt.is_null())
-            .one(db)
-            .await?
-            .ok_or_else(|| {
-                AppError::invalid("location", "Choose an active location of this practice.")
-            })?;
+    if let Some(id) = valid.location_id.filter(|id| Some(*id) != row.location_id) {
+        locations::active(db, member.organization_id, id).await?;
     }
-    let org = ctx.organization().await?;
-    let Some(start) = valid
-        .date
-        .and_time(valid.time)
-        .and_local_timezone(org.zone())
-        .earliest()
-    else {
+    let tz = ctx.organization().await?.zone();
+    let members = series_members(db, &row, scope, now).await?;
+    let local_date = |b: &booking::Model| b.starts_at.with_timezone(&tz).date_naive();
+    if members.len() > 1 && valid.date != local_date(&row) {
         return Err(AppError::invalid(
-            "time",
-            "That time does not exist on that day: the clocks change.",
+            "date",
+            "Each appointment of a series keeps its date: move one appointment at a time.",
         ));
-    };
-    let start = start.with_timezone(&Utc);
-    if start <= now {
-        return Err(AppError::invalid("date", "Choose a time in the future."));
     }
-    let end = start + Duration::minutes(valid.duration_minutes);
-    let old = describe(&row);
-    let mut active: booking::ActiveModel = row.clone().into();
-    active.staff_id = Set(valid.staff_id);
-    active.starts_at = Set(start);
-    active.ends_at = Set(end);
-    active.location_id = Set(valid.location_id);
-    active.telehealth = Set(valid.location_id.is_none());
-    active.service = Set(valid.service);
-    active.price_cents = Set(valid.price_cents);
-    active.video_link = Set(valid.video_link);
-    if start != row.starts_at {
-        // The new time gets a reminder of its own.
-        active.reminded_at = Set(None);
+    let mut moves = Vec::with_capacity(members.len());
+    for m in &members {
+        let date = if m.id == row.id {
+            valid.date
+        } else {
+            local_date(m)
+        };
+        let Some(start) = local_start(&tz, date, valid.time) else {
+            return Err(AppError::invalid(
+                "time",
+                &format!(
+                    "That time does not exist on {}: the clocks change.",
+                    date.format("%a %-d %b")
+                ),
+            ));
+        };
+        if start <= now {
+            return Err(AppError::invalid("date", "Choose a time in the future."));
+        }
+        moves.push((m, start, start + Duration::minutes(valid.duration_minutes)));
     }
     let txn = txn::begin(db).await?;
-    // SQLite runs one writer at a time, so this check and the update cannot interleave with
+    // SQLite runs one writer at a time, so these checks and the updates cannot interleave with
     // another move; on PostgreSQL the exclusion constraint refuses the second of two racing moves.
-    if !is_free(&*txn, valid.staff_id, (start, end), Some(row.id)).await? {
-        return Err(AppError::Conflict(TAKEN.into()));
+    let mut taken = Vec::new();
+    for (m, start, end) in &moves {
+        if !is_free(&*txn, valid.staff_id, (*start, *end), Some(m.id)).await? {
+            taken.push(start.with_timezone(&tz).format("%a %-d %b").to_string());
+        }
     }
-    let saved = match active.update(&*txn).await {
-        Ok(saved) => saved,
-        Err(e) if is_overlap(&e) => return Err(AppError::Conflict(TAKEN.into())),
-        Err(e) => return Err(e.into()),
+    let refused = || {
+        if moves.len() == 1 {
+            AppError::Conflict(TAKEN.into())
+        } else {
+            AppError::Conflict(format!(
+                "Not free: {}. Nothing was changed.",
+                taken.join(", ")
+            ))
+        }
     };
-    for staff_id in [row.staff_id, saved.staff_id] {
+    if !taken.is_empty() {
+        return Err(refused());
+    }
+    let mut entries = Vec::with_capacity(moves.len());
+    for (m, start, end) in &moves {
+        let mut active: booking::ActiveModel = (*m).clone().into();
+        active.staff_id = Set(valid.staff_id);
+        active.starts_at = Set(*start);
+        active.ends_at = Set(*end);
+        active.location_id = Set(valid.location_id);
+        active.telehealth = Set(valid.location_id.is_none());
+        active.service = Set(valid.service.clone());
+        active.price_cents = Set(valid.price_cents);
+        active.video_link = Set(valid.video_link.clone());
+        if *start != m.starts_at {
+            // The new time gets a reminder of its own.
+            active.reminded_at = Set(None);
+        }
+        let saved = match active.update(&*txn).await {
+            Ok(saved) => saved,
+            Err(e) if is_overlap(&e) => return Err(AppError::Conflict(TAKEN.into())),
+            Err(e) => return Err(e.into()),
+        };
+        entries.push(ctx.entry(
+            "appointment.changed",
+            Ref::Client(client_id),
+            Some(describe(m)),
+            Some(describe(&saved)),
+        ));
+    }
+    for staff_id in [row.staff_id, valid.staff_id] {
         publish(&*txn, Topic::Calendar(staff_id), now).await?;
     }
-    let entry = ctx.entry(
-        "appointment.changed",
-        Ref::Client(client_id),
-        Some(old),
-        Some(describe(&saved)),
-    );
-    match txn.commit_audited(entry).await {
+    match txn.commit_audited_all(entries).await {
         Ok(()) => {}
         Err(e) if is_overlap(&e) => return Err(AppError::Conflict(TAKEN.into())),
         Err(e) => return Err(e.into()),
@@ -258,12 +289,14 @@ fn describe(row: &booking::Model) -> String {
 }
 
 /// Cancels an appointment or request with a reason, by the practice or on the client's behalf;
-/// late when it starts within [`LAST_MINUTE_HOURS`].
+/// late when it starts within [`LAST_MINUTE_HOURS`]. With a wider `scope`, the later (or all
+/// upcoming) appointments of its series are cancelled with it.
 pub async fn cancel(
     ctx: &Ctx,
     client_id: i32,
     booking_id: i32,
     input: &CancelInput,
+    scope: SeriesScope,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let (member, _) = ctx.staff_client(client_id).await?;
@@ -274,35 +307,39 @@ pub async fn cancel(
             "This appointment is over: it cannot be cancelled.".into(),
         ));
     }
-    let late = row.starts_at - now < Duration::hours(LAST_MINUTE_HOURS);
     let by = if input.by_client {
         CANCELLED_BY_CLIENT
     } else {
         CANCELLED_BY_STAFF
     };
-    let mut active: booking::ActiveModel = row.clone().into();
-    active.status = Set(BookingStatus::Cancelled);
-    active.cancelled_by = Set(Some(by.into()));
-    active.last_minute = Set(row.last_minute || late);
-    active.decided_by = Set(Some(ctx.actor_label()));
-    active.decided_at = Set(Some(now));
-    active.decision_reason = Set(Some(reason.clone()));
-    // Staff cancelled it: nobody needs to acknowledge it on the calendar.
-    active.acknowledged_at = Set(Some(now));
+    let members = series_members(ctx.db(), &row, scope, now).await?;
     let txn = txn::begin(ctx.db()).await?;
-    active.update(&*txn).await?;
+    let mut entries = Vec::with_capacity(members.len());
+    for m in members {
+        let late = m.starts_at - now < Duration::hours(LAST_MINUTE_HOURS);
+        let mut active: booking::ActiveModel = m.clone().into();
+        active.status = Set(BookingStatus::Cancelled);
+        active.cancelled_by = Set(Some(by.into()));
+        active.last_minute = Set(m.last_minute || late);
+        active.decided_by = Set(Some(ctx.actor_label()));
+        active.decided_at = Set(Some(now));
+        active.decision_reason = Set(Some(reason.clone()));
+        // Staff cancelled it: nobody needs to acknowledge it on the calendar.
+        active.acknowledged_at = Set(Some(now));
+        active.update(&*txn).await?;
+        entries.push(ctx.entry(
+            "appointment.cancelled",
+            Ref::Client(client_id),
+            Some(m.status.key().to_owned()),
+            Some(format!(
+                "{} by {by}{}: {reason}",
+                Ref::Booking(m.id),
+                if late { " (late)" } else { "" }
+            )),
+        ));
+    }
     publish(&*txn, Topic::Calendar(row.staff_id), now).await?;
-    let entry = ctx.entry(
-        "appointment.cancelled",
-        Ref::Client(client_id),
-        Some(row.status.key().to_owned()),
-        Some(format!(
-            "{} by {by}{}: {reason}",
-            Ref::Booking(row.id),
-            if late { " (late)" } else { "" }
-        )),
-    );
-    txn.commit_audited(entry).await?;
+    txn.commit_audited_all(entries).await?;
     tell_family(ctx, client_id, now).await
 }
 

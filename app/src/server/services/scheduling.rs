@@ -240,6 +240,7 @@ pub async fn request(
             note: Some(note.trim().to_owned()).filter(|n| !n.is_empty()),
             last_minute,
             video_link: None,
+            series_id: None,
         },
         ctx.entry("appointment.requested", "", None, None),
         now,

@@ -6,10 +6,11 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::SimpleExpr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, NotSet, PaginatorTrait, QueryFilter, QuerySelect, Select, Set,
+    EntityTrait, NotSet, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set,
 };
 
 use crate::domain::schedule::BookingStatus;
+use crate::domain::series::SeriesScope;
 use crate::error::AppError;
 use crate::server::store::audit::Entry;
 use crate::server::store::entities::booking;
@@ -76,6 +77,8 @@ pub struct NewBooking {
     pub last_minute: bool,
     /// Telehealth: the appointment's own video link, if set.
     pub video_link: Option<String>,
+    /// The recurring series it belongs to, if any.
+    pub series_id: Option<i32>,
 }
 
 /// Makes `new` if its staff member's time is free, with its audit entry `entry` (whose actor
@@ -109,32 +112,7 @@ pub async fn hold(
     if !is_free(&*txn, new.staff_id, (new.starts_at, new.ends_at), None).await? {
         return Err(taken());
     }
-    let inserted = booking::ActiveModel {
-        id: NotSet,
-        organization_id: Set(new.organization_id),
-        staff_id: Set(new.staff_id),
-        client_id: Set(new.client_id),
-        status: Set(new.status),
-        starts_at: Set(new.starts_at),
-        ends_at: Set(new.ends_at),
-        location_id: Set(new.location_id),
-        telehealth: Set(new.telehealth),
-        service: Set(new.service),
-        price_cents: Set(new.price_cents),
-        note: Set(new.note),
-        last_minute: Set(new.last_minute),
-        requested_by: Set(entry.actor.clone()),
-        decided_by: Set(None),
-        decided_at: Set(None),
-        decision_reason: Set(None),
-        cancelled_by: Set(None),
-        acknowledged_at: Set(None),
-        video_link: Set(new.video_link),
-        reminded_at: Set(None),
-        created_at: Set(now),
-    }
-    .insert(&*txn)
-    .await;
+    let inserted = row(new, entry.actor.clone(), now).insert(&*txn).await;
     let row = match inserted {
         Ok(row) => row,
         Err(e) if is_overlap(&e) => return Err(taken()),
@@ -159,6 +137,64 @@ pub async fn hold(
         Err(e) if is_overlap(&e) => Err(taken()),
         Err(e) => Err(e.into()),
     }
+}
+
+/// The row of booking `new`, made by `requested_by` (an actor's label) at `now`.
+pub fn row(new: NewBooking, requested_by: String, now: DateTime<Utc>) -> booking::ActiveModel {
+    booking::ActiveModel {
+        id: NotSet,
+        organization_id: Set(new.organization_id),
+        staff_id: Set(new.staff_id),
+        client_id: Set(new.client_id),
+        status: Set(new.status),
+        starts_at: Set(new.starts_at),
+        ends_at: Set(new.ends_at),
+        location_id: Set(new.location_id),
+        telehealth: Set(new.telehealth),
+        service: Set(new.service),
+        price_cents: Set(new.price_cents),
+        note: Set(new.note),
+        last_minute: Set(new.last_minute),
+        requested_by: Set(requested_by),
+        decided_by: Set(None),
+        decided_at: Set(None),
+        decision_reason: Set(None),
+        cancelled_by: Set(None),
+        acknowledged_at: Set(None),
+        video_link: Set(new.video_link),
+        reminded_at: Set(None),
+        series_id: Set(new.series_id),
+        created_at: Set(now),
+    }
+}
+
+/// The appointments an edit or a cancellation of `row` with `scope` applies to, soonest first:
+/// `row` alone, or with the later (`Following`) or every upcoming (`All`) active appointment of
+/// its series. Over and cancelled ones are left as they are.
+pub async fn series_members(
+    db: &impl ConnectionTrait,
+    row: &booking::Model,
+    scope: SeriesScope,
+    now: DateTime<Utc>,
+) -> Result<Vec<booking::Model>, DbErr> {
+    let Some(series_id) = row.series_id.filter(|_| scope != SeriesScope::This) else {
+        return Ok(vec![row.clone()]);
+    };
+    let from = match scope {
+        SeriesScope::Following => row.starts_at,
+        _ => now,
+    };
+    let mut rows = booking::Entity::find()
+        .filter(booking::Column::SeriesId.eq(series_id))
+        .filter(booking::Column::Status.is_in(HOLDING))
+        .filter(booking::Column::StartsAt.gte(from))
+        .filter(booking::Column::Id.ne(row.id))
+        .order_by_asc(booking::Column::StartsAt)
+        .all(db)
+        .await?;
+    rows.push(row.clone());
+    rows.sort_by_key(|r| r.starts_at);
+    Ok(rows)
 }
 
 /// The calendar icon's number for a staff member: upcoming pending requests and last-minute

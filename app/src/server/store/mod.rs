@@ -11,6 +11,7 @@ pub mod contacts;
 pub mod entities;
 pub mod forms;
 pub mod live_events;
+pub mod locations;
 pub mod logins;
 pub mod messages;
 pub mod organizations;

@@ -1,5 +1,6 @@
 //! Staff members as other records name them: the names of many staff members in one query, for
-//! lists that show who an appointment or a message is with.
+//! lists that show who an appointment or a message is with; and the active therapist an
+//! appointment may be made with.
 
 use std::collections::HashMap;
 
@@ -28,6 +29,24 @@ pub async fn names(
         .all(db)
         .await?;
     Ok(StaffNames(rows.into_iter().collect()))
+}
+
+/// Active therapist `staff_id` of organization `organization_id`, or the appointment form's
+/// error on `staff_id`.
+pub async fn active_therapist(
+    db: &impl ConnectionTrait,
+    organization_id: i32,
+    staff_id: i32,
+) -> Result<staff_user::Model, AppError> {
+    staff_user::Entity::find_by_id(staff_id)
+        .filter(staff_user::Column::OrganizationId.eq(organization_id))
+        .filter(staff_user::Column::IsTherapist.eq(true))
+        .filter(staff_user::Column::DeactivatedAt.is_null())
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            AppError::invalid("staff_id", "Choose an active therapist of this practice.")
+        })
 }
 
 /// Staff names by id.

@@ -35,6 +35,8 @@ pub struct Model {
     pub video_link: Option<String>,
     /// When the reminder was claimed for sending; cleared when the appointment moves.
     pub reminded_at: Option<DateTimeUtc>,
+    /// The recurring series this appointment belongs to, if any.
+    pub series_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,5 +1,6 @@
 //! sea-orm entities: one module per table. Server-only; the browser gets DTOs from `domain`.
 
+pub mod appointment_series;
 pub mod audit_log;
 pub mod availability_exception;
 pub mod availability_hour;

@@ -1,0 +1,40 @@
+//! The server and database tests in one test binary (linking one binary instead of thirty is
+//! most of the time saved). Each module is one area; `common` is their harness. `payments.rs`
+//! stays a binary of its own: it installs a global log subscriber to prove no card data is logged.
+
+#[macro_use]
+mod common;
+
+mod access_matrix;
+mod audit_chain;
+mod auth;
+mod client_appointments;
+mod clients;
+mod crash;
+mod email;
+mod fuzz;
+mod insurance;
+mod intake_forms;
+mod live;
+mod locations;
+mod messages;
+#[path = "migrations.rs"]
+mod migration_steps;
+mod mixed_writes;
+mod org_setup;
+mod own_account;
+mod paging;
+mod portal_access;
+mod practice_profile;
+mod query_budgets;
+mod query_scaling;
+mod reminders;
+mod scheduling;
+mod security;
+mod series;
+mod settings;
+mod staff_roster;
+mod stripe;
+mod telehealth;
+mod transfer;
+mod two_step;
