@@ -31,6 +31,7 @@ mod m20261203_000023_video_links;
 mod m20261203_000024_reminders;
 mod m20261203_000025_audit_chain;
 mod m20261203_000026_appointment_series;
+mod m20261203_000027_waitlist;
 
 /// Every migration, in the order it is applied.
 pub struct Migrator;
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000024_reminders::Migration),
             Box::new(m20261203_000025_audit_chain::Migration),
             Box::new(m20261203_000026_appointment_series::Migration),
+            Box::new(m20261203_000027_waitlist::Migration),
         ]
     }
 }

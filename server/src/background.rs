@@ -1,5 +1,6 @@
 //! The jobs every server process runs once a minute, each on its own so that one failing does
-//! not stop the others: new-message emails, appointment reminders, emails to try again, and housekeeping (delivered
+//! not stop the others: new-message emails, appointment reminders, waitlist offers of freed time
+//! and their next batches, emails to try again, and housekeeping (delivered
 //! live events, ended sessions, sign-in attempts out of every window, expired two-step
 //! challenges). Each job claims its rows
 //! in the database, so several processes never do the same work twice; deleting what is already
@@ -8,7 +9,7 @@
 use app::server::access::{devices, rate_limit, session, two_step};
 use app::server::mail::retry::retry_due;
 use app::server::services::unread_mail::notify_unread;
-use app::server::services::{refunds, reminders};
+use app::server::services::{refunds, reminders, waitlist};
 use app::server::store::live_events;
 use app::server::AppState;
 
@@ -20,6 +21,9 @@ pub async fn every_minute(state: &AppState, now: chrono::DateTime<chrono::Utc>) 
     // Before the retries, which send what the reminders queue.
     if let Err(e) = reminders::send_due(&state.db, &state.mailer, now).await {
         tracing::warn!(error = %e, "appointment reminders");
+    }
+    if let Err(e) = waitlist::offer_freed(&state.db, &state.mailer, now).await {
+        tracing::warn!(error = %e, "waitlist offers");
     }
     if let Err(e) = retry_due(&state.mailer, &state.db, now).await {
         tracing::warn!(error = %e, "emails to try again");

@@ -38,3 +38,4 @@ mod stripe;
 mod telehealth;
 mod transfer;
 mod two_step;
+mod waitlist;

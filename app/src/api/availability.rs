@@ -5,7 +5,10 @@ use leptos::prelude::*;
 use crate::domain::availability::{AvailabilityInput, AvailabilityView};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::server::{access::context::run, services::availability};
+use crate::{
+    api::waitlist::offer_freed_time,
+    server::{access::context::run, services::availability},
+};
 
 /// The signed-in therapist's weekly hours, exceptions and slot length.
 #[server(endpoint = "get_availability")]
@@ -16,13 +19,23 @@ pub async fn get_availability() -> Result<AvailabilityView, AppError> {
 /// Adds weekly hours, time off or extra hours.
 #[server(endpoint = "add_availability")]
 pub async fn add_availability(input: AvailabilityInput) -> Result<(), AppError> {
-    run(|ctx| async move { availability::add(&ctx, &input).await }).await
+    run(|ctx| async move {
+        availability::add(&ctx, &input).await?;
+        offer_freed_time(&ctx).await;
+        Ok(())
+    })
+    .await
 }
 
 /// Removes a weekly row (`weekly` = true) or an exception.
 #[server(endpoint = "remove_availability")]
 pub async fn remove_availability(weekly: bool, id: i32) -> Result<(), AppError> {
-    run(|ctx| async move { availability::remove(&ctx, weekly, id).await }).await
+    run(|ctx| async move {
+        availability::remove(&ctx, weekly, id).await?;
+        offer_freed_time(&ctx).await;
+        Ok(())
+    })
+    .await
 }
 
 /// Sets the signed-in therapist's default telehealth video link (blank removes it).

@@ -8,7 +8,10 @@ use crate::domain::schedule::AppointmentInput;
 use crate::domain::series::SeriesScope;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::server::{access::context::run, services::client_appointments};
+use crate::{
+    api::waitlist::offer_freed_time,
+    server::{access::context::run, services::client_appointments},
+};
 
 /// The client's upcoming and past appointments (staff who see the client).
 #[server(endpoint = "list_client_appointments")]
@@ -27,16 +30,11 @@ pub async fn change_appointment(
     scope: Option<SeriesScope>,
 ) -> Result<(), AppError> {
     run(|ctx| async move {
+        let now = chrono::Utc::now();
         let scope = scope.unwrap_or_default();
-        client_appointments::change(
-            &ctx,
-            client_id,
-            booking_id,
-            &input,
-            scope,
-            chrono::Utc::now(),
-        )
-        .await
+        client_appointments::change(&ctx, client_id, booking_id, &input, scope, now).await?;
+        offer_freed_time(&ctx).await;
+        Ok(())
     })
     .await
 }
@@ -51,16 +49,11 @@ pub async fn staff_cancel_appointment(
     scope: Option<SeriesScope>,
 ) -> Result<(), AppError> {
     run(|ctx| async move {
+        let now = chrono::Utc::now();
         let scope = scope.unwrap_or_default();
-        client_appointments::cancel(
-            &ctx,
-            client_id,
-            booking_id,
-            &input,
-            scope,
-            chrono::Utc::now(),
-        )
-        .await
+        client_appointments::cancel(&ctx, client_id, booking_id, &input, scope, now).await?;
+        offer_freed_time(&ctx).await;
+        Ok(())
     })
     .await
 }

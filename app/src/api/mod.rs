@@ -22,3 +22,4 @@ pub mod series;
 pub mod settings;
 pub mod staff;
 pub mod two_step;
+pub mod waitlist;

@@ -6,9 +6,12 @@ use leptos::prelude::*;
 use crate::domain::schedule::{AppointmentView, CalendarInbox, OpenSlot};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::server::{
-    access::context::run,
-    services::{appointments, calendar, scheduling},
+use crate::{
+    api::waitlist::offer_freed_time,
+    server::{
+        access::context::run,
+        services::{appointments, calendar, scheduling},
+    },
 };
 
 /// The open slots of the client's care team over the next weeks.
@@ -46,7 +49,9 @@ pub async fn list_appointments(client_id: i32) -> Result<Vec<AppointmentView>, A
 #[server(endpoint = "cancel_appointment")]
 pub async fn cancel_appointment(client_id: i32, booking_id: i32) -> Result<(), AppError> {
     run(|ctx| async move {
-        appointments::portal_cancel(&ctx, client_id, booking_id, chrono::Utc::now()).await
+        appointments::portal_cancel(&ctx, client_id, booking_id, chrono::Utc::now()).await?;
+        offer_freed_time(&ctx).await;
+        Ok(())
     })
     .await
 }
@@ -61,7 +66,9 @@ pub async fn get_calendar_inbox() -> Result<CalendarInbox, AppError> {
 #[server(endpoint = "decide_request")]
 pub async fn decide_request(booking_id: i32, accept: bool, reason: String) -> Result<(), AppError> {
     run(|ctx| async move {
-        appointments::decide(&ctx, booking_id, accept, &reason, chrono::Utc::now()).await
+        appointments::decide(&ctx, booking_id, accept, &reason, chrono::Utc::now()).await?;
+        offer_freed_time(&ctx).await;
+        Ok(())
     })
     .await
 }

@@ -29,3 +29,4 @@ pub mod staff;
 pub mod two_step;
 pub mod validation;
 pub mod viewer;
+pub mod waitlist;

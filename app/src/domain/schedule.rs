@@ -170,8 +170,13 @@ where
 impl OpenSlot {
     /// The value a form sends for this slot: `staff_id@start`.
     pub fn key(&self) -> String {
-        format!("{}@{}", self.staff_id, self.start.to_rfc3339())
+        slot_key(self.staff_id, self.start)
     }
+}
+
+/// The key of staff member `staff_id`'s slot starting at `start` (see [`OpenSlot::key`]).
+pub fn slot_key(staff_id: i32, start: DateTime<Utc>) -> String {
+    format!("{staff_id}@{}", start.to_rfc3339())
 }
 
 /// The staff id and the start of a slot key (see [`OpenSlot::key`]).

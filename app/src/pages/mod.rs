@@ -17,6 +17,7 @@ pub mod portal_forms;
 pub mod portal_insurance;
 pub mod portal_messages;
 pub mod portal_payments;
+pub mod portal_waitlist;
 pub mod receipt;
 pub mod sign_in;
 pub mod switch;

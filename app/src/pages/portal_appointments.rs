@@ -1,11 +1,15 @@
 //! The portal's Appointments tab: upcoming and past appointments and requests with their
 //! status, cancellation (the server applies the 24-hour rule), and — while self-scheduling is
-//! effective for this login — requesting one of the care team's open slots.
+//! effective for this login — requesting one of the care team's open slots (the one a waitlist
+//! offer names, when its link was followed), and the waitlist.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use leptos_router::hooks::use_query_map;
+
 use super::form::{successes, ActionMessage, Submit};
+use super::portal_waitlist::WaitlistSection;
 use super::{route_id, ErrorNotice};
 use crate::api::scheduling::{
     get_request_slots, list_appointments, CancelAppointment, RequestSlot,
@@ -44,6 +48,7 @@ pub fn PortalAppointmentsPage() -> impl IntoView {
                         view! {
                             <AppointmentList heading="Upcoming" empty="No upcoming appointments." items=upcoming client=client() cancel/>
                             {open.map(|slots| view! { <RequestForm slots client=client() action=request/> })}
+                            <WaitlistSection client=client()/>
                             <AppointmentList heading="Past" empty="No past appointments." items=past client=client() cancel/>
                         }.into_any()
                     }
@@ -116,9 +121,19 @@ fn RequestForm(
     client: i32,
     action: ServerAction<RequestSlot>,
 ) -> impl IntoView {
+    // A waitlist offer's link names its slot: chosen if still open, else said to be taken.
+    let offered = use_query_map().with_untracked(|q| q.get("slot"));
+    let offer_note = offered.as_ref().map(|key| {
+        if slots.iter().any(|s| &s.key() == key) {
+            view! { <p class="form-success" role="status">"The time you were offered is chosen below. The first request gets it."</p> }.into_any()
+        } else {
+            view! { <p class="form-error" role="status">"The time you were offered has been taken. Choose another time, or wait for the next offer."</p> }.into_any()
+        }
+    });
     view! {
         <section aria-labelledby="request-heading" class="panel">
             <h2 id="request-heading">"Request an appointment"</h2>
+            {offer_note}
             {if slots.is_empty() {
                 view! { <p class="empty">"No open times in the next three weeks. Please contact the practice."</p> }.into_any()
             } else {
@@ -130,7 +145,9 @@ fn RequestForm(
                             <select id="request-slot" name="slot">
                                 {slots.into_iter().map(|s| {
                                     let label = format!("{} with {}{}", s.when, s.staff_name, if s.last_minute { " (last-minute)" } else { "" });
-                                    view! { <option value=s.key()>{label}</option> }
+                                    let key = s.key();
+                                    let selected = offered.as_ref() == Some(&key);
+                                    view! { <option value=key selected=selected>{label}</option> }
                                 }).collect_view()}
                             </select>
                         </div>

@@ -17,6 +17,8 @@ use crate::pages::form::{successes, ActionMessage};
 use crate::pages::icons::{Icon, SvgIcon};
 use crate::pages::ErrorNotice;
 
+use super::waitlist::StaffWaitlist;
+
 /// `/admin/calendar[?staff=ID|all&view=week|day|month&date=YYYY-MM-DD&location=ID|telehealth]`.
 #[component]
 pub fn CalendarPage() -> impl IntoView {
@@ -62,7 +64,10 @@ pub fn CalendarPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match (inbox.await, calendar.await) {
                     (Ok(inbox), Ok(calendar)) => view! {
-                        <CalendarView calendar/>
+                        {
+                            let staff = calendar.staff_id.map(|id| id.to_string()).unwrap_or_else(|| "all".into());
+                            view! { <CalendarView calendar/> <StaffWaitlist staff/> }
+                        }
                         <section aria-labelledby="requests-heading">
                             <h2 id="requests-heading">"Requests waiting for you"</h2>
                             {if inbox.pending.is_empty() {

@@ -20,6 +20,7 @@ pub mod payers;
 pub mod payments;
 pub mod practice_profile;
 pub mod staff;
+pub mod waitlist;
 
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};

@@ -133,6 +133,20 @@ pub fn appointment_reminder(practice: &str, when: &str, link: &str) -> Letter {
     }
 }
 
+/// Time freed up that suits a waitlisted client: the practice, the local date and time, and a
+/// portal link that opens the request form on that slot (no therapist, service or client).
+pub fn waitlist_offer(practice: &str, when: &str, link: &str) -> Letter {
+    Letter {
+        subject: format!("{practice}: a time opened up on {when}"),
+        body: format!(
+            "Hello,\n\nA time you are waiting for opened up with {practice}: {when}.\n\n\
+             The first request gets it. Request it in the client portal (sign-in required):\n\
+             {link}\n\n\
+             You can leave the waitlist on the Appointments page in the portal.\n"
+        ),
+    }
+}
+
 /// A secure message waits unread (never its text, its sender or the client).
 pub fn new_message(link: &str) -> Letter {
     Letter {

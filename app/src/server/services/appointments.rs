@@ -21,7 +21,7 @@ use crate::server::store::entities::{booking, client, staff_user};
 use crate::server::store::live_events::{announce, Topic};
 use crate::server::store::organizations::zone;
 use crate::server::store::refs::Ref;
-use crate::server::store::txn;
+use crate::server::store::{txn, waitlist};
 
 /// Longest reason given with a decision.
 const MAX_REASON: usize = 500;
@@ -138,6 +138,7 @@ pub async fn portal_cancel(
     active.decided_at = Set(Some(now));
     let txn = txn::begin(ctx.db()).await?;
     active.update(&*txn).await?;
+    waitlist::time_freed(&*txn, row.staff_id, (row.starts_at, row.ends_at), now).await?;
     let cancelled = format!(
         "{}{}",
         Ref::Booking(booking_id),
@@ -249,6 +250,11 @@ pub async fn decide(
     active.decision_reason = Set(Some(reason.trim().to_owned()).filter(|r| !r.is_empty()));
     let txn = txn::begin(db).await?;
     active.update(&*txn).await?;
+    if accept {
+        waitlist::booked(&*txn, row.client_id, row.staff_id, now).await?;
+    } else {
+        waitlist::time_freed(&*txn, row.staff_id, (row.starts_at, row.ends_at), now).await?;
+    }
     let action = if accept {
         "appointment.accepted"
     } else {

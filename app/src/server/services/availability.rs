@@ -1,17 +1,20 @@
 //! A therapist's own availability: weekly hours, time off and extra hours, and the slot length.
-//! Open slots in the portal are computed from these at every request.
+//! Open slots in the portal are computed from these at every request; extra hours added and time
+//! off taken back are offered to the waitlist.
 
+use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, NotSet, QueryFilter, QueryOrder, Set};
 
 use crate::domain::availability::{
     hhmm, weekday_name, AvailabilityInput, AvailabilityRow, AvailabilityView, ValidAvailability,
 };
 use crate::domain::schedule::ExceptionKind;
+use crate::domain::series::local_start;
 use crate::error::AppError;
 use crate::server::access::actor::Staff;
 use crate::server::access::context::Ctx;
 use crate::server::store::entities::{availability_exception, availability_hour, staff_user};
-use crate::server::store::txn;
+use crate::server::store::{txn, waitlist};
 
 async fn therapist(ctx: &Ctx) -> Result<&Staff, AppError> {
     let staff = ctx.staff().await?;
@@ -111,10 +114,29 @@ pub async fn add(ctx: &Ctx, input: &AvailabilityInput) -> Result<(), AppError> {
             }
             .insert(db)
             .await?;
+            if extra {
+                // New hours: the waitlist may be offered them.
+                let window = local_window(ctx, date, (start, end)).await?;
+                waitlist::time_freed(db, staff.id, window, Utc::now()).await?;
+            }
         }
     }
     let entry = ctx.entry("availability.added", staff.label(), None, Some(added));
     Ok(txn.commit_audited(entry).await?)
+}
+
+/// Minutes `start` to `end` of local `date`, in UTC.
+async fn local_window(
+    ctx: &Ctx,
+    date: chrono::NaiveDate,
+    (start, end): (u32, u32),
+) -> Result<(DateTime<Utc>, DateTime<Utc>), AppError> {
+    let tz = ctx.organization().await?.zone();
+    let at = |minute: u32| {
+        let time = chrono::NaiveTime::MIN + chrono::Duration::minutes(minute.into());
+        local_start(&tz, date, time).unwrap_or_default()
+    };
+    Ok((at(start), at(end)))
 }
 
 /// Removes one of the signed-in therapist's weekly rows (`weekly`) or exceptions.
@@ -122,6 +144,19 @@ pub async fn remove(ctx: &Ctx, weekly: bool, id: i32) -> Result<(), AppError> {
     let staff = therapist(ctx).await?;
     let txn = txn::begin(ctx.db()).await?;
     let db = &*txn;
+    if !weekly {
+        // Time off taken back: the waitlist may be offered that time.
+        let time_off = availability_exception::Entity::find_by_id(id)
+            .filter(availability_exception::Column::StaffId.eq(staff.id))
+            .filter(availability_exception::Column::Kind.eq(ExceptionKind::TimeOff))
+            .one(db)
+            .await?;
+        if let Some(off) = time_off {
+            let minutes = (off.start_minute as u32, off.end_minute as u32);
+            let window = local_window(ctx, off.date, minutes).await?;
+            waitlist::time_freed(db, staff.id, window, Utc::now()).await?;
+        }
+    }
     let removed = if weekly {
         availability_hour::Entity::delete_many()
             .filter(availability_hour::Column::Id.eq(id))

@@ -26,7 +26,7 @@ use crate::server::store::bookings::{
 use crate::server::store::entities::{appointment_series, booking, location, payment};
 use crate::server::store::live_events::{announce, publish, Topic};
 use crate::server::store::refs::Ref;
-use crate::server::store::{locations, portal_recipients, staff, txn};
+use crate::server::store::{locations, portal_recipients, staff, txn, waitlist};
 
 const TAKEN: &str = "That time is taken. Choose another time.";
 
@@ -253,6 +253,10 @@ pub async fn change(
             Err(e) if is_overlap(&e) => return Err(AppError::Conflict(TAKEN.into())),
             Err(e) => return Err(e.into()),
         };
+        if (saved.staff_id, saved.starts_at, saved.ends_at) != (m.staff_id, m.starts_at, m.ends_at)
+        {
+            waitlist::time_freed(&*txn, m.staff_id, (m.starts_at, m.ends_at), now).await?;
+        }
         entries.push(ctx.entry(
             "appointment.changed",
             Ref::Client(client_id),
@@ -327,6 +331,7 @@ pub async fn cancel(
         // Staff cancelled it: nobody needs to acknowledge it on the calendar.
         active.acknowledged_at = Set(Some(now));
         active.update(&*txn).await?;
+        waitlist::time_freed(&*txn, m.staff_id, (m.starts_at, m.ends_at), now).await?;
         entries.push(ctx.entry(
             "appointment.cancelled",
             Ref::Client(client_id),

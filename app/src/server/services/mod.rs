@@ -30,4 +30,5 @@ pub mod staff;
 pub mod tokens;
 pub mod two_step;
 pub mod unread_mail;
+pub mod waitlist;
 pub mod webhooks;

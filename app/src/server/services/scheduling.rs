@@ -4,124 +4,21 @@
 //! PostgreSQL an exclusion constraint refuses overlapping held times whatever the concurrency,
 //! and on SQLite the overlap check and the insert share one (queued) write transaction.
 
-use chrono::{DateTime, Duration, NaiveTime, Utc, Weekday};
-use sea_orm::sea_query::Query;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, NotSet, QueryFilter,
-    QueryOrder, Set,
-};
+use chrono::{DateTime, NaiveTime, Utc};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, NotSet, Set};
 
 use crate::domain::schedule::BookingStatus;
 use crate::domain::schedule::{
-    check_note, check_request, is_last_minute, open_slots, parse_slot_key, when_label,
-    AvailabilityException, OpenSlot, WeeklyHours,
+    check_note, check_request, is_last_minute, parse_slot_key, when_label, OpenSlot,
 };
 use crate::domain::settings::Setting;
 use crate::error::AppError;
 use crate::server::access::checks::Ability;
 use crate::server::access::context::Ctx;
-use crate::server::store::bookings::{hold, NewBooking, HOLDING, LONGEST_BOOKING};
-use crate::server::store::entities::{
-    availability_exception, availability_hour, booking, client_staff, staff_user,
-};
+use crate::server::store::bookings::{hold, NewBooking};
+use crate::server::store::entities::availability_hour;
 use crate::server::store::organizations;
-
-/// How far ahead the portal offers slots.
-pub const DAYS_AHEAD: u32 = 21;
-
-fn time_of(minute: i32) -> NaiveTime {
-    NaiveTime::from_num_seconds_from_midnight_opt((minute.clamp(0, 24 * 60 - 1) as u32) * 60, 0)
-        .unwrap_or(NaiveTime::MIN)
-}
-
-fn weekday_of(n: i32) -> Weekday {
-    Weekday::try_from(((n - 1).rem_euclid(7)) as u8).unwrap_or(Weekday::Mon)
-}
-
-/// The open slots of one staff member from `now` for `days` days, in `tz`.
-async fn slots_of(
-    db: &impl ConnectionTrait,
-    staff: &staff_user::Model,
-    tz: &chrono_tz::Tz,
-    now: DateTime<Utc>,
-    days: u32,
-    with_busy: bool,
-) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>, AppError> {
-    let hours: Vec<WeeklyHours> = availability_hour::Entity::find()
-        .filter(availability_hour::Column::StaffId.eq(staff.id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|h| WeeklyHours {
-            weekday: weekday_of(h.weekday),
-            start: time_of(h.start_minute),
-            end: time_of(h.end_minute),
-        })
-        .collect();
-    let exceptions: Vec<AvailabilityException> = availability_exception::Entity::find()
-        .filter(availability_exception::Column::StaffId.eq(staff.id))
-        .filter(availability_exception::Column::Date.gte(now.date_naive() - Duration::days(1)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|e| AvailabilityException {
-            date: e.date,
-            start: time_of(e.start_minute),
-            end: time_of(e.end_minute),
-            kind: e.kind,
-        })
-        .collect();
-    let busy: Vec<(DateTime<Utc>, DateTime<Utc>)> = if with_busy {
-        booking::Entity::find()
-            .filter(booking::Column::StaffId.eq(staff.id))
-            .filter(booking::Column::Status.is_in(HOLDING))
-            // Only the days shown: a range of the (staff_id, starts_at) index.
-            .filter(booking::Column::StartsAt.gt(now - LONGEST_BOOKING))
-            .filter(booking::Column::StartsAt.lt(now + Duration::days(i64::from(days) + 1)))
-            .filter(booking::Column::EndsAt.gt(now))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|b| (b.starts_at, b.ends_at))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    Ok(open_slots(
-        tz,
-        &hours,
-        &exceptions,
-        staff.slot_minutes as i64,
-        &busy,
-        now,
-        days,
-    )
-    .into_iter()
-    .map(|s| (s.start, s.end))
-    .collect())
-}
-
-/// The client's assigned staff who may be booked (active therapists).
-async fn assigned_staff(
-    db: &impl ConnectionTrait,
-    client_id: i32,
-) -> Result<Vec<staff_user::Model>, AppError> {
-    Ok(staff_user::Entity::find()
-        .filter(
-            staff_user::Column::Id.in_subquery(
-                Query::select()
-                    .column(client_staff::Column::StaffId)
-                    .from(client_staff::Entity)
-                    .and_where(client_staff::Column::ClientId.eq(client_id))
-                    .to_owned(),
-            ),
-        )
-        .filter(staff_user::Column::IsTherapist.eq(true))
-        .filter(staff_user::Column::DeactivatedAt.is_null())
-        .order_by_asc(staff_user::Column::Name)
-        .all(db)
-        .await?)
-}
+use crate::server::store::slots::{self, DAYS_AHEAD};
 
 /// The scheduling ability for the client, the organization's time zone, and whether the
 /// 24-hour sub-setting is effective; 403 (audited) without the ability.
@@ -141,8 +38,8 @@ pub async fn open_slots_for(
     let (tz, within_24) = require_scheduling(ctx, client_id).await?;
     let db = ctx.db();
     let mut out = Vec::new();
-    for staff in assigned_staff(db, client_id).await? {
-        for (start, end) in slots_of(db, &staff, &tz, now, DAYS_AHEAD, true).await? {
+    for staff in slots::assigned_therapists(db, client_id).await? {
+        for (start, end) in slots::open_slots_of(db, &staff, &tz, now, DAYS_AHEAD, true).await? {
             let last_minute = is_last_minute(start, now);
             if !last_minute || within_24 {
                 out.push(OpenSlot {
@@ -196,7 +93,7 @@ pub async fn request(
         ));
     }
     let db = ctx.db();
-    let Some(staff) = assigned_staff(db, client_id)
+    let Some(staff) = slots::assigned_therapists(db, client_id)
         .await?
         .into_iter()
         .find(|s| s.id == staff_id)
@@ -218,7 +115,7 @@ pub async fn request(
             .earliest()
             .map(|t| t.with_timezone(&Utc))
             .unwrap_or(now);
-    let offered = slots_of(db, &staff, &tz, day_start, 2, false).await?;
+    let offered = slots::open_slots_of(db, &staff, &tz, day_start, 2, false).await?;
     let Some(&(start, end)) = offered.iter().find(|(s, _)| *s == start) else {
         return Err(AppError::Conflict(
             "This time was just taken, or is not offered. Choose another slot.".into(),

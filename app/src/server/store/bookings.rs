@@ -130,6 +130,9 @@ pub async fn hold(
             ""
         }
     ));
+    if row.status == BookingStatus::Booked {
+        super::waitlist::booked(&*txn, row.client_id, row.staff_id, now).await?;
+    }
     // The staff member's calendar icon updates live, once the booking is committed.
     publish(&*txn, Topic::Calendar(row.staff_id), now).await?;
     match txn.commit_audited(entry).await {
