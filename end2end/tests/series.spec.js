@@ -20,9 +20,12 @@ test("a series is checked, made without its conflict, shown in the month view an
   await single.getByLabel("Service").fill("Speech session");
   await single.getByRole("button", { name: "Make appointment" }).click();
   await expect(page.getByText("Appointment made.")).toBeVisible();
+  // The list shows it once the page has redrawn with the new appointment.
+  await expect(page.locator("li.appointment", { hasText: "Wed 3 Mar 2032, 16:00" })).toBeVisible();
 
   const panel = page.locator("details", { has: page.locator("summary", { hasText: "Recurring appointments" }) });
-  if (!(await panel.getAttribute("open"))) await panel.locator("summary").click();
+  await panel.locator("summary").click();
+  await expect(panel.getByLabel("First date")).toBeVisible();
   await panel.getByLabel("Where").selectOption("telehealth");
   await panel.getByLabel("First date").fill("2032-03-01");
   await panel.getByLabel("Start time").fill("15:30");

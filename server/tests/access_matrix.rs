@@ -234,12 +234,12 @@ const MATRIX: &[Row] = &[
     },
     Row {
         name: "plan_series",
-        args: "client_id={client}&input[staff_id]={staff}&input[location]=telehealth&input[date]=2099-02-02&input[time]=10%3A00&input[duration_minutes]=60&input[service]=Session&input[price]=&repeat[mon]=true&repeat[weeks]=2",
+        args: "client_id={client}&input[staff_id]={staff}&input[location]=telehealth&input[date]=2099-02-02&input[time]=10%3A00&input[duration_minutes]=60&input[service]=Session&input[price]=&repeat[days][mon]=true&repeat[weeks]=2",
         expect: [401, 403, 403, 404, 404],
     },
     Row {
         name: "create_series",
-        args: "client_id={client}&input[staff_id]={staff}&input[location]=telehealth&input[date]=2099-02-02&input[time]=10%3A00&input[duration_minutes]=60&input[service]=Session&input[price]=&repeat[mon]=true&repeat[weeks]=2",
+        args: "client_id={client}&input[staff_id]={staff}&input[location]=telehealth&input[date]=2099-02-02&input[time]=10%3A00&input[duration_minutes]=60&input[service]=Session&input[price]=&repeat[days][mon]=true&repeat[weeks]=2",
         expect: [401, 403, 403, 404, 404],
     },
     Row { name: "acknowledge_cancellation", args: "booking_id={booking}", expect: [401, 403, 403, 404, 404] },

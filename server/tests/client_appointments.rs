@@ -13,17 +13,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use app::domain::schedule::BookingStatus;
 use app::server::store::entities::{audit_log, booking, outbox, staff_user};
-use common::{audited, booking_row, call, client_id, each_database, json, sign_in};
-
-async fn staff_id(db: &sea_orm::DatabaseConnection, email: &str) -> i32 {
-    staff_user::Entity::find()
-        .filter(staff_user::Column::Email.eq(email))
-        .one(db)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
+use common::{audited, booking_row, call, client_id, each_database, json, sign_in, staff_id};
 
 fn form(staff: i32, date: &str, time: &str, service: &str, price: &str) -> String {
     format!(

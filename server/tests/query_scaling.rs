@@ -19,9 +19,11 @@ use app::domain::portal_settings::CardProcessor;
 use app::domain::schedule::BookingStatus;
 use app::server::store::entities::{
     audit_log, booking, client, client_staff, form_template_version, insurance_policy, location,
-    message, outbox, payment, sent_form, staff_user,
+    message, outbox, payment, sent_form,
 };
-use common::{booking_row, call, client_id, each_database, enable_payments, page, sign_in, TestDb};
+use common::{
+    booking_row, call, client_id, each_database, enable_payments, page, sign_in, staff_id, TestDb,
+};
 
 /// The first Monday, noon UTC, eight weeks ago: past appointments go there (owed for), in one
 /// week of the calendar.
@@ -29,16 +31,6 @@ fn past_monday() -> chrono::DateTime<Utc> {
     let now = Utc::now().duration_trunc(Duration::days(1)).unwrap();
     now - Duration::weeks(8) - Duration::days(now.weekday().num_days_from_monday() as i64)
         + Duration::hours(12)
-}
-
-async fn staff_id(db: &DatabaseConnection, email: &str) -> i32 {
-    staff_user::Entity::find()
-        .filter(staff_user::Column::Email.eq(email))
-        .one(db)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
 }
 
 /// Adds rows `from..to` to each list: Jordan's appointments (half past and owed, half ahead),

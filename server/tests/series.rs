@@ -13,28 +13,18 @@ use sea_orm::{
 };
 
 use app::domain::schedule::BookingStatus;
-use app::server::store::entities::{appointment_series, audit_log, booking, staff_user};
-use common::{audited, call, client_id, each_database, futures_join, json, sign_in};
+use app::server::store::entities::{appointment_series, audit_log, booking};
+use common::{audited, call, client_id, each_database, futures_join, json, sign_in, staff_id};
 
 const ADMIN: &str = "admin@brightpath.example";
 const THERAPIST: &str = "therapist@brightpath.example";
-
-async fn staff_id(db: &DatabaseConnection, email: &str) -> i32 {
-    staff_user::Entity::find()
-        .filter(staff_user::Column::Email.eq(email))
-        .one(db)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
 
 /// The series form: Mon/Wed/Fri at `time` for two hours, telehealth, from `first` for `weeks`.
 fn series_form(client: i32, staff: i32, first: &str, time: &str, weeks: u32, skip: &str) -> String {
     format!(
         "client_id={client}&input[staff_id]={staff}&input[location]=telehealth&input[date]={first}\
          &input[time]={}&input[duration_minutes]=120&input[service]=ABA%20session&input[price]=\
-         &repeat[mon]=true&repeat[wed]=true&repeat[fri]=true&repeat[weeks]={weeks}&repeat[until]=\
+         &repeat[days][mon]=true&repeat[days][wed]=true&repeat[days][fri]=true&repeat[weeks]={weeks}&repeat[until]=\
          &repeat[skip]={skip}",
         time.replace(':', "%3A")
     )

@@ -13,7 +13,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, Qu
 use app::domain::schedule::BookingStatus;
 use app::server::store::entities::{booking, outbox, portal_account, staff_user};
 use common::{
-    audited, booking_row, call, client_id, each_database, json, password_form, sign_in,
+    audited, booking_row, call, client_id, each_database, json, password_form, sign_in, staff_id,
     token_sent_to,
 };
 
@@ -40,16 +40,6 @@ fn edit(staff_id: i32, name: &str, admin: bool, therapist: bool) -> String {
         "staff_id={staff_id}&input[name]={}&input[credentials]=BCBA&input[roles][is_admin]={admin}&input[roles][is_therapist]={therapist}",
         name.replace(' ', "%20")
     )
-}
-
-async fn staff_id(db: &DatabaseConnection, email: &str) -> i32 {
-    staff_user::Entity::find()
-        .filter(staff_user::Column::Email.eq(email))
-        .one(db)
-        .await
-        .unwrap()
-        .unwrap_or_else(|| panic!("no staff member {email}"))
-        .id
 }
 
 #[tokio::test]

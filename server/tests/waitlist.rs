@@ -18,9 +18,9 @@ use common::{audited, call, client_id, each_database, futures_join, json, sign_i
 
 const ADMIN: &str = "admin@brightpath.example";
 const THERAPIST: &str = "therapist@brightpath.example";
-const EVERY_DAY_AND_TIME: &str = "input[mon]=true&input[tue]=true&input[wed]=true&input[thu]=true\
-    &input[fri]=true&input[sat]=true&input[sun]=true&input[morning]=true&input[afternoon]=true\
-    &input[evening]=true";
+const EVERY_DAY_AND_TIME: &str = "input[days][mon]=true&input[days][tue]=true\
+    &input[days][wed]=true&input[days][thu]=true&input[days][fri]=true&input[days][sat]=true\
+    &input[days][sun]=true&input[morning]=true&input[afternoon]=true&input[evening]=true";
 
 async fn taylor(db: &DatabaseConnection) -> staff_user::Model {
     staff_user::Entity::find()
@@ -290,7 +290,7 @@ async fn joining_follows_self_scheduling_and_the_care_team_and_staff_manage_the_
             let bad = call(
                 &app,
                 "join_waitlist",
-                &join(taylor.id, "input[mon]=true"),
+                &join(taylor.id, "input[days][mon]=true"),
                 Some(&client),
             )
             .await;
@@ -324,7 +324,7 @@ async fn joining_follows_self_scheduling_and_the_care_team_and_staff_manage_the_
             let joined = call(
                 &app,
                 "join_waitlist",
-                &join(taylor.id, "input[tue]=true&input[morning]=true"),
+                &join(taylor.id, "input[days][tue]=true&input[morning]=true"),
                 Some(&client),
             )
             .await;

@@ -25,10 +25,9 @@ pub const WEEKDAYS: [(Weekday, &str, &str); 7] = [
     (Weekday::Sun, "sun", "Sunday"),
 ];
 
-/// The repeat part of the new-series form, as typed: the weekdays ticked, and a number of
-/// weeks or the last date.
+/// Weekdays ticked in a form (`…[days][mon]=true`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RepeatInput {
+pub struct WeekdayChoice {
     #[serde(default)]
     pub mon: bool,
     #[serde(default)]
@@ -43,6 +42,52 @@ pub struct RepeatInput {
     pub sat: bool,
     #[serde(default)]
     pub sun: bool,
+}
+
+impl WeekdayChoice {
+    /// Whether `day` is ticked.
+    pub fn has(&self, day: Weekday) -> bool {
+        match day {
+            Weekday::Mon => self.mon,
+            Weekday::Tue => self.tue,
+            Weekday::Wed => self.wed,
+            Weekday::Thu => self.thu,
+            Weekday::Fri => self.fri,
+            Weekday::Sat => self.sat,
+            Weekday::Sun => self.sun,
+        }
+    }
+
+    /// The ticked days, in week order.
+    pub fn days(&self) -> Vec<Weekday> {
+        WEEKDAYS
+            .iter()
+            .map(|(d, _, _)| *d)
+            .filter(|d| self.has(*d))
+            .collect()
+    }
+
+    /// These days ticked.
+    pub fn of(days: &[Weekday]) -> WeekdayChoice {
+        let on = |d| days.contains(&d);
+        WeekdayChoice {
+            mon: on(Weekday::Mon),
+            tue: on(Weekday::Tue),
+            wed: on(Weekday::Wed),
+            thu: on(Weekday::Thu),
+            fri: on(Weekday::Fri),
+            sat: on(Weekday::Sat),
+            sun: on(Weekday::Sun),
+        }
+    }
+}
+
+/// The repeat part of the new-series form, as typed: the weekdays ticked, and a number of
+/// weeks or the last date.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RepeatInput {
+    #[serde(default)]
+    pub days: WeekdayChoice,
     /// Weeks from the first date, 1 to [`MAX_WEEKS`]; blank when `until` is given.
     #[serde(default)]
     pub weeks: String,
@@ -70,27 +115,10 @@ pub struct ValidRepeat {
 }
 
 impl RepeatInput {
-    /// Whether `day` is ticked.
-    pub fn has(&self, day: Weekday) -> bool {
-        match day {
-            Weekday::Mon => self.mon,
-            Weekday::Tue => self.tue,
-            Weekday::Wed => self.wed,
-            Weekday::Thu => self.thu,
-            Weekday::Fri => self.fri,
-            Weekday::Sat => self.sat,
-            Weekday::Sun => self.sun,
-        }
-    }
-
     /// Checks the weekdays, the end and the skipped dates of a series starting on `first`.
     pub fn validate(&self, first: NaiveDate) -> Result<ValidRepeat, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let weekdays: Vec<Weekday> = WEEKDAYS
-            .iter()
-            .map(|(d, _, _)| *d)
-            .filter(|d| self.has(*d))
-            .collect();
+        let weekdays = self.days.days();
         if weekdays.is_empty() {
             errors.add("weekdays", "Choose at least one weekday.");
         }
@@ -302,9 +330,7 @@ mod tests {
 
     fn mwf(weeks: &str, until: &str) -> RepeatInput {
         RepeatInput {
-            mon: true,
-            wed: true,
-            fri: true,
+            days: WeekdayChoice::of(&[Weekday::Mon, Weekday::Wed, Weekday::Fri]),
             weeks: weeks.into(),
             until: until.into(),
             ..Default::default()

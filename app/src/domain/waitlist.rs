@@ -5,7 +5,7 @@
 use chrono::{Datelike, NaiveTime, Timelike, Weekday};
 use serde::{Deserialize, Serialize};
 
-use super::series::{weekday_keys, WEEKDAYS};
+use super::series::{weekday_keys, WeekdayChoice, WEEKDAYS};
 use super::validation::FieldErrors;
 
 /// How many clients one batch offers a freed slot to.
@@ -53,24 +53,13 @@ impl PartOfDay {
     }
 }
 
-/// The join form, as typed: a therapist, the weekdays and the parts of the day ticked.
+/// The join form, as typed: a therapist, the weekdays (`input[days][mon]`) and the parts of the
+/// day ticked.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WaitlistInput {
     pub staff_id: i32,
     #[serde(default)]
-    pub mon: bool,
-    #[serde(default)]
-    pub tue: bool,
-    #[serde(default)]
-    pub wed: bool,
-    #[serde(default)]
-    pub thu: bool,
-    #[serde(default)]
-    pub fri: bool,
-    #[serde(default)]
-    pub sat: bool,
-    #[serde(default)]
-    pub sun: bool,
+    pub days: WeekdayChoice,
     #[serde(default)]
     pub morning: bool,
     #[serde(default)]
@@ -89,15 +78,7 @@ pub struct Preferences {
 impl WaitlistInput {
     /// At least one weekday and one part of the day.
     pub fn validate(&self) -> Result<Preferences, FieldErrors> {
-        let ticked = [
-            self.mon, self.tue, self.wed, self.thu, self.fri, self.sat, self.sun,
-        ];
-        let days: Vec<Weekday> = WEEKDAYS
-            .iter()
-            .zip(ticked)
-            .filter(|(_, on)| *on)
-            .map(|((d, _, _), _)| *d)
-            .collect();
+        let days = self.days.days();
         let parts: Vec<&str> = PartOfDay::ALL
             .iter()
             .zip([self.morning, self.afternoon, self.evening])
@@ -207,8 +188,7 @@ mod tests {
         let none = WaitlistInput::default().validate().unwrap_err();
         assert!(none.get("weekdays").is_some() && none.get("parts_of_day").is_some());
         let input = WaitlistInput {
-            mon: true,
-            wed: true,
+            days: WeekdayChoice::of(&[Weekday::Mon, Weekday::Wed]),
             morning: true,
             evening: true,
             ..Default::default()

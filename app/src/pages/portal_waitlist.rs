@@ -90,7 +90,7 @@ fn WaitlistBody(
                         <legend>"Days that suit"</legend>
                         {WEEKDAYS.iter().map(|(_, key, name)| view! {
                             <label class="check" for=format!("waitlist-{key}")>
-                                <input type="checkbox" id=format!("waitlist-{key}") name=format!("input[{key}]") value="true"/>
+                                <input type="checkbox" id=format!("waitlist-{key}") name=format!("input[days][{key}]") value="true"/>
                                 {*name}
                             </label>
                         }).collect_view()}

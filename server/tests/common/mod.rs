@@ -515,3 +515,15 @@ pub fn booking_row(
         created_at: Set(chrono::Utc::now()),
     }
 }
+
+/// The id of the staff member with `email`.
+pub async fn staff_id(db: &DatabaseConnection, email: &str) -> i32 {
+    use app::server::store::entities::staff_user;
+    staff_user::Entity::find()
+        .filter(staff_user::Column::Email.eq(email))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no staff member {email}"))
+        .id
+}

@@ -72,8 +72,6 @@ pub fn NewSeries(
         staff_id: therapists.first().map(|s| s.id).unwrap_or_default(),
         ..Default::default()
     };
-    // Open while a check or a result is showing (the page redraws after a series is made).
-    let open = move || plan.value().with(Option::is_some) || create.value().with(Option::is_some);
     view! {
         {move || create.value().get().and_then(Result::ok).map(|made| view! {
             <p class="form-success" role="status">{format!(
@@ -86,7 +84,7 @@ pub fn NewSeries(
                 }
             )}</p>
         })}
-        <details class="panel" open=open>
+        <details class="panel">
             <summary>"Recurring appointments"</summary>
             <ActionForm action=plan attr:class="stacked">
                 <input type="hidden" name="client_id" value=client_id/>
@@ -95,7 +93,7 @@ pub fn NewSeries(
                     <legend>"Repeat every"</legend>
                     {WEEKDAYS.iter().map(|(_, key, name)| view! {
                         <label class="check" for=format!("series-{key}")>
-                            <input type="checkbox" id=format!("series-{key}") name=format!("repeat[{key}]") value="true"/>
+                            <input type="checkbox" id=format!("series-{key}") name=format!("repeat[days][{key}]") value="true"/>
                             {*name}
                         </label>
                     }).collect_view()}
@@ -140,8 +138,8 @@ fn SeriesCheck(
     let hidden = |name: &str, value: String| view! { <input type="hidden" name=name.to_owned() value=value/> };
     let days: Vec<_> = WEEKDAYS
         .iter()
-        .filter(|(day, _, _)| repeat.has(*day))
-        .map(|(_, key, _)| hidden(&format!("repeat[{key}]"), "true".into()))
+        .filter(|(day, _, _)| repeat.days.has(*day))
+        .map(|(_, key, _)| hidden(&format!("repeat[days][{key}]"), "true".into()))
         .collect();
     view! {
         <section class="series-check" aria-labelledby="series-check-heading">

@@ -35,7 +35,11 @@ pub fn StaffWaitlist(staff: String) -> impl IntoView {
                                             <span>
                                                 <A href=format!("/admin/clients/{}", r.client_id)>{r.client_name.clone()}</A>
                                                 {format!(" · {} · {} · {}", r.staff_name, r.preferences, r.since)}
-                                                {(r.offers > 0).then(|| format!(" · {} offers sent", r.offers))}
+                                                {match r.offers {
+                                                    0 => String::new(),
+                                                    1 => " · 1 offer sent".to_owned(),
+                                                    n => format!(" · {n} offers sent"),
+                                                }}
                                             </span>
                                             <ActionForm action=remove attr:class="inline">
                                                 <input type="hidden" name="entry_id" value=r.id/>

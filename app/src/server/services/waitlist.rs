@@ -338,7 +338,10 @@ async fn offer_window(
         return Ok(0);
     }
     let tz = organization_of(db, therapist.organization_id).await?.zone();
-    let days = ((to - now).num_days() + 1).clamp(1, i64::from(slots::DAYS_AHEAD)) as u32;
+    // Local days from today's to the freed time's end, both counted.
+    let today = now.with_timezone(&tz).date_naive();
+    let last = to.with_timezone(&tz).date_naive();
+    let days = ((last - today).num_days() + 1).clamp(1, i64::from(slots::DAYS_AHEAD)) as u32;
     let mut sent = 0;
     for (start, end) in slots::open_slots_of(db, &therapist, &tz, now, days, true).await? {
         if start >= from && end <= to {
