@@ -97,6 +97,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("receipts/:payment") view={Lazy::<lazy::PortalReceipt>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("insurance") view={Lazy::<lazy::PortalInsurance>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("messages") view={Lazy::<lazy::PortalMessages>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("access-log") view={Lazy::<lazy::PortalAccessLog>::new()} ssr=SsrMode::Async/>
                     </ParentRoute>
                 </ParentRoute>
             </Routes>

@@ -102,6 +102,7 @@ test("a therapist makes an appointment from the client's page and sees it in the
   await expectGoodPage(page);
 
   await page.goto("/admin/calendar?week=2031-03-05");
+  await waitForHydration(page);
   const monday = page.locator("li.day", { has: page.getByRole("heading", { name: "Monday 3 March" }) });
   await expect(monday.locator("li.item")).toContainText("11:00–12:00");
   await expect(monday.locator("li.item")).toContainText("Sam Lee");

@@ -14,6 +14,7 @@ test("a series is checked, made without its conflict, shown in the month view an
   // Wednesday 3 March 2032 at 16:00 is taken already.
   const single = page.locator("details", { has: page.locator("summary", { hasText: "New appointment" }) });
   await single.locator("summary").click();
+  await single.getByLabel("Therapist", { exact: true }).selectOption({ label: "Taylor Brooks" });
   await single.getByLabel("Where").selectOption("telehealth");
   await single.getByLabel("Date", { exact: true }).fill("2032-03-03");
   await single.getByLabel("Start time").fill("16:00");
@@ -26,6 +27,7 @@ test("a series is checked, made without its conflict, shown in the month view an
   const panel = page.locator("details", { has: page.locator("summary", { hasText: "Recurring appointments" }) });
   await panel.locator("summary").click();
   await expect(panel.getByLabel("First date")).toBeVisible();
+  await panel.getByLabel("Therapist", { exact: true }).selectOption({ label: "Taylor Brooks" });
   await panel.getByLabel("Where").selectOption("telehealth");
   await panel.getByLabel("First date").fill("2032-03-01");
   await panel.getByLabel("Start time").fill("15:30");

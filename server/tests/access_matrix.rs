@@ -14,7 +14,7 @@ use sea_orm::{
 
 use app::server::access::password;
 use app::server::store::entities::{
-    client, client_contact, form_template, location, payer, payment, sent_form, staff_user,
+    client, client_contact, form_template, location, payer, sent_form, staff_user,
 };
 use common::{call, client_id, each_database, enable_payments, owed_bookings, sign_in};
 
@@ -107,6 +107,7 @@ const MATRIX: &[Row] = &[
         expect: [401, 400, 400, 403, 403],
     },
     Row { name: "list_appointments", args: "client_id={client}", expect: [401, 200, 200, 403, 403] },
+    Row { name: "get_access_log", args: "client_id={client}", expect: [401, 200, 200, 403, 403] },
     Row { name: "get_portal_waitlist", args: "client_id={client}", expect: [401, 200, 200, 403, 403] },
     Row { name: "join_waitlist", args: "client_id={client}&input[staff_id]={staff}", expect: [401, 400, 400, 403, 403] },
     Row { name: "leave_waitlist", args: "client_id={client}&entry_id=999999", expect: [401, 404, 404, 403, 403] },
@@ -338,29 +339,7 @@ async fn every_caller_gets_exactly_what_the_matrix_allows() {
             enable_payments(&t.db, jordan).await;
             let owed = owed_bookings(&t.db, jordan).await;
             let booking = owed[0];
-            let payment = payment::ActiveModel {
-                id: NotSet,
-                organization_id: Set(org),
-                client_id: Set(jordan),
-                booking_id: Set(owed[1]),
-                processor: Set(app::domain::portal_settings::CardProcessor::Sandbox),
-                idempotency_key: Set("matrix-paid-key-00001".into()),
-                processor_ref: Set(Some("pi_sbx_matrix".into())),
-                amount_cents: Set(12_000),
-                currency: Set("usd".into()),
-                status: Set(app::domain::payments::PaymentStatus::Succeeded),
-                decline_reason: Set(None),
-                card_brand: Set(Some("Visa".into())),
-                card_last4: Set(Some("4242".into())),
-                refunded_cents: Set(0),
-                paid_by: Set("client".into()),
-                created_at: Set(Utc::now()),
-                completed_at: Set(Some(Utc::now())),
-            }
-            .insert(&t.db)
-            .await
-            .unwrap()
-            .id;
+            let payment = common::paid(&t.db, jordan, owed[1]).await;
             let payers: Vec<i32> = payer::Entity::find()
                 .filter(payer::Column::OrganizationId.eq(org))
                 .all(&t.db)

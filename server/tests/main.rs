@@ -5,9 +5,11 @@
 #[macro_use]
 mod common;
 
+mod access_log;
 mod access_matrix;
 mod audit_chain;
 mod auth;
+mod calendar;
 mod client_appointments;
 mod clients;
 mod crash;
@@ -28,6 +30,7 @@ mod portal_access;
 mod practice_profile;
 mod query_budgets;
 mod query_scaling;
+mod record_views;
 mod reminders;
 mod scheduling;
 mod security;

@@ -434,3 +434,58 @@ async fn joining_follows_self_scheduling_and_the_care_team_and_staff_manage_the_
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_slot_within_24_hours_is_offered_only_with_the_24_hour_setting() {
+    each_database(
+        true,
+        body!(|t| {
+            let app = t.app();
+            let admin = sign_in(&app, ADMIN).await;
+            let taylor = taylor(&t.db).await;
+            let jordan = client_id(&t.db, "Jordan").await;
+            wait_directly(&t.db, &taylor, jordan, 60).await;
+            // The clock: a Monday 08:00 in New York years ahead; the freed hour is at 11:00.
+            let tz = chrono_tz::America::New_York;
+            let at = |h: u32| {
+                tz.with_ymd_and_hms(2030, 1, 7, h, 0, 0)
+                    .unwrap()
+                    .with_timezone(&Utc)
+            };
+            let (now, slot) = (at(8), (at(11), at(12)));
+            let mailer = t.state().mailer;
+            app::server::store::waitlist::time_freed(&t.db, taylor.id, slot, now)
+                .await
+                .unwrap();
+            assert_eq!(
+                offer_freed(&t.db, &mailer, now).await.unwrap(),
+                0,
+                "three hours ahead, setting off"
+            );
+
+            let on = call(
+                &app,
+                "change_setting",
+                "setting=within_24_hours&on=true",
+                Some(&admin),
+            )
+            .await;
+            assert_eq!(on.status, StatusCode::OK, "{}", on.body);
+            app::server::store::waitlist::time_freed(&t.db, taylor.id, slot, now)
+                .await
+                .unwrap();
+            assert_eq!(
+                offer_freed(&t.db, &mailer, now).await.unwrap(),
+                1,
+                "setting on"
+            );
+            let offer = waitlist_offer::Entity::find()
+                .one(&t.db)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!((offer.starts_at, offer.batch), (slot.0, 1));
+        }),
+    )
+    .await;
+}

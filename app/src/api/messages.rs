@@ -29,7 +29,8 @@ pub async fn get_conversation(
         _ => Activity::Person,
     };
     run_as(activity, |ctx| async move {
-        messages::conversation(&ctx, client_id, shown, chrono::Utc::now()).await
+        let by_person = live != Some(true);
+        messages::conversation(&ctx, client_id, shown, by_person, chrono::Utc::now()).await
     })
     .await
 }

@@ -2,6 +2,7 @@
 //! [`run`](crate::server::access::context::run), which resolves the caller and maps errors to statuses.
 //! All are POST under `/api/…`; every one has a row in the access-matrix test.
 
+pub mod access_log;
 pub mod accounts;
 pub mod auth;
 pub mod availability;

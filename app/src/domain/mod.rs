@@ -3,6 +3,7 @@
 //! Nothing here touches the database or the DOM, so every rule is written once and runs on both sides.
 
 pub mod access;
+pub mod access_log;
 pub mod account;
 pub mod agenda;
 pub mod availability;

@@ -8,8 +8,8 @@ use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
 
 use super::{
-    account, admin, own_account, portal_appointments, portal_forms, portal_insurance,
-    portal_messages, portal_payments, two_step,
+    account, admin, own_account, portal_access_log, portal_appointments, portal_forms,
+    portal_insurance, portal_messages, portal_payments, two_step,
 };
 
 /// Declares, for each page component, a unit route type whose view is loaded lazily.
@@ -66,4 +66,5 @@ lazy_pages! {
     PortalReceipt => portal_payments::PortalReceiptPage,
     PortalInsurance => portal_insurance::PortalInsurancePage,
     PortalMessages => portal_messages::PortalMessagesPage,
+    PortalAccessLog => portal_access_log::PortalAccessLogPage,
 }

@@ -12,6 +12,7 @@ pub mod live;
 pub mod messages;
 pub mod own_account;
 pub mod portal;
+pub mod portal_access_log;
 pub mod portal_appointments;
 pub mod portal_forms;
 pub mod portal_insurance;

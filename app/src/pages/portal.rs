@@ -206,6 +206,7 @@ pub fn PortalClientLayout() -> impl IntoView {
                                     </A>
                                 }
                             })}
+                            <A href=format!("{base}/access-log")>"Who has seen my information"</A>
                         </nav>
                     }
                 })

@@ -9,11 +9,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::form::{successes, ActionMessage, Submit};
-use super::portal_waitlist::WaitlistSection;
+use super::portal_waitlist::{WaitlistActions, WaitlistSection};
 use super::{route_id, ErrorNotice};
 use crate::api::scheduling::{
     get_request_slots, list_appointments, CancelAppointment, RequestSlot,
 };
+use crate::api::waitlist::get_portal_waitlist;
 use crate::domain::schedule::{AppointmentView, OpenSlot};
 
 /// `/portal/clients/:id/appointments`.
@@ -35,24 +36,30 @@ pub fn PortalAppointmentsPage() -> impl IntoView {
         move || (client(), requested.get(), cancelled.get()),
         |(c, ..)| get_request_slots(c),
     );
+    let waitlist_actions = WaitlistActions::new();
+    let waitlist_saved = waitlist_actions.saved();
+    let waitlist = Resource::new(
+        move || (client(), waitlist_saved()),
+        |(c, _)| get_portal_waitlist(c),
+    );
     view! {
         <Title text="Appointments"/>
         <h1>"Appointments"</h1>
         <ActionMessage value=cancel.value() success="Cancelled."/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                let (list, open) = (appointments.await, slots.await);
-                match (list, open) {
-                    (Ok(list), Ok(open)) => {
+                let (list, open, waiting) = (appointments.await, slots.await, waitlist.await);
+                match (list, open, waiting) {
+                    (Ok(list), Ok(open), Ok(waiting)) => {
                         let (upcoming, past): (Vec<_>, Vec<_>) = list.into_iter().partition(|a| a.upcoming);
                         view! {
                             <AppointmentList heading="Upcoming" empty="No upcoming appointments." items=upcoming client=client() cancel/>
                             {open.map(|slots| view! { <RequestForm slots client=client() action=request/> })}
-                            <WaitlistSection client=client()/>
+                            <WaitlistSection client=client() list=waiting actions=waitlist_actions/>
                             <AppointmentList heading="Past" empty="No past appointments." items=past client=client() cancel/>
                         }.into_any()
                     }
-                    (Err(e), _) | (_, Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
+                    (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
                 }
             })}
         </Transition>

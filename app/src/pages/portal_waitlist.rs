@@ -5,38 +5,54 @@
 use leptos::prelude::*;
 
 use super::form::{field_error, last_error, successes, ActionMessage, Submit};
-use crate::api::waitlist::{get_portal_waitlist, JoinWaitlist, LeaveWaitlist};
+use crate::api::waitlist::{JoinWaitlist, LeaveWaitlist};
 use crate::domain::series::WEEKDAYS;
 use crate::domain::waitlist::{PartOfDay, PortalWaitlist};
-use crate::pages::ErrorNotice;
+
+/// The waitlist's two actions, made by the page (its resource reloads after either).
+#[derive(Clone, Copy)]
+pub struct WaitlistActions {
+    pub join: ServerAction<JoinWaitlist>,
+    pub leave: ServerAction<LeaveWaitlist>,
+}
+
+impl WaitlistActions {
+    pub fn new() -> WaitlistActions {
+        WaitlistActions {
+            join: ServerAction::new(),
+            leave: ServerAction::new(),
+        }
+    }
+
+    /// Changes whenever the client joins or leaves a list.
+    pub fn saved(&self) -> impl Fn() -> (usize, usize) + Copy + Send + Sync + 'static {
+        let joined = successes(self.join.value(), self.join.version());
+        let left = successes(self.leave.value(), self.leave.version());
+        move || (joined.get(), left.get())
+    }
+}
+
+impl Default for WaitlistActions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 /// The waitlist section for client `client`.
 #[component]
-pub fn WaitlistSection(client: i32) -> impl IntoView {
-    let join = ServerAction::<JoinWaitlist>::new();
-    let leave = ServerAction::<LeaveWaitlist>::new();
-    let (joined, left) = (
-        successes(join.value(), join.version()),
-        successes(leave.value(), leave.version()),
-    );
-    let waitlist = Resource::new(
-        move || (client, joined.get(), left.get()),
-        |(c, ..)| get_portal_waitlist(c),
-    );
+pub fn WaitlistSection(
+    client: i32,
+    list: PortalWaitlist,
+    actions: WaitlistActions,
+) -> impl IntoView {
+    let WaitlistActions { join, leave } = actions;
     view! {
         <section aria-labelledby="waitlist-heading" class="panel">
             <h2 id="waitlist-heading">"Waitlist"</h2>
             <p class="hint">"No time that suits? Join a therapist's waitlist: when a time that suits frees up, you get an email, and the first request gets it."</p>
             <ActionMessage value=join.value() success="You are on the waitlist. We will email you when a time frees up."/>
             <ActionMessage value=leave.value() success="You left the waitlist."/>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match waitlist.await {
-                        Ok(list) => view! { <WaitlistBody client list join leave/> }.into_any(),
-                        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <WaitlistBody client list join leave/>
         </section>
     }
 }

@@ -527,3 +527,38 @@ pub async fn staff_id(db: &DatabaseConnection, email: &str) -> i32 {
         .unwrap_or_else(|| panic!("no staff member {email}"))
         .id
 }
+
+/// A succeeded sandbox card payment of client `client_id` for `booking_id`; returns its id.
+pub async fn paid(db: &DatabaseConnection, client_id: i32, booking_id: i32) -> i32 {
+    use app::server::store::entities::{client, payment};
+    use sea_orm::{ActiveModelTrait, NotSet, Set};
+    let organization_id = client::Entity::find_by_id(client_id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .organization_id;
+    payment::ActiveModel {
+        id: NotSet,
+        organization_id: Set(organization_id),
+        client_id: Set(client_id),
+        booking_id: Set(booking_id),
+        processor: Set(app::domain::portal_settings::CardProcessor::Sandbox),
+        idempotency_key: Set(format!("paid-{client_id}-{booking_id}")),
+        processor_ref: Set(Some(format!("pi_sbx_{booking_id}"))),
+        amount_cents: Set(12_000),
+        currency: Set("usd".into()),
+        status: Set(app::domain::payments::PaymentStatus::Succeeded),
+        decline_reason: Set(None),
+        card_brand: Set(Some("Visa".into())),
+        card_last4: Set(Some("4242".into())),
+        refunded_cents: Set(0),
+        paid_by: Set("client".into()),
+        created_at: Set(chrono::Utc::now()),
+        completed_at: Set(Some(chrono::Utc::now())),
+    }
+    .insert(db)
+    .await
+    .unwrap()
+    .id
+}

@@ -18,6 +18,7 @@ use crate::pages::icons::{Icon, SvgIcon};
 use crate::pages::ErrorNotice;
 
 use super::waitlist::StaffWaitlist;
+use crate::api::waitlist::{list_waitlist, RemoveFromWaitlist};
 
 /// `/admin/calendar[?staff=ID|all&view=week|day|month&date=YYYY-MM-DD&location=ID|telehealth]`.
 #[component]
@@ -53,6 +54,13 @@ pub fn CalendarPage() -> impl IntoView {
         move || (asked(), decided.get()),
         |(query, _)| get_calendar(query),
     );
+    // Made here, not inside the calendar's view, so that hydration finds it in the same order.
+    let remove = ServerAction::<RemoveFromWaitlist>::new();
+    let removed = successes(remove.value(), remove.version());
+    let waitlist = Resource::new(
+        move || (asked().staff, removed.get()),
+        |(staff, _)| list_waitlist(staff),
+    );
     view! {
         <Title text="Calendar"/>
         <h1>"Calendar"</h1>
@@ -62,12 +70,10 @@ pub fn CalendarPage() -> impl IntoView {
         <FeedPanel/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match (inbox.await, calendar.await) {
-                    (Ok(inbox), Ok(calendar)) => view! {
-                        {
-                            let staff = calendar.staff_id.map(|id| id.to_string()).unwrap_or_else(|| "all".into());
-                            view! { <CalendarView calendar/> <StaffWaitlist staff/> }
-                        }
+                match (inbox.await, calendar.await, waitlist.await) {
+                    (Ok(inbox), Ok(calendar), Ok(waiting)) => view! {
+                        <CalendarView calendar/>
+                        <StaffWaitlist rows=waiting remove/>
                         <section aria-labelledby="requests-heading">
                             <h2 id="requests-heading">"Requests waiting for you"</h2>
                             {if inbox.pending.is_empty() {
@@ -102,7 +108,7 @@ pub fn CalendarPage() -> impl IntoView {
                             }}
                         </section>
                     }.into_any(),
-                    (Err(e), _) | (_, Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
+                    (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
                 }
             })}
         </Transition>

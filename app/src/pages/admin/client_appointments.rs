@@ -124,6 +124,24 @@ pub(super) fn AppointmentFields(
     }
 }
 
+/// A new appointment's form: an hour of "Therapy session" with the first therapist, at the
+/// first location.
+pub(super) fn blank_appointment(
+    therapists: &[StaffRef],
+    locations: &[LocationRef],
+) -> AppointmentInput {
+    AppointmentInput {
+        duration_minutes: "60".into(),
+        service: "Therapy session".into(),
+        location: locations
+            .first()
+            .map(|l| l.id.to_string())
+            .unwrap_or_default(),
+        staff_id: therapists.first().map(|s| s.id).unwrap_or_default(),
+        ..Default::default()
+    }
+}
+
 /// The new-appointment panel, above the list.
 #[component]
 pub fn NewAppointment(
@@ -133,16 +151,7 @@ pub fn NewAppointment(
     action: ServerAction<CreateAppointment>,
 ) -> impl IntoView {
     let error = last_error(action.value());
-    let initial = AppointmentInput {
-        duration_minutes: "60".into(),
-        service: "Therapy session".into(),
-        location: locations
-            .first()
-            .map(|l| l.id.to_string())
-            .unwrap_or_default(),
-        staff_id: therapists.first().map(|s| s.id).unwrap_or_default(),
-        ..Default::default()
-    };
+    let initial = blank_appointment(&therapists, &locations);
     view! {
         <p><A href="/admin/calendar">"Open the calendar"</A></p>
         {if therapists.is_empty() {

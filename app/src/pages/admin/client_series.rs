@@ -4,11 +4,10 @@
 
 use leptos::prelude::*;
 
-use super::client_appointments::AppointmentFields;
+use super::client_appointments::{blank_appointment, AppointmentFields};
 use crate::api::series::{CreateSeries, PlanSeries};
 use crate::domain::client::StaffRef;
 use crate::domain::intake::LocationRef;
-use crate::domain::schedule::AppointmentInput;
 use crate::domain::series::{SeriesPlan, WEEKDAYS};
 use crate::error::AppError;
 use crate::pages::form::{field_error, last_error, successes, Submit};
@@ -62,16 +61,7 @@ pub fn NewSeries(
     let error = last_error(plan.value());
     let create_error = last_error(create.value());
     let message = move |field: &'static str| field_error(error, field);
-    let initial = AppointmentInput {
-        duration_minutes: "60".into(),
-        service: "Therapy session".into(),
-        location: locations
-            .first()
-            .map(|l| l.id.to_string())
-            .unwrap_or_default(),
-        staff_id: therapists.first().map(|s| s.id).unwrap_or_default(),
-        ..Default::default()
-    };
+    let initial = blank_appointment(&therapists, &locations);
     view! {
         {move || create.value().get().and_then(Result::ok).map(|made| view! {
             <p class="form-success" role="status">{format!(

@@ -144,6 +144,8 @@ pub async fn sign_in(
         actor: owner.label().to_string(),
         action: "sign_in".into(),
         object: owner.label().to_string(),
+        // The device ("Chrome on Android"), shown in the client's access log.
+        new_value: ctx.device.clone(),
         ip: Some(ip),
         ..Default::default()
     };

@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::server::access::context::Ctx;
 use crate::server::store;
 use crate::server::store::bookings::HOLDING;
-use crate::server::store::entities::{booking, location, staff_user};
+use crate::server::store::entities::{booking, staff_user};
 use crate::server::store::refs::Ref;
 
 /// The calendar `query` asks for, as of `now`.
@@ -71,11 +71,7 @@ pub async fn view(
         CalendarSpan::Day => date,
         CalendarSpan::Month => chrono::Datelike::with_day(&date, 1).unwrap_or(date),
     };
-    let locations: Vec<(i32, String)> = location::Entity::find()
-        .filter(location::Column::OrganizationId.eq(staff.organization_id))
-        .filter(location::Column::ArchivedAt.is_null())
-        .order_by_asc(location::Column::Name)
-        .all(db)
+    let locations: Vec<(i32, String)> = store::locations::active_list(db, staff.organization_id)
         .await?
         .into_iter()
         .map(|l| (l.id, l.name))

@@ -88,6 +88,9 @@ pub async fn detail(ctx: &Ctx, id: i32) -> Result<ClientDetail, AppError> {
     let contacts = contacts::summaries(db, &client).await?;
     let linkable_contacts = contacts::linkable(db, staff.assigned_scope(), &client).await?;
     let portal = portal_links::status(db, &Invitee::Client(id), Utc::now()).await?;
+    // A staff view of the client's record (the client's own access log shows it).
+    ctx.record_event("client.viewed", Ref::Client(id), None)
+        .await?;
     Ok(ClientDetail {
         id: client.id,
         first_name: client.first_name,

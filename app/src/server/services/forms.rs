@@ -26,7 +26,7 @@ use crate::server::store::entities::{
 use crate::server::store::forms::{self, answers_of, definition_of, location_of, title_of};
 use crate::server::store::organizations::today_in;
 use crate::server::store::refs::Ref;
-use crate::server::store::{organizations, txn};
+use crate::server::store::{locations, organizations, txn};
 
 fn stamp(at: chrono::DateTime<Utc>) -> String {
     at.format("%Y-%m-%d %H:%M UTC").to_string()
@@ -185,12 +185,7 @@ pub async fn options(ctx: &Ctx) -> Result<FormOptions, AppError> {
             version: t.current_version,
         })
         .collect();
-    // Archived locations are offered for nothing new.
-    let locations = location::Entity::find()
-        .filter(location::Column::OrganizationId.eq(staff.organization_id))
-        .filter(location::Column::ArchivedAt.is_null())
-        .order_by_asc(location::Column::Name)
-        .all(db)
+    let locations = locations::active_list(db, staff.organization_id)
         .await?
         .into_iter()
         .map(|l| LocationRef {

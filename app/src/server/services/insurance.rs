@@ -129,6 +129,10 @@ pub async fn payer_options(
 pub async fn view(ctx: &Ctx, client_id: i32) -> Result<InsuranceView, AppError> {
     let (client, access) = access(ctx, client_id).await?;
     let db = ctx.db();
+    if matches!(access, Access::Staff) {
+        ctx.record_event("insurance.viewed", Ref::Client(client_id), None)
+            .await?;
+    }
     Ok(InsuranceView {
         client_name: client.full_name(),
         policies: policies_of(db, client_id).await?,

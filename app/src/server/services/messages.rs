@@ -146,6 +146,7 @@ pub async fn conversation(
     ctx: &Ctx,
     client_id: i32,
     shown: Option<u32>,
+    by_person: bool,
     now: DateTime<Utc>,
 ) -> Result<Conversation, AppError> {
     let (client, me) = participant(ctx, client_id).await?;
@@ -176,6 +177,12 @@ pub async fn conversation(
             drop(turn);
             announce(db, Topic::Conversation(client_id), now).await;
         }
+    }
+    // A staff member opening the conversation (not the page's own reload after a live change)
+    // is a view of the client's record.
+    if me.staff && by_person {
+        ctx.record_event("messages.viewed", Ref::Client(client_id), None)
+            .await?;
     }
     let (tz, _) = zone(db, client.organization_id).await?;
     let time = |at: DateTime<Utc>| at.with_timezone(&tz).format("%-d %b, %H:%M").to_string();

@@ -1,6 +1,7 @@
 //! The business operations behind the server functions. Each takes a [`Ctx`](super::context::Ctx),
 //! checks who is calling, and works only within the caller's organization.
 
+pub mod access_log;
 pub mod appointments;
 pub mod audit_log;
 pub mod auth;

@@ -23,6 +23,7 @@ use crate::server::store::entities::{booking, client, payment, stripe_account};
 use crate::server::store::organizations::zone;
 use crate::server::store::paging::Keyset;
 use crate::server::store::payments::receipt_of;
+use crate::server::store::refs::Ref;
 use crate::server::store::txn;
 
 /// Rows per page of the payments list.
@@ -127,6 +128,9 @@ fn row_of(
 pub async fn detail(ctx: &Ctx, id: i32) -> Result<StaffPayment, AppError> {
     let staff = ctx.staff().await?;
     let row = ctx.visible_payment(staff, id).await?;
+    let detail = Some(Ref::Payment(id).to_string());
+    ctx.record_event("payment.viewed", Ref::Client(row.client_id), detail)
+        .await?;
     let db = ctx.db();
     let (tz, _) = zone(db, staff.organization_id).await?;
     let receipt = match row.status {

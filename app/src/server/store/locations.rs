@@ -1,6 +1,7 @@
-//! The practice's locations as appointments name them: an active (not archived) location.
+//! The practice's locations as appointments name them: an active (not archived) location, and
+//! the active ones to choose from.
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::error::AppError;
 use crate::server::store::entities::location;
@@ -18,4 +19,18 @@ pub async fn active(
         .one(db)
         .await?
         .ok_or_else(|| AppError::invalid("location", "Choose an active location of this practice."))
+}
+
+/// The active locations of organization `organization_id`, by name (archived ones are offered
+/// for nothing new).
+pub async fn active_list(
+    db: &impl ConnectionTrait,
+    organization_id: i32,
+) -> Result<Vec<location::Model>, AppError> {
+    Ok(location::Entity::find()
+        .filter(location::Column::OrganizationId.eq(organization_id))
+        .filter(location::Column::ArchivedAt.is_null())
+        .order_by_asc(location::Column::Name)
+        .all(db)
+        .await?)
 }
