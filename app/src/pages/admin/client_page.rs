@@ -73,12 +73,11 @@ pub fn ClientPage() -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <p>"Loading client…"</p> }>
             {move || Suspend::new(async move {
-                let (client, forms, options, insurance, appointments) = (
+                let (client, forms, options, insurance) = (
                     client.await,
                     forms.await,
                     form_options.await,
                     insurance.await,
-                    appointments.await,
                 );
                 match client {
                     Ok(c) => {
@@ -92,12 +91,26 @@ pub fn ClientPage() -> impl IntoView {
                                         <h2 id="appointments-heading">"Appointments"</h2>
                                         <NewAppointment client_id=id therapists=therapists.clone() locations=options.locations.clone() action=make_appointment/>
                                         {(!therapists.is_empty()).then(|| view! { <NewSeries client_id=id therapists=therapists.clone() locations=options.locations.clone() actions=series_actions/> })}
-                                        {match appointments {
-                                            Ok(list) => view! {
-                                                <AppointmentList client_id=id list therapists locations=options.locations.clone() actions=appointment_actions/>
-                                            }.into_any(),
-                                            Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                                        }}
+                                        // Its own transition: a new or changed appointment redraws the list only,
+                                        // not the forms above it.
+                                        {
+                                            let locations = options.locations.clone();
+                                            view! {
+                                                <Transition fallback=|| view! { <p>"Loading appointments…"</p> }>
+                                                    {move || {
+                                                        let (therapists, locations) = (therapists.clone(), locations.clone());
+                                                        Suspend::new(async move {
+                                                            match appointments.await {
+                                                                Ok(list) => view! {
+                                                                    <AppointmentList client_id=id list therapists locations actions=appointment_actions/>
+                                                                }.into_any(),
+                                                                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                                                            }
+                                                        })
+                                                    }}
+                                                </Transition>
+                                            }
+                                        }
                                     </section>
                                     <ClientForms client_id=id client_has_email=has_email contacts forms options actions=form_actions/>
                                 }.into_any(),
