@@ -16,7 +16,9 @@ async function signIn(page, email, landing) {
 
 /** Fails on any axe-core violation on the current page. */
 async function expectAccessible(page) {
-  // A lazily loaded route sets its <title> as its chunk arrives: check the settled page.
+  // A lazily loaded route sets its <title> again as its chunk arrives and the page hydrates:
+  // check the settled page.
+  await page.locator('body[data-hydrated="true"]').waitFor({ state: "attached" });
   await expect(page).toHaveTitle(/\S/);
   const results = await new AxeBuilder({ page }).analyze();
   const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(", ")})`);
