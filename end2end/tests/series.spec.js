@@ -72,7 +72,8 @@ test("a series is checked, made without its conflict, shown in the month view an
   const row = page.locator("li.appointment", { hasText: "Mon 1 Mar 2032, 15:30" });
   await row.locator("summary", { hasText: "Cancel" }).click();
   await row.getByLabel("Reason (the family sees it)").fill("Schedule change");
-  await row.getByLabel("Apply to").selectOption("all");
+  // The cancel form's choice (the change form has one too).
+  await row.locator('form:has(button:has-text("Cancel appointment"))').getByLabel("Apply to").selectOption("all");
   await row.getByRole("button", { name: "Cancel appointment" }).click();
   await expect(page.getByText("Appointment cancelled. The family was emailed.")).toBeVisible();
   await page.goto("/admin/calendar?view=month&date=2032-03-01");
