@@ -1,6 +1,6 @@
-//! The server and database tests in one test binary (linking one binary instead of thirty is
-//! most of the time saved). Each module is one area; `common` is their harness. `payments.rs`
-//! stays a binary of its own: it installs a global log subscriber to prove no card data is logged.
+//! The server and database tests in one test binary, so the server is linked once rather than
+//! once per file. Each module is one area; `common` is their harness. `payments.rs` stays a
+//! binary of its own: it installs a global log subscriber to prove no card data is logged.
 
 #[macro_use]
 mod common;
