@@ -5,15 +5,18 @@
 const { test, expect } = require("@playwright/test");
 const { signIn, expectGoodPage, waitForHydration } = require("./helpers");
 
-/** A weekday at least five days ahead, as YYYY-MM-DD in New York. */
+/**
+ * A weekday at least five days ahead in New York: its date as YYYY-MM-DD, and the 15:00 hour as
+ * the app writes it ("8 Dec 2026, 15:00–16:00"). Jordan may have other 15:00 appointments with
+ * Taylor (the scheduling spec books the first free slot), so rows and emails are matched by date.
+ */
 function weekdayAhead() {
   const day = new Date(Date.now() + 5 * 86400000);
-  for (;;) {
-    const name = day.toLocaleDateString("en-US", { timeZone: "America/New_York", weekday: "short" });
-    if (name !== "Sat" && name !== "Sun") break;
-    day.setTime(day.getTime() + 86400000);
-  }
-  return day.toLocaleDateString("en-CA", { timeZone: "America/New_York" });
+  const inNewYork = (options) => day.toLocaleDateString("en-US", { timeZone: "America/New_York", ...options });
+  while (["Sat", "Sun"].includes(inNewYork({ weekday: "short" }))) day.setTime(day.getTime() + 86400000);
+  const date = day.toLocaleDateString("en-CA", { timeZone: "America/New_York" });
+  const label = `${inNewYork({ day: "numeric" })} ${inNewYork({ month: "short" })} ${inNewYork({ year: "numeric" })}, 15:00–16:00`;
+  return { date, label };
 }
 
 test("a waitlisted client is offered a cancelled time and requests it", async ({ page, browser }) => {
@@ -37,7 +40,7 @@ test("a waitlisted client is offered a cancelled time and requests it", async ({
   await expectGoodPage(parent);
 
   // The practice makes, then cancels, one of Jordan's appointments with Taylor.
-  const date = weekdayAhead();
+  const { date, label } = weekdayAhead();
   await signIn(page, "admin@brightpath.example", "/admin");
   await page.goto("/admin/clients");
   await page.getByRole("link", { name: "Jordan Lee" }).click();
@@ -51,7 +54,7 @@ test("a waitlisted client is offered a cancelled time and requests it", async ({
   await form.getByLabel("Service").fill("ABA session");
   await form.getByRole("button", { name: "Make appointment" }).click();
   await expect(page.getByText("Appointment made.")).toBeVisible();
-  const row = page.locator("li.appointment", { hasText: ", 15:00–16:00" }).filter({ hasText: "Taylor Brooks" }).first();
+  const row = page.locator("li.appointment", { hasText: label }).filter({ hasText: "Taylor Brooks" });
   await row.locator("summary", { hasText: "Cancel" }).click();
   await row.getByLabel("Reason (the family sees it)").fill("Therapist at a training");
   await row.getByRole("button", { name: "Cancel appointment" }).click();
@@ -62,7 +65,7 @@ test("a waitlisted client is offered a cancelled time and requests it", async ({
   const email = page.locator("article.email", { hasText: "a time opened up" }).filter({ has: page.locator(".recipient", { hasText: "parent@brightpath.example" }) }).first();
   await expect(email).toBeVisible();
   const body = await email.locator(".email-body").innerText();
-  expect(body).toContain("15:00–16:00");
+  expect(body).toContain(label);
   expect(body).not.toContain("Taylor");
   const link = body.match(/https?:\/\/\S+\/appointments\?slot=\S+/);
   expect(link, body).not.toBeNull();
@@ -71,10 +74,10 @@ test("a waitlisted client is offered a cancelled time and requests it", async ({
   await parent.goto(link[0]);
   await waitForHydration(parent);
   await expect(parent.getByText("The time you were offered is chosen below.")).toBeVisible();
-  await expect(parent.getByLabel("Time").locator("option:checked")).toContainText("15:00–16:00");
+  await expect(parent.getByLabel("Time").locator("option:checked")).toContainText(label);
   await parent.getByRole("button", { name: "Request this time" }).click();
   await expect(parent.getByText("Requested. The therapist will answer")).toBeVisible();
-  await expect(parent.getByRole("region", { name: "Upcoming" }).locator("li", { hasText: "15:00–16:00" })).toContainText("Requested, waiting for the therapist");
+  await expect(parent.getByRole("region", { name: "Upcoming" }).locator("li", { hasText: label })).toContainText("Requested, waiting for the therapist");
   await expectGoodPage(parent);
 
   // Staff see Sam on Taylor's waitlist, with the offer sent.
