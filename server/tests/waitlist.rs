@@ -202,7 +202,18 @@ async fn a_freed_slot_goes_to_three_waiting_clients_at_a_time_and_one_request_wi
             let all = offers().await.unwrap();
             assert_eq!(all.len(), 5);
             assert!(all[3..].iter().all(|o| o.batch == 2));
-            assert_eq!(offer_freed(&t.db, &t.state().mailer, Utc::now() + Duration::minutes(250)).await.unwrap(), 0);
+            // Everyone was offered it: the minute's pass reads and stops, with no write
+            // transaction (no slot lock, no free-time check) while the slot waits to start.
+            let statements = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+            let mut watched = t.db.clone();
+            let seen = statements.clone();
+            watched.set_metric_callback(move |info| seen.lock().unwrap().push(info.statement.sql.clone()));
+            assert_eq!(offer_freed(&watched, &t.state().mailer, Utc::now() + Duration::minutes(250)).await.unwrap(), 0);
+            let statements = statements.lock().unwrap().clone();
+            assert!(
+                statements.iter().all(|sql| !sql.contains("pg_advisory") && !sql.contains("\"bookings\"")),
+                "{statements:#?}"
+            );
             assert_eq!(audited(&t.db, "waitlist.offered").await, 5);
 
             // Jordan's login and the parent (for Sam) ask for it at once: one request holds it.

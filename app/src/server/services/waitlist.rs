@@ -372,6 +372,11 @@ async fn offer_slot(
     (start, end): (DateTime<Utc>, DateTime<Utc>),
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
+    // Read first: a slot that everyone suited was offered already costs no write transaction
+    // (the minute's pass comes back to offered slots until they start).
+    if !anyone_left(db, staff_id, start).await? {
+        return Ok(0);
+    }
     let txn = txn::begin(db).await?;
     txn::serialize_on(
         &txn,
@@ -468,4 +473,38 @@ async fn offer_slot(
         }
     }
     Ok(chosen.len())
+}
+
+/// Whether someone on staff member `staff_id`'s list whom the slot starting at `start` suits
+/// has not been offered it yet (settings aside, which the offer itself checks).
+async fn anyone_left(
+    db: &DatabaseConnection,
+    staff_id: i32,
+    start: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let offered: HashSet<i32> = waitlist_offer::Entity::find()
+        .filter(waitlist_offer::Column::StaffId.eq(staff_id))
+        .filter(waitlist_offer::Column::StartsAt.eq(start))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| o.entry_id)
+        .collect();
+    let waiting: Vec<waitlist_entry::Model> = waitlist_entry::Entity::find()
+        .filter(waitlist_entry::Column::StaffId.eq(staff_id))
+        .filter(waitlist_entry::Column::LeftAt.is_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|e| !offered.contains(&e.id))
+        .collect();
+    let Some(first) = waiting.first() else {
+        return Ok(false);
+    };
+    let local = start
+        .with_timezone(&organization_of(db, first.organization_id).await?.zone())
+        .naive_local();
+    Ok(waiting
+        .iter()
+        .any(|e| suits(&e.weekdays, &e.parts_of_day, local)))
 }
