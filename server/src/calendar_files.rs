@@ -30,7 +30,8 @@ fn ics(body: String, filename: &str) -> Response {
         .into_response()
 }
 
-fn refused(err: AppError) -> Response {
+/// A refusal answered with its status and message.
+pub(crate) fn refused(err: AppError) -> Response {
     let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (status, err.to_string()).into_response()
 }

@@ -1,6 +1,7 @@
 //! The Client Portal server as a library: configuration, database start-up, demo data and the
 //! axum router, so that `main` and the integration tests build exactly the same server.
 
+pub mod audit_export;
 pub mod background;
 pub mod calendar_files;
 pub mod config;

@@ -1,5 +1,6 @@
 //! The axum router: server functions (POST only), server-rendered pages, calendar files, the
-//! sandbox's tokenize endpoint and Stripe's webhooks, static files, and the cross-site request guard and security headers around them.
+//! audit log's CSV export, the sandbox's tokenize endpoint and Stripe's webhooks, static files,
+//! and the cross-site request guard and security headers around them.
 
 use axum::body::Body;
 use axum::extract::{FromRef, Request, State};
@@ -22,7 +23,7 @@ use app::error::AppError;
 use app::server::access::context::RequestCtx;
 use app::server::AppState;
 
-use crate::{calendar_files, live_events, processor_routes};
+use crate::{audit_export, calendar_files, live_events, processor_routes};
 use app::{shell, App};
 
 /// The router's state: Leptos options for rendering plus the app's own state.
@@ -49,6 +50,10 @@ pub fn router(state: ServerState) -> Router {
             get(calendar_files::appointment),
         )
         .route("/calendar/{file}", get(calendar_files::feed))
+        .route(
+            "/admin/organization/audit-log.csv",
+            get(audit_export::audit_csv),
+        )
         .route("/events", get(live_events::events))
         .route("/sandbox/v1/tokens", post(processor_routes::sandbox_tokens))
         .route(

@@ -8,6 +8,7 @@ mod common;
 mod access_log;
 mod access_matrix;
 mod audit_chain;
+mod audit_view;
 mod auth;
 mod calendar;
 mod client_appointments;

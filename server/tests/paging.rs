@@ -84,7 +84,7 @@ async fn the_audit_log_pages_by_key_with_a_capped_count() {
                     (json(&reply.body), count.load(Ordering::SeqCst))
                 }
             };
-            let key = |row: &serde_json::Value| row["at"].as_str().unwrap().to_owned();
+            let key = |row: &serde_json::Value| row["at_utc"].as_str().unwrap().to_owned();
 
             // Forward from the top: every entry once, newest first.
             let (first, first_cost) = page(String::new()).await;

@@ -363,12 +363,15 @@ async fn every_change_is_audited_with_old_and_new_values() {
                 "newest first"
             );
             assert_eq!(all["rows"][0]["object"], "Jordan Lee");
-            assert_eq!(all["rows"][0]["actor"], "Morgan Reyes");
+            assert_eq!(
+                all["rows"][0]["actor"],
+                "Morgan Reyes, administrator and therapist"
+            );
             let jordans = json(
                 &call(
                     &app,
                     "list_audit_log",
-                    &format!("client_id={jordan}"),
+                    &format!("filter[client]={jordan}"),
                     Some(&admin),
                 )
                 .await

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::domain::organization::AuditPage;
+use crate::domain::audit::{AuditFilter, AuditPage};
 use crate::domain::paging::PageAt;
 use crate::domain::portal_settings::{PortalClientPage, PortalSettings, SettingChanged};
 use crate::domain::settings::EffectiveSettings;
@@ -51,11 +51,11 @@ pub async fn get_effective_settings(client_id: i32) -> Result<EffectiveSettings,
     run(|ctx| async move { ctx.effective_for(client_id).await }).await
 }
 
-/// The audit log, newest first, optionally for one client (administrators).
+/// The audit log, newest first, narrowed by `filter` (administrators).
 #[server(endpoint = "list_audit_log")]
 pub async fn list_audit_log(
-    client_id: Option<i32>,
+    #[server(default)] filter: AuditFilter,
     #[server(default)] at: PageAt,
 ) -> Result<AuditPage, AppError> {
-    run(|ctx| async move { audit_log::audit_log(&ctx, client_id, at).await }).await
+    run(|ctx| async move { audit_log::audit_log(&ctx, filter, at).await }).await
 }

@@ -6,6 +6,7 @@ pub mod access;
 pub mod access_log;
 pub mod account;
 pub mod agenda;
+pub mod audit;
 pub mod availability;
 pub mod calendar;
 pub mod client;

@@ -129,24 +129,6 @@ pub struct StaffSummary {
     pub is_therapist: bool,
 }
 
-/// One audit-log row for administrators.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditRow {
-    pub at: String,
-    pub actor: String,
-    pub action: String,
-    pub object: String,
-    pub old_value: Option<String>,
-    pub new_value: Option<String>,
-}
-
-/// One page of the audit log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditPage {
-    pub rows: Vec<AuditRow>,
-    pub paging: crate::domain::paging::Paging,
-}
-
 /// One email in the outbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutboxRow {

@@ -5,6 +5,19 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Percent-encodes a query-string value.
+pub fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// Rows counted at most; beyond it the count reads "1,000+".
 pub const COUNT_CAP: u64 = 1_000;
 

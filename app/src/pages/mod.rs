@@ -31,6 +31,7 @@ use leptos_router::components::{Form, Redirect, A};
 use leptos_router::params::ParamsMap;
 
 use crate::api::auth::current_viewer;
+pub use crate::domain::paging::encode;
 use crate::domain::paging::{PageAt, Paging};
 use crate::domain::viewer::Viewer;
 use crate::error::AppError;
@@ -124,19 +125,6 @@ pub fn SearchForm(
 pub fn route_id(name: &'static str) -> impl Fn() -> i32 + Copy + Send + Sync + 'static {
     let params = leptos_router::hooks::use_params_map();
     move || params.with(|p| p.get(name).and_then(|v| v.parse().ok()).unwrap_or(0))
-}
-
-/// Percent-encodes a query-string value.
-pub fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// Where a keyset-paged list starts, from the address (`?after=ID` or `?before=ID`).

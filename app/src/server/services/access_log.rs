@@ -12,6 +12,7 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Quer
 use crate::domain::access_log::{plain_words, AccessLog, AccessLogEntry, ACCESS_LOG_DAYS};
 use crate::error::AppError;
 use crate::server::access::context::Ctx;
+use crate::server::store::audit_names::staff_role;
 use crate::server::store::entities::{
     audit_log, client, client_contact, portal_account, staff_user,
 };
@@ -60,14 +61,8 @@ pub async fn view(ctx: &Ctx, client_id: i32, now: DateTime<Utc>) -> Result<Acces
         .await?
         .into_iter()
         .map(|s| {
-            let role = if s.is_admin {
-                "administrator"
-            } else if s.is_therapist {
-                "therapist"
-            } else {
-                "staff"
-            };
-            (Ref::Staff(s.id).to_string(), format!("{}, {role}", s.name))
+            let who = format!("{}, {}", s.name, staff_role(&s));
+            (Ref::Staff(s.id).to_string(), who)
         })
         .collect();
     let staff_lines = rows
