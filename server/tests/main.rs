@@ -32,6 +32,7 @@ mod practice_profile;
 mod query_budgets;
 mod query_scaling;
 mod record_views;
+mod recorded_changes;
 mod reminders;
 mod scheduling;
 mod security;

@@ -193,6 +193,7 @@ pub async fn set_slot_minutes(ctx: &Ctx, minutes: i32) -> Result<(), AppError> {
         ));
     }
     let txn = txn::begin(ctx.db()).await?;
+    let before = current(&txn, staff.id).await?;
     staff_user::Entity::update_many()
         .col_expr(staff_user::Column::SlotMinutes, minutes.into())
         .filter(staff_user::Column::Id.eq(staff.id))
@@ -201,7 +202,7 @@ pub async fn set_slot_minutes(ctx: &Ctx, minutes: i32) -> Result<(), AppError> {
     let entry = ctx.entry(
         "availability.slot_minutes",
         staff.label(),
-        None,
+        Some(before.slot_minutes.to_string()),
         Some(minutes.to_string()),
     );
     Ok(txn.commit_audited(entry).await?)
@@ -214,6 +215,7 @@ pub async fn set_video_link(ctx: &Ctx, link: &str) -> Result<(), AppError> {
     let link = crate::domain::schedule::video_link(link)
         .map_err(|message| AppError::invalid("link", &message))?;
     let txn = txn::begin(ctx.db()).await?;
+    let before = current(&txn, staff.id).await?;
     staff_user::Entity::update_many()
         .col_expr(
             staff_user::Column::VideoLink,
@@ -223,11 +225,20 @@ pub async fn set_video_link(ctx: &Ctx, link: &str) -> Result<(), AppError> {
         .exec(&*txn)
         .await?;
     // The link itself is not audited: it may carry a meeting's passcode.
+    let state = |set: bool| Some(if set { "set" } else { "none" }.to_owned());
     let entry = ctx.entry(
         "availability.video_link",
         staff.label(),
-        None,
-        Some(if link.is_some() { "set" } else { "removed" }.into()),
+        state(before.video_link.is_some()),
+        state(link.is_some()),
     );
     Ok(txn.commit_audited(entry).await?)
+}
+
+/// The staff member's row as it is before a change, read in the change's transaction.
+async fn current(txn: &txn::WriteTxn, staff_id: i32) -> Result<staff_user::Model, AppError> {
+    staff_user::Entity::find_by_id(staff_id)
+        .one(&**txn)
+        .await?
+        .ok_or(AppError::NotFound)
 }
