@@ -7,6 +7,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Query, Request, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use futures::StreamExt;
 
 use app::domain::audit::AuditFilter;
 use app::server::access::context::Ctx;
@@ -32,6 +33,7 @@ pub async fn audit_csv(
         Ok(export) => export,
         Err(e) => return refused(e),
     };
+    // Fused: the compression layer may poll once more after the end.
     let chunks = futures::stream::unfold(Some(export), |export| async move {
         let mut export = export?;
         match export.next_chunk().await {
@@ -42,7 +44,8 @@ pub async fn audit_csv(
                 Some((Err(std::io::Error::other("the export stopped")), None))
             }
         }
-    });
+    })
+    .fuse();
     let day = chrono::Utc::now().format("%Y-%m-%d");
     (
         [

@@ -11,8 +11,11 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use app::domain::schedule::BookingStatus;
 use app::server::services::audit_log::EXPORT_CHUNK;
 use app::server::store::audit::{record, Entry};
-use app::server::store::entities::{audit_log, insurance_policy, portal_account, staff_user};
-use common::{audited, booking_row, call, client_id, each_database, json, page, paid, sign_in};
+use app::server::store::entities::{audit_log, portal_account, staff_user};
+use common::{
+    audited, booking_row, call, client_id, each_database, json, page, paid, policy_of, send,
+    sign_in, staff_member,
+};
 
 const ADMIN: &str = "admin@brightpath.example";
 const THERAPIST: &str = "therapist@brightpath.example";
@@ -33,15 +36,6 @@ async fn entry(db: &DatabaseConnection, org: i32, actor: &str, action: &str, obj
     )
     .await
     .unwrap();
-}
-
-async fn taylor(db: &DatabaseConnection) -> staff_user::Model {
-    staff_user::Entity::find()
-        .filter(staff_user::Column::Email.eq(THERAPIST))
-        .one(db)
-        .await
-        .unwrap()
-        .unwrap()
 }
 
 async fn login_id(db: &DatabaseConnection, email: &str) -> i32 {
@@ -91,18 +85,13 @@ async fn entries_name_people_with_their_role_and_records_by_name() {
         body!(|t| {
             let app = t.app();
             let admin = sign_in(&app, ADMIN).await;
-            let taylor = taylor(&t.db).await;
+            let taylor = staff_member(&t.db, THERAPIST).await;
             let org = taylor.organization_id;
             let (jordan, sam) = (
                 client_id(&t.db, "Jordan").await,
                 client_id(&t.db, "Sam").await,
             );
-            let policy = insurance_policy::Entity::find()
-                .filter(insurance_policy::Column::ClientId.eq(sam))
-                .one(&t.db)
-                .await
-                .unwrap()
-                .unwrap();
+            let policy = policy_of(&t.db, sam).await;
             let parent = login_id(&t.db, "parent@brightpath.example").await;
             let visit = appointment(&t.db, &taylor, jordan).await;
             let payment = paid(&t.db, jordan, visit).await;
@@ -178,7 +167,7 @@ async fn a_clients_view_holds_every_record_of_the_client_and_no_other() {
         body!(|t| {
             let app = t.app();
             let admin = sign_in(&app, ADMIN).await;
-            let taylor = taylor(&t.db).await;
+            let taylor = staff_member(&t.db, THERAPIST).await;
             let org = taylor.organization_id;
             let (jordan, sam) = (
                 client_id(&t.db, "Jordan").await,
@@ -272,7 +261,7 @@ async fn filters_narrow_by_person_kind_and_days_and_say_what_is_wrong() {
             let app = t.app();
             let admin = sign_in(&app, ADMIN).await;
             let therapist = sign_in(&app, THERAPIST).await;
-            let taylor = taylor(&t.db).await;
+            let taylor = staff_member(&t.db, THERAPIST).await;
             let staff = format!("staff:{}", taylor.id);
             let jordan = client_id(&t.db, "Jordan").await;
             assert_eq!(
@@ -377,7 +366,7 @@ async fn the_csv_export_streams_every_filtered_entry_for_administrators_only() {
         true,
         body!(|t| {
             let app = t.app();
-            let taylor = taylor(&t.db).await;
+            let taylor = staff_member(&t.db, THERAPIST).await;
             let staff = format!("staff:{}", taylor.id);
             let jordan = client_id(&t.db, "Jordan").await;
             let many = EXPORT_CHUNK as usize * 2 + 37;
@@ -416,6 +405,17 @@ async fn the_csv_export_streams_every_filtered_entry_for_administrators_only() {
             assert!(lines[1].contains(",\"Taylor Brooks, therapist\",") && lines[1].contains(",Jordan Lee,"), "{}", lines[1]);
             assert!(lines[many].contains("\"'=HYPERLINK(\"\"x\"\")\nsecond line\",203.0.113.9"), "{}", lines[many]);
             assert_eq!(audited(&t.db, "audit_log.exported").await, 1);
+            // Compressed on the way, as a browser asks for it, the stream ends cleanly.
+            let compressed = axum::http::Request::get(&path)
+                .header(header::COOKIE, &admin)
+                .header(header::ACCEPT_ENCODING, "br")
+                .body(axum::body::Body::empty())
+                .unwrap();
+            let compressed = send(&app, compressed).await;
+            assert_eq!(compressed.status, StatusCode::OK);
+            assert_eq!(compressed.headers[header::CONTENT_ENCODING], "br");
+            assert!(!compressed.body.is_empty());
+            assert_eq!(audited(&t.db, "audit_log.exported").await, 2);
 
             // Only administrators; the refusal is audited and sends no entry.
             let therapist = sign_in(&app, THERAPIST).await;
@@ -427,7 +427,7 @@ async fn the_csv_export_streams_every_filtered_entry_for_administrators_only() {
             assert_eq!(page(&app, &path, None).await.status, StatusCode::UNAUTHORIZED);
             let wrong = page(&app, "/admin/organization/audit-log.csv?from=yesterday", Some(&admin)).await;
             assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
-            assert_eq!(audited(&t.db, "audit_log.exported").await, 1);
+            assert_eq!(audited(&t.db, "audit_log.exported").await, 2);
         }),
     )
     .await;

@@ -12,8 +12,8 @@ use sea_orm::{
 };
 
 use app::domain::schedule::BookingStatus;
-use app::server::store::entities::{audit_log, insurance_policy};
-use common::{booking_row, call, client_id, each_database, sign_in, staff_id};
+use app::server::store::entities::audit_log;
+use common::{booking_row, call, client_id, each_database, policy_of, sign_in, staff_id};
 
 const ADMIN: &str = "admin@brightpath.example";
 const THERAPIST: &str = "therapist@brightpath.example";
@@ -180,12 +180,7 @@ async fn a_policy_change_and_a_cancellation_record_what_they_replaced() {
             let app = t.app();
             let admin = sign_in(&app, ADMIN).await;
             let sam = client_id(&t.db, "Sam").await;
-            let policy = insurance_policy::Entity::find()
-                .filter(insurance_policy::Column::ClientId.eq(sam))
-                .one(&t.db)
-                .await
-                .unwrap()
-                .unwrap();
+            let policy = policy_of(&t.db, sam).await;
             let form = format!(
                 "client_id={sam}&policy_id={}&input[payer]={}&input[member_id]=NEW0042\
                  &input[group_number]=G-7&input[subscriber_name]=Alex%20Lee\

@@ -14,22 +14,13 @@ use sea_orm::{
 
 use app::server::services::waitlist::offer_freed;
 use app::server::store::entities::{booking, outbox, staff_user, waitlist_entry, waitlist_offer};
-use common::{audited, call, client_id, each_database, futures_join, json, sign_in};
+use common::{audited, call, client_id, each_database, futures_join, json, sign_in, staff_member};
 
 const ADMIN: &str = "admin@brightpath.example";
 const THERAPIST: &str = "therapist@brightpath.example";
 const EVERY_DAY_AND_TIME: &str = "input[days][mon]=true&input[days][tue]=true\
     &input[days][wed]=true&input[days][thu]=true&input[days][fri]=true&input[days][sat]=true\
     &input[days][sun]=true&input[morning]=true&input[afternoon]=true&input[evening]=true";
-
-async fn taylor(db: &DatabaseConnection) -> staff_user::Model {
-    staff_user::Entity::find()
-        .filter(staff_user::Column::Email.eq(THERAPIST))
-        .one(db)
-        .await
-        .unwrap()
-        .unwrap()
-}
 
 /// A new client of Taylor Brooks's, made by the administrator; returns its id.
 async fn new_client(app: &axum::Router, admin: &str, first: &str, taylor: i32) -> i32 {
@@ -101,7 +92,7 @@ async fn a_freed_slot_goes_to_three_waiting_clients_at_a_time_and_one_request_wi
             let client = sign_in(&app, "client@brightpath.example").await;
             let parent = sign_in(&app, "parent@brightpath.example").await;
             let therapist = sign_in(&app, THERAPIST).await;
-            let taylor = taylor(&t.db).await;
+            let taylor = staff_member(&t.db, THERAPIST).await;
             let (jordan, sam) = (client_id(&t.db, "Jordan").await, client_id(&t.db, "Sam").await);
 
             // Jordan (own login) and then Sam (the parent) join; three more clients wait after them.
@@ -272,7 +263,7 @@ async fn joining_follows_self_scheduling_and_the_care_team_and_staff_manage_the_
             let admin = sign_in(&app, ADMIN).await;
             let client = sign_in(&app, "client@brightpath.example").await;
             let therapist = sign_in(&app, THERAPIST).await;
-            let taylor = taylor(&t.db).await;
+            let taylor = staff_member(&t.db, THERAPIST).await;
             let jordan = client_id(&t.db, "Jordan").await;
             let join = |staff: i32, prefs: &str| {
                 format!("client_id={jordan}&input[staff_id]={staff}&{prefs}")
@@ -453,7 +444,7 @@ async fn a_slot_within_24_hours_is_offered_only_with_the_24_hour_setting() {
         body!(|t| {
             let app = t.app();
             let admin = sign_in(&app, ADMIN).await;
-            let taylor = taylor(&t.db).await;
+            let taylor = staff_member(&t.db, THERAPIST).await;
             let jordan = client_id(&t.db, "Jordan").await;
             wait_directly(&t.db, &taylor, jordan, 60).await;
             // The clock: a Monday 08:00 in New York years ahead; the freed hour is at 11:00.

@@ -16,7 +16,7 @@ use crate::domain::validation::FieldErrors;
 pub struct AuditFilter {
     #[serde(default)]
     pub client: Option<i32>,
-    /// A stored actor reference (`staff:2`, `portal:7`) or `system`.
+    /// A stored actor reference (`staff:2`, `portal:7`), `system`, `stripe` or `anonymous`.
     #[serde(default)]
     pub person: String,
     /// An [`ActionKind`] key.
@@ -122,9 +122,10 @@ impl AuditFilter {
     }
 }
 
-/// `staff:12`, `portal:3` or `system`: the actors a person filter may name.
+/// `staff:12`, `portal:3`, `system`, `stripe` or `anonymous`: the actors a person filter may
+/// name.
 fn is_person_ref(value: &str) -> bool {
-    value == "system"
+    matches!(value, "system" | "stripe" | "anonymous")
         || value.split_once(':').is_some_and(|(kind, id)| {
             matches!(kind, "staff" | "portal")
                 && !id.is_empty()
@@ -437,12 +438,13 @@ mod tests {
         .unwrap();
         assert_eq!(good.person.as_deref(), Some("portal:7"));
         assert_eq!(good.kind, Some(ActionKind::SignIns));
-        assert!(AuditFilter {
-            person: "system".into(),
-            ..AuditFilter::default()
+        for actor in ["system", "stripe", "anonymous"] {
+            let filter = AuditFilter {
+                person: actor.into(),
+                ..AuditFilter::default()
+            };
+            assert_eq!(filter.check().unwrap().person.as_deref(), Some(actor));
         }
-        .check()
-        .is_ok());
     }
 
     #[test]

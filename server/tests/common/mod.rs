@@ -516,6 +516,34 @@ pub fn booking_row(
     }
 }
 
+/// The staff member with `email`.
+pub async fn staff_member(
+    db: &DatabaseConnection,
+    email: &str,
+) -> app::server::store::entities::staff_user::Model {
+    use app::server::store::entities::staff_user;
+    staff_user::Entity::find()
+        .filter(staff_user::Column::Email.eq(email))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no staff member {email}"))
+}
+
+/// A policy of client `client_id` (Sam has one in the demo data).
+pub async fn policy_of(
+    db: &DatabaseConnection,
+    client_id: i32,
+) -> app::server::store::entities::insurance_policy::Model {
+    use app::server::store::entities::insurance_policy;
+    insurance_policy::Entity::find()
+        .filter(insurance_policy::Column::ClientId.eq(client_id))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no policy of client {client_id}"))
+}
+
 /// The id of the staff member with `email`.
 pub async fn staff_id(db: &DatabaseConnection, email: &str) -> i32 {
     use app::server::store::entities::staff_user;

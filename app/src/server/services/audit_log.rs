@@ -3,7 +3,7 @@
 //! export streamed in chunks for an audit. Names are resolved when shown; entries keep their ids.
 
 use chrono::{NaiveDate, NaiveTime, Utc};
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, IntoTableRef, Query, TableRef};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -27,72 +27,51 @@ pub const AUDIT_PER_PAGE: u64 = 50;
 /// Rows read per chunk of the CSV export.
 pub const EXPORT_CHUNK: u64 = 500;
 
-/// `'booking:' || "id"` from `entity` where its client is `client_id`: the stored references of
-/// one kind of the client's records, for `object IN (…)`.
-fn refs_of<E: EntityTrait>(
-    entity: E,
-    reference: &str,
-    client: impl ColumnTrait,
-    client_id: i32,
-) -> sea_orm::sea_query::SelectStatement {
-    Query::select()
-        .expr(Expr::cust(reference.to_owned()))
-        .from(entity)
-        .and_where(client.eq(client_id))
-        .to_owned()
-}
-
 /// Entries about client `client_id`: the client itself and its areas, and its appointments,
-/// series, payments, forms and contacts; and what the client's own login did.
+/// series, payments, forms and contacts; and what the client's own login did. Each kind of
+/// record is matched by its stored reference built in SQL (`'booking:' || "id"`) from the rows
+/// whose `client_id` is the client's.
 fn about_client(client_id: i32) -> Condition {
+    let references = |table: TableRef, reference: &str| {
+        Query::select()
+            .expr(Expr::cust(reference.to_owned()))
+            .from(table)
+            .and_where(Expr::col(Alias::new("client_id")).eq(client_id))
+            .to_owned()
+    };
+    let records = [
+        (booking::Entity.into_table_ref(), r#"'booking:' || "id""#),
+        (
+            appointment_series::Entity.into_table_ref(),
+            r#"'series:' || "id""#,
+        ),
+        (payment::Entity.into_table_ref(), r#"'payment:' || "id""#),
+        (
+            payment::Entity.into_table_ref(),
+            r#"'payment:' || "id" || ' booking:' || "booking_id""#,
+        ),
+        (
+            sent_form::Entity.into_table_ref(),
+            r#"'sent_form:' || "id""#,
+        ),
+        (
+            client_contact_link::Entity.into_table_ref(),
+            r#"'contact:' || "contact_id""#,
+        ),
+    ];
     let object = Ref::Client(client_id).to_string();
-    let of = |entity_refs| audit_log::Column::Object.in_subquery(entity_refs);
-    Condition::any()
+    let mut about = Condition::any()
         .add(audit_log::Column::Object.eq(object.clone()))
         .add(audit_log::Column::Object.starts_with(format!("{object} ")))
-        .add(audit_log::Column::Object.starts_with(format!("{object}:")))
-        .add(of(refs_of(
-            booking::Entity,
-            r#"'booking:' || "id""#,
-            booking::Column::ClientId,
-            client_id,
-        )))
-        .add(of(refs_of(
-            appointment_series::Entity,
-            r#"'series:' || "id""#,
-            appointment_series::Column::ClientId,
-            client_id,
-        )))
-        .add(of(refs_of(
-            payment::Entity,
-            r#"'payment:' || "id""#,
-            payment::Column::ClientId,
-            client_id,
-        )))
-        .add(of(refs_of(
-            payment::Entity,
-            r#"'payment:' || "id" || ' booking:' || "booking_id""#,
-            payment::Column::ClientId,
-            client_id,
-        )))
-        .add(of(refs_of(
-            sent_form::Entity,
-            r#"'sent_form:' || "id""#,
-            sent_form::Column::ClientId,
-            client_id,
-        )))
-        .add(of(refs_of(
-            client_contact_link::Entity,
-            r#"'contact:' || "contact_id""#,
-            client_contact_link::Column::ClientId,
-            client_id,
-        )))
-        .add(audit_log::Column::Actor.in_subquery(refs_of(
-            portal_account::Entity,
-            r#"'portal:' || "id""#,
-            portal_account::Column::ClientId,
-            client_id,
-        )))
+        .add(audit_log::Column::Object.starts_with(format!("{object}:")));
+    for (table, reference) in records {
+        about = about.add(audit_log::Column::Object.in_subquery(references(table, reference)));
+    }
+    let own_login = references(
+        portal_account::Entity.into_table_ref(),
+        r#"'portal:' || "id""#,
+    );
+    about.add(audit_log::Column::Actor.in_subquery(own_login))
 }
 
 /// The first instant of local day `day` in `tz`.

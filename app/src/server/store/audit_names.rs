@@ -242,6 +242,7 @@ impl AuditNames {
             Some((Ref::Contact(id), _)) => self.contact(id),
             _ => match actor {
                 "system" => Some("System (automatic)".to_owned()),
+                "stripe" => Some("Stripe (card processor)".to_owned()),
                 "anonymous" | "" => Some("Someone not signed in".to_owned()),
                 _ => None,
             },
@@ -327,8 +328,10 @@ impl AuditNames {
                         things.push(thing);
                     }
                 }
-                None => match text.split_once(':') {
-                    Some(("login", email)) => things.push(format!("sign-in as {email}")),
+                None => match text.split_once(':').unwrap_or((text, "")) {
+                    ("login", email) => things.push(format!("sign-in as {email}")),
+                    ("stripe", event) => things.push(format!("Stripe event {event}")),
+                    ("organization", _) => things.push("the practice".to_owned()),
                     _ => things.push(text.to_owned()),
                 },
             }
@@ -370,6 +373,7 @@ mod tests {
             "Alex Lee, contact of Jordan Lee and Sam Lee"
         );
         assert_eq!(n.person("system"), "System (automatic)");
+        assert_eq!(n.person("anonymous"), "Someone not signed in");
         assert_eq!(n.person("staff:99"), "staff:99");
     }
 
@@ -390,5 +394,7 @@ mod tests {
             ("sign-in as a@b.example".to_owned(), None)
         );
         assert_eq!(n.object("booking:404"), ("booking:404".to_owned(), None));
+        assert_eq!(n.object("organization:1").0, "the practice");
+        assert_eq!(n.object("stripe:evt_1").0, "Stripe event evt_1");
     }
 }
