@@ -546,14 +546,7 @@ pub async fn policy_of(
 
 /// The id of the staff member with `email`.
 pub async fn staff_id(db: &DatabaseConnection, email: &str) -> i32 {
-    use app::server::store::entities::staff_user;
-    staff_user::Entity::find()
-        .filter(staff_user::Column::Email.eq(email))
-        .one(db)
-        .await
-        .unwrap()
-        .unwrap_or_else(|| panic!("no staff member {email}"))
-        .id
+    staff_member(db, email).await.id
 }
 
 /// A succeeded sandbox card payment of client `client_id` for `booking_id`; returns its id.
