@@ -14,3 +14,9 @@ pub mod live_events;
 pub mod org_setup;
 pub mod processor_routes;
 pub mod router;
+
+/// The allocator of every binary built on this crate (the server, its tests and benchmarks).
+/// Rendering a page allocates many small strings and frees them at once; glibc's allocator spent
+/// about a fifth of the portal home's CPU time on that (`perf`, `make bench-ssr`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
