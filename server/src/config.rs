@@ -199,6 +199,12 @@ impl Config {
 
     /// The key that seals secrets at rest: `SECRETS_KEY`, or the key file (created with a new
     /// random key, readable only by its owner, when it does not exist yet).
+    ///
+    /// Several processes may start at once on a fresh deployment with one shared key file. The
+    /// file therefore appears whole or not at all: the key is written to a private temporary
+    /// file, which is then hard-linked to the key file's name (a link never replaces a file).
+    /// The process that loses the race uses the winner's key, so every process seals with the
+    /// same one.
     pub fn secrets(&self) -> Result<Secrets, ConfigError> {
         if let Some(key) = &self.secrets_key {
             return Secrets::from_hex(key).map_err(ConfigError);
@@ -210,24 +216,39 @@ impl Config {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir).map_err(fail)?;
             }
-            let mut options = std::fs::OpenOptions::new();
-            options.write(true).create_new(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            match options.open(path) {
-                Ok(mut file) => {
-                    std::io::Write::write_all(&mut file, Secrets::generate_hex().as_bytes())
-                        .map_err(fail)?;
-                }
-                // Another process created it meanwhile: use theirs.
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-                Err(e) => return Err(fail(e)),
-            }
+            create_key_file(path).map_err(fail)?;
         }
         let key = std::fs::read_to_string(path).map_err(fail)?;
         Secrets::from_hex(&key)
             .map_err(|e| ConfigError(format!("secrets key file {}: {e}", path.display())))
     }
+}
+
+/// Writes a new key to `path` unless another process has created it meanwhile (then theirs
+/// stays). Readable only by its owner.
+fn create_key_file(path: &std::path::Path) -> std::io::Result<()> {
+    let mut name = path.as_os_str().to_owned();
+    name.push(format!(
+        ".{}-{}.tmp",
+        std::process::id(),
+        Secrets::generate_hex()
+    ));
+    let temporary = std::path::PathBuf::from(name);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let written = options.open(&temporary).and_then(|mut file| {
+        std::io::Write::write_all(&mut file, Secrets::generate_hex().as_bytes())?;
+        file.sync_all()
+    });
+    let linked = written.and_then(|()| match std::fs::hard_link(&temporary, path) {
+        // Another process created it meanwhile: use theirs.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        other => other,
+    });
+    let _ = std::fs::remove_file(&temporary);
+    linked
 }
 
 fn parse_bool(name: &str, value: &str) -> Result<bool, ConfigError> {
@@ -257,6 +278,55 @@ mod tests {
             .collect();
         let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
         Config::load(|k| env.get(k).cloned(), &args)
+    }
+
+    /// Processes starting at once on a fresh deployment: every one gets the same, whole key
+    /// (before, one could read the file between its creation and its key, and not start).
+    #[test]
+    fn processes_starting_at_once_share_one_whole_key_file() {
+        for round in 0..20 {
+            let dir = std::env::temp_dir().join(format!(
+                "cp-secrets-{}-{round}-{}",
+                std::process::id(),
+                rand_suffix()
+            ));
+            let file = dir.join("secrets.key");
+            let file = file.to_str().unwrap().to_owned();
+            let sealed: Vec<_> = std::thread::scope(|scope| {
+                let starts: Vec<_> = (0..8)
+                    .map(|_| {
+                        let file = file.clone();
+                        scope.spawn(move || {
+                            let c = load(&[("SECRETS_KEY_FILE", file.as_str())], &[]).unwrap();
+                            c.secrets().map(|s| s.seal("4242", "test"))
+                        })
+                    })
+                    .collect();
+                starts.into_iter().map(|s| s.join().unwrap()).collect()
+            });
+            let key = std::fs::read_to_string(&file).unwrap();
+            let on_disk = Secrets::from_hex(&key).unwrap();
+            for each in sealed {
+                let each = each.unwrap_or_else(|e| panic!("a process did not start: {e}"));
+                assert_eq!(on_disk.open(&each, "test").unwrap(), "4242");
+            }
+            let names: Vec<_> = std::fs::read_dir(&dir)
+                .unwrap()
+                .map(|e| e.unwrap().file_name())
+                .collect();
+            assert_eq!(names, ["secrets.key"], "no temporary file is left behind");
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+                assert_eq!(mode & 0o777, 0o600);
+            }
+            std::fs::remove_dir_all(&dir).unwrap();
+        }
+    }
+
+    fn rand_suffix() -> String {
+        Secrets::generate_hex()[..8].to_owned()
     }
 
     #[test]
