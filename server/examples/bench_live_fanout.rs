@@ -1,6 +1,7 @@
 //! Benchmark: 1,000 open event streams, 100 messages. Opens `/events` 1,000 times against the real
-//! router on a loopback port (250 sessions each of Jordan Lee, the parent, the therapist and the
-//! administrator, all four concerned by Jordan's conversation), then the therapist and Jordan
+//! router on a loopback port (250 each for Jordan Lee, the parent, the therapist and the
+//! administrator, 5 per session; the first message tells which of them Jordan's conversation
+//! concerns), then the therapist and Jordan
 //! send 100 messages, taking turns, one at a time; each is timed from its send until every stream it concerns
 //! has received its `conversation` event. Reports the delivery time (p50, p99, slowest) over all streams and
 //! messages, and the SQL statements each message cost beyond its own send.
