@@ -205,6 +205,52 @@ async fn tampering_is_caught_and_named() {
     .await;
 }
 
+/// Every path that writes an audit entry chains it: the organization's setting toggle (the
+/// hottest write) once wrote its entry on PostgreSQL in a statement of its own, with no hash, so
+/// the chain broke at the next entry.
+#[tokio::test]
+async fn a_settings_toggle_is_chained_like_every_other_change() {
+    each_database(
+        true,
+        body!(|t| {
+            let db = &t.db;
+            let app = t.app();
+            let admin = sign_in(&app, "admin@brightpath.example").await;
+            let jordan = common::client_id(db, "Jordan").await;
+            for args in [
+                "setting=insurance_info&on=false".to_string(),
+                "setting=insurance_info&on=true".to_string(),
+                format!("client_id={jordan}&setting=insurance_info&on=false"),
+                format!("client_id={jordan}&setting=insurance_info&on=true"),
+            ] {
+                let reply = call(&app, "change_setting", &args, Some(&admin)).await;
+                assert_eq!(reply.status, 200, "{}: {args}: {}", t.kind, reply.body);
+                // Another audited change after each toggle, chained to it.
+                call(&app, "list_clients", "query=", Some(&admin)).await;
+            }
+            let toggles = audit_log::Entity::find()
+                .all(db)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|r| r.action.starts_with("setting."))
+                .collect::<Vec<_>>();
+            assert_eq!(toggles.len(), 4, "{}", t.kind);
+            for row in &toggles {
+                assert!(
+                    row.hash.is_some(),
+                    "{}: entry {} has no hash",
+                    t.kind,
+                    row.id
+                );
+            }
+            let report = verify(db, None).await.unwrap();
+            assert_eq!(report.broken, None, "{}", t.kind);
+        }),
+    )
+    .await;
+}
+
 /// Entries written before the chain existed are sealed when the server connects, and the
 /// command-line check passes, then fails naming a changed entry.
 #[tokio::test]

@@ -6,10 +6,7 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, Set,
-    Statement,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
 use crate::domain::portal_settings::PortalSettings;
 use crate::domain::settings::{
@@ -171,10 +168,9 @@ pub async fn effective_of_each(
         .collect())
 }
 
-/// Writes one organization setting and its audit entry atomically. On PostgreSQL that is one
-/// statement (the audit insert as a data-modifying `WITH`), which saves the round trips of a
-/// transaction on the hottest write; elsewhere it is [`WriteTxn::commit_audited`], so that the
-/// setting's row is locked only for its own write and the commit.
+/// Writes one organization setting and its audit entry atomically, through
+/// [`WriteTxn::commit_audited`], so the entry is chained like every other (see `audit_chain`);
+/// the setting's row is locked only for its own write and the commit.
 ///
 /// [`WriteTxn::commit_audited`]: crate::server::store::txn::WriteTxn::commit_audited
 pub async fn store_audited(
@@ -184,31 +180,6 @@ pub async fn store_audited(
     on: bool,
     entry: Entry,
 ) -> Result<(), AppError> {
-    if db.get_database_backend() == DbBackend::Postgres {
-        db.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "WITH audit AS (INSERT INTO audit_log \
-               (organization_id, actor, action, object, old_value, new_value, at, ip) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8)) \
-             INSERT INTO organization_settings (organization_id, setting, enabled, updated_at) \
-             VALUES ($1, $9, $10, $7) ON CONFLICT (organization_id, setting) \
-             DO UPDATE SET enabled = EXCLUDED.enabled, updated_at = EXCLUDED.updated_at",
-            [
-                organization_id.into(),
-                entry.actor.into(),
-                entry.action.into(),
-                entry.object.into(),
-                entry.old_value.into(),
-                entry.new_value.into(),
-                Utc::now().into(),
-                entry.ip.into(),
-                setting.key().into(),
-                on.into(),
-            ],
-        ))
-        .await?;
-        return Ok(());
-    }
     let txn = txn::begin(db).await?;
     store(&*txn, organization_id, setting, on).await?;
     Ok(txn.commit_audited(entry).await?)
