@@ -10,7 +10,7 @@ use sea_orm::{
 
 use super::audit_chain::Content;
 use super::entities::audit_log;
-use super::write_queue::Writer;
+use super::write_queue::{immediate_txn, Writer};
 
 /// One audit entry to write.
 #[derive(Debug, Clone, Default)]
@@ -33,7 +33,17 @@ pub struct Entry {
 /// concurrent entries never fork the chain.
 pub async fn record(db: &impl Writer, entry: Entry) -> Result<(), DbErr> {
     let _turn = db.single_write().await;
-    let txn = db.append_txn().await?;
+    match db.append_txn().await? {
+        Some(txn) => {
+            append(&txn, entry).await?;
+            txn.commit().await
+        }
+        None => append(db, entry).await,
+    }
+}
+
+/// Reads the tail of `entry`'s chain and appends `entry` after it, inside a transaction.
+async fn append(txn: &impl ConnectionTrait, entry: Entry) -> Result<(), DbErr> {
     if txn.get_database_backend() == DbBackend::Postgres {
         let key = format!("audit:{}", entry.organization_id.unwrap_or(0));
         txn.execute_raw(Statement::from_sql_and_values(
@@ -49,7 +59,7 @@ pub async fn record(db: &impl Writer, entry: Entry) -> Result<(), DbErr> {
             None => audit_log::Column::OrganizationId.is_null(),
         })
         .order_by_desc(audit_log::Column::Id)
-        .one(&txn)
+        .one(txn)
         .await?;
     let prev = tail.and_then(|t| t.hash).unwrap_or_default();
     // Both databases keep microseconds: the hash is over what is stored.
@@ -78,9 +88,9 @@ pub async fn record(db: &impl Writer, entry: Entry) -> Result<(), DbErr> {
         prev_hash: Set(Some(prev)),
         hash: Set(Some(hash)),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    txn.commit().await
+    Ok(())
 }
 
 /// Seals the entries written before the chain existed (no hash yet), in id order, each after
@@ -96,7 +106,7 @@ pub async fn seal_legacy(db: &DatabaseConnection) -> Result<u64, DbErr> {
         return Ok(0);
     }
     let _turn = db.single_write().await;
-    let txn = db.append_txn().await?;
+    let txn = immediate_txn(db).await?;
     let mut tails: std::collections::HashMap<Option<i32>, String> = Default::default();
     let mut sealed = 0;
     for row in unsealed {

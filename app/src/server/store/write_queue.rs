@@ -42,10 +42,25 @@ pub trait Writer: ConnectionTrait + Sync {
     fn single_write(&self) -> impl std::future::Future<Output = Turn> + Send;
 
     /// A transaction for a read-then-append (the audit chain's tail and the new entry): on the
-    /// pool a new one (`IMMEDIATE` on SQLite), inside a transaction a savepoint of it.
+    /// pool a new one ([`immediate_txn`]); inside a transaction `None`, because the surrounding
+    /// transaction already makes the read, the append and the change one (a savepoint would
+    /// only add two statements to every audited change).
     fn append_txn(
         &self,
-    ) -> impl std::future::Future<Output = Result<DatabaseTransaction, DbErr>> + Send;
+    ) -> impl std::future::Future<Output = Result<Option<DatabaseTransaction>, DbErr>> + Send;
+}
+
+/// A new transaction on the pool that will write: `IMMEDIATE` on SQLite, so it takes the write
+/// lock at `BEGIN` instead of failing to upgrade a read later.
+pub async fn immediate_txn(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    let options = match db.get_database_backend() {
+        DbBackend::Sqlite => TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        },
+        _ => TransactionOptions::default(),
+    };
+    db.begin_with_options(options).await
 }
 
 impl Writer for DatabaseConnection {
@@ -61,15 +76,8 @@ impl Writer for DatabaseConnection {
         }
     }
 
-    async fn append_txn(&self) -> Result<DatabaseTransaction, DbErr> {
-        let options = match self.get_database_backend() {
-            DbBackend::Sqlite => TransactionOptions {
-                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-                ..Default::default()
-            },
-            _ => TransactionOptions::default(),
-        };
-        self.begin_with_options(options).await
+    async fn append_txn(&self) -> Result<Option<DatabaseTransaction>, DbErr> {
+        immediate_txn(self).await.map(Some)
     }
 }
 
@@ -78,7 +86,7 @@ impl Writer for DatabaseTransaction {
         Turn { _guard: None }
     }
 
-    async fn append_txn(&self) -> Result<DatabaseTransaction, DbErr> {
-        self.begin().await
+    async fn append_txn(&self) -> Result<Option<DatabaseTransaction>, DbErr> {
+        Ok(None)
     }
 }
