@@ -18,13 +18,12 @@
 use std::ops::Deref;
 
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
-    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, Statement,
 };
 
 use super::audit::{self, Entry};
 pub use super::write_queue::Writer;
-use super::write_queue::{transaction_turn, Turn};
+use super::write_queue::{immediate_txn, transaction_turn, Turn};
 
 /// A transaction that may write; on SQLite it holds this process's writer turn until it ends.
 pub struct WriteTxn {
@@ -89,18 +88,12 @@ pub fn is_unique_violation(err: &DbErr) -> bool {
 
 /// Starts a write transaction on `db`, waiting for the writer turn on SQLite.
 pub async fn begin(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
-    let (turn, options) = match db.get_database_backend() {
-        DbBackend::Sqlite => (
-            transaction_turn().await,
-            TransactionOptions {
-                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-                ..Default::default()
-            },
-        ),
-        _ => (Turn::none(), TransactionOptions::default()),
+    let turn = match db.get_database_backend() {
+        DbBackend::Sqlite => transaction_turn().await,
+        _ => Turn::none(),
     };
     Ok(WriteTxn {
-        txn: db.begin_with_options(options).await?,
+        txn: immediate_txn(db).await?,
         _turn: turn,
     })
 }
