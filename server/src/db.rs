@@ -1,8 +1,10 @@
 //! Connecting to the database (creating the SQLite file's folder) and migrating it.
 
+use std::net::IpAddr;
 use std::time::Duration;
 
 use migrations::{Migrator, MigratorTrait};
+use sea_orm::sqlx::postgres::{PgConnectOptions, PgSslMode};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 
@@ -37,6 +39,7 @@ pub async fn connect_with(
                 .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
         }
     }
+    let url_sets_tls = url_sets_tls(url) || std::env::var_os("PGSSLMODE").is_some();
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .max_connections(max_connections.unwrap_or_else(|| default_pool_size(url)))
@@ -47,6 +50,13 @@ pub async fn connect_with(
             o.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10))
+        })
+        .map_sqlx_postgres_opts(move |o| {
+            if !url_sets_tls && on_this_machine(&o) {
+                o.ssl_mode(PgSslMode::Disable)
+            } else {
+                o
+            }
         });
     let db = Database::connect(options).await?;
     Migrator::up(&db, None).await?;
@@ -56,6 +66,32 @@ pub async fn connect_with(
         tracing::info!("sealed {sealed} audit entries written before the hash chain");
     }
     Ok(db)
+}
+
+/// Whether the URL chooses how to use TLS (`sslmode` or `ssl-mode`); when neither it nor
+/// `PGSSLMODE` does, a PostgreSQL server on this machine is reached without TLS (below).
+fn url_sets_tls(url: &str) -> bool {
+    let query = url.split_once('?').map_or("", |(_, q)| q);
+    query
+        .split('&')
+        .any(|pair| matches!(pair.split('=').next(), Some("sslmode" | "ssl-mode")))
+}
+
+/// Whether the PostgreSQL server is on this machine: a Unix socket, `localhost` or a loopback
+/// address. Its traffic never leaves the machine, so TLS there protects nothing; the driver's
+/// default (`prefer`) would still encrypt every statement, which cost the portal home a quarter
+/// of its throughput (README, Performance). A remote server keeps the driver's default or the
+/// URL's choice.
+fn on_this_machine(options: &PgConnectOptions) -> bool {
+    let host = options.get_host();
+    options.get_socket().is_some()
+        || host.starts_with('/')
+        || host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// The file path of a `sqlite://path?…` URL (none for in-memory databases).
@@ -69,7 +105,36 @@ fn sqlite_path(url: &str) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
-    use super::sqlite_path;
+    use super::{on_this_machine, sqlite_path, url_sets_tls};
+    use sea_orm::sqlx::postgres::PgConnectOptions;
+
+    fn local(url: &str) -> bool {
+        on_this_machine(&url.parse::<PgConnectOptions>().unwrap())
+    }
+
+    #[test]
+    fn a_server_on_this_machine_is_recognized() {
+        assert!(local("postgres://postgres@127.0.0.1:5432/cp"));
+        assert!(local("postgres://postgres@127.0.0.2/cp"));
+        assert!(local("postgres://postgres@localhost/cp"));
+        assert!(local("postgresql://postgres@[::1]:5432/cp"));
+        assert!(local("postgres:///cp?host=/var/run/postgresql"));
+        assert!(!local("postgres://postgres@10.0.0.5/cp"));
+        assert!(!local("postgres://postgres@db.example.com:5432/cp"));
+        assert!(!local("postgres://postgres@localhost.example.com/cp"));
+    }
+
+    #[test]
+    fn the_url_can_choose_tls() {
+        assert!(url_sets_tls("postgres://localhost/cp?sslmode=require"));
+        assert!(url_sets_tls(
+            "postgres://localhost/cp?application_name=x&ssl-mode=prefer"
+        ));
+        assert!(!url_sets_tls("postgres://localhost/cp"));
+        assert!(!url_sets_tls(
+            "postgres://localhost/cp?application_name=sslmode"
+        ));
+    }
 
     #[test]
     fn sqlite_paths() {

@@ -13,6 +13,7 @@ mod auth;
 mod calendar;
 mod client_appointments;
 mod clients;
+mod connection;
 mod crash;
 mod email;
 mod fuzz;

@@ -101,7 +101,8 @@ impl TestDb {
 
 type Body_ = Pin<Box<dyn Future<Output = ()> + Send>>;
 
-fn pg_admin_url() -> String {
+/// The PostgreSQL server of the tests (`TEST_POSTGRES_URL`, by default on this machine), without a database.
+pub fn pg_admin_url() -> String {
     std::env::var("TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }

@@ -1,0 +1,61 @@
+//! How the server reaches its database: a PostgreSQL server on this machine without TLS (it
+//! would protect nothing and cost throughput), unless the URL chooses otherwise.
+
+use crate::common;
+
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+
+use common::{each_database, pg_admin_url};
+
+/// Whether this pool's connection to PostgreSQL is encrypted, and whether the server offers TLS.
+async fn tls_of(db: &DatabaseConnection) -> (bool, bool) {
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT s.ssl, current_setting('ssl') = 'on' AS offered \
+             FROM pg_stat_ssl s WHERE s.pid = pg_backend_pid()",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    (
+        row.try_get::<bool>("", "ssl").unwrap(),
+        row.try_get::<bool>("", "offered").unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn a_postgres_server_on_this_machine_is_reached_without_tls_unless_the_url_asks() {
+    each_database(false, |t| {
+        Box::pin(async move {
+            if t.kind != "postgres" {
+                return;
+            }
+            let admin = pg_admin_url();
+            let local = ["@127.0.0.1", "@localhost", "@[::1]"]
+                .iter()
+                .any(|h| admin.contains(h));
+            let (encrypted, offered) = tls_of(&t.db).await;
+            if local && std::env::var_os("PGSSLMODE").is_none() {
+                assert!(!encrypted, "a loopback connection was encrypted");
+            }
+            // The URL's own choice is kept: `prefer` encrypts whenever the server offers TLS.
+            let name =
+                t.db.query_one_raw(Statement::from_string(
+                    t.db.get_database_backend(),
+                    "SELECT current_database() AS name",
+                ))
+                .await
+                .unwrap()
+                .unwrap()
+                .try_get::<String>("", "name")
+                .unwrap();
+            let chosen = server::db::connect_and_migrate(&format!("{admin}/{name}?sslmode=prefer"))
+                .await
+                .unwrap();
+            assert_eq!(tls_of(&chosen).await, (offered, offered));
+            chosen.close().await.unwrap();
+        })
+    })
+    .await;
+}
