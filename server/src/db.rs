@@ -13,6 +13,9 @@ pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, DbErr>
     connect_with(url, None).await
 }
 
+/// A pooled connection idle for this long is checked with a round trip before it is used.
+pub const PING_IF_IDLE_FOR: Duration = Duration::from_secs(1);
+
 /// The default pool size: 4 for SQLite (one writer at a time anyway); for PostgreSQL twice the
 /// CPU cores, at least 4. More connections than that only make transactions wait longer for
 /// each other's row locks; requests beyond it queue for a connection instead.
@@ -44,6 +47,11 @@ pub async fn connect_with(
     options
         .max_connections(max_connections.unwrap_or_else(|| default_pool_size(url)))
         .acquire_timeout(Duration::from_secs(10))
+        // sqlx checks a connection with a round trip when it goes back to the pool; by default
+        // it checks it again when taken, a third round trip per statement (on SQLite a third
+        // hand-off to the connection's thread). Only a connection that sat idle is checked
+        // again, so one the database closed in the meantime (a restart) is replaced unseen.
+        .test_before_acquire_if_idle_for(PING_IF_IDLE_FOR)
         .sqlx_logging(false)
         // Write-ahead logging: readers never wait for the writer, and commits are cheaper.
         .map_sqlx_sqlite_opts(|o| {

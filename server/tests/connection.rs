@@ -3,6 +3,8 @@
 
 use crate::common;
 
+use std::time::Duration;
+
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 
 use common::{each_database, pg_admin_url};
@@ -55,6 +57,38 @@ async fn a_postgres_server_on_this_machine_is_reached_without_tls_unless_the_url
                 .unwrap();
             assert_eq!(tls_of(&chosen).await, (offered, offered));
             chosen.close().await.unwrap();
+        })
+    })
+    .await;
+}
+
+/// A connection that the database closed while it sat in the pool (a restart, a proxy's idle
+/// limit) is checked and replaced before use: the next request does not fail.
+#[tokio::test]
+async fn a_connection_closed_while_idle_is_replaced_before_use() {
+    each_database(false, |t| {
+        Box::pin(async move {
+            if t.kind != "postgres" {
+                return;
+            }
+            let backend = t.db.get_database_backend();
+            let one = |sql: &str| Statement::from_string(backend, sql.to_owned());
+            // Warm the pool, then close every other connection of this database from the inside.
+            for _ in 0..4 {
+                t.db.execute_raw(one("SELECT 1")).await.unwrap();
+            }
+            t.db.execute_raw(one(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            ))
+            .await
+            .unwrap();
+            tokio::time::sleep(server::db::PING_IF_IDLE_FOR + Duration::from_millis(200)).await;
+            for _ in 0..8 {
+                t.db.execute_raw(one("SELECT 1"))
+                    .await
+                    .expect("a query after the database closed idle connections");
+            }
         })
     })
     .await;
