@@ -1,4 +1,5 @@
-//! Connecting to the database (creating the SQLite file's folder) and migrating it.
+//! Connecting to the database (the pool, TLS to PostgreSQL, the SQLite file's folder) and
+//! migrating it.
 
 use std::net::IpAddr;
 use std::time::Duration;

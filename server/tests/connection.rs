@@ -1,5 +1,6 @@
 //! How the server reaches its database: a PostgreSQL server on this machine without TLS (it
-//! would protect nothing and cost throughput), unless the URL chooses otherwise.
+//! would protect nothing and cost throughput) unless the URL chooses otherwise, and a pooled
+//! connection that the database closed while idle replaced before it is used.
 
 use crate::common;
 
