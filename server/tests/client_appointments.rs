@@ -3,16 +3,17 @@
 //! new values, and two staff moving two appointments into one slot at once: exactly one wins; a
 //! cancellation with its reason, by the practice or on the client's behalf, that the portal
 //! shows and the family is emailed about; and a last-minute cancellation acknowledged off the
-//! calendar's count.
+//! calendar's count; and the portal home's card for the next appointment or request.
 
 use crate::common;
 
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
-use app::domain::schedule::BookingStatus;
-use app::server::store::entities::{audit_log, booking, outbox, staff_user};
+use app::domain::schedule::{when_label, BookingStatus};
+use app::server::store::entities::{audit_log, booking, organization, outbox, staff_user};
 use common::{audited, booking_row, call, client_id, each_database, json, sign_in, staff_id};
 
 fn form(staff: i32, date: &str, time: &str, service: &str, price: &str) -> String {
@@ -367,6 +368,96 @@ async fn a_last_minute_cancellation_is_acknowledged_off_the_calendar_count() {
                 .iter()
                 .all(|r| r["id"] != row.id));
             assert_eq!(audited(&t.db, "appointment.acknowledged").await, 1);
+        }),
+    )
+    .await;
+}
+
+/// The portal home's card shows the client's next appointment or request: the earliest future
+/// one that is requested or booked, with its therapist and its time in the practice's zone; past,
+/// declined and cancelled ones do not count, and with none the card says so.
+#[tokio::test]
+async fn the_portal_home_shows_the_next_appointment_or_request() {
+    each_database(
+        true,
+        body!(|t| {
+            let app = t.app();
+            let client = sign_in(&app, "client@brightpath.example").await;
+            let jordan = client_id(&t.db, "Jordan").await;
+            let taylor = staff_user::Entity::find_by_id(
+                staff_id(&t.db, "therapist@brightpath.example").await,
+            )
+            .one(&t.db)
+            .await
+            .unwrap()
+            .unwrap();
+            let zone = organization::Entity::find_by_id(taylor.organization_id)
+                .one(&t.db)
+                .await
+                .unwrap()
+                .unwrap()
+                .zone();
+            let next = || {
+                let (app, client) = (app.clone(), client.clone());
+                async move {
+                    let reply = call(
+                        &app,
+                        "get_portal_client",
+                        &format!("client_id={jordan}"),
+                        Some(&client),
+                    )
+                    .await;
+                    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+                    json(&reply.body)["agenda"]["next_appointment"].clone()
+                }
+            };
+            booking::Entity::update_many()
+                .col_expr(
+                    booking::Column::Status,
+                    Expr::value(BookingStatus::Cancelled),
+                )
+                .filter(booking::Column::ClientId.eq(jordan))
+                .exec(&t.db)
+                .await
+                .unwrap();
+            assert!(next().await.is_null(), "{}", next().await);
+
+            // At night and far from the demo's week, so that no other booking of Taylor's overlaps.
+            let org = taylor.organization_id;
+            let add = |status: BookingStatus, start: &str| {
+                let start = start.parse::<chrono::DateTime<Utc>>().unwrap();
+                booking_row(org, (taylor.id, jordan), status, start, 60).insert(&t.db)
+            };
+            add(BookingStatus::Booked, "2020-01-01T03:00:00Z")
+                .await
+                .unwrap();
+            add(BookingStatus::Declined, "2040-01-01T03:00:00Z")
+                .await
+                .unwrap();
+            let requested = add(BookingStatus::Requested, "2040-01-03T03:00:00Z")
+                .await
+                .unwrap();
+            let booked = add(BookingStatus::Booked, "2040-01-10T03:00:00Z")
+                .await
+                .unwrap();
+            let card = |requested: bool, row: &booking::Model| {
+                serde_json::json!({
+                    "when": when_label(&zone, row.starts_at, row.ends_at),
+                    "staff_name": taylor.name,
+                    "requested": requested,
+                })
+            };
+            assert_eq!(next().await, card(true, &requested));
+
+            booking::ActiveModel {
+                id: Set(requested.id),
+                status: Set(BookingStatus::Declined),
+                ..Default::default()
+            }
+            .update(&t.db)
+            .await
+            .unwrap();
+            assert_eq!(next().await, card(false, &booked));
         }),
     )
     .await;

@@ -1,6 +1,7 @@
 //! How the server reaches its database: a PostgreSQL server on this machine without TLS (it
-//! would protect nothing and cost throughput) unless the URL chooses otherwise, and a pooled
-//! connection that the database closed while idle replaced before it is used.
+//! would protect nothing and cost throughput) unless the URL chooses otherwise, a pooled
+//! connection that the database closed while idle replaced before it is used, and an embedded
+//! SQLite built without its global allocation locks.
 
 use crate::common;
 
@@ -90,6 +91,39 @@ async fn a_connection_closed_while_idle_is_replaced_before_use() {
                     .await
                     .expect("a query after the database closed idle connections");
             }
+        })
+    })
+    .await;
+}
+
+/// The embedded SQLite is built (`.cargo/config.toml`) without memory statistics, which count
+/// every allocation under one global mutex, and without memory management, which makes all
+/// connections share one page cache behind another: each connection keeps its own.
+#[tokio::test]
+async fn the_embedded_sqlite_takes_no_global_lock_to_allocate_or_cache_pages() {
+    each_database(false, |t| {
+        Box::pin(async move {
+            if t.kind != "sqlite" {
+                return;
+            }
+            let options: Vec<String> =
+                t.db.query_all_raw(Statement::from_string(
+                    t.db.get_database_backend(),
+                    "PRAGMA compile_options",
+                ))
+                .await
+                .unwrap()
+                .iter()
+                .map(|row| row.try_get_by_index::<String>(0).unwrap())
+                .collect();
+            assert!(
+                options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"),
+                "memory statistics are on: {options:?}"
+            );
+            assert!(
+                !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
+                "connections share one page cache: {options:?}"
+            );
         })
     })
     .await;
