@@ -98,7 +98,8 @@ async fn a_connection_closed_while_idle_is_replaced_before_use() {
 
 /// The embedded SQLite is built (`.cargo/config.toml`) without memory statistics, which count
 /// every allocation under one global mutex, and without memory management, which makes all
-/// connections share one page cache behind another: each connection keeps its own.
+/// connections take their page-cache memory from one shared group behind another: each
+/// connection's cache is its own.
 #[tokio::test]
 async fn the_embedded_sqlite_takes_no_global_lock_to_allocate_or_cache_pages() {
     each_database(false, |t| {
