@@ -6,7 +6,10 @@
 
 use crate::common;
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryOrder, Statement};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryOrder, Statement,
+    TransactionTrait,
+};
 
 use app::server::store::audit::{self, Entry};
 use app::server::store::audit_chain::verify;
@@ -246,6 +249,55 @@ async fn a_settings_toggle_is_chained_like_every_other_change() {
             }
             let report = verify(db, None).await.unwrap();
             assert_eq!(report.broken, None, "{}", t.kind);
+        }),
+    )
+    .await;
+}
+
+/// The tail this process remembers (`audit_tails`) is only a hint. After an entry written
+/// elsewhere (as another process would; here a bare transaction, whose commit the hint never
+/// hears of), the next entry follows that one instead of forking the chain.
+#[tokio::test]
+async fn an_entry_written_elsewhere_is_followed_not_forked() {
+    each_database(
+        true,
+        body!(|t| {
+            let db = &t.db;
+            let entry = |action: &str| Entry {
+                organization_id: Some(1),
+                actor: "staff:1".into(),
+                action: action.into(),
+                object: "organization".into(),
+                ..Default::default()
+            };
+            audit::record(db, entry("test.remembered")).await.unwrap();
+            let elsewhere = db.begin().await.unwrap();
+            audit::record(&elsewhere, entry("test.elsewhere"))
+                .await
+                .unwrap();
+            elsewhere.commit().await.unwrap();
+            audit::record(db, entry("test.after")).await.unwrap();
+            let rows = audit_log::Entity::find()
+                .order_by_asc(audit_log::Column::Id)
+                .all(db)
+                .await
+                .unwrap();
+            let of = |action: &str| rows.iter().find(|r| r.action == action).unwrap();
+            assert_eq!(
+                of("test.after").prev_hash,
+                of("test.elsewhere").hash,
+                "{}",
+                t.kind
+            );
+            assert_eq!(
+                rows.iter()
+                    .filter(|r| r.prev_hash == of("test.remembered").hash)
+                    .count(),
+                1,
+                "{}: two entries follow the remembered one",
+                t.kind
+            );
+            assert_eq!(verify(db, None).await.unwrap().broken, None, "{}", t.kind);
         }),
     )
     .await;

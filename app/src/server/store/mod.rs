@@ -6,6 +6,7 @@ pub mod appointment_files;
 pub mod audit;
 pub mod audit_chain;
 pub mod audit_names;
+pub mod audit_tails;
 pub mod bookings;
 pub mod clients;
 pub mod contacts;

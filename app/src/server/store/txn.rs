@@ -22,12 +22,15 @@ use sea_orm::{
 };
 
 use super::audit::{self, Entry};
+use super::audit_tails::{self, DbKey};
 pub use super::write_queue::Writer;
 use super::write_queue::{immediate_txn, transaction_turn, Turn};
 
 /// A transaction that may write; on SQLite it holds this process's writer turn until it ends.
 pub struct WriteTxn {
     txn: DatabaseTransaction,
+    /// The database, for the audit chain's remembered tails (`audit_tails`).
+    db: Option<DbKey>,
     _turn: Turn,
 }
 
@@ -55,10 +58,10 @@ impl WriteTxn {
     /// [`WriteTxn::commit_audited`] for a change made of several audited parts (three forms
     /// sent at once; a payer added with the policy that names it).
     pub async fn commit_audited_all(self, entries: Vec<Entry>) -> Result<(), DbErr> {
-        for entry in entries {
-            audit::record(&self.txn, entry).await?;
-        }
-        self.txn.commit().await
+        let tails = audit::append_all(&self.txn, self.db, entries).await?;
+        self.txn.commit().await?;
+        audit_tails::committed(self.db, tails);
+        Ok(())
     }
 }
 
@@ -94,6 +97,7 @@ pub async fn begin(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
     };
     Ok(WriteTxn {
         txn: immediate_txn(db).await?,
+        db: DbKey::of(db),
         _turn: turn,
     })
 }

@@ -11,6 +11,8 @@ use sea_orm::{
 };
 use tokio::sync::{Mutex, MutexGuard};
 
+use super::audit_tails::DbKey;
+
 static SQLITE_WRITER: Mutex<()> = Mutex::const_new(());
 /// The longest a single write waits for the turn before writing anyway (and then waiting in
 /// SQLite's busy handler, as it did before the queue).
@@ -48,6 +50,10 @@ pub trait Writer: ConnectionTrait + Sync {
     fn append_txn(
         &self,
     ) -> impl std::future::Future<Output = Result<Option<DatabaseTransaction>, DbErr>> + Send;
+
+    /// The database whose remembered chain tails (`audit_tails`) an append may use: the pool's;
+    /// none inside a bare transaction, whose commit the tails would not hear of.
+    fn db_key(&self) -> Option<DbKey>;
 }
 
 /// A new transaction on the pool that will write: `IMMEDIATE` on SQLite, so it takes the write
@@ -79,6 +85,10 @@ impl Writer for DatabaseConnection {
     async fn append_txn(&self) -> Result<Option<DatabaseTransaction>, DbErr> {
         immediate_txn(self).await.map(Some)
     }
+
+    fn db_key(&self) -> Option<DbKey> {
+        DbKey::of(self)
+    }
 }
 
 impl Writer for DatabaseTransaction {
@@ -88,5 +98,9 @@ impl Writer for DatabaseTransaction {
 
     async fn append_txn(&self) -> Result<Option<DatabaseTransaction>, DbErr> {
         Ok(None)
+    }
+
+    fn db_key(&self) -> Option<DbKey> {
+        None
     }
 }
