@@ -1,9 +1,10 @@
 //! The newest hash of each audit chain that this process has committed, per SQLite database: a
 //! hint that spares reading the chain's tail inside the writer's turn (see `audit`). It is never
 //! trusted. An entry written with it is inserted only if it is still the chain's tail, which the
-//! INSERT itself checks. When it is not (another process wrote, a transaction rolled back after
-//! its entry, the process restarted), the tail is read as before. It holds no truth of its own,
-//! so several processes on one database stay correct.
+//! INSERT itself checks. When it is not (another process or a bare transaction wrote), or
+//! nothing is remembered (after a restart), the tail is read as before. A hint changes only
+//! after its transaction commits. It holds no truth of its own, so several processes on one
+//! database stay correct.
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
