@@ -16,11 +16,13 @@ setup:
 
 build:
 	cargo leptos build --release --precompress --split
+	frontend/islands/build
 
 lint:
 	cargo fmt --all -- --check
 	cargo clippy -p app -p server -p migrations --all-targets --features app/ssr -- -D warnings
 	cargo clippy -p frontend -p app --target wasm32-unknown-unknown --features app/hydrate -- -D warnings
+	cargo clippy -p portal-islands --target wasm32-unknown-unknown -- -D warnings
 
 unit:
 	cargo test -p app --features ssr

@@ -8,7 +8,7 @@
 //! 3. `server::access`: sessions, the actor, the request context and the access checks;
 //! 4. `server::services::*`: one module per feature, none importing another;
 //! 5. `api`: the server functions;
-//! 6. `pages` and the crate root: the UI.
+//! 6. `pages`, `routes` and the crate root: the UI.
 //!
 //! Code after `#[cfg(test)]` in a file (its unit tests) is not checked.
 
@@ -41,7 +41,7 @@ fn layer_of(module: &str) -> Layer {
             feature: Some((*feature).to_string()),
         },
         ["crate", "api", ..] => plain(5),
-        ["crate", "pages", ..] | ["crate"] => plain(6),
+        ["crate", "pages", ..] | ["crate", "routes"] | ["crate"] => plain(6),
         other => panic!(
             "module {} has no layer: add it to layer_of",
             other.join("::")

@@ -1,6 +1,6 @@
 // What a browser downloads on a first visit to each page, with an empty cache: the portal never
-// loads the staff admin's code, every page hydrates without an error, and the bundle arrives as
-// the main module plus the lazily loaded views of that route. Each portal page also passes axe
+// loads the staff admin's code, every page hydrates without an error, the portal home loads only
+// the islands bundle, and every other page the main module plus the lazily loaded views of its route. Each portal page also passes axe
 // and fits a 360 px wide screen.
 const { test, expect } = require("@playwright/test");
 const { PASSWORD, waitForHydration, expectGoodPage } = require("./helpers");
@@ -12,6 +12,10 @@ const ADMIN_VIEWS = [
   "audit_log", "outbox", "forms", "form_builder", "payers",
 ];
 const viewOf = (url) => (url.match(/\/split___([a-z_]+?)_view_\d+\./) || [])[1];
+/** The bundle a file belongs to: `portal_islands`, `client_portal` (the main module), or a chunk. */
+const bundleOf = (url) => url.split("/").pop().split(".")[0];
+/** The portal home's budget: what a browser transfers before it is interactive (brotli). */
+const HOME_BUDGET = 200_000;
 
 /** Signs in with a fresh context and returns its cookies and landing address. */
 async function session(browser, email) {
@@ -77,7 +81,8 @@ test("portal pages hydrate from their own chunks and never load staff code", asy
     expect(staff, `staff views loaded by ${path}`).toEqual([]);
     if (path === landing) {
       home = load;
-      expect(load.files.map(viewOf).filter(Boolean), "the portal home is in the main bundle").toEqual([]);
+      expect(load.files.map(bundleOf).sort(), "the portal home loads only the islands bundle").toEqual(["portal_islands", "portal_islands"]);
+      expect(load.brotli, "the portal home's budget").toBeLessThanOrEqual(HOME_BUDGET);
     } else {
       expect(load.files.some((f) => viewOf(f)), `${path} loads its own view`).toBe(true);
       expect(load.brotli, `${path} adds its view to the main bundle`).toBeGreaterThan(home.brotli);
@@ -85,11 +90,12 @@ test("portal pages hydrate from their own chunks and never load staff code", asy
   }
 });
 
-test("a contact's client list is in the main bundle and passes the page checks", async ({ browser }) => {
+test("a contact's client list is an islands page and passes the page checks", async ({ browser }) => {
   const { state } = await session(browser, "parent@brightpath.example");
   const load = await firstLoad(browser, state, "/portal", 200, expectGoodPage);
   expect(load.errors).toEqual([]);
-  expect(load.files.map(viewOf).filter(Boolean)).toEqual([]);
+  expect(load.files.map(bundleOf).sort()).toEqual(["portal_islands", "portal_islands"]);
+  expect(load.brotli).toBeLessThanOrEqual(HOME_BUDGET);
 });
 
 test("staff pages load the admin views they need and hydrate", async ({ browser }) => {

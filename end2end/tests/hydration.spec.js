@@ -70,3 +70,27 @@ test("the bundle arrives compressed under hashed names and cached for a year; pa
   expect(signedIn.status()).toBe(200);
   expect(signedIn.headers()["cache-control"]).toBe("no-store");
 });
+
+test("the portal home is an islands page: its links load whole pages, and signing out works from it", async ({ page }) => {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill("client@brightpath.example");
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/portal\/clients\/\d+$/);
+  const home = page.url();
+  await page.goto(home);
+  await waitForHydration(page);
+  // Only the islands are interactive: the page has no router, so a tab is a page load.
+  await expect(page.locator("leptos-island")).not.toHaveCount(0);
+  const tabs = page.getByRole("navigation", { name: "Jordan Lee in the portal" });
+  await tabs.getByRole("link", { name: "Forms" }).click();
+  await expect(page).toHaveURL(/\/forms$/);
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await waitForHydration(page);
+  await page.goto(home);
+  await waitForHydration(page);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+  await page.goto(home);
+  await expect(page).toHaveURL(/\/sign-in/);
+});

@@ -1,5 +1,5 @@
 // Secure messaging with two browsers side by side: the therapist writes, the client's badge rises
-// without a reload, the client reads (the therapist sees "Seen" live) and replies (the therapist
+// without a reload (also on the portal home served as islands), the client reads (the therapist sees "Seen" live) and replies (the therapist
 // sees it live); markup stays text; turning messaging off for Jordan removes the tab and the
 // envelope's option. Serial: the last test changes a client-level setting and puts it back.
 const { test, expect } = require("@playwright/test");
@@ -55,6 +55,35 @@ test("the therapist and the client talk live, with read receipts, and markup sta
   await expect(therapist.getByRole("list", { name: "Messages with Jordan Lee" })).toContainText("Thanks, see you on Monday.");
   await expect(client.getByText(/^Seen \d\d:\d\d$/)).toBeVisible();
   await expectGoodPage(therapist);
+});
+
+test("on the portal home loaded as an islands page, the badge rises live too, and reading clears it", async ({ browser }) => {
+  const client = await (await browser.newContext()).newPage();
+  await openJordan(client);
+  // Loaded afresh, the client's home is an islands page: only the islands bundle runs on it.
+  const bundle = [];
+  client.on("request", (req) => {
+    if (/\/pkg\/.+\.(wasm|js)$/.test(req.url())) bundle.push(req.url().split("/").pop().split(".")[0]);
+  });
+  await client.reload();
+  await waitForHydration(client);
+  expect(bundle.sort()).toEqual(["portal_islands", "portal_islands"]);
+  const tabs = client.getByRole("navigation", { name: "Jordan Lee in the portal" });
+  await expect(tabs.getByRole("link", { name: "Messages", exact: true })).toBeVisible();
+
+  const therapist = await (await browser.newContext()).newPage();
+  await signIn(therapist, "therapist@brightpath.example", "/admin");
+  await therapist.goto("/admin/messages");
+  await waitForHydration(therapist);
+  await therapist.getByLabel("To").selectOption({ label: "Jordan Lee" });
+  await therapist.getByLabel("Message", { exact: true }).fill("A note for the home page");
+  await therapist.getByRole("button", { name: "Send" }).click();
+  await expect(therapist).toHaveURL(/\/admin\/messages\/\d+$/);
+
+  await expect(tabs.getByRole("link", { name: "Messages 1 unread" })).toBeVisible();
+  await tabs.getByRole("link", { name: "Messages 1 unread" }).click();
+  await expect(client.getByRole("list", { name: "Messages with Jordan Lee" })).toContainText("A note for the home page");
+  await expect(tabs.getByRole("link", { name: "Messages", exact: true })).toBeVisible();
 });
 
 test("messaging off for Jordan removes the portal tab and the envelope's option; staff keep the history", async ({ browser }) => {

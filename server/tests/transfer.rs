@@ -59,6 +59,63 @@ async fn pages_are_compressed_and_never_stored() {
     .await;
 }
 
+#[tokio::test]
+async fn the_portal_home_loads_the_islands_bundle_and_other_pages_the_main_one() {
+    each_database(
+        true,
+        body!(|t| {
+            let app = t.app();
+            let cookie = sign_in(&app, "client@brightpath.example").await;
+            let jordan = common::client_id(&t.db, "Jordan").await;
+            let home = format!("/portal/clients/{jordan}");
+            let reply = get(&app, &home, Some(&cookie), "identity").await;
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+            let html = &reply.body;
+            // The islands bundle and its script, under this response's nonce; no main bundle.
+            let islands = modules(html);
+            assert_eq!(islands.len(), 1, "{html}");
+            assert!(islands[0].starts_with("/pkg/portal_islands."), "{html}");
+            let nonce = html
+                .split("<script type=\"module\" nonce=\"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .expect("the islands script's nonce");
+            let policy = header_of(&reply, header::CONTENT_SECURITY_POLICY);
+            assert!(policy.contains(&format!("'nonce-{nonce}'")), "{policy}");
+            // The page's two interactive parts are islands, with their props.
+            assert!(
+                html.contains("<leptos-island data-component=\"_island_IdleIsland"),
+                "{html}"
+            );
+            assert!(
+                html.contains("<leptos-island data-component=\"_island_UnreadIsland"),
+                "{html}"
+            );
+            assert!(html.contains("data-props="), "{html}");
+            // Every other portal page hydrates whole, with the main bundle and no island.
+            let forms = get(&app, &format!("{home}/forms"), Some(&cookie), "identity").await;
+            assert_eq!(forms.status, StatusCode::OK, "{}", forms.body);
+            let main = modules(&forms.body);
+            assert!(!main.is_empty(), "{}", forms.body);
+            assert!(
+                main.iter().all(|m| m.starts_with("/pkg/client_portal")),
+                "{main:?}"
+            );
+            assert!(!forms.body.contains("portal_islands"), "{}", forms.body);
+            assert!(!forms.body.contains("<leptos-island"), "{}", forms.body);
+        }),
+    )
+    .await;
+}
+
+/// The JS modules a page preloads.
+fn modules(html: &str) -> Vec<&str> {
+    html.split("rel=\"modulepreload\" href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect()
+}
+
 /// A site root holding one bundle file and its precompressed copies, as
 /// `cargo leptos build --release --precompress` writes them.
 fn site_with_bundle() -> std::path::PathBuf {

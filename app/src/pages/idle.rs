@@ -17,16 +17,25 @@ pub fn countdown_text(seconds: u32) -> String {
     format!("{}:{:02}", seconds / 60, seconds % 60)
 }
 
-/// Watches the session of the page it is on and shows the "Stay signed in" dialog.
+/// Watches the session of a page with the router and shows the "Stay signed in" dialog; each
+/// navigation is the person's own request, so it restarts the count.
 #[component]
 pub fn IdleGuard(idle_seconds: u32) -> impl IntoView {
+    let path = leptos_router::hooks::use_location().pathname;
+    view! { <IdleDialog idle_seconds path=Some(path)/> }
+}
+
+/// The "Stay signed in" dialog and its timer. `path` is the router's current address, on a page
+/// that navigates without loading (none on an islands page, where every link loads a page).
+#[component]
+pub fn IdleDialog(idle_seconds: u32, path: Option<Memo<String>>) -> impl IntoView {
     let countdown = RwSignal::new(None::<u32>);
     let stay = NodeRef::<leptos::html::Button>::new();
     #[cfg(feature = "hydrate")]
-    let (on_stay, on_leave) = client::watch(idle_seconds, countdown, stay);
+    let (on_stay, on_leave) = client::watch(idle_seconds, countdown, stay, path);
     #[cfg(not(feature = "hydrate"))]
     let (on_stay, on_leave) = {
-        let _ = idle_seconds;
+        let _ = (idle_seconds, path);
         (|| (), || ())
     };
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
@@ -135,6 +144,7 @@ mod client {
         idle_seconds: u32,
         countdown: RwSignal<Option<u32>>,
         stay: NodeRef<leptos::html::Button>,
+        path: Option<Memo<String>>,
     ) -> (impl Fn() + Copy + 'static, impl Fn() + Copy + 'static) {
         let watch = Watch {
             deadline: StoredValue::new(0.0),
@@ -145,14 +155,15 @@ mod client {
         // The page load was the person's own request: the whole timeout lies ahead.
         watch.learn(idle_seconds);
         // So does each navigation (its data requests are the person's too).
-        let location = leptos_router::hooks::use_location();
-        Effect::new(move |previous: Option<String>| {
-            let path = location.pathname.get();
-            if previous.is_some_and(|p| p != path) {
-                watch.learn(idle_seconds);
-            }
-            path
-        });
+        if let Some(path) = path {
+            Effect::new(move |previous: Option<String>| {
+                let path = path.get();
+                if previous.is_some_and(|p| p != path) {
+                    watch.learn(idle_seconds);
+                }
+                path
+            });
+        }
         Effect::new(move |_| {
             if countdown.get().is_some() {
                 if let Some(button) = stay.get() {

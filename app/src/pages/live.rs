@@ -1,7 +1,8 @@
 //! Live updates in the browser: one `EventSource` on `/events` per page, opened by the admin
-//! and portal shells once the page is interactive. It keeps the unread counts (the envelope's
-//! and the Messages tab's badges), the calendar icon's count (staff), and a counter per changed
-//! conversation, which open threads watch to reload.
+//! and portal shells once the page is interactive (on an islands page, by the Messages tab's
+//! badge). It keeps the unread counts (the envelope's and the Messages tab's badges), the
+//! calendar icon's count (staff), and a counter per changed conversation, which open threads
+//! watch to reload.
 
 use leptos::prelude::*;
 
@@ -51,44 +52,62 @@ pub fn use_live() -> Option<Live> {
 
 #[cfg(feature = "hydrate")]
 fn connect(live: Live) {
-    use wasm_bindgen::closure::Closure;
-    use wasm_bindgen::JsCast;
-    let Ok(source) = web_sys::EventSource::new("/events") else {
+    let Some(source) = open() else {
         return;
     };
-    let on_unread =
-        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-            if let Some(counts) = ev
-                .data()
-                .as_string()
-                .and_then(|d| serde_json::from_str::<UnreadCounts>(&d).ok())
-            {
-                live.unread.set(Some(counts));
-            }
-        });
-    let on_conversation =
-        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-            if let Some(id) = ev.data().as_string().and_then(|d| d.parse::<i32>().ok()) {
-                live.changed.update(|(changed, n)| {
-                    *changed = id;
-                    *n += 1;
-                });
-            }
-        });
-    let on_calendar =
-        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-            if let Some(count) = ev.data().as_string().and_then(|d| d.parse::<u64>().ok()) {
-                live.calendar.set(Some(count));
-            }
-        });
-    let _ = source.add_event_listener_with_callback("unread", on_unread.as_ref().unchecked_ref());
-    let _ =
-        source.add_event_listener_with_callback("calendar", on_calendar.as_ref().unchecked_ref());
-    let _ = source
-        .add_event_listener_with_callback("conversation", on_conversation.as_ref().unchecked_ref());
+    on_event(&source, "unread", move |data| {
+        if let Ok(counts) = serde_json::from_str::<UnreadCounts>(&data) {
+            live.unread.set(Some(counts));
+        }
+    });
+    on_event(&source, "calendar", move |data| {
+        if let Ok(count) = data.parse::<u64>() {
+            live.calendar.set(Some(count));
+        }
+    });
+    on_event(&source, "conversation", move |data| {
+        if let Ok(id) = data.parse::<i32>() {
+            live.changed.update(|(changed, n)| {
+                *changed = id;
+                *n += 1;
+            });
+        }
+    });
     // The stream lives as long as the page: the browser keeps it open and reconnects it.
-    on_unread.forget();
-    on_conversation.forget();
-    on_calendar.forget();
     std::mem::forget(source);
+}
+
+/// Calls `f` with every unread count this login receives, from a stream of its own (an island,
+/// which has no shell's [`Live`] to share).
+#[cfg(feature = "hydrate")]
+pub fn watch_unread(f: impl Fn(UnreadCounts) + 'static) {
+    if let Some(source) = open() {
+        on_event(&source, "unread", move |data| {
+            if let Ok(counts) = serde_json::from_str::<UnreadCounts>(&data) {
+                f(counts);
+            }
+        });
+        std::mem::forget(source);
+    }
+}
+
+/// A new stream of this login's live events.
+#[cfg(feature = "hydrate")]
+fn open() -> Option<web_sys::EventSource> {
+    web_sys::EventSource::new("/events").ok()
+}
+
+/// Calls `f` with the data of each `event` on `source`, for as long as the page lives.
+#[cfg(feature = "hydrate")]
+fn on_event(source: &web_sys::EventSource, event: &str, f: impl Fn(String) + 'static) {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let listener =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+            if let Some(data) = ev.data().as_string() {
+                f(data);
+            }
+        });
+    let _ = source.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
+    listener.forget();
 }

@@ -7,6 +7,8 @@ pub mod form;
 pub mod icons;
 pub mod idle;
 pub mod insurance;
+pub mod islands;
+#[cfg(feature = "routes")]
 pub mod lazy;
 pub mod live;
 pub mod messages;

@@ -8,7 +8,7 @@ use leptos_router::hooks::use_location;
 
 use super::admin::SignOutButton;
 use super::icons::{Icon, SvgIcon};
-use super::idle::IdleGuard;
+use super::islands::{idle_watch, messages_badge};
 use super::live::{provide_live, use_live};
 use super::{route_id, AreaGuard, ErrorNotice};
 use crate::api::portal::get_portal_client;
@@ -48,7 +48,7 @@ pub fn PortalShell() -> impl IntoView {
                 </header>
                 <main class="page"><Outlet/></main>
                 <PracticeFooter viewer=footer/>
-                <IdleGuard idle_seconds=v.idle_seconds/>
+                {idle_watch(v.idle_seconds)}
             }
         }/>
     }
@@ -197,14 +197,8 @@ pub fn PortalClientLayout() -> impl IntoView {
                             {home.abilities.messages.then(|| {
                                 let (client, initial) = (home.client.id, home.agenda.unread_messages);
                                 let unread = move || live.and_then(|l| l.unread.get()).map(|u| u.of(client)).unwrap_or(initial);
-                                view! {
-                                    <A href=format!("{base}/messages")>
-                                        "Messages"
-                                        {move || (unread() > 0).then(|| view! {
-                                            " "<span class="badge">{unread()}</span><span class="sr-only">" unread"</span>
-                                        })}
-                                    </A>
-                                }
+                                let badge = messages_badge(client, initial, unread);
+                                view! { <A href=format!("{base}/messages")>"Messages"{badge}</A> }
                             })}
                             <A href=format!("{base}/access-log")>"Who has seen my information"</A>
                         </nav>

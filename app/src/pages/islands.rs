@@ -1,0 +1,230 @@
+//! The portal home as an islands page. The server renders it whole, and the browser loads only
+//! the small islands bundle (`frontend/islands`) instead of the main one: it makes the page's two
+//! interactive parts work, the idle dialog and the Messages tab's unread badge, and nothing else,
+//! so a parent's phone downloads no router and no other page. Every link on it loads a page.
+//! Other pages hydrate whole with the main bundle; when its router shows the portal home after a
+//! navigation, it renders the same views as components.
+
+use leptos::prelude::*;
+
+use super::idle::{IdleDialog, IdleGuard};
+
+/// Provided by the shell on the server when this request's page is served as islands.
+#[derive(Clone, Copy, Debug)]
+pub struct IslandsPage;
+
+/// Whether this page is being rendered as islands (never in the browser's router).
+pub fn is_islands_page() -> bool {
+    use_context::<IslandsPage>().is_some()
+}
+
+/// Whether the page at `path` is served as islands: the portal's home (`/portal`: the clients a
+/// login acts for) and a client's home (`/portal/clients/:id`).
+pub fn is_islands_path(path: &str) -> bool {
+    let parts: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    match parts.as_slice() {
+        ["", "portal"] => true,
+        ["", "portal", "clients", id] => id.parse::<i32>().is_ok(),
+        _ => false,
+    }
+}
+
+/// Decides, from the request, whether its page is served as islands, and tells the views.
+#[cfg(feature = "ssr")]
+pub fn serve_as_islands() -> bool {
+    let islands = use_context::<http::request::Parts>()
+        .is_some_and(|parts| is_islands_path(parts.uri.path()));
+    if islands {
+        provide_context(IslandsPage);
+    }
+    islands
+}
+
+/// The idle dialog of a page: an island on an islands page, else a component that follows the
+/// router's navigations.
+pub fn idle_watch(idle_seconds: u32) -> AnyView {
+    #[cfg(any(feature = "ssr", not(feature = "routes")))]
+    if is_islands_page() {
+        return view! { <IdleIsland idle_seconds/> }.into_any();
+    }
+    view! { <IdleGuard idle_seconds/> }.into_any()
+}
+
+/// The Messages tab's unread badge: an island on an islands page, else `unread` (the shell's
+/// live count for this client), kept current by the page's stream.
+pub fn messages_badge(
+    client: i32,
+    initial: u32,
+    unread: impl Fn() -> u32 + Send + Sync + 'static,
+) -> AnyView {
+    #[cfg(any(feature = "ssr", not(feature = "routes")))]
+    if is_islands_page() {
+        return view! { <UnreadIsland client initial/> }.into_any();
+    }
+    let _ = (client, initial);
+    (move || unread_badge(unread())).into_any()
+}
+
+// The islands themselves are compiled for the server, which renders them, and for the islands
+// bundle, which hydrates them, but not into the main bundle, whose router never shows an islands
+// page: each island's entry point would be one more export kept in it.
+
+/// The idle dialog on an islands page, where every navigation loads a page (and restarts it).
+#[cfg(any(feature = "ssr", not(feature = "routes")))]
+#[island]
+pub fn IdleIsland(idle_seconds: u32) -> impl IntoView {
+    view! { <IdleDialog idle_seconds path=None/> }
+}
+
+/// The Messages tab's unread badge on an islands page, kept live by a stream of its own (the
+/// page has no shell's live state to share).
+#[cfg(any(feature = "ssr", not(feature = "routes")))]
+#[island]
+pub fn UnreadIsland(client: i32, initial: u32) -> impl IntoView {
+    let unread = RwSignal::new(initial);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        super::live::watch_unread(move |counts| unread.set(counts.of(client)));
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = client;
+    move || unread_badge(unread.get())
+}
+
+/// An unread badge: the count and, for screen readers, what it counts; nothing at 0.
+pub fn unread_badge(n: u32) -> impl IntoView {
+    (n > 0).then(|| {
+        view! { " "<span class="badge">{n}</span><span class="sr-only">" unread"</span> }
+    })
+}
+
+/// The scripts of an islands page, in place of the main bundle's: the islands bundle, preloaded,
+/// and the inline script (with this response's nonce) that hydrates each island and then marks
+/// `<body data-hydrated="true">`. The rest of the page is rendered without hydration markers.
+#[component]
+pub fn IslandScripts(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(context) = Owner::current_shared_context() {
+            context.set_is_hydrating(false);
+        }
+        let pkg = format!("/{}", options.site_pkg_dir);
+        let (js, wasm) = bundle::names();
+        let script = format!(
+            "{}({pkg:?}, {js:?}, {wasm:?});",
+            include_str!("island_script.js").trim_end()
+        );
+        let nonce = leptos::nonce::use_nonce();
+        Some(view! {
+            <link rel="modulepreload" href=format!("{pkg}/{js}")/>
+            <link rel="preload" href=format!("{pkg}/{wasm}") r#as="fetch" r#type="application/wasm" crossorigin="anonymous"/>
+            <script type="module" nonce=nonce>{script}</script>
+        })
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = options;
+        None::<()>
+    }
+}
+
+/// The islands bundle's file names, from `islands-hash.txt` beside the server's executable
+/// (written by `frontend/islands/build`, as cargo-leptos writes `hash.txt`).
+#[cfg(feature = "ssr")]
+mod bundle {
+    use std::sync::OnceLock;
+
+    /// The bundle's name before hashing (the islands crate's library name).
+    const STEM: &str = "portal_islands";
+    /// The file beside the executable that names the hashed files.
+    pub const HASH_FILE: &str = "islands-hash.txt";
+
+    /// The JS and WASM file names under `/pkg`.
+    pub fn names() -> (&'static str, &'static str) {
+        static NAMES: OnceLock<(String, String)> = OnceLock::new();
+        let (js, wasm) = NAMES.get_or_init(|| {
+            let hashes = std::env::current_exe()
+                .ok()
+                .and_then(|exe| std::fs::read_to_string(exe.parent()?.join(HASH_FILE)).ok());
+            match hashes {
+                Some(text) => from_hash_file(&text),
+                None => {
+                    tracing::warn!(
+                        "no {HASH_FILE} beside the server: islands pages load an unhashed bundle (run `make build`)"
+                    );
+                    (format!("{STEM}.js"), format!("{STEM}_bg.wasm"))
+                }
+            }
+        });
+        (js, wasm)
+    }
+
+    /// The names from the hash file's `js: <hash>` and `wasm: <hash>` lines.
+    pub fn from_hash_file(text: &str) -> (String, String) {
+        let hash_of = |kind: &str| {
+            text.lines()
+                .filter_map(|line| line.split_once(':'))
+                .find(|(k, _)| k.trim() == kind)
+                .map(|(_, hash)| hash.trim().to_owned())
+        };
+        let name = |kind: &str, unhashed: String| match hash_of(kind) {
+            Some(hash) => format!("{STEM}.{hash}.{kind}"),
+            None => unhashed,
+        };
+        (
+            name("js", format!("{STEM}.js")),
+            name("wasm", format!("{STEM}_bg.wasm")),
+        )
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn the_hash_file_names_the_hashed_files() {
+            assert_eq!(
+                super::from_hash_file("js: abc123\nwasm: def456\n"),
+                (
+                    "portal_islands.abc123.js".to_owned(),
+                    "portal_islands.def456.wasm".to_owned()
+                )
+            );
+            assert_eq!(
+                super::from_hash_file(""),
+                (
+                    "portal_islands.js".to_owned(),
+                    "portal_islands_bg.wasm".to_owned()
+                )
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_islands_path;
+
+    #[test]
+    fn only_the_portal_home_and_a_clients_home_are_islands_pages() {
+        for path in [
+            "/portal",
+            "/portal/",
+            "/portal/clients/7",
+            "/portal/clients/7/",
+        ] {
+            assert!(is_islands_path(path), "{path}");
+        }
+        for path in [
+            "/",
+            "/sign-in",
+            "/portal/account",
+            "/portal/clients",
+            "/portal/clients/x",
+            "/portal/clients/7/forms",
+            "/portal/clients/7/messages",
+            "/admin/clients/7",
+            "/portalx",
+        ] {
+            assert!(!is_islands_path(path), "{path}");
+        }
+    }
+}

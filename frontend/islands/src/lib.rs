@@ -1,0 +1,13 @@
+//! The islands bundle: what a browser loads for an islands page (the portal home,
+//! `app::pages::islands`). It holds the islands of `app` and this entry point, which the page's
+//! inline script calls before it hydrates each island.
+
+// Links `app`, whose islands are this bundle's exports (`_island_…`).
+use app as _;
+
+/// Starts the reactive system of an islands page; the page's script then hydrates each island.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_islands();
+}
