@@ -46,8 +46,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 
 /// The routes of the staff admin and the client portal. Every page is rendered whole on the
 /// server (`SsrMode::Async`), so it works before hydration and without JavaScript. In the browser,
-/// the sign-in page and the portal home are in the main bundle; every other view is a lazily
-/// loaded chunk ([`crate::pages::lazy`]).
+/// the sign-in page and the portal home are in the main bundle (a fresh load of the portal home
+/// is an islands page, [`crate::pages::islands`]); every other view is a lazily loaded chunk
+/// ([`crate::pages::lazy`]).
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();

@@ -7,7 +7,7 @@
 
 use leptos::prelude::*;
 
-use super::idle::{IdleDialog, IdleGuard};
+use super::idle::IdleGuard;
 
 /// Provided by the shell on the server when this request's page is served as islands.
 #[derive(Clone, Copy, Debug)]
@@ -73,6 +73,7 @@ pub fn messages_badge(
 #[cfg(any(feature = "ssr", not(feature = "routes")))]
 #[island]
 pub fn IdleIsland(idle_seconds: u32) -> impl IntoView {
+    use super::idle::IdleDialog;
     view! { <IdleDialog idle_seconds path=None/> }
 }
 
