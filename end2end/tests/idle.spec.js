@@ -13,7 +13,7 @@ test("an unattended tab warns, stays when asked, and otherwise ends on the sign-
   // Loaded afresh, the client's home is an islands page: the dialog is an island there.
   await page.reload();
   await waitForHydration(page);
-  await expect(page.locator('leptos-island[data-component^="_island_IdleIsland"]')).toHaveCount(1);
+  await expect(page.locator('leptos-island[data-component^="IdleIsland_"]')).toHaveCount(1);
 
   const dialog = page.getByRole("alertdialog", { name: "Are you still there?" });
   await expect(dialog).toBeVisible({ timeout: 45_000 });

@@ -84,11 +84,11 @@ async fn the_portal_home_loads_the_islands_bundle_and_other_pages_the_main_one()
             assert!(policy.contains(&format!("'nonce-{nonce}'")), "{policy}");
             // The page's two interactive parts are islands, with their props.
             assert!(
-                html.contains("<leptos-island data-component=\"_island_IdleIsland"),
+                html.contains("<leptos-island data-component=\"IdleIsland_"),
                 "{html}"
             );
             assert!(
-                html.contains("<leptos-island data-component=\"_island_UnreadIsland"),
+                html.contains("<leptos-island data-component=\"UnreadIsland_"),
                 "{html}"
             );
             assert!(html.contains("data-props="), "{html}");
