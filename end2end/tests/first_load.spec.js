@@ -1,6 +1,7 @@
 // What a browser downloads on a first visit to each page, with an empty cache: the portal never
-// loads the staff admin's code, every page hydrates without an error, the portal home loads only
-// the islands bundle, and every other page the main module plus the lazily loaded views of its route. Each portal page also passes axe
+// loads the staff admin's code, every page hydrates without an error, the islands pages (the
+// portal home, the forms list, payments, messages) load only the islands bundle, and every other page the
+// main module plus the lazily loaded views of its route. Each portal page also passes axe
 // and fits a 360 px wide screen.
 const { test, expect } = require("@playwright/test");
 const { PASSWORD, waitForHydration, expectGoodPage } = require("./helpers");
@@ -16,6 +17,10 @@ const viewOf = (url) => (url.match(/\/split___([a-z_]+?)_view_\d+\./) || [])[1];
 const bundleOf = (url) => url.split("/").pop().split(".")[0];
 /** The portal home's budget: what a browser transfers before it is interactive (brotli). */
 const HOME_BUDGET = 200_000;
+/** Any other portal page's budget. */
+const PAGE_BUDGET = 250_000;
+/** The client's pages, of those checked below, served as islands pages. */
+const ISLANDS_PAGES = ["", "/forms", "/payments", "/messages"];
 
 /** Signs in with a fresh context and returns its cookies and landing address. */
 async function session(browser, email) {
@@ -83,6 +88,9 @@ test("portal pages hydrate from their own chunks and never load staff code", asy
       home = load;
       expect(load.files.map(bundleOf).sort(), "the portal home loads only the islands bundle").toEqual(["portal_islands", "portal_islands"]);
       expect(load.brotli, "the portal home's budget").toBeLessThanOrEqual(HOME_BUDGET);
+    } else if (ISLANDS_PAGES.includes(path.slice(landing.length))) {
+      expect(load.files.map(bundleOf).sort(), `${path} loads only the islands bundle`).toEqual(["portal_islands", "portal_islands"]);
+      expect(load.brotli, `${path}'s budget`).toBeLessThanOrEqual(PAGE_BUDGET);
     } else {
       expect(load.files.some((f) => viewOf(f)), `${path} loads its own view`).toBe(true);
       expect(load.brotli, `${path} adds its view to the main bundle`).toBeGreaterThan(home.brotli);

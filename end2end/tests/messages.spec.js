@@ -1,5 +1,5 @@
 // Secure messaging with two browsers side by side: the therapist writes, the client's badge rises
-// without a reload (also on the portal home served as islands), the client reads (the therapist sees "Seen" live) and replies (the therapist
+// without a reload (also on the portal home and Messages served as islands), the client reads (the therapist sees "Seen" live) and replies (the therapist
 // sees it live); markup stays text; turning messaging off for Jordan removes the tab and the
 // envelope's option. Serial: the last test changes a client-level setting and puts it back.
 const { test, expect } = require("@playwright/test");
@@ -57,7 +57,7 @@ test("the therapist and the client talk live, with read receipts, and markup sta
   await expectGoodPage(therapist);
 });
 
-test("on the portal home loaded as an islands page, the badge rises live too, and reading clears it", async ({ browser }) => {
+test("on the islands home the badge rises live, and on the islands Messages page the conversation is live and replies", async ({ browser }) => {
   const client = await (await browser.newContext()).newPage();
   await openJordan(client);
   // Loaded afresh, the client's home is an islands page: only the islands bundle runs on it.
@@ -81,9 +81,33 @@ test("on the portal home loaded as an islands page, the badge rises live too, an
   await expect(therapist).toHaveURL(/\/admin\/messages\/\d+$/);
 
   await expect(tabs.getByRole("link", { name: "Messages 1 unread" })).toBeVisible();
+  bundle.length = 0;
   await tabs.getByRole("link", { name: "Messages 1 unread" }).click();
-  await expect(client.getByRole("list", { name: "Messages with Jordan Lee" })).toContainText("A note for the home page");
+  const thread = client.getByRole("list", { name: "Messages with Jordan Lee" });
+  await expect(thread).toContainText("A note for the home page");
   await expect(tabs.getByRole("link", { name: "Messages", exact: true })).toBeVisible();
+
+  // Messages is an islands page too: the conversation is an island, live, with its reply form.
+  await waitForHydration(client);
+  expect(bundle.sort()).toEqual(["portal_islands", "portal_islands"]);
+  await expect(client.locator('leptos-island[data-component^="ConversationIsland_"]')).toHaveCount(1);
+  await expectGoodPage(client);
+  // A message arrives live while the client types: it shows, and what is typed stays.
+  const box = client.getByLabel("Message", { exact: true });
+  await box.fill("Thank you, we");
+  await waitForHydration(therapist);
+  await therapist.getByLabel("Message", { exact: true }).fill("Bring the sensory kit, please");
+  await therapist.getByRole("button", { name: "Send" }).click();
+  await expect(thread).toContainText("Bring the sensory kit, please");
+  await expect(box).toHaveValue("Thank you, we");
+  // The reply is sent without a page load, shows in the thread, and the box starts empty again.
+  await box.fill("Thank you, we will.");
+  await client.getByRole("button", { name: "Send" }).click();
+  await expect(thread).toContainText("Thank you, we will.");
+  await expect(box).toHaveValue("");
+  await expect(client.getByText("0 / 5000")).toBeVisible();
+  await expect(therapist.getByRole("list", { name: "Messages with Jordan Lee" })).toContainText("Thank you, we will.");
+  expect(bundle.sort(), "no page load after the islands page").toEqual(["portal_islands", "portal_islands"]);
 });
 
 test("messaging off for Jordan removes the portal tab and the envelope's option; staff keep the history", async ({ browser }) => {

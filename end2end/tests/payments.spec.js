@@ -69,6 +69,17 @@ test("with the sandbox enabled, Jordan pays with 4242… and sees the receipt; s
   await expect(receipt).toContainText("$120.00");
   await expect(client.getByRole("button", { name: "Print receipt" })).toBeVisible();
   await expectGoodPage(client);
+  // Loaded afresh, a receipt is an islands page: its Print button is an island, and prints.
+  await client.reload();
+  await waitForHydration(client);
+  await expect(client.locator('leptos-island[data-component^="PrintIsland_"]')).toHaveCount(1);
+  await client.evaluate(() => {
+    window.printed = 0;
+    window.print = () => { window.printed += 1; };
+  });
+  await client.getByRole("button", { name: "Print receipt" }).click();
+  await expect.poll(() => client.evaluate(() => window.printed)).toBe(1);
+  await expectGoodPage(client);
 
   await client.getByRole("link", { name: "Back to Payments" }).click();
   await expect(client.getByText("You owe $120.00 for 1 appointment.")).toBeVisible();

@@ -92,17 +92,79 @@ async fn the_portal_home_loads_the_islands_bundle_and_other_pages_the_main_one()
                 "{html}"
             );
             assert!(html.contains("data-props="), "{html}");
-            // Every other portal page hydrates whole, with the main bundle and no island.
-            let forms = get(&app, &format!("{home}/forms"), Some(&cookie), "identity").await;
-            assert_eq!(forms.status, StatusCode::OK, "{}", forms.body);
-            let main = modules(&forms.body);
-            assert!(!main.is_empty(), "{}", forms.body);
+            // A page with a form of its own hydrates whole, with the main bundle and no island.
+            let insurance = get(
+                &app,
+                &format!("{home}/insurance"),
+                Some(&cookie),
+                "identity",
+            )
+            .await;
+            assert_eq!(insurance.status, StatusCode::OK, "{}", insurance.body);
+            let main = modules(&insurance.body);
+            assert!(!main.is_empty(), "{}", insurance.body);
             assert!(
                 main.iter().all(|m| m.starts_with("/pkg/client_portal")),
                 "{main:?}"
             );
-            assert!(!forms.body.contains("portal_islands"), "{}", forms.body);
-            assert!(!forms.body.contains("<leptos-island"), "{}", forms.body);
+            assert!(
+                !insurance.body.contains("portal_islands"),
+                "{}",
+                insurance.body
+            );
+            assert!(
+                !insurance.body.contains("<leptos-island"),
+                "{}",
+                insurance.body
+            );
+        }),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_clients_pages_of_links_are_islands_pages_too() {
+    each_database(
+        true,
+        body!(|t| {
+            let app = t.app();
+            let cookie = sign_in(&app, "client@brightpath.example").await;
+            let jordan = common::client_id(&t.db, "Jordan").await;
+            // The forms list and the access log; the Payments tab too, even while it says "Not
+            // available" (payments are off in the demo), and a receipt, even one that is not there.
+            for (page, status) in [
+                ("forms", StatusCode::OK),
+                ("access-log", StatusCode::OK),
+                ("payments", StatusCode::FORBIDDEN),
+                ("receipts/999999", StatusCode::FORBIDDEN),
+            ] {
+                let path = format!("/portal/clients/{jordan}/{page}");
+                let reply = get(&app, &path, Some(&cookie), "identity").await;
+                assert_eq!(reply.status, status, "{path}: {}", reply.body);
+                let bundle = modules(&reply.body);
+                assert_eq!(bundle.len(), 1, "{path}: {}", reply.body);
+                assert!(
+                    bundle[0].starts_with("/pkg/portal_islands."),
+                    "{path}: {bundle:?}"
+                );
+                // No main bundle and no lazily loaded view's chunk is named (the stylesheet is).
+                let code: Vec<&str> = pkg_files(&reply.body)
+                    .into_iter()
+                    .filter(|f| f.ends_with(".js") || f.ends_with(".wasm"))
+                    .collect();
+                assert!(
+                    code.iter().all(|f| f.starts_with("portal_islands")),
+                    "{path}: {code:?}"
+                );
+                // The shell's idle dialog is an island on every one of them.
+                assert!(
+                    reply
+                        .body
+                        .contains("<leptos-island data-component=\"IdleIsland_"),
+                    "{path}: {}",
+                    reply.body
+                );
+            }
         }),
     )
     .await;
@@ -111,6 +173,14 @@ async fn the_portal_home_loads_the_islands_bundle_and_other_pages_the_main_one()
 /// The JS modules a page preloads.
 fn modules(html: &str) -> Vec<&str> {
     html.split("rel=\"modulepreload\" href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect()
+}
+
+/// The files under `/pkg/` that a page names (scripts, preloads, the stylesheet).
+fn pkg_files(html: &str) -> Vec<&str> {
+    html.split("\"/pkg/")
         .skip(1)
         .filter_map(|rest| rest.split('"').next())
         .collect()

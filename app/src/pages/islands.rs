@@ -1,13 +1,18 @@
-//! The portal home as an islands page. The server renders it whole, and the browser loads only
-//! the small islands bundle (`frontend/islands`) instead of the main one: it makes the page's two
-//! interactive parts work, the idle dialog and the Messages tab's unread badge, and nothing else,
-//! so a parent's phone downloads no router and no other page. Every link on it loads a page.
-//! Other pages hydrate whole with the main bundle; when its router shows the portal home after a
-//! navigation, it renders the same views as components.
+//! The portal's pages of links, and Messages, as islands pages (the home, a client's forms,
+//! payments, a receipt, messages and access log: [`is_islands_path`]). The server renders them whole, and the browser loads only
+//! the small islands bundle (`frontend/islands`) instead of the main one: it makes the pages'
+//! few interactive parts work (the idle dialog, the Messages tab's unread badge, a receipt's Print
+//! button, the conversation with its reply form) and nothing else, so a parent's phone downloads no router and no other page. Every
+//! link on them loads a page.
+//! Other pages hydrate whole with the main bundle; when its router shows one of these pages after
+//! a navigation, it renders the same views as components.
 
 use leptos::prelude::*;
 
 use super::idle::IdleGuard;
+use super::messages::Thread;
+use crate::api::messages::SendMessage;
+use crate::domain::messages::Conversation;
 
 /// Provided by the shell on the server when this request's page is served as islands.
 #[derive(Clone, Copy, Debug)]
@@ -19,12 +24,20 @@ pub fn is_islands_page() -> bool {
 }
 
 /// Whether the page at `path` is served as islands: the portal's home (`/portal`: the clients a
-/// login acts for) and a client's home (`/portal/clients/:id`).
+/// login acts for), and of a client (`/portal/clients/:id/…`) the home, the list of forms, the
+/// Payments tab, a receipt, Messages and "Who has seen my information". Their interactive parts
+/// are islands; the other portal pages (a form to fill in, appointments, card entry, insurance,
+/// the account) hydrate whole with the main bundle.
 pub fn is_islands_path(path: &str) -> bool {
     let parts: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    let is_id = |id: &str| id.parse::<i32>().is_ok();
     match parts.as_slice() {
         ["", "portal"] => true,
-        ["", "portal", "clients", id] => id.parse::<i32>().is_ok(),
+        ["", "portal", "clients", id] => is_id(id),
+        ["", "portal", "clients", id, "forms" | "payments" | "messages" | "access-log"] => {
+            is_id(id)
+        }
+        ["", "portal", "clients", id, "receipts", payment] => is_id(id) && is_id(payment),
         _ => false,
     }
 }
@@ -65,6 +78,35 @@ pub fn messages_badge(
     (move || unread_badge(unread())).into_any()
 }
 
+/// A receipt's Print button: an island on an islands page, else a component of the hydrated page.
+pub fn print_button() -> AnyView {
+    #[cfg(any(feature = "ssr", not(feature = "routes")))]
+    if is_islands_page() {
+        return view! { <PrintIsland/> }.into_any();
+    }
+    view! { <super::receipt::PrintButton/> }.into_any()
+}
+
+/// The portal's conversation: an island on an islands page, else the hydrated page's thread,
+/// which `send` and the page's resource keep current.
+pub fn thread(conversation: Conversation, send: ServerAction<SendMessage>) -> AnyView {
+    #[cfg(any(feature = "ssr", not(feature = "routes")))]
+    if is_islands_page() {
+        #[cfg(feature = "ssr")]
+        let path = use_context::<http::request::Parts>()
+            .map(|parts| parts.uri.path().to_owned())
+            .unwrap_or_default();
+        #[cfg(not(feature = "ssr"))]
+        let path = String::new();
+        let _ = send;
+        return view! { <ConversationIsland conversation path/> }.into_any();
+    }
+    view! { <Thread conversation action=send off_notice=MESSAGING_OFF/> }.into_any()
+}
+
+/// What the Messages tab says in place of the reply form when the person may not send.
+const MESSAGING_OFF: &str = "Messaging is not available right now.";
+
 // The islands themselves are compiled for the server, which renders them, and for the islands
 // bundle, which hydrates them, but not into the main bundle, whose router never shows an islands
 // page: each island's entry point would be one more export kept in it.
@@ -90,6 +132,66 @@ pub fn UnreadIsland(client: i32, initial: u32) -> impl IntoView {
     #[cfg(not(feature = "hydrate"))]
     let _ = client;
     move || unread_badge(unread.get())
+}
+
+/// A receipt's Print button on an islands page.
+#[cfg(any(feature = "ssr", not(feature = "routes")))]
+#[island]
+pub fn PrintIsland() -> impl IntoView {
+    view! { <super::receipt::PrintButton/> }
+}
+
+/// The portal's conversation on an islands page: the messages and the reply form. It reloads the
+/// conversation after each message sent and whenever it changes live (a message or a read, from
+/// anyone); the reply box empties after a send and keeps what is typed while a message arrives.
+#[cfg(any(feature = "ssr", not(feature = "routes")))]
+#[island]
+pub fn ConversationIsland(conversation: Conversation, path: String) -> impl IntoView {
+    use super::form::successes;
+    use super::messages::{ReplyForm, ThreadMessages};
+    let client_id = conversation.client.id;
+    let shown = conversation.shown;
+    let send = ServerAction::<SendMessage>::new();
+    let sent = successes(send.value(), send.version());
+    let current = RwSignal::new(conversation);
+    let can_send = Memo::new(move |_| current.with(|c| c.can_send));
+    #[cfg(feature = "hydrate")]
+    {
+        use crate::api::messages::get_conversation;
+        // `live`: a reload caused by a live change alone is the page's, not the person's.
+        let reload = move |live: bool| {
+            leptos::task::spawn_local(async move {
+                if let Ok(c) = get_conversation(client_id, Some(shown), live.then_some(true)).await
+                {
+                    current.set(c);
+                }
+            });
+        };
+        Effect::new(move |previous: Option<usize>| {
+            let now = sent.get();
+            if previous.is_some_and(|p| p != now) {
+                reload(false);
+            }
+            now
+        });
+        Effect::new(move |_| {
+            super::live::watch_conversations(move |id| {
+                if id == client_id {
+                    reload(true);
+                }
+            });
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (shown, sent);
+    view! {
+        {move || view! { <ThreadMessages conversation=current.get() path=path.clone()/> }}
+        {move || if can_send.get() {
+            view! { <ReplyForm client_id action=send/> }.into_any()
+        } else {
+            view! { <p class="notice" role="note">{MESSAGING_OFF}</p> }.into_any()
+        }}
+    }
 }
 
 /// An unread badge: the count and, for screen readers, what it counts; nothing at 0.
@@ -205,12 +307,17 @@ mod tests {
     use super::is_islands_path;
 
     #[test]
-    fn only_the_portal_home_and_a_clients_home_are_islands_pages() {
+    fn the_portal_home_and_a_clients_pages_of_links_are_islands_pages() {
         for path in [
             "/portal",
             "/portal/",
             "/portal/clients/7",
             "/portal/clients/7/",
+            "/portal/clients/7/forms",
+            "/portal/clients/7/payments/",
+            "/portal/clients/7/receipts/12",
+            "/portal/clients/7/messages",
+            "/portal/clients/7/access-log",
         ] {
             assert!(is_islands_path(path), "{path}");
         }
@@ -220,9 +327,15 @@ mod tests {
             "/portal/account",
             "/portal/clients",
             "/portal/clients/x",
-            "/portal/clients/7/forms",
-            "/portal/clients/7/messages",
+            "/portal/clients/7/forms/3",
+            "/portal/clients/7/messages/2",
+            "/portal/clients/7/appointments",
+            "/portal/clients/7/insurance",
+            "/portal/clients/7/payments/3",
+            "/portal/clients/x/forms",
+            "/portal/clients/7/receipts/x",
             "/admin/clients/7",
+            "/admin/payments",
             "/portalx",
         ] {
             assert!(!is_islands_path(path), "{path}");

@@ -1,7 +1,7 @@
 //! A conversation on a page: the messages (text always escaped; only plain http and https
 //! addresses become links) with read receipts on the viewer's own, and the reply form, which
 //! runs the shared message rule as the user types. Shared by the envelope's thread page and the
-//! portal's Messages tab.
+//! portal's Messages tab (whose islands page has them in `ConversationIsland`).
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
@@ -68,13 +68,25 @@ pub fn Thread(
     off_notice: &'static str,
 ) -> impl IntoView {
     let client_id = conversation.client.id;
+    let can_send = conversation.can_send;
+    let path = use_location().pathname.get_untracked();
+    view! {
+        <ThreadMessages conversation path/>
+        {if can_send {
+            view! { <ReplyForm client_id action/> }.into_any()
+        } else {
+            view! { <p class="notice" role="note">{off_notice}</p> }.into_any()
+        }}
+    }
+}
+
+/// The messages of a conversation, oldest first, after a link to earlier ones (on the page at
+/// `path`) when there are more.
+#[component]
+pub fn ThreadMessages(conversation: Conversation, path: String) -> impl IntoView {
     // A plain link, so that it works before the page is interactive too.
     let earlier = conversation.has_earlier.then(|| {
-        let href = format!(
-            "{}?shown={}",
-            use_location().pathname.get_untracked(),
-            conversation.shown + THREAD_PAGE
-        );
+        let href = format!("{path}?shown={}", conversation.shown + THREAD_PAGE);
         view! { <p class="earlier"><a href=href>"Show earlier messages"</a></p> }
     });
     view! {
@@ -94,16 +106,12 @@ pub fn Thread(
                 </ol>
             }.into_any()
         }}
-        {if conversation.can_send {
-            view! { <ReplyForm client_id action/> }.into_any()
-        } else {
-            view! { <p class="notice" role="note">{off_notice}</p> }.into_any()
-        }}
     }
 }
 
+/// The reply form of the conversation with `client_id`.
 #[component]
-fn ReplyForm(client_id: i32, action: ServerAction<SendMessage>) -> impl IntoView {
+pub fn ReplyForm(client_id: i32, action: ServerAction<SendMessage>) -> impl IntoView {
     view! {
         <ActionForm action=action attr:class="stacked reply">
             <input type="hidden" name="client_id" value=client_id/>
@@ -115,10 +123,18 @@ fn ReplyForm(client_id: i32, action: ServerAction<SendMessage>) -> impl IntoView
 }
 
 /// The message box: the shared message rule as the user types (blocking the submission), a
-/// character count, and the server's message for the body.
+/// character count, and the server's message for the body. It empties after each message sent.
 #[component]
 pub fn MessageField(id: &'static str, action: ServerAction<SendMessage>) -> impl IntoView {
     let text = RwSignal::new(String::new());
+    let sent = successes(action.value(), action.version());
+    Effect::new(move |previous: Option<usize>| {
+        let now = sent.get();
+        if previous.is_some_and(|p| p != now) {
+            text.set(String::new());
+        }
+        now
+    });
     let node = NodeRef::<leptos::html::Textarea>::new();
     let local = Memo::new(move |_| {
         let t = text.get();
@@ -139,7 +155,7 @@ pub fn MessageField(id: &'static str, action: ServerAction<SendMessage>) -> impl
     view! {
         <div class="field">
             <label for=id>"Message"</label>
-            <textarea id=id name="body" rows="4" required node_ref=node
+            <textarea id=id name="body" rows="4" required node_ref=node prop:value=move || text.get()
                 aria-describedby=format!("{error_id} {count_id}")
                 on:input=move |ev| text.set(event_target_value(&ev))></textarea>
             <p class="meta" id=count_id>{count}</p>

@@ -1,10 +1,12 @@
 //! The portal's Messages tab (only while secure messaging is effective for this login): the
-//! conversation with the care team, updated live, and the reply form.
+//! conversation with the care team, updated live, and the reply form. Loaded afresh, it is an
+//! islands page, whose conversation is one island (`islands::ConversationIsland`).
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::messages::{conversation_resource, Thread};
+use super::islands::thread;
+use super::messages::conversation_resource;
 use super::{route_id, ErrorNotice};
 use crate::api::messages::SendMessage;
 
@@ -20,9 +22,7 @@ pub fn PortalMessagesPage() -> impl IntoView {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match conversation.await {
-                    Ok(c) => view! {
-                        <Thread conversation=c action=send off_notice="Messaging is not available right now."/>
-                    }.into_any(),
+                    Ok(c) => thread(c, send),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 }
             })}

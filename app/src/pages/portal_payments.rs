@@ -9,7 +9,8 @@ use leptos_router::components::A;
 use super::card_entry::{
     mount_stripe, sandbox_token, stripe_payment_method, CardError, StripeCard,
 };
-use super::receipt::{PrintButton, ReceiptView};
+use super::islands::print_button;
+use super::receipt::ReceiptView;
 use super::{route_id, ErrorNotice};
 use crate::api::payments::{get_billing, get_pay_page, get_receipt, pay_appointment};
 use crate::domain::payments::{money, CardEntry, CardInput, PayPage, PortalBilling};
@@ -297,7 +298,7 @@ pub fn PortalReceiptPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match receipt.await {
-                    Ok(r) => view! { <p class="form-success no-print" role="status">"Paid. Thank you!"</p><ReceiptView receipt=r/><PrintButton/> }.into_any(),
+                    Ok(r) => view! { <p class="form-success no-print" role="status">"Paid. Thank you!"</p><ReceiptView receipt=r/>{print_button()} }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 }
             })}
