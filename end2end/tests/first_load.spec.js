@@ -106,6 +106,13 @@ test("a contact's client list is an islands page and passes the page checks", as
   expect(load.brotli).toBeLessThanOrEqual(HOME_BUDGET);
 });
 
+test("the sign-in page is an islands page within its budget and passes the page checks", async ({ browser }) => {
+  const load = await firstLoad(browser, undefined, "/sign-in", 200, expectGoodPage);
+  expect(load.errors).toEqual([]);
+  expect(load.files.map(bundleOf).sort()).toEqual(["portal_islands", "portal_islands"]);
+  expect(load.brotli).toBeLessThanOrEqual(PAGE_BUDGET);
+});
+
 test("staff pages load the admin views they need and hydrate", async ({ browser }) => {
   test.setTimeout(60_000);
   const { state } = await session(browser, "admin@brightpath.example");

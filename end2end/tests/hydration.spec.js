@@ -24,9 +24,16 @@ test.describe("before hydration (JavaScript off)", () => {
   });
 });
 
-test("after hydration: live validation, then sign-in and search without reloads", async ({ page }) => {
+test("after hydration: live validation on the islands sign-in page, then sign-in and search without reloads", async ({ page }) => {
+  const bundle = [];
+  page.on("request", (req) => {
+    if (/\/pkg\/.+\.(wasm|js)$/.test(req.url())) bundle.push(req.url().split("/").pop().split(".")[0]);
+  });
   await page.goto("/sign-in");
   await waitForHydration(page);
+  // The sign-in page loads only the islands bundle; its form is the island.
+  expect(bundle.sort()).toEqual(["portal_islands", "portal_islands"]);
+  await expect(page.locator('leptos-island[data-component^="SignInIsland_"]')).toHaveCount(1);
   await page.getByLabel("Email").fill("not-an-email");
   await expect(page.getByText("Enter an email address like name@example.com.")).toBeVisible();
   await page.getByLabel("Email").fill("admin@brightpath.example");
@@ -48,8 +55,9 @@ test("the bundle arrives compressed under hashed names and cached for a year; pa
   page.on("response", (res) => {
     if (/\/pkg\/client_portal\.[^/]+\.(wasm|js|css)$/.test(res.url())) bundle.push(res);
   });
-  const signInPage = await page.goto("/sign-in");
-  expect(signInPage.headers()["cache-control"]).toBe("no-store");
+  // A page that hydrates whole with the main bundle (the sign-in page is an islands page).
+  const forgotPage = await page.goto("/forgot-password");
+  expect(forgotPage.headers()["cache-control"]).toBe("no-store");
   await waitForHydration(page);
   const css = bundle.find((res) => res.url().endsWith(".css"));
   expect(css && css.status(), "the stylesheet loads under its hashed name").toBe(200);
@@ -62,6 +70,8 @@ test("the bundle arrives compressed under hashed names and cached for a year; pa
   const raw = await page.request.get(wasm.url(), { headers: { "accept-encoding": "identity" } });
   expect(Number(headers["content-length"])).toBeLessThan((await raw.body()).length / 2);
 
+  const signInPage = await page.goto("/sign-in");
+  expect(signInPage.headers()["cache-control"]).toBe("no-store");
   await page.getByLabel("Email").fill("client@brightpath.example");
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();

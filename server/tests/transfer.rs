@@ -170,6 +170,44 @@ async fn a_clients_pages_of_links_are_islands_pages_too() {
     .await;
 }
 
+#[tokio::test]
+async fn the_sign_in_page_is_an_islands_page_and_its_form_posts_without_javascript() {
+    each_database(
+        true,
+        body!(|t| {
+            let app = t.app();
+            let reply = get(&app, "/sign-in", None, "identity").await;
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+            let bundle = modules(&reply.body);
+            assert_eq!(bundle.len(), 1, "{}", reply.body);
+            assert!(bundle[0].starts_with("/pkg/portal_islands."), "{bundle:?}");
+            assert!(
+                reply
+                    .body
+                    .contains("<leptos-island data-component=\"SignInIsland_"),
+                "{}",
+                reply.body
+            );
+            // The form inside the island is a real form, for a browser that runs no script yet.
+            assert!(
+                reply.body.contains("action=\"/api/sign_in\"")
+                    && reply.body.contains("method=\"post\""),
+                "{}",
+                reply.body
+            );
+            // The next sign-in step still hydrates whole.
+            let step = get(&app, "/forgot-password", None, "identity").await;
+            let main = modules(&step.body);
+            assert!(
+                !main.is_empty() && main.iter().all(|m| m.starts_with("/pkg/client_portal")),
+                "{}",
+                step.body
+            );
+        }),
+    )
+    .await;
+}
+
 /// The JS modules a page preloads.
 fn modules(html: &str) -> Vec<&str> {
     html.split("rel=\"modulepreload\" href=\"")

@@ -1,8 +1,8 @@
-//! The portal's pages of links, and Messages, as islands pages (the home, a client's forms,
-//! payments, a receipt, messages and access log: [`is_islands_path`]). The server renders them whole, and the browser loads only
+//! The sign-in page and the portal's pages of links and Messages as islands pages (the home, a
+//! client's forms, payments, a receipt, messages and access log: [`is_islands_path`]). The server renders them whole, and the browser loads only
 //! the small islands bundle (`frontend/islands`) instead of the main one: it makes the pages'
-//! few interactive parts work (the idle dialog, the Messages tab's unread badge, a receipt's Print
-//! button, the conversation with its reply form) and nothing else, so a parent's phone downloads no router and no other page. Every
+//! few interactive parts work (the sign-in form, the idle dialog, the Messages tab's unread badge,
+//! a receipt's Print button, the conversation with its reply form) and nothing else, so a parent's phone downloads no router and no other page. Every
 //! link on them loads a page.
 //! Other pages hydrate whole with the main bundle; when its router shows one of these pages after
 //! a navigation, it renders the same views as components.
@@ -23,16 +23,16 @@ pub fn is_islands_page() -> bool {
     use_context::<IslandsPage>().is_some()
 }
 
-/// Whether the page at `path` is served as islands: the portal's home (`/portal`: the clients a
-/// login acts for), and of a client (`/portal/clients/:id/…`) the home, the list of forms, the
+/// Whether the page at `path` is served as islands: the sign-in page, the portal's home
+/// (`/portal`: the clients a login acts for), and of a client (`/portal/clients/:id/…`) the home, the list of forms, the
 /// Payments tab, a receipt, Messages and "Who has seen my information". Their interactive parts
 /// are islands; the other portal pages (a form to fill in, appointments, card entry, insurance,
-/// the account) hydrate whole with the main bundle.
+/// the account), the other sign-in steps and the staff admin hydrate whole with the main bundle.
 pub fn is_islands_path(path: &str) -> bool {
     let parts: Vec<&str> = path.trim_end_matches('/').split('/').collect();
     let is_id = |id: &str| id.parse::<i32>().is_ok();
     match parts.as_slice() {
-        ["", "portal"] => true,
+        ["", "sign-in"] | ["", "portal"] => true,
         ["", "portal", "clients", id] => is_id(id),
         ["", "portal", "clients", id, "forms" | "payments" | "messages" | "access-log"] => {
             is_id(id)
@@ -76,6 +76,16 @@ pub fn messages_badge(
     }
     let _ = (client, initial);
     (move || unread_badge(unread())).into_any()
+}
+
+/// The sign-in form: an island on an islands page (after it, the browser loads the person's
+/// home), else a component of the hydrated page.
+pub fn sign_in_form() -> AnyView {
+    #[cfg(any(feature = "ssr", not(feature = "routes")))]
+    if is_islands_page() {
+        return view! { <SignInIsland/> }.into_any();
+    }
+    view! { <super::sign_in::SignInForm/> }.into_any()
 }
 
 /// A receipt's Print button: an island on an islands page, else a component of the hydrated page.
@@ -132,6 +142,13 @@ pub fn UnreadIsland(client: i32, initial: u32) -> impl IntoView {
     #[cfg(not(feature = "hydrate"))]
     let _ = client;
     move || unread_badge(unread.get())
+}
+
+/// The sign-in form on the islands sign-in page.
+#[cfg(any(feature = "ssr", not(feature = "routes")))]
+#[island]
+pub fn SignInIsland() -> impl IntoView {
+    view! { <super::sign_in::SignInForm/> }
 }
 
 /// A receipt's Print button on an islands page.
@@ -307,8 +324,9 @@ mod tests {
     use super::is_islands_path;
 
     #[test]
-    fn the_portal_home_and_a_clients_pages_of_links_are_islands_pages() {
+    fn sign_in_the_portal_home_and_a_clients_pages_of_links_are_islands_pages() {
         for path in [
+            "/sign-in",
             "/portal",
             "/portal/",
             "/portal/clients/7",
@@ -323,7 +341,8 @@ mod tests {
         }
         for path in [
             "/",
-            "/sign-in",
+            "/sign-in/two-step",
+            "/forgot-password",
             "/portal/account",
             "/portal/clients",
             "/portal/clients/x",
