@@ -5,13 +5,15 @@ const crypto = require("crypto");
 
 const PASSWORD = "demo-password-1";
 
-/** Signs in through the sign-in form and waits for the landing page. */
+/** Signs in through the sign-in form and waits for the landing page to be interactive (the
+ *  sign-in page is an islands page: the browser loads the landing page afresh). */
 async function signIn(page, email, landing) {
   await page.goto("/sign-in");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(new RegExp(`${landing}(/|$|\\?)`));
+  await waitForHydration(page);
 }
 
 /** Fails on any axe-core violation on the current page. */

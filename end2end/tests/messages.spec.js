@@ -24,6 +24,9 @@ test("the therapist and the client talk live, with read receipts, and markup sta
   await expectGoodPage(therapist);
 
   const client = await (await browser.newContext()).newPage();
+  // A page that fails to hydrate (a link in a message once did) stops its islands: none may.
+  const errors = [];
+  client.on("pageerror", (err) => errors.push(err.message));
   const tabs = await openJordan(client);
   await waitForHydration(client);
   await expect(tabs.getByRole("link", { name: "Messages", exact: true })).toBeVisible();
@@ -55,6 +58,14 @@ test("the therapist and the client talk live, with read receipts, and markup sta
   await expect(therapist.getByRole("list", { name: "Messages with Jordan Lee" })).toContainText("Thanks, see you on Monday.");
   await expect(client.getByText(/^Seen \d\d:\d\d$/)).toBeVisible();
   await expectGoodPage(therapist);
+  // The therapist's thread, loaded afresh with the link in it, hydrates too.
+  const staffErrors = [];
+  therapist.on("pageerror", (err) => staffErrors.push(err.message));
+  await therapist.reload();
+  await waitForHydration(therapist);
+  await expect(therapist.getByRole("list", { name: "Messages with Jordan Lee" }).getByRole("link", { name: "https://example.org/plan" })).toBeVisible();
+  expect(staffErrors).toEqual([]);
+  expect(errors).toEqual([]);
 });
 
 test("on the islands home the badge rises live, and on the islands Messages page the conversation is live and replies", async ({ browser }) => {
