@@ -40,6 +40,11 @@ test("the therapist and the client talk live, with read receipts, and markup sta
 
   // The client's badge rises without a reload.
   await expect(tabs.getByRole("link", { name: "Messages 1 unread" })).toBeVisible();
+  // Loaded afresh with a message unread, the islands home shows the badge and hydrates.
+  await client.reload();
+  await waitForHydration(client);
+  await expect(tabs.getByRole("link", { name: "Messages 1 unread" })).toBeVisible();
+  expect(errors, "page errors on the home with a message unread").toEqual([]);
   await tabs.getByRole("link", { name: "Messages 1 unread" }).click();
   const thread = client.getByRole("list", { name: "Messages with Jordan Lee" });
   await expect(thread).toContainText("Hello Jordan <script>window.__pwned = 1</script> see");

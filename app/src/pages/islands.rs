@@ -211,10 +211,12 @@ pub fn ConversationIsland(conversation: Conversation, path: String) -> impl Into
     }
 }
 
-/// An unread badge: the count and, for screen readers, what it counts; nothing at 0.
+/// An unread badge: the count and, for screen readers, what it counts; nothing at 0. One
+/// element around it all: as bare text first in an island, the space before the count failed to
+/// hydrate (a panic that stopped every island of a home loaded with unread messages).
 pub fn unread_badge(n: u32) -> impl IntoView {
     (n > 0).then(|| {
-        view! { " "<span class="badge">{n}</span><span class="sr-only">" unread"</span> }
+        view! { <span class="unread">" "<span class="badge">{n}</span><span class="sr-only">" unread"</span></span> }
     })
 }
 

@@ -44,15 +44,13 @@ pub fn conversation_resource(
     )
 }
 
-/// A message body: text, and links for plain http and https addresses. Each piece is an
-/// element: bare text beside a link failed to hydrate on a page loaded afresh (tachys expected a
-/// marker node and panicked, which stopped every island of the page).
+/// A message body: text, and links for plain http and https addresses.
 #[component]
 pub fn MessageBody(body: String) -> impl IntoView {
     segments(&body)
         .into_iter()
         .map(|s| match s {
-            Segment::Text(text) => view! { <span>{text}</span> }.into_any(),
+            Segment::Text(text) => text.into_any(),
             Segment::Link(url) => {
                 let href = url.clone();
                 view! { <a href=href rel="noopener noreferrer nofollow" target="_blank">{url}</a> }
