@@ -1,11 +1,12 @@
 //! The sign-in page and the portal's pages of links and Messages as islands pages (the home, a
-//! client's forms, payments, a receipt, messages and access log: [`is_islands_path`]). The server renders them whole, and the browser loads only
-//! the small islands bundle (`frontend/islands`) instead of the main one: it makes the pages'
-//! few interactive parts work (the sign-in form, the idle dialog, the Messages tab's unread badge,
-//! a receipt's Print button, the conversation with its reply form) and nothing else, so a parent's phone downloads no router and no other page. Every
-//! link on them loads a page.
-//! Other pages hydrate whole with the main bundle; when its router shows one of these pages after
-//! a navigation, it renders the same views as components.
+//! client's forms, payments, a receipt, messages and access log: [`is_islands_path`]). The
+//! server renders them whole, and the browser loads only the small islands bundle
+//! (`frontend/islands`) instead of the main one: it makes the pages' few interactive parts work
+//! (the sign-in form, the idle dialog, the Messages tab's unread badge, a receipt's Print
+//! button, the conversation with its reply form) and nothing else, so a parent's phone
+//! downloads no router and no other page. Every link on them loads a page. Other pages hydrate
+//! whole with the main bundle; when its router shows one of these pages after a navigation, it
+//! renders the same views as components.
 
 use leptos::prelude::*;
 
@@ -24,10 +25,11 @@ pub fn is_islands_page() -> bool {
 }
 
 /// Whether the page at `path` is served as islands: the sign-in page, the portal's home
-/// (`/portal`: the clients a login acts for), and of a client (`/portal/clients/:id/…`) the home, the list of forms, the
-/// Payments tab, a receipt, Messages and "Who has seen my information". Their interactive parts
-/// are islands; the other portal pages (a form to fill in, appointments, card entry, insurance,
-/// the account), the other sign-in steps and the staff admin hydrate whole with the main bundle.
+/// (`/portal`: the clients a login acts for), and of a client (`/portal/clients/:id/…`) the
+/// home, the list of forms, the Payments tab, a receipt, Messages and "Who has seen my
+/// information". Their interactive parts are islands; the other portal pages (a form to fill
+/// in, appointments, card entry, insurance, the account), the other sign-in steps and the staff
+/// admin hydrate whole with the main bundle.
 pub fn is_islands_path(path: &str) -> bool {
     let parts: Vec<&str> = path.trim_end_matches('/').split('/').collect();
     let is_id = |id: &str| id.parse::<i32>().is_ok();

@@ -1,8 +1,8 @@
 //! Live updates in the browser: one `EventSource` on `/events` per page, opened by the admin
-//! and portal shells once the page is interactive (on an islands page, one shared by its islands:
-//! the Messages tab's badge and the conversation). It keeps the unread counts (the envelope's and the Messages tab's badges), the
-//! calendar icon's count (staff), and a counter per changed conversation, which open threads
-//! watch to reload.
+//! and portal shells once the page is interactive (on an islands page, one shared by its
+//! islands: the Messages tab's badge and the conversation). It keeps the unread counts (the
+//! envelope's and the Messages tab's badges), the calendar icon's count (staff), and a counter
+//! per changed conversation, which open threads watch to reload.
 
 use leptos::prelude::*;
 
