@@ -9,8 +9,9 @@ use leptos_router::{path, Lazy, SsrMode};
 use crate::pages::islands::IslandScripts;
 use crate::pages::{lazy, portal, sign_in::SignInPage, Home, NotFound};
 
-/// The HTML document around the app, rendered on the server. The portal home is an islands page
-/// ([`crate::pages::islands`]): it loads the small islands bundle instead of the main one.
+/// The HTML document around the app, rendered on the server. Sign-in, the portal home and a
+/// client's pages of links and Messages are islands pages ([`crate::pages::islands`]): they load
+/// the small islands bundle instead of the main one.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // The page's Content-Security-Policy, with the nonce of its inline hydration script.
     #[cfg(feature = "ssr")]
@@ -46,8 +47,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 
 /// The routes of the staff admin and the client portal. Every page is rendered whole on the
 /// server (`SsrMode::Async`), so it works before hydration and without JavaScript. In the browser,
-/// the sign-in page and the portal home are in the main bundle (a fresh load of the portal home
-/// is an islands page, [`crate::pages::islands`]); every other view is a lazily loaded chunk
+/// the sign-in page and the portal home are in the main bundle (a fresh load of either is an
+/// islands page, [`crate::pages::islands`]); every other view is a lazily loaded chunk
 /// ([`crate::pages::lazy`]).
 #[component]
 pub fn App() -> impl IntoView {

@@ -1,5 +1,5 @@
-//! The islands bundle: what a browser loads for an islands page (the portal home,
-//! `app::pages::islands`). It holds the islands of `app` and this entry point, which the page's
+//! The islands bundle: what a browser loads for an islands page (sign-in, the portal home, a
+//! client's pages of links and Messages: `app::pages::islands`). It holds the islands of `app` and this entry point, which the page's
 //! inline script calls before it hydrates each island.
 
 // Links `app`, whose islands are this bundle's exports (`_island_…`).
