@@ -153,8 +153,10 @@ function newYork(hoursAhead) {
 }
 
 test("a slot within 24 hours is offered only with the sub-setting on, and is then marked last-minute", async ({ browser }) => {
-  // Extra hours two to three hours from now: certainly within 24 hours.
-  const { date, hour } = newYork(2);
+  // Extra hours two to three hours from now: certainly within 24 hours. An hour that starts at
+  // 23:00 would end at midnight, the next day: then the hour after it.
+  let { date, hour } = newYork(2);
+  if (hour === 23) ({ date, hour } = newYork(3));
   const therapist = await (await browser.newContext()).newPage();
   await signIn(therapist, "therapist@brightpath.example", "/admin");
   await therapist.goto("/admin/availability");
@@ -163,7 +165,7 @@ test("a slot within 24 hours is offered only with the sub-setting on, and is the
   await therapist.getByLabel("What").selectOption("extra_hours");
   await therapist.getByLabel("Date (time off or extra hours)").fill(date);
   await therapist.getByLabel("From", { exact: true }).fill(`${String(hour).padStart(2, "0")}:00`);
-  await therapist.getByLabel("Until").fill(hour === 23 ? "23:59" : `${String(hour + 1).padStart(2, "0")}:00`);
+  await therapist.getByLabel("Until").fill(`${String(hour + 1).padStart(2, "0")}:00`);
   await therapist.getByRole("button", { name: "Add", exact: true }).click();
   await expect(therapist.locator("li strong", { hasText: `${date} · extra hours` })).toBeVisible();
 
