@@ -98,6 +98,9 @@ test("a password reset works and ends the old session", async ({ browser }) => {
   await page.goto("/sign-in");
   await page.getByRole("link", { name: "Forgot your password?" }).click();
   await expect(page.getByRole("heading", { name: "Reset your password" })).toBeVisible();
+  // An islands page: its form is the island, which says what happened once it is hydrated.
+  await waitForHydration(page);
+  await expect(page.locator('leptos-island[data-component^="ForgotPasswordIsland_"]')).toHaveCount(1);
   await expectGoodPage(page);
   await page.getByLabel("Email").fill(QUINN);
   await page.getByRole("button", { name: "Send reset link" }).click();

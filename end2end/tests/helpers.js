@@ -98,6 +98,20 @@ async function toggle(sw) {
   return after;
 }
 
+/** The bundle a file under `/pkg` belongs to: `islands` (anything in the islands bundle's folder,
+ *  `islands.<hash>/`: its entry module and each lazy island's file), `client_portal` (the main
+ *  module), or the name of a lazily loaded view's or shared chunk's file. */
+function bundleOf(url) {
+  const parts = new URL(url).pathname.split("/");
+  return parts[2].startsWith("islands.") ? "islands" : parts.pop().split(".")[0];
+}
+
+/** The bundles that the files at `urls` belong to, each named once. */
+function bundlesOf(urls) {
+  return [...new Set(urls.map(bundleOf))].sort();
+}
+
 module.exports = {
+  bundleOf, bundlesOf,
   PASSWORD, signIn, expectAccessible, expectNoHorizontalScroll, expectGoodPage, waitForHydration, openSettings, orgSwitch, toggle, linkFromOutbox, totp,
 };

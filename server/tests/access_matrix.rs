@@ -101,6 +101,7 @@ const MATRIX: &[Row] = &[
     Row { name: "submit_form", args: "client_id={client}&form_id={form}&answers=%7B%7D", expect: [401, 403, 400, 403, 403] },
     Row { name: "list_open_slots", args: "client_id={client}", expect: [401, 200, 200, 403, 403] },
     Row { name: "get_request_slots", args: "client_id={client}", expect: [401, 200, 200, 403, 403] },
+    Row { name: "get_appointments_tab", args: "client_id={client}", expect: [401, 200, 200, 403, 403] },
     Row {
         name: "request_slot",
         args: "client_id={client}&slot={staff}%40not-a-time&note=",

@@ -642,6 +642,19 @@ async fn a_contact_with_the_payments_scope_sees_appointments_but_cannot_cancel_t
         let listed = call(&app, "list_appointments", &format!("client_id={jordan}"), Some(&parent)).await;
         assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
         assert!(listed.body.contains("\"can_cancel\":false") && !listed.body.contains("\"can_cancel\":true"), "{}", listed.body);
+        // The portal tab in one call says the same: the list, no request form, and whom the
+        // contact may not wait for.
+        let tab: Value = serde_json::from_str(&call(&app, "get_appointments_tab", &format!("client_id={jordan}"), Some(&parent)).await.body).unwrap();
+        assert_eq!(tab["list"], serde_json::from_str::<Value>(&listed.body).unwrap());
+        assert_eq!(tab["open"], Value::Null);
+        let waitlist: Value = serde_json::from_str(&call(&app, "get_portal_waitlist", &format!("client_id={jordan}"), Some(&parent)).await.body).unwrap();
+        assert_eq!(tab["waitlist"], waitlist);
+        // The client, who may schedule, gets the open slots in it too.
+        let own = sign_in(&app, "client@brightpath.example").await;
+        let mine: Value = serde_json::from_str(&call(&app, "get_appointments_tab", &format!("client_id={jordan}"), Some(&own)).await.body).unwrap();
+        let slots: Value = serde_json::from_str(&call(&app, "get_request_slots", &format!("client_id={jordan}"), Some(&own)).await.body).unwrap();
+        assert!(mine["open"].as_array().is_some_and(|open| !open.is_empty()), "{mine}");
+        assert_eq!(mine["open"], slots);
         let upcoming = booking::Entity::find()
             .filter(booking::Column::ClientId.eq(jordan))
             .filter(booking::Column::StartsAt.gt(Utc::now() + Duration::days(2)))

@@ -73,8 +73,8 @@ async fn the_portal_home_loads_the_islands_bundle_and_other_pages_the_main_one()
             let html = &reply.body;
             // The islands bundle and its script, under this response's nonce; no main bundle.
             let islands = modules(html);
-            assert_eq!(islands.len(), 1, "{html}");
-            assert!(islands[0].starts_with("/pkg/portal_islands."), "{html}");
+            assert_eq!(islands.len(), 2, "{html}");
+            assert!(islands.iter().all(|m| m.starts_with(ISLANDS)), "{html}");
             let nonce = html
                 .split("<script type=\"module\" nonce=\"")
                 .nth(1)
@@ -107,11 +107,7 @@ async fn the_portal_home_loads_the_islands_bundle_and_other_pages_the_main_one()
                 main.iter().all(|m| m.starts_with("/pkg/client_portal")),
                 "{main:?}"
             );
-            assert!(
-                !insurance.body.contains("portal_islands"),
-                "{}",
-                insurance.body
-            );
+            assert!(!insurance.body.contains(ISLANDS), "{}", insurance.body);
             assert!(
                 !insurance.body.contains("<leptos-island"),
                 "{}",
@@ -130,10 +126,11 @@ async fn a_clients_pages_of_links_are_islands_pages_too() {
             let app = t.app();
             let cookie = sign_in(&app, "client@brightpath.example").await;
             let jordan = common::client_id(&t.db, "Jordan").await;
-            // The forms list and the access log; the Payments tab too, even while it says "Not
+            // The forms list, Appointments and the access log; the Payments tab too, even while it says "Not
             // available" (payments are off in the demo), and a receipt, even one that is not there.
             for (page, status) in [
                 ("forms", StatusCode::OK),
+                ("appointments", StatusCode::OK),
                 ("access-log", StatusCode::OK),
                 ("payments", StatusCode::FORBIDDEN),
                 ("receipts/999999", StatusCode::FORBIDDEN),
@@ -142,9 +139,9 @@ async fn a_clients_pages_of_links_are_islands_pages_too() {
                 let reply = get(&app, &path, Some(&cookie), "identity").await;
                 assert_eq!(reply.status, status, "{path}: {}", reply.body);
                 let bundle = modules(&reply.body);
-                assert_eq!(bundle.len(), 1, "{path}: {}", reply.body);
+                assert_eq!(bundle.len(), 2, "{path}: {}", reply.body);
                 assert!(
-                    bundle[0].starts_with("/pkg/portal_islands."),
+                    bundle.iter().all(|m| m.starts_with(ISLANDS)),
                     "{path}: {bundle:?}"
                 );
                 // No main bundle and no lazily loaded view's chunk is named (the stylesheet is).
@@ -153,7 +150,8 @@ async fn a_clients_pages_of_links_are_islands_pages_too() {
                     .filter(|f| f.ends_with(".js") || f.ends_with(".wasm"))
                     .collect();
                 assert!(
-                    code.iter().all(|f| f.starts_with("portal_islands")),
+                    code.iter()
+                        .all(|f| f.starts_with(&ISLANDS["/pkg/".len()..])),
                     "{path}: {code:?}"
                 );
                 // The shell's idle dialog is an island on every one of them.
@@ -164,6 +162,22 @@ async fn a_clients_pages_of_links_are_islands_pages_too() {
                     "{path}: {}",
                     reply.body
                 );
+                // Appointments: the tab is one island, rendered with its request form, which
+                // posts without JavaScript too.
+                if page == "appointments" {
+                    assert!(
+                        reply
+                            .body
+                            .contains("<leptos-island data-component=\"AppointmentsIsland_"),
+                        "{}",
+                        reply.body
+                    );
+                    assert!(
+                        reply.body.contains("action=\"/api/request_slot\""),
+                        "{}",
+                        reply.body
+                    );
+                }
             }
         }),
     )
@@ -179,8 +193,8 @@ async fn the_sign_in_page_is_an_islands_page_and_its_form_posts_without_javascri
             let reply = get(&app, "/sign-in", None, "identity").await;
             assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
             let bundle = modules(&reply.body);
-            assert_eq!(bundle.len(), 1, "{}", reply.body);
-            assert!(bundle[0].starts_with("/pkg/portal_islands."), "{bundle:?}");
+            assert_eq!(bundle.len(), 2, "{}", reply.body);
+            assert!(bundle.iter().all(|m| m.starts_with(ISLANDS)), "{bundle:?}");
             assert!(
                 reply
                     .body
@@ -195,8 +209,8 @@ async fn the_sign_in_page_is_an_islands_page_and_its_form_posts_without_javascri
                 "{}",
                 reply.body
             );
-            // The next sign-in step still hydrates whole.
-            let step = get(&app, "/forgot-password", None, "identity").await;
+            // The second step (here without a first one) still hydrates whole.
+            let step = get(&app, "/sign-in/two-step", None, "identity").await;
             let main = modules(&step.body);
             assert!(
                 !main.is_empty() && main.iter().all(|m| m.starts_with("/pkg/client_portal")),
@@ -207,6 +221,59 @@ async fn the_sign_in_page_is_an_islands_page_and_its_form_posts_without_javascri
     )
     .await;
 }
+
+#[tokio::test]
+async fn the_pages_behind_sign_ins_links_are_islands_pages_whose_forms_post_without_javascript() {
+    each_database(
+        true,
+        body!(|t| {
+            let app = t.app();
+            // Each page, its island, and where its form posts (a link that does not work shows
+            // no form, and says so).
+            for (path, island, action) in [
+                (
+                    "/forgot-password",
+                    Some("ForgotPasswordIsland_"),
+                    Some("/api/request_password_reset"),
+                ),
+                (
+                    "/unlock?token=nothing",
+                    Some("UnlockIsland_"),
+                    Some("/api/unlock_device"),
+                ),
+                ("/welcome?token=nothing", None, None),
+                ("/reset-password?token=nothing", None, None),
+            ] {
+                let reply = get(&app, path, None, "identity").await;
+                assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.body);
+                let bundle = modules(&reply.body);
+                assert_eq!(bundle.len(), 2, "{path}: {}", reply.body);
+                assert!(
+                    bundle.iter().all(|m| m.starts_with(ISLANDS)),
+                    "{path}: {bundle:?}"
+                );
+                let body = &reply.body;
+                match (island, action) {
+                    (Some(island), Some(action)) => {
+                        let tag = format!("<leptos-island data-component=\"{island}");
+                        assert!(body.contains(&tag), "{path}: {body}");
+                        let form = format!("action=\"{action}\"");
+                        assert!(body.contains(&form), "{path}: {body}");
+                    }
+                    _ => {
+                        assert!(body.contains("This link does not work"), "{path}: {body}");
+                        assert!(!body.contains("<leptos-island data-component=\"PasswordIsland_"));
+                    }
+                }
+            }
+        }),
+    )
+    .await;
+}
+
+/// Where an islands page's modules are: the islands bundle's folder (`islands.<hash>` after
+/// `make build`, `islands` here, where the tests' server has no `islands-hash.txt`).
+const ISLANDS: &str = "/pkg/islands";
 
 /// The JS modules a page preloads.
 fn modules(html: &str) -> Vec<&str> {

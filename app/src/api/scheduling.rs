@@ -3,14 +3,14 @@
 
 use leptos::prelude::*;
 
-use crate::domain::schedule::{AppointmentView, CalendarInbox, OpenSlot};
+use crate::domain::schedule::{AppointmentView, AppointmentsTab, CalendarInbox, OpenSlot};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::{
     api::waitlist::offer_freed_time,
     server::{
         access::context::run,
-        services::{appointments, calendar, scheduling},
+        services::{appointments, calendar, scheduling, waitlist},
     },
 };
 
@@ -27,6 +27,22 @@ pub async fn list_open_slots(client_id: i32) -> Result<Vec<OpenSlot>, AppError> 
 pub async fn get_request_slots(client_id: i32) -> Result<Option<Vec<OpenSlot>>, AppError> {
     run(|ctx| async move { scheduling::request_slots(&ctx, client_id, chrono::Utc::now()).await })
         .await
+}
+
+/// The portal's Appointments tab in one call (so one request context): the client's
+/// appointments and requests, the open slots where this login may request one, and the
+/// waitlist. Each part checks the caller as its own server function does.
+#[server(endpoint = "get_appointments_tab")]
+pub async fn get_appointments_tab(client_id: i32) -> Result<AppointmentsTab, AppError> {
+    run(|ctx| async move {
+        let now = chrono::Utc::now();
+        Ok(AppointmentsTab {
+            list: appointments::portal_list(&ctx, client_id, now).await?,
+            open: scheduling::request_slots(&ctx, client_id, now).await?,
+            waitlist: waitlist::portal_view(&ctx, client_id).await?,
+        })
+    })
+    .await
 }
 
 /// Requests a slot (an `OpenSlot::key`) with an optional note; returns the request's id.

@@ -127,6 +127,15 @@ pub struct AppointmentView {
     pub join: Option<String>,
 }
 
+/// The portal's Appointments tab for one client: appointments and requests, the open slots
+/// (`None` where this login may not request one), and the waitlist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppointmentsTab {
+    pub list: Vec<AppointmentView>,
+    pub open: Option<Vec<OpenSlot>>,
+    pub waitlist: crate::domain::waitlist::PortalWaitlist,
+}
+
 /// A pending request or a last-minute change, for the therapist's calendar icon.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestView {

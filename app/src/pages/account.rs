@@ -1,5 +1,6 @@
 //! The pages behind emailed links: set a password from an invitation or a reset link, and ask
-//! for a reset link. They work before hydration: plain forms, answered by the server.
+//! for a reset link. They work before hydration: plain forms, answered by the server. Loaded
+//! afresh, they are islands pages whose form is the island (`pages::islands`).
 
 use std::sync::Arc;
 
@@ -9,6 +10,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use super::form::{input_value, server_error, ActionMessage, Field, Submit};
+use super::islands::{forgot_password_form, password_form, unlock_form};
 use super::ErrorNotice;
 use crate::api::accounts::{check_link, AcceptLink, RequestPasswordReset, UnlockDevice};
 use crate::domain::account::{LinkInfo, LinkPurpose, LinkState, NewPasswordInput};
@@ -20,16 +22,13 @@ pub fn SetPasswordPage() -> impl IntoView {
     let query = use_query_map();
     let token = move || query.with(|q| q.get("token").unwrap_or_default());
     let info = Resource::new(token, check_link);
-    let action = ServerAction::<AcceptLink>::new();
     view! {
         <Title text="Choose your password"/>
         <main class="centered sign-in">
             <Suspense fallback=|| view! { <p>"Checking your link…"</p> }>
                 {move || Suspend::new(async move {
                     match info.await {
-                        Ok(info) if info.state == LinkState::Valid => {
-                            view! { <PasswordForm info token=token() action/> }.into_any()
-                        }
+                        Ok(info) if info.state == LinkState::Valid => password_form(info, token()),
                         Ok(info) => view! { <LinkProblem info/> }.into_any(),
                         Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                     }
@@ -39,8 +38,10 @@ pub fn SetPasswordPage() -> impl IntoView {
     }
 }
 
+/// The new password, twice, each checked by the shared rule as it is typed; saving signs in.
 #[component]
-fn PasswordForm(info: LinkInfo, token: String, action: ServerAction<AcceptLink>) -> impl IntoView {
+pub fn PasswordForm(info: LinkInfo, token: String) -> impl IntoView {
+    let action = ServerAction::<AcceptLink>::new();
     let value = action.value();
     let (heading, lead) = match info.purpose {
         Some(LinkPurpose::PasswordReset) => (
@@ -98,21 +99,29 @@ fn LinkProblem(info: LinkInfo) -> impl IntoView {
 /// `/forgot-password`.
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
-    let action = ServerAction::<RequestPasswordReset>::new();
-    let value = action.value();
     view! {
         <Title text="Reset your password"/>
         <main class="centered sign-in">
             <h1>"Reset your password"</h1>
             <p class="lead">"Enter the email you sign in with. If it has a login, we send a link to choose a new password."</p>
-            <ActionForm action=action>
-                <Field label="Email" name="input[email]" id="reset-email" kind="email" autocomplete="username"
-                    required=true server_error=server_error(value, "email") check=Arc::new(validation::email)/>
-                <ActionMessage value=value success="If that email has a login, a reset link is on its way. It works once, for 2 hours."/>
-                <Submit label="Send reset link" pending_label="Sending…" pending=action.pending()/>
-            </ActionForm>
+            {forgot_password_form()}
             <p><A href="/sign-in">"Back to sign-in"</A></p>
         </main>
+    }
+}
+
+/// The email to send a reset link to, checked by the shared rule as it is typed.
+#[component]
+pub fn ForgotPasswordForm() -> impl IntoView {
+    let action = ServerAction::<RequestPasswordReset>::new();
+    let value = action.value();
+    view! {
+        <ActionForm action=action>
+            <Field label="Email" name="input[email]" id="reset-email" kind="email" autocomplete="username"
+                required=true server_error=server_error(value, "email") check=Arc::new(validation::email)/>
+            <ActionMessage value=value success="If that email has a login, a reset link is on its way. It works once, for 2 hours."/>
+            <Submit label="Send reset link" pending_label="Sending…" pending=action.pending()/>
+        </ActionForm>
     }
 }
 
@@ -122,21 +131,52 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 #[component]
 pub fn UnlockPage() -> impl IntoView {
     let query = use_query_map();
-    let token = move || query.with(|q| q.get("token").unwrap_or_default());
-    let action = ServerAction::<UnlockDevice>::new();
-    let value = action.value();
+    let token = query.with_untracked(|q| q.get("token").unwrap_or_default());
     view! {
         <Title text="Sign in from this device"/>
         <main class="centered sign-in">
             <h1>"Sign in from this device"</h1>
             <p class="lead">"Several wrong passwords were tried for your account, so sign-ins are paused. \
                 Confirm to let this browser sign in with your password; the pause stays on for everyone else."</p>
-            <ActionForm action=action>
-                <input type="hidden" name="token" value=token/>
-                <ActionMessage value=value/>
-                <Submit label="Use this device" pending_label="Confirming…" pending=action.pending()/>
-            </ActionForm>
+            {unlock_form(token)}
             <p><A href="/forgot-password">"Reset your password instead"</A></p>
         </main>
     }
+}
+
+/// The button that lets this browser sign in while the account's sign-ins are paused.
+#[component]
+pub fn UnlockForm(token: String) -> impl IntoView {
+    let action = ServerAction::<UnlockDevice>::new();
+    let value = action.value();
+    view! {
+        <ActionForm action=action>
+            <input type="hidden" name="token" value=token/>
+            <ActionMessage value=value/>
+            <Submit label="Use this device" pending_label="Confirming…" pending=action.pending()/>
+        </ActionForm>
+    }
+}
+
+// The forms as islands, for the islands pages (not compiled into the main bundle).
+
+/// The new-password form on an islands page.
+#[cfg(any(feature = "ssr", not(feature = "routes")))]
+#[island(lazy)]
+pub fn PasswordIsland(info: LinkInfo, token: String) -> impl IntoView {
+    view! { <PasswordForm info token/> }
+}
+
+/// The reset-link form on an islands page.
+#[cfg(any(feature = "ssr", not(feature = "routes")))]
+#[island(lazy)]
+pub fn ForgotPasswordIsland() -> impl IntoView {
+    view! { <ForgotPasswordForm/> }
+}
+
+/// The unlock button on an islands page.
+#[cfg(any(feature = "ssr", not(feature = "routes")))]
+#[island(lazy)]
+pub fn UnlockIsland(token: String) -> impl IntoView {
+    view! { <UnlockForm token/> }
 }

@@ -1,19 +1,23 @@
-//! The sign-in page and the portal's pages of links and Messages as islands pages (the home, a
-//! client's forms, payments, a receipt, messages and access log: [`is_islands_path`]). The
-//! server renders them whole, and the browser loads only the small islands bundle
-//! (`frontend/islands`) instead of the main one: it makes the pages' few interactive parts work
+//! Sign-in, the pages behind its links and most of the portal as islands pages (the home; of a
+//! client the forms, appointments, payments, a receipt, messages, access log: [`is_islands_path`]).
+//! The server renders them whole, and the browser loads only the islands bundle
+//! (`frontend/islands`) instead of the main one: it makes the pages' interactive parts work
 //! (the sign-in form, the idle dialog, the Messages tab's unread badge, a receipt's Print
-//! button, the conversation with its reply form) and nothing else, so a parent's phone
-//! downloads no router and no other page. Every link on them loads a page. Other pages hydrate
-//! whole with the main bundle; when its router shows one of these pages after a navigation, it
-//! renders the same views as components.
+//! button, the conversation with its reply form, the Appointments tab) and nothing else, so a
+//! parent's phone downloads no router and no other page. Islands shown by one page only are
+//! lazy: each is a WASM file of its own, loaded only by a page that shows it. Every link loads a
+//! page. Other pages hydrate whole with the main bundle; when its router shows one of these
+//! pages after a navigation, it renders the same views as components.
 
 use leptos::prelude::*;
 
 use super::idle::IdleGuard;
 use super::messages::Thread;
+use super::portal_appointments::{AppointmentActions, AppointmentsSections};
 use crate::api::messages::SendMessage;
+use crate::domain::account::LinkInfo;
 use crate::domain::messages::Conversation;
+use crate::domain::schedule::AppointmentsTab;
 
 /// Provided by the shell on the server when this request's page is served as islands.
 #[derive(Clone, Copy, Debug)]
@@ -26,17 +30,18 @@ pub fn is_islands_page() -> bool {
 
 /// Whether the page at `path` is served as islands: the sign-in page, the portal's home
 /// (`/portal`: the clients a login acts for), and of a client (`/portal/clients/:id/…`) the
-/// home, the list of forms, the Payments tab, a receipt, Messages and "Who has seen my
-/// information". Their interactive parts are islands; the other portal pages (a form to fill
-/// in, appointments, card entry, insurance, the account), the other sign-in steps and the staff
-/// admin hydrate whole with the main bundle.
+/// home, the list of forms, Appointments, the Payments tab, a receipt, Messages and "Who has
+/// seen my information". Their interactive parts are islands; the other portal pages (a form to
+/// fill in, card entry, insurance, the account), the other sign-in steps and the staff admin
+/// hydrate whole with the main bundle.
 pub fn is_islands_path(path: &str) -> bool {
     let parts: Vec<&str> = path.trim_end_matches('/').split('/').collect();
     let is_id = |id: &str| id.parse::<i32>().is_ok();
     match parts.as_slice() {
-        ["", "sign-in"] | ["", "portal"] => true,
+        ["", "sign-in" | "forgot-password" | "welcome" | "reset-password" | "unlock"]
+        | ["", "portal"] => true,
         ["", "portal", "clients", id] => is_id(id),
-        ["", "portal", "clients", id, "forms" | "payments" | "messages" | "access-log"] => {
+        ["", "portal", "clients", id, "forms" | "appointments" | "payments" | "messages" | "access-log"] => {
             is_id(id)
         }
         ["", "portal", "clients", id, "receipts", payment] => is_id(id) && is_id(payment),
@@ -90,6 +95,37 @@ pub fn sign_in_form() -> AnyView {
     view! { <super::sign_in::SignInForm/> }.into_any()
 }
 
+/// The form of `/welcome` and `/reset-password` (a new password for a valid link): an island on
+/// an islands page, else a component of the hydrated page.
+pub fn password_form(info: LinkInfo, token: String) -> AnyView {
+    #[cfg(any(feature = "ssr", not(feature = "routes")))]
+    if is_islands_page() {
+        use super::account::PasswordIsland;
+        return view! { <PasswordIsland info token/> }.into_any();
+    }
+    view! { <super::account::PasswordForm info token/> }.into_any()
+}
+
+/// The form of `/forgot-password`: an island on an islands page, else a component.
+pub fn forgot_password_form() -> AnyView {
+    #[cfg(any(feature = "ssr", not(feature = "routes")))]
+    if is_islands_page() {
+        use super::account::ForgotPasswordIsland;
+        return view! { <ForgotPasswordIsland/> }.into_any();
+    }
+    view! { <super::account::ForgotPasswordForm/> }.into_any()
+}
+
+/// The button of `/unlock`: an island on an islands page, else a component.
+pub fn unlock_form(token: String) -> AnyView {
+    #[cfg(any(feature = "ssr", not(feature = "routes")))]
+    if is_islands_page() {
+        use super::account::UnlockIsland;
+        return view! { <UnlockIsland token/> }.into_any();
+    }
+    view! { <super::account::UnlockForm token/> }.into_any()
+}
+
 /// A receipt's Print button: an island on an islands page, else a component of the hydrated page.
 pub fn print_button() -> AnyView {
     #[cfg(any(feature = "ssr", not(feature = "routes")))]
@@ -114,6 +150,22 @@ pub fn thread(conversation: Conversation, send: ServerAction<SendMessage>) -> An
         return view! { <ConversationIsland conversation path/> }.into_any();
     }
     view! { <Thread conversation action=send off_notice=MESSAGING_OFF/> }.into_any()
+}
+
+/// The Appointments tab: an island on an islands page, else the hydrated page's sections, which
+/// `actions` and the page's resource keep current.
+pub fn appointments(
+    client: i32,
+    tab: AppointmentsTab,
+    offered: Option<String>,
+    actions: AppointmentActions,
+) -> AnyView {
+    #[cfg(any(feature = "ssr", not(feature = "routes")))]
+    if is_islands_page() {
+        use super::portal_appointments::AppointmentsIsland;
+        return view! { <AppointmentsIsland client tab offered/> }.into_any();
+    }
+    view! { <AppointmentsSections client tab offered actions/> }.into_any()
 }
 
 /// What the Messages tab says in place of the reply form when the person may not send.
@@ -148,7 +200,7 @@ pub fn UnreadIsland(client: i32, initial: u32) -> impl IntoView {
 
 /// The sign-in form on the islands sign-in page.
 #[cfg(any(feature = "ssr", not(feature = "routes")))]
-#[island]
+#[island(lazy)]
 pub fn SignInIsland() -> impl IntoView {
     view! { <super::sign_in::SignInForm/> }
 }
@@ -164,7 +216,7 @@ pub fn PrintIsland() -> impl IntoView {
 /// conversation after each message sent and whenever it changes live (a message or a read, from
 /// anyone); the reply box empties after a send and keeps what is typed while a message arrives.
 #[cfg(any(feature = "ssr", not(feature = "routes")))]
-#[island]
+#[island(lazy)]
 pub fn ConversationIsland(conversation: Conversation, path: String) -> impl IntoView {
     use super::form::successes;
     use super::messages::{ReplyForm, ThreadMessages};
@@ -232,16 +284,17 @@ pub fn IslandScripts(options: LeptosOptions) -> impl IntoView {
         if let Some(context) = Owner::current_shared_context() {
             context.set_is_hydrating(false);
         }
-        let pkg = format!("/{}", options.site_pkg_dir);
-        let (js, wasm) = bundle::names();
+        let folder = format!("/{}/{}", options.site_pkg_dir, bundle::folder());
+        let (js, wasm) = (bundle::ENTRY_JS, bundle::ENTRY_WASM);
         let script = format!(
-            "{}({pkg:?}, {js:?}, {wasm:?});",
+            "{}({folder:?}, {js:?}, {wasm:?});",
             include_str!("island_script.js").trim_end()
         );
         let nonce = leptos::nonce::use_nonce();
         Some(view! {
-            <link rel="modulepreload" href=format!("{pkg}/{js}")/>
-            <link rel="preload" href=format!("{pkg}/{wasm}") r#as="fetch" r#type="application/wasm" crossorigin="anonymous"/>
+            <link rel="modulepreload" href=format!("{folder}/{js}")/>
+            <link rel="modulepreload" href=format!("{folder}/{}", bundle::LOADER_JS)/>
+            <link rel="preload" href=format!("{folder}/{wasm}") r#as="fetch" r#type="application/wasm" crossorigin="anonymous"/>
             <script type="module" nonce=nonce>{script}</script>
         })
     }
@@ -252,73 +305,67 @@ pub fn IslandScripts(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The islands bundle's file names, from `islands-hash.txt` beside the server's executable
+/// The islands bundle's folder, from `islands-hash.txt` beside the server's executable
 /// (written by `frontend/islands/build`, as cargo-leptos writes `hash.txt`).
 #[cfg(feature = "ssr")]
 mod bundle {
     use std::sync::OnceLock;
 
-    /// The bundle's name before hashing (the islands crate's library name).
-    const STEM: &str = "portal_islands";
-    /// The file beside the executable that names the hashed files.
+    /// The file beside the executable that names the hashed folder.
     pub const HASH_FILE: &str = "islands-hash.txt";
+    /// The folder of an unhashed build (only where the build script did not run).
+    const UNHASHED: &str = "islands";
 
-    /// The JS and WASM file names under `/pkg`.
-    pub fn names() -> (&'static str, &'static str) {
-        static NAMES: OnceLock<(String, String)> = OnceLock::new();
-        let (js, wasm) = NAMES.get_or_init(|| {
+    /// The entry module and its WASM, in the bundle's folder.
+    pub const ENTRY_JS: &str = "portal_islands.js";
+    pub const ENTRY_WASM: &str = "portal_islands_bg.wasm";
+    /// The module that loads an island's own WASM file (and the chunks it shares) when a page
+    /// hydrates that island; the entry module imports it.
+    pub const LOADER_JS: &str = "__wasm_split.js";
+
+    /// The bundle's folder under `/pkg`.
+    pub fn folder() -> &'static str {
+        static FOLDER: OnceLock<String> = OnceLock::new();
+        FOLDER.get_or_init(|| {
             let hashes = std::env::current_exe()
                 .ok()
                 .and_then(|exe| std::fs::read_to_string(exe.parent()?.join(HASH_FILE)).ok());
-            match hashes {
-                Some(text) => from_hash_file(&text),
-                None => {
-                    tracing::warn!(
-                        "no {HASH_FILE} beside the server: islands pages load an unhashed bundle (run `make build`)"
-                    );
-                    (format!("{STEM}.js"), format!("{STEM}_bg.wasm"))
-                }
-            }
-        });
-        (js, wasm)
+            hashes.as_deref().and_then(folder_of).unwrap_or_else(|| {
+                tracing::warn!(
+                    "no {HASH_FILE} beside the server: islands pages load an unhashed bundle (run `make build`)"
+                );
+                UNHASHED.to_owned()
+            })
+        })
     }
 
-    /// The names from the hash file's `js: <hash>` and `wasm: <hash>` lines.
-    pub fn from_hash_file(text: &str) -> (String, String) {
-        let hash_of = |kind: &str| {
-            text.lines()
-                .filter_map(|line| line.split_once(':'))
-                .find(|(k, _)| k.trim() == kind)
-                .map(|(_, hash)| hash.trim().to_owned())
-        };
-        let name = |kind: &str, unhashed: String| match hash_of(kind) {
-            Some(hash) => format!("{STEM}.{hash}.{kind}"),
-            None => unhashed,
-        };
-        (
-            name("js", format!("{STEM}.js")),
-            name("wasm", format!("{STEM}_bg.wasm")),
-        )
+    /// The folder named by the hash file's `folder: islands.<hash>` line.
+    pub fn folder_of(text: &str) -> Option<String> {
+        text.lines()
+            .filter_map(|line| line.split_once(':'))
+            .find(|(key, _)| key.trim() == "folder")
+            .map(|(_, folder)| folder.trim().to_owned())
+            .filter(|folder| {
+                folder.strip_prefix("islands.").is_some_and(|hash| {
+                    !hash.is_empty()
+                        && hash
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                })
+            })
     }
 
     #[cfg(test)]
     mod tests {
         #[test]
-        fn the_hash_file_names_the_hashed_files() {
+        fn the_hash_file_names_the_hashed_folder() {
             assert_eq!(
-                super::from_hash_file("js: abc123\nwasm: def456\n"),
-                (
-                    "portal_islands.abc123.js".to_owned(),
-                    "portal_islands.def456.wasm".to_owned()
-                )
+                super::folder_of("folder: islands.abc123\n").as_deref(),
+                Some("islands.abc123")
             );
-            assert_eq!(
-                super::from_hash_file(""),
-                (
-                    "portal_islands.js".to_owned(),
-                    "portal_islands_bg.wasm".to_owned()
-                )
-            );
+            assert_eq!(super::folder_of(""), None);
+            assert_eq!(super::folder_of("folder: ../etc"), None);
+            assert_eq!(super::folder_of("js: abc\nwasm: def\n"), None);
         }
     }
 }
@@ -331,11 +378,16 @@ mod tests {
     fn sign_in_the_portal_home_and_a_clients_pages_of_links_are_islands_pages() {
         for path in [
             "/sign-in",
+            "/forgot-password",
+            "/welcome",
+            "/reset-password",
+            "/unlock",
             "/portal",
             "/portal/",
             "/portal/clients/7",
             "/portal/clients/7/",
             "/portal/clients/7/forms",
+            "/portal/clients/7/appointments",
             "/portal/clients/7/payments/",
             "/portal/clients/7/receipts/12",
             "/portal/clients/7/messages",
@@ -346,13 +398,13 @@ mod tests {
         for path in [
             "/",
             "/sign-in/two-step",
-            "/forgot-password",
+            "/welcomes",
             "/portal/account",
             "/portal/clients",
             "/portal/clients/x",
             "/portal/clients/7/forms/3",
             "/portal/clients/7/messages/2",
-            "/portal/clients/7/appointments",
+            "/portal/clients/7/appointments/3/ics",
             "/portal/clients/7/insurance",
             "/portal/clients/7/payments/3",
             "/portal/clients/x/forms",

@@ -11,58 +11,129 @@ use leptos_router::hooks::use_query_map;
 use super::form::{successes, ActionMessage, Submit};
 use super::portal_waitlist::{WaitlistActions, WaitlistSection};
 use super::{route_id, ErrorNotice};
-use crate::api::scheduling::{
-    get_request_slots, list_appointments, CancelAppointment, RequestSlot,
-};
-use crate::api::waitlist::get_portal_waitlist;
-use crate::domain::schedule::{AppointmentView, OpenSlot};
+use crate::api::scheduling::{get_appointments_tab, CancelAppointment, RequestSlot};
+use crate::domain::schedule::{AppointmentView, AppointmentsTab, OpenSlot};
 
-/// `/portal/clients/:id/appointments`.
+/// The tab's actions: requesting a slot, cancelling, and joining or leaving a waitlist.
+#[derive(Clone, Copy)]
+pub struct AppointmentActions {
+    pub request: ServerAction<RequestSlot>,
+    pub cancel: ServerAction<CancelAppointment>,
+    pub waitlist: WaitlistActions,
+}
+
+impl AppointmentActions {
+    pub fn new() -> AppointmentActions {
+        AppointmentActions {
+            request: ServerAction::new(),
+            cancel: ServerAction::new(),
+            waitlist: WaitlistActions::new(),
+        }
+    }
+
+    /// Changes whenever one of the actions succeeds: the tab is loaded again.
+    pub fn saved(
+        &self,
+    ) -> impl Fn() -> (usize, usize, (usize, usize)) + Copy + Send + Sync + 'static {
+        let requested = successes(self.request.value(), self.request.version());
+        let cancelled = successes(self.cancel.value(), self.cancel.version());
+        let waitlist = self.waitlist.saved();
+        move || (requested.get(), cancelled.get(), waitlist())
+    }
+}
+
+impl Default for AppointmentActions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// `/portal/clients/:id/appointments`. Loaded afresh, it is an islands page whose tab is one
+/// island (`AppointmentsIsland`); reached by the main bundle's router, the tab is a component.
 #[component]
 pub fn PortalAppointmentsPage() -> impl IntoView {
     let client = route_id("id");
-    let request = ServerAction::<RequestSlot>::new();
-    let cancel = ServerAction::<CancelAppointment>::new();
-    let (requested, cancelled) = (
-        successes(request.value(), request.version()),
-        successes(cancel.value(), cancel.version()),
-    );
-    let appointments = Resource::new(
-        move || (client(), requested.get(), cancelled.get()),
-        |(c, ..)| list_appointments(c),
-    );
-    // Open slots only where this login may schedule (the server decides, in one call).
-    let slots = Resource::new(
-        move || (client(), requested.get(), cancelled.get()),
-        |(c, ..)| get_request_slots(c),
-    );
-    let waitlist_actions = WaitlistActions::new();
-    let waitlist_saved = waitlist_actions.saved();
-    let waitlist = Resource::new(
-        move || (client(), waitlist_saved()),
-        |(c, _)| get_portal_waitlist(c),
+    // A waitlist offer's link names its slot (`?slot=`).
+    let offered = use_query_map().with_untracked(|q| q.get("slot"));
+    let actions = AppointmentActions::new();
+    let saved = actions.saved();
+    let tab = Resource::new(
+        move || (client(), saved()),
+        |(c, _)| get_appointments_tab(c),
     );
     view! {
         <Title text="Appointments"/>
         <h1>"Appointments"</h1>
-        <ActionMessage value=cancel.value() success="Cancelled."/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let (list, open, waiting) = (appointments.await, slots.await, waitlist.await);
-                match (list, open, waiting) {
-                    (Ok(list), Ok(open), Ok(waiting)) => {
-                        let (upcoming, past): (Vec<_>, Vec<_>) = list.into_iter().partition(|a| a.upcoming);
-                        view! {
-                            <AppointmentList heading="Upcoming" empty="No upcoming appointments." items=upcoming client=client() cancel/>
-                            {open.map(|slots| view! { <RequestForm slots client=client() action=request/> })}
-                            <WaitlistSection client=client() list=waiting actions=waitlist_actions/>
-                            <AppointmentList heading="Past" empty="No past appointments." items=past client=client() cancel/>
-                        }.into_any()
+            {move || {
+                let offered = offered.clone();
+                Suspend::new(async move {
+                    match tab.await {
+                        Ok(tab) => super::islands::appointments(client(), tab, offered, actions),
+                        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                     }
-                    (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
-                }
-            })}
+                })
+            }}
         </Transition>
+    }
+}
+
+/// The tab's sections, from `tab`: upcoming appointments, the request form (where this login
+/// may schedule), the waitlist, and past appointments.
+#[component]
+pub fn AppointmentsSections(
+    client: i32,
+    tab: AppointmentsTab,
+    offered: Option<String>,
+    actions: AppointmentActions,
+) -> impl IntoView {
+    let AppointmentActions {
+        request,
+        cancel,
+        waitlist,
+    } = actions;
+    let AppointmentsTab {
+        list,
+        open,
+        waitlist: waiting,
+    } = tab;
+    let (upcoming, past): (Vec<_>, Vec<_>) = list.into_iter().partition(|a| a.upcoming);
+    view! {
+        <ActionMessage value=cancel.value() success="Cancelled."/>
+        <AppointmentList heading="Upcoming" empty="No upcoming appointments." items=upcoming client cancel/>
+        {open.map(|slots| view! { <RequestForm slots client offered action=request/> })}
+        <WaitlistSection client list=waiting actions=waitlist/>
+        <AppointmentList heading="Past" empty="No past appointments." items=past client cancel/>
+    }
+}
+
+/// The tab on an islands page: its sections, loaded again after each action that succeeds.
+#[cfg(any(feature = "ssr", not(feature = "routes")))]
+#[island(lazy)]
+pub fn AppointmentsIsland(
+    client: i32,
+    tab: AppointmentsTab,
+    offered: Option<String>,
+) -> impl IntoView {
+    let actions = AppointmentActions::new();
+    let current = RwSignal::new(tab);
+    #[cfg(feature = "hydrate")]
+    {
+        let saved = actions.saved();
+        Effect::new(move |previous: Option<(usize, usize, (usize, usize))>| {
+            let now = saved();
+            if previous.is_some_and(|p| p != now) {
+                leptos::task::spawn_local(async move {
+                    if let Ok(tab) = get_appointments_tab(client).await {
+                        current.set(tab);
+                    }
+                });
+            }
+            now
+        });
+    }
+    move || {
+        view! { <AppointmentsSections client tab=current.get() offered=offered.clone() actions/> }
     }
 }
 
@@ -126,10 +197,10 @@ fn AppointmentList(
 fn RequestForm(
     slots: Vec<OpenSlot>,
     client: i32,
+    /// The slot a waitlist offer's link names: chosen if still open, else said to be taken.
+    offered: Option<String>,
     action: ServerAction<RequestSlot>,
 ) -> impl IntoView {
-    // A waitlist offer's link names its slot: chosen if still open, else said to be taken.
-    let offered = use_query_map().with_untracked(|q| q.get("slot"));
     let offer_note = offered.as_ref().map(|key| {
         if slots.iter().any(|s| &s.key() == key) {
             view! { <p class="form-success" role="status">"The time you were offered is chosen below. The first request gets it."</p> }.into_any()

@@ -1,6 +1,7 @@
-//! The islands bundle: what a browser loads for an islands page (sign-in, the portal home, a
-//! client's pages of links and Messages: `app::pages::islands`). It holds the islands of `app` and this entry point, which the page's
-//! inline script calls before it hydrates each island.
+//! The islands bundle: what a browser loads for an islands page (sign-in and the pages behind its
+//! links, and most of the portal: `app::pages::islands`). It holds the islands of `app` and this
+//! entry point, which the page's inline script calls before it hydrates each island; the build
+//! (`build`, beside this crate) splits each lazy island out into a file of its own.
 
 // Links `app`, whose islands are this bundle's exports (`_island_…`).
 use app as _;
