@@ -343,3 +343,29 @@ async fn the_hashed_bundle_is_served_precompressed_and_cached_for_a_year() {
     )
     .await;
 }
+
+/// The card entry page arrives whole from a multi-threaded server. The browser's mounted card is
+/// a value tied to one thread; on the server it once was too, and when the streamed render ended
+/// on another worker its drop panicked and the page was cut off mid-response.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_card_entry_page_arrives_whole_from_a_multi_threaded_server() {
+    each_database(
+        true,
+        body!(|t| {
+            let app = t.app();
+            let jordan = common::client_id(&t.db, "Jordan").await;
+            common::enable_payments(&t.db, jordan).await;
+            let booking = common::owed_bookings(&t.db, jordan).await[0];
+            let cookie = sign_in(&app, "client@brightpath.example").await;
+            let path = format!("/portal/clients/{jordan}/payments/{booking}");
+            for _ in 0..20 {
+                let reply = get(&app, &path, Some(&cookie), "identity").await;
+                assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+                // The whole stream: the document, then the script of its resources.
+                let body = reply.body.trim_end();
+                assert!(body.contains("</html>") && body.ends_with("</script>"), "{body}");
+            }
+        }),
+    )
+    .await;
+}

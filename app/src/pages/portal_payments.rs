@@ -137,7 +137,13 @@ fn CardForm(page: PayPage, client: i32, booking: i32) -> impl IntoView {
     let message = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let ready = RwSignal::new(false);
+    // In the browser the mounted card holds JS objects, so it stays on its thread. On the server
+    // it is never set, and a thread-local value there would be dropped on whichever worker ends
+    // the streamed render: a panic that cut the page off mid-response.
+    #[cfg(feature = "hydrate")]
     let stripe = StoredValue::new_local(None::<StripeCard>);
+    #[cfg(not(feature = "hydrate"))]
+    let stripe = StoredValue::new(None::<StripeCard>);
     let stripe_key = match &page.card_entry {
         CardEntry::Stripe { publishable_key } => Some(publishable_key.clone()),
         CardEntry::Sandbox => None,
