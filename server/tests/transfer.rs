@@ -363,7 +363,10 @@ async fn the_card_entry_page_arrives_whole_from_a_multi_threaded_server() {
                 assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
                 // The whole stream: the document, then the script of its resources.
                 let body = reply.body.trim_end();
-                assert!(body.contains("</html>") && body.ends_with("</script>"), "{body}");
+                assert!(
+                    body.contains("</html>") && body.ends_with("</script>"),
+                    "{body}"
+                );
             }
         }),
     )
