@@ -31,8 +31,9 @@ pub fn is_islands_page() -> bool {
 /// Whether the page at `path` is served as islands: the sign-in page, the portal's home
 /// (`/portal`: the clients a login acts for), and of a client (`/portal/clients/:id/…`) the
 /// home, the list of forms, Appointments, the Payments tab, a receipt, Messages and "Who has
-/// seen my information". Their interactive parts are islands; the other portal pages (a form to
-/// fill in, card entry, insurance, the account), the other sign-in steps and the staff admin
+/// seen my information", and the pages behind sign-in's links (a forgotten password, a welcome or
+/// reset link, unlock). Their interactive parts are islands; the other portal pages (a form to
+/// fill in, card entry, insurance, the account), the second sign-in step and the staff admin
 /// hydrate whole with the main bundle.
 pub fn is_islands_path(path: &str) -> bool {
     let parts: Vec<&str> = path.trim_end_matches('/').split('/').collect();
