@@ -1,6 +1,7 @@
 // Every login's Account page: the therapist changes their password (a wrong current one is
 // refused), their other browser is signed out, and they change it back; a parent sees where
-// they are signed in. Accessible and without sideways scroll at 360 px.
+// they are signed in, switches reminders and changes their password on the portal's islands
+// account page. Accessible and without sideways scroll at 360 px.
 const { test, expect } = require("@playwright/test");
 const { signIn, expectGoodPage, waitForHydration } = require("./helpers");
 
@@ -68,4 +69,33 @@ test("a parent turns appointment reminders off for their own login, and on again
   await waitForHydration(page);
   await page.getByRole("switch", { name: "Email me appointment reminders" }).click();
   await expect(page.getByRole("switch", { name: "Email me appointment reminders" })).toHaveAttribute("aria-checked", "true");
+});
+
+test("a parent changes their password on the islands account page and their other browser is signed out", async ({ page, browser }) => {
+  const other = await browser.newContext();
+  const otherPage = await other.newPage();
+  await signIn(otherPage, "parent@brightpath.example", "/portal");
+
+  await signIn(page, "parent@brightpath.example", "/portal");
+  await page.goto("/portal/account");
+  await waitForHydration(page);
+  await expect(page.locator('leptos-island[data-component^="AccountIsland_"]')).toHaveCount(1);
+  const sessions = page.getByRole("region", { name: "Where you are signed in" });
+  expect(await sessions.locator("li.session").count()).toBeGreaterThanOrEqual(2);
+
+  // The island checks as the person types, with the rule the server applies.
+  await page.getByRole("textbox", { name: "New password", exact: true }).fill("short");
+  await expect(page.getByRole("textbox", { name: "New password", exact: true })).toHaveAccessibleDescription(/Use at least \d+ characters\./);
+  await changePassword(page, "not-my-password", "a-brand-new-password");
+  await expect(page.getByRole("alert")).toContainText("Your current password is not correct.");
+  await changePassword(page, "demo-password-1", "a-brand-new-password");
+  await expect(page.getByText("Password changed. Your other devices are signed out.")).toBeVisible();
+  // The island loaded the account again: only this device is left.
+  await expect(sessions.locator("li.session")).toHaveCount(1);
+  await otherPage.reload();
+  await expect(otherPage).toHaveURL(/\/sign-in/);
+  await other.close();
+
+  expect(await changePassword(page, "a-brand-new-password", "demo-password-1")).toBe(200);
+  await expect(page.getByText("Password changed. Your other devices are signed out.")).toBeVisible();
 });

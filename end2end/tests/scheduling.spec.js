@@ -1,8 +1,8 @@
 // Self-scheduling: the client requests a slot, the therapist's calendar badge rises live and
 // they accept, the client sees the appointment; with self-scheduling off for the client the
 // request form is gone; a therapist makes an appointment and edits availability; a slot within
-// 24 hours (extra hours two hours from now) is offered only with the sub-setting on and is then
-// marked last-minute. The server's refusals are tested with a fixed clock in
+// 24 hours (extra hours two hours from now) is offered only with the sub-setting on, is then
+// marked last-minute, and the client cancels it. The server's refusals are tested with a fixed clock in
 // server/tests/scheduling.rs. Serial: the steps build on each other.
 const { test, expect } = require("@playwright/test");
 const { signIn, expectGoodPage, waitForHydration } = require("./helpers");
@@ -152,7 +152,7 @@ function newYork(hoursAhead) {
   return { date: `${parts.year}-${parts.month}-${parts.day}`, hour: Number(parts.hour) };
 }
 
-test("a slot within 24 hours is offered only with the sub-setting on, and is then marked last-minute", async ({ browser }) => {
+test("a slot within 24 hours is offered only with the sub-setting on, is then marked last-minute, and the client cancels it", async ({ browser }) => {
   // Extra hours two to three hours from now: certainly within 24 hours. An hour that starts at
   // 23:00 would end at midnight, the next day: then the hour after it.
   let { date, hour } = newYork(2);
@@ -193,6 +193,13 @@ test("a slot within 24 hours is offered only with the sub-setting on, and is the
   await expect(client.getByText("Requested. The therapist will answer")).toBeVisible();
   const item = client.getByRole("region", { name: "Upcoming" }).locator("li", { hasText: label.split(" with ")[0] });
   await expect(item).toContainText("last-minute");
+  // The client cancels it on the islands page: the tab loads again in place, no page load.
+  await client.evaluate(() => { window.stillThisPage = true; });
+  await item.getByRole("button", { name: /^Cancel/ }).click();
+  await expect(client.getByText("Cancelled.", { exact: true })).toBeVisible();
+  await expect(item).toContainText("Cancelled");
+  await expect(item.getByRole("button", { name: /^Cancel/ })).toHaveCount(0);
+  expect(await client.evaluate(() => window.stillThisPage)).toBe(true);
 
   await within24.click();
   await expect(within24).toHaveAttribute("aria-checked", "false");

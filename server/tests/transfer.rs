@@ -271,6 +271,48 @@ async fn the_pages_behind_sign_ins_links_are_islands_pages_whose_forms_post_with
     .await;
 }
 
+#[tokio::test]
+async fn the_portal_account_is_an_islands_page_whose_forms_post_without_javascript() {
+    each_database(
+        true,
+        body!(|t| {
+            let app = t.app();
+            // Two sessions: the other device gets a "Sign out" form.
+            sign_in(&app, "parent@brightpath.example").await;
+            let cookie = sign_in(&app, "parent@brightpath.example").await;
+            let reply = get(&app, "/portal/account", Some(&cookie), "identity").await;
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+            let body = &reply.body;
+            let bundle = modules(body);
+            assert_eq!(bundle.len(), 2, "{body}");
+            assert!(bundle.iter().all(|m| m.starts_with(ISLANDS)), "{bundle:?}");
+            assert!(
+                body.contains("<leptos-island data-component=\"AccountIsland_"),
+                "{body}"
+            );
+            for action in ["change_password", "end_session", "set_my_reminders"] {
+                let form = format!("action=\"/api/{action}\"");
+                assert!(body.contains(&form), "{action}: {body}");
+            }
+            assert!(body.contains("role=\"switch\""), "{body}");
+            // Staff have no portal: their account (with two-step verification) hydrates whole.
+            let staff = sign_in(&app, "therapist@brightpath.example").await;
+            let theirs = get(&app, "/admin/account", Some(&staff), "identity").await;
+            assert_eq!(theirs.status, StatusCode::OK, "{}", theirs.body);
+            let main = modules(&theirs.body);
+            assert!(
+                !main.is_empty() && main.iter().all(|m| m.starts_with("/pkg/client_portal")),
+                "{}",
+                theirs.body
+            );
+            assert!(!theirs.body.contains("AccountIsland_"), "{}", theirs.body);
+            let portal = get(&app, "/portal/account", Some(&staff), "identity").await;
+            assert!(portal.status.is_redirection(), "{}", portal.status);
+        }),
+    )
+    .await;
+}
+
 /// Where an islands page's modules are: the islands bundle's folder (`islands.<hash>` after
 /// `make build`, `islands` here, where the tests' server has no `islands-hash.txt`).
 const ISLANDS: &str = "/pkg/islands";

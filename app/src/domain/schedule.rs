@@ -54,13 +54,17 @@ pub struct Slot {
     pub end: DateTime<Utc>,
 }
 
-/// An open slot offered in the portal, with whom.
+/// An open slot offered in the portal, with whom. Its times are RFC 3339 text, made on the
+/// server ([`OpenSlot::new`]): the browser shows `when` and sends [`OpenSlot::key`], and so
+/// carries no date parsing or formatting code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpenSlot {
     pub staff_id: i32,
     pub staff_name: String,
-    pub start: DateTime<Utc>,
-    pub end: DateTime<Utc>,
+    /// The start in UTC, as [`DateTime::to_rfc3339`] writes it (the time in [`slot_key`]).
+    pub start: String,
+    /// The end in UTC, the same way.
+    pub end: String,
     /// The time in the organization's zone, e.g. "Mon 7 Jan 2030, 09:00–10:00 EST".
     pub when: String,
     /// Within 24 hours: offered only while the 24-hour setting is effective.
@@ -113,7 +117,6 @@ pub struct AppointmentView {
     pub id: i32,
     pub staff_name: String,
     pub when: String,
-    pub starts_at: DateTime<Utc>,
     pub status: BookingStatus,
     pub last_minute: bool,
     pub note: Option<String>,
@@ -177,9 +180,26 @@ where
 }
 
 impl OpenSlot {
-    /// The value a form sends for this slot: `staff_id@start`.
+    /// Staff member `staff_id`'s open slot from `start` to `end`, shown as `when`.
+    pub fn new(
+        (staff_id, staff_name): (i32, String),
+        (start, end): (DateTime<Utc>, DateTime<Utc>),
+        when: String,
+        last_minute: bool,
+    ) -> OpenSlot {
+        OpenSlot {
+            staff_id,
+            staff_name,
+            start: start.to_rfc3339(),
+            end: end.to_rfc3339(),
+            when,
+            last_minute,
+        }
+    }
+
+    /// The value a form sends for this slot: `staff_id@start`, the same as [`slot_key`].
     pub fn key(&self) -> String {
-        slot_key(self.staff_id, self.start)
+        format!("{}@{}", self.staff_id, self.start)
     }
 }
 
@@ -668,14 +688,8 @@ mod tests {
 
     #[test]
     fn slot_keys_round_trip() {
-        let slot = OpenSlot {
-            staff_id: 2,
-            staff_name: "T".into(),
-            start: now(),
-            end: now(),
-            when: String::new(),
-            last_minute: false,
-        };
+        let slot = OpenSlot::new((2, "T".into()), (now(), now()), String::new(), false);
+        assert_eq!(slot.key(), slot_key(2, now()));
         assert_eq!(parse_slot_key(&slot.key()), Some((2, now())));
         assert_eq!(parse_slot_key("2@yesterday"), None);
     }

@@ -1,23 +1,50 @@
-//! Sign-in, the pages behind its links and most of the portal as islands pages (the home; of a
-//! client the forms, appointments, payments, a receipt, messages, access log: [`is_islands_path`]).
+//! Sign-in, the pages behind its links and most of the portal as islands pages (the home, the
+//! account; of a client the forms, appointments, payments, a receipt, messages, access log:
+//! [`is_islands_path`]).
 //! The server renders them whole, and the browser loads only the islands bundle
 //! (`frontend/islands`) instead of the main one: it makes the pages' interactive parts work
 //! (the sign-in form, the idle dialog, the Messages tab's unread badge, a receipt's Print
-//! button, the conversation with its reply form, the Appointments tab) and nothing else, so a
-//! parent's phone downloads no router and no other page. Islands shown by one page only are
-//! lazy: each is a WASM file of its own, loaded only by a page that shows it. Every link loads a
-//! page. Other pages hydrate whole with the main bundle; when its router shows one of these
+//! button, the conversation with its reply form, the Appointments tab, the account's forms) and
+//! nothing else, so a parent's phone downloads no router and no other page. Islands shown by one
+//! page only are lazy: each is a WASM file of its own, loaded only by a page that shows it.
+//! Every link loads a page. Other pages hydrate whole with the main bundle; when its router shows one of these
 //! pages after a navigation, it renders the same views as components.
 
 use leptos::prelude::*;
 
 use super::idle::IdleGuard;
 use super::messages::Thread;
+use super::own_account::{Account, AccountActions};
 use super::portal_appointments::{AppointmentActions, AppointmentsSections};
 use crate::api::messages::SendMessage;
+use crate::api::own_account::RevokeCalendarFeed;
 use crate::domain::account::LinkInfo;
 use crate::domain::messages::Conversation;
+use crate::domain::own_account::AccountView;
 use crate::domain::schedule::AppointmentsTab;
+
+/// An island's data that the island also loads again through a server function, carried in
+/// its props as JSON text and read back with `serde_json::from_slice`, the reader of server
+/// functions' answers. Leptos reads an island's props with `from_str`, a second reader: as a
+/// plain prop, every struct in the data was compiled twice into the island's WASM file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reloadable<T>(pub T);
+
+impl<T: serde::Serialize> serde::Serialize for Reloadable<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let text = leptos::serde_json::to_string(&self.0).map_err(serde::ser::Error::custom)?;
+        serializer.serialize_str(&text)
+    }
+}
+
+impl<'de, T: serde::de::DeserializeOwned> serde::Deserialize<'de> for Reloadable<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <String as serde::Deserialize>::deserialize(deserializer)?;
+        leptos::serde_json::from_slice(text.as_bytes())
+            .map(Reloadable)
+            .map_err(serde::de::Error::custom)
+    }
+}
 
 /// Provided by the shell on the server when this request's page is served as islands.
 #[derive(Clone, Copy, Debug)]
@@ -29,18 +56,19 @@ pub fn is_islands_page() -> bool {
 }
 
 /// Whether the page at `path` is served as islands: the sign-in page, the portal's home
-/// (`/portal`: the clients a login acts for), and of a client (`/portal/clients/:id/…`) the
-/// home, the list of forms, Appointments, the Payments tab, a receipt, Messages and "Who has
-/// seen my information", and the pages behind sign-in's links (a forgotten password, a welcome or
-/// reset link, unlock). Their interactive parts are islands; the other portal pages (a form to
-/// fill in, card entry, insurance, the account), the second sign-in step and the staff admin
-/// hydrate whole with the main bundle.
+/// (`/portal`: the clients a login acts for) and its account (`/portal/account`), and of a
+/// client (`/portal/clients/:id/…`) the home, the list of forms, Appointments, the Payments tab,
+/// a receipt, Messages and "Who has seen my information", and the pages behind sign-in's links
+/// (a forgotten password, a welcome or reset link, unlock). Their interactive parts are islands;
+/// the other portal pages (a form to fill in, card entry, insurance), the second sign-in step
+/// and the staff admin hydrate whole with the main bundle.
 pub fn is_islands_path(path: &str) -> bool {
     let parts: Vec<&str> = path.trim_end_matches('/').split('/').collect();
     let is_id = |id: &str| id.parse::<i32>().is_ok();
     match parts.as_slice() {
         ["", "sign-in" | "forgot-password" | "welcome" | "reset-password" | "unlock"]
-        | ["", "portal"] => true,
+        | ["", "portal"]
+        | ["", "portal", "account"] => true,
         ["", "portal", "clients", id] => is_id(id),
         ["", "portal", "clients", id, "forms" | "appointments" | "payments" | "messages" | "access-log"] => {
             is_id(id)
@@ -148,6 +176,7 @@ pub fn thread(conversation: Conversation, send: ServerAction<SendMessage>) -> An
         #[cfg(not(feature = "ssr"))]
         let path = String::new();
         let _ = send;
+        let conversation = Reloadable(conversation);
         return view! { <ConversationIsland conversation path/> }.into_any();
     }
     view! { <Thread conversation action=send off_notice=MESSAGING_OFF/> }.into_any()
@@ -164,9 +193,27 @@ pub fn appointments(
     #[cfg(any(feature = "ssr", not(feature = "routes")))]
     if is_islands_page() {
         use super::portal_appointments::AppointmentsIsland;
+        let tab = Reloadable(tab);
         return view! { <AppointmentsIsland client tab offered/> }.into_any();
     }
     view! { <AppointmentsSections client tab offered actions/> }.into_any()
+}
+
+/// The Account page's sections: an island on an islands page (the portal's), else the hydrated
+/// page's, which `actions`, `revoke` and the page's resource keep current.
+pub fn account(
+    view: AccountView,
+    actions: AccountActions,
+    revoke: ServerAction<RevokeCalendarFeed>,
+) -> AnyView {
+    #[cfg(any(feature = "ssr", not(feature = "routes")))]
+    if is_islands_page() {
+        use super::own_account::AccountIsland;
+        let _ = (actions, revoke);
+        let view = Reloadable(view);
+        return view! { <AccountIsland view/> }.into_any();
+    }
+    view! { <Account view actions revoke/> }.into_any()
 }
 
 /// What the Messages tab says in place of the reply form when the person may not send.
@@ -218,8 +265,9 @@ pub fn PrintIsland() -> impl IntoView {
 /// anyone); the reply box empties after a send and keeps what is typed while a message arrives.
 #[cfg(any(feature = "ssr", not(feature = "routes")))]
 #[island(lazy)]
-pub fn ConversationIsland(conversation: Conversation, path: String) -> impl IntoView {
+pub fn ConversationIsland(conversation: Reloadable<Conversation>, path: String) -> impl IntoView {
     use super::form::successes;
+    let Reloadable(conversation) = conversation;
     use super::messages::{ReplyForm, ThreadMessages};
     let client_id = conversation.client.id;
     let shown = conversation.shown;
@@ -373,7 +421,20 @@ mod bundle {
 
 #[cfg(test)]
 mod tests {
-    use super::is_islands_path;
+    use super::{is_islands_path, Reloadable};
+
+    #[test]
+    fn reloadable_data_travels_as_json_text_and_comes_back_whole() {
+        let data = Reloadable((7, vec!["a \"quoted\" note".to_owned()], Some(true)));
+        let props = leptos::serde_json::to_string(&data).unwrap();
+        assert_eq!(props, r#""[7,[\"a \\\"quoted\\\" note\"],true]""#);
+        let back: Reloadable<(i32, Vec<String>, Option<bool>)> =
+            leptos::serde_json::from_str(&props).unwrap();
+        assert_eq!(back, data);
+        // Text that is not the data is an error, not a default.
+        assert!(leptos::serde_json::from_str::<Reloadable<(i32, bool)>>(r#""[7]""#).is_err());
+        assert!(leptos::serde_json::from_str::<Reloadable<(i32, bool)>>("[7,true]").is_err());
+    }
 
     #[test]
     fn sign_in_the_portal_home_and_a_clients_pages_of_links_are_islands_pages() {
@@ -393,6 +454,7 @@ mod tests {
             "/portal/clients/7/receipts/12",
             "/portal/clients/7/messages",
             "/portal/clients/7/access-log",
+            "/portal/account",
         ] {
             assert!(is_islands_path(path), "{path}");
         }
@@ -400,7 +462,8 @@ mod tests {
             "/",
             "/sign-in/two-step",
             "/welcomes",
-            "/portal/account",
+            "/admin/account",
+            "/portal/account/x",
             "/portal/clients",
             "/portal/clients/x",
             "/portal/clients/7/forms/3",

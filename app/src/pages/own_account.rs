@@ -18,32 +18,54 @@ use crate::pages::switch::SwitchButton;
 use crate::pages::two_step::TwoStepSection;
 use crate::pages::ErrorNotice;
 
-/// The Account page.
+/// What every login's Account page can do: change the password, sign out another device, and
+/// (portal logins) switch reminders. The staff's calendar feed has its own action.
+#[derive(Clone, Copy)]
+pub struct AccountActions {
+    pub change: ServerAction<ChangePassword>,
+    pub end: ServerAction<EndSession>,
+    pub reminders: ServerAction<SetMyReminders>,
+}
+
+impl AccountActions {
+    pub fn new() -> AccountActions {
+        AccountActions {
+            change: ServerAction::new(),
+            end: ServerAction::new(),
+            reminders: ServerAction::new(),
+        }
+    }
+
+    /// Changes after a password is changed, a device signed out or reminders switched: the
+    /// account is loaded again.
+    pub fn saved(&self) -> impl Fn() -> (usize, usize, usize) + Copy + Send + Sync + 'static {
+        let changed = successes(self.change.value(), self.change.version());
+        let (ended, switched) = (self.end.version(), self.reminders.version());
+        move || (changed.get(), ended.get(), switched.get())
+    }
+}
+
+impl Default for AccountActions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The Account page. `/portal/account` loaded afresh is an islands page whose sections are one
+/// island (`AccountIsland`); elsewhere they are components of the hydrated page.
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let change = ServerAction::<ChangePassword>::new();
-    let end = ServerAction::<EndSession>::new();
+    let actions = AccountActions::new();
     let revoke = ServerAction::<RevokeCalendarFeed>::new();
-    let reminders = ServerAction::<SetMyReminders>::new();
-    let changed = successes(change.value(), change.version());
-    let account = Resource::new(
-        move || {
-            (
-                changed.get(),
-                end.version().get(),
-                revoke.version().get(),
-                reminders.version().get(),
-            )
-        },
-        |_| get_account(),
-    );
+    let saved = actions.saved();
+    let account = Resource::new(move || (saved(), revoke.version().get()), |_| get_account());
     view! {
         <Title text="Your account"/>
         <h1>"Your account"</h1>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match account.await {
-                    Ok(view) => view! { <Account view change end revoke reminders/> }.into_any(),
+                    Ok(view) => super::islands::account(view, actions, revoke),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 }
             })}
@@ -51,28 +73,70 @@ pub fn AccountPage() -> impl IntoView {
     }
 }
 
+/// The page's sections for any login: the staff's own (two-step verification, the calendar feed)
+/// among those of every login.
 #[component]
-fn Account(
+pub fn Account(
     view: AccountView,
-    change: ServerAction<ChangePassword>,
-    end: ServerAction<EndSession>,
+    actions: AccountActions,
     revoke: ServerAction<RevokeCalendarFeed>,
-    reminders: ServerAction<SetMyReminders>,
+) -> impl IntoView {
+    let staff = view! {
+        {view.two_step.map(|status| view! { <TwoStepSection status/> })}
+        {view.calendar_feed.map(|live| view! { <FeedSection live action=revoke/> })}
+    };
+    view! { <AccountSections view actions staff=staff.into_any()/> }
+}
+
+/// The portal's Account page on an islands page (staff never see the portal): every login's
+/// sections, loaded again after each action that succeeds.
+#[cfg(any(feature = "ssr", not(feature = "routes")))]
+#[island(lazy)]
+pub fn AccountIsland(view: super::islands::Reloadable<AccountView>) -> impl IntoView {
+    let actions = AccountActions::new();
+    let current = RwSignal::new(view.0);
+    #[cfg(feature = "hydrate")]
+    {
+        let saved = actions.saved();
+        Effect::new(move |previous: Option<(usize, usize, usize)>| {
+            let now = saved();
+            if previous.is_some_and(|p| p != now) {
+                leptos::task::spawn_local(async move {
+                    if let Ok(view) = get_account().await {
+                        current.set(view);
+                    }
+                });
+            }
+            now
+        });
+    }
+    move || view! { <AccountSections view=current.get() actions/> }
+}
+
+/// Every login's sections, with `staff` (the staff's own) before the portal's reminders.
+#[component]
+fn AccountSections(
+    view: AccountView,
+    actions: AccountActions,
+    #[prop(optional)] staff: Option<AnyView>,
 ) -> impl IntoView {
     let AccountView {
         name,
         email,
         sessions,
-        calendar_feed,
-        two_step,
         reminders: wants_reminders,
+        ..
     } = view;
+    let AccountActions {
+        change,
+        end,
+        reminders,
+    } = actions;
     view! {
         <p class="lead">{name}" · "{email.clone()}</p>
         <PasswordSection email action=change/>
         <SessionsSection sessions action=end/>
-        {two_step.map(|status| view! { <TwoStepSection status/> })}
-        {calendar_feed.map(|live| view! { <FeedSection live action=revoke/> })}
+        {staff}
         {wants_reminders.map(|on| view! { <RemindersSection on action=reminders/> })}
     }
 }

@@ -112,11 +112,11 @@ pub fn AppointmentsSections(
 #[island(lazy)]
 pub fn AppointmentsIsland(
     client: i32,
-    tab: AppointmentsTab,
+    tab: super::islands::Reloadable<AppointmentsTab>,
     offered: Option<String>,
 ) -> impl IntoView {
     let actions = AppointmentActions::new();
-    let current = RwSignal::new(tab);
+    let current = RwSignal::new(tab.0);
     #[cfg(feature = "hydrate")]
     {
         let saved = actions.saved();
@@ -145,7 +145,8 @@ fn AppointmentList(
     client: i32,
     cancel: ServerAction<CancelAppointment>,
 ) -> impl IntoView {
-    let id = format!("appointments-{}", heading.to_lowercase());
+    // (ASCII: `to_lowercase` would bring Unicode's case tables into the WASM for two words.)
+    let id = format!("appointments-{}", heading.to_ascii_lowercase());
     let labelled_by = id.clone();
     view! {
         <section aria-labelledby=labelled_by>

@@ -47,7 +47,7 @@ fn FormList(
     forms: Vec<PortalFormSummary>,
     client: i32,
 ) -> impl IntoView {
-    let id = format!("forms-{}", heading.to_lowercase());
+    let id = format!("forms-{}", heading.to_ascii_lowercase());
     let labelled_by = id.clone();
     view! {
         <section aria-labelledby=labelled_by>

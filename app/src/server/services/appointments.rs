@@ -87,7 +87,6 @@ pub async fn portal_list(
             id: row.id,
             staff_name: names.of(row.staff_id),
             when: when_label(&tz, row.starts_at, row.ends_at),
-            starts_at: row.starts_at,
             status: row.status,
             last_minute: row.last_minute,
             note: row.note.clone(),

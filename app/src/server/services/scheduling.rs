@@ -37,24 +37,23 @@ pub async fn open_slots_for(
 ) -> Result<Vec<OpenSlot>, AppError> {
     let (tz, within_24) = require_scheduling(ctx, client_id).await?;
     let db = ctx.db();
-    let mut out = Vec::new();
+    let mut open = Vec::new();
     for staff in slots::assigned_therapists(db, client_id).await? {
         for (start, end) in slots::open_slots_of(db, &staff, &tz, now, DAYS_AHEAD, true).await? {
             let last_minute = is_last_minute(start, now);
             if !last_minute || within_24 {
-                out.push(OpenSlot {
-                    staff_id: staff.id,
-                    staff_name: staff.name.clone(),
-                    start,
-                    end,
-                    when: when_label(&tz, start, end),
-                    last_minute,
-                });
+                open.push((start, staff.id, end, staff.name.clone(), last_minute));
             }
         }
     }
-    out.sort_by_key(|s| (s.start, s.staff_id));
-    Ok(out)
+    open.sort_by_key(|&(start, staff_id, ..)| (start, staff_id));
+    Ok(open
+        .into_iter()
+        .map(|(start, staff_id, end, name, last_minute)| {
+            let when = when_label(&tz, start, end);
+            OpenSlot::new((staff_id, name), (start, end), when, last_minute)
+        })
+        .collect())
 }
 
 /// The open slots when this login may request appointments for the client, `None` when it
