@@ -14,6 +14,27 @@ async function changePassword(page, current, next) {
   return (await answered).status();
 }
 
+/** The password is changed after a wrong current one is refused; the account shows this device
+ *  only and `other` (the same login's other browser) is signed out; then back to the demo's. */
+async function changeAndSignOutTheOther(page, other, otherPage) {
+  const sessions = page.getByRole("region", { name: "Where you are signed in" });
+  await changePassword(page, "not-my-password", "a-brand-new-password");
+  await expect(page.getByRole("alert")).toContainText("Your current password is not correct.");
+  await expect(page.getByRole("textbox", { name: "Current password" })).toHaveAccessibleDescription(/Your current password is not correct\./);
+  await changePassword(page, "demo-password-1", "a-brand-new-password");
+  await expect(page.getByText("Password changed. Your other devices are signed out.")).toBeVisible();
+  // The account was loaded again: only this device is left.
+  await expect(sessions.locator("li.session")).toHaveCount(1);
+
+  await otherPage.reload();
+  await expect(otherPage).toHaveURL(/\/sign-in/);
+  await other.close();
+
+  // Back to the demo password, for the other tests.
+  expect(await changePassword(page, "a-brand-new-password", "demo-password-1")).toBe(200);
+  await expect(page.getByText("Password changed. Your other devices are signed out.")).toBeVisible();
+}
+
 test("a therapist changes their password and their other browser is signed out", async ({ page, browser }) => {
   const other = await browser.newContext();
   const otherPage = await other.newPage();
@@ -28,21 +49,7 @@ test("a therapist changes their password and their other browser is signed out",
   expect(await sessions.locator("li.session").count()).toBeGreaterThanOrEqual(2);
   await expect(sessions).toContainText("(this device)");
   await expectGoodPage(page);
-
-  await changePassword(page, "not-my-password", "a-brand-new-password");
-  await expect(page.getByRole("alert")).toContainText("Your current password is not correct.");
-  await expect(page.getByRole("textbox", { name: "Current password" })).toHaveAccessibleDescription(/Your current password is not correct\./);
-  await changePassword(page, "demo-password-1", "a-brand-new-password");
-  await expect(page.getByText("Password changed. Your other devices are signed out.")).toBeVisible();
-  await expect(sessions.locator("li.session")).toHaveCount(1);
-
-  await otherPage.reload();
-  await expect(otherPage).toHaveURL(/\/sign-in/);
-  await other.close();
-
-  // Back to the demo password, for the other tests.
-  expect(await changePassword(page, "a-brand-new-password", "demo-password-1")).toBe(200);
-  await expect(page.getByText("Password changed. Your other devices are signed out.")).toBeVisible();
+  await changeAndSignOutTheOther(page, other, otherPage);
 });
 
 test("a parent sees where they are signed in", async ({ page }) => {
@@ -86,16 +93,5 @@ test("a parent changes their password on the islands account page and their othe
   // The island checks as the person types, with the rule the server applies.
   await page.getByRole("textbox", { name: "New password", exact: true }).fill("short");
   await expect(page.getByRole("textbox", { name: "New password", exact: true })).toHaveAccessibleDescription(/Use at least \d+ characters\./);
-  await changePassword(page, "not-my-password", "a-brand-new-password");
-  await expect(page.getByRole("alert")).toContainText("Your current password is not correct.");
-  await changePassword(page, "demo-password-1", "a-brand-new-password");
-  await expect(page.getByText("Password changed. Your other devices are signed out.")).toBeVisible();
-  // The island loaded the account again: only this device is left.
-  await expect(sessions.locator("li.session")).toHaveCount(1);
-  await otherPage.reload();
-  await expect(otherPage).toHaveURL(/\/sign-in/);
-  await other.close();
-
-  expect(await changePassword(page, "a-brand-new-password", "demo-password-1")).toBe(200);
-  await expect(page.getByText("Password changed. Your other devices are signed out.")).toBeVisible();
+  await changeAndSignOutTheOther(page, other, otherPage);
 });
