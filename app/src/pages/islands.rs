@@ -7,8 +7,8 @@
 //! button, the conversation with its reply form, the Appointments tab, the account's forms) and
 //! nothing else, so a parent's phone downloads no router and no other page. Islands shown by one
 //! page only are lazy: each is a WASM file of its own, loaded only by a page that shows it.
-//! Every link loads a page. Other pages hydrate whole with the main bundle; when its router shows one of these
-//! pages after a navigation, it renders the same views as components.
+//! Every link loads a page. Other pages hydrate whole with the main bundle; when its router
+//! shows one of these pages after a navigation, it renders the same views as components.
 
 use leptos::prelude::*;
 
@@ -267,8 +267,8 @@ pub fn PrintIsland() -> impl IntoView {
 #[island(lazy)]
 pub fn ConversationIsland(conversation: Reloadable<Conversation>, path: String) -> impl IntoView {
     use super::form::successes;
-    let Reloadable(conversation) = conversation;
     use super::messages::{ReplyForm, ThreadMessages};
+    let Reloadable(conversation) = conversation;
     let client_id = conversation.client.id;
     let shown = conversation.shown;
     let send = ServerAction::<SendMessage>::new();
