@@ -281,16 +281,7 @@ async fn the_portal_account_is_an_islands_page_whose_forms_post_without_javascri
             // Two sessions: the other device gets a "Sign out" form.
             sign_in(&app, "parent@brightpath.example").await;
             let cookie = sign_in(&app, "parent@brightpath.example").await;
-            let reply = get(&app, "/portal/account", Some(&cookie), "identity").await;
-            assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-            let body = &reply.body;
-            let bundle = modules(body);
-            assert_eq!(bundle.len(), 2, "{body}");
-            assert!(bundle.iter().all(|m| m.starts_with(ISLANDS)), "{bundle:?}");
-            assert!(
-                body.contains("<leptos-island data-component=\"AccountIsland_"),
-                "{body}"
-            );
+            let body = &islands_page(&app, "/portal/account", &cookie, "AccountIsland").await;
             for action in ["change_password", "end_session", "set_my_reminders"] {
                 let form = format!("action=\"/api/{action}\"");
                 assert!(body.contains(&form), "{action}: {body}");
@@ -329,16 +320,7 @@ async fn a_form_to_fill_in_is_an_islands_page_and_its_read_back_has_no_form_isla
             let form = sent_form::Entity::find().one(&t.db).await.unwrap().unwrap();
             let cookie = sign_in(&app, "parent@brightpath.example").await;
             let path = format!("/portal/clients/{jordan}/forms/{}", form.id);
-            let reply = get(&app, &path, Some(&cookie), "identity").await;
-            assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-            let body = &reply.body;
-            let bundle = modules(body);
-            assert_eq!(bundle.len(), 2, "{body}");
-            assert!(bundle.iter().all(|m| m.starts_with(ISLANDS)), "{bundle:?}");
-            assert!(
-                body.contains("<leptos-island data-component=\"FillInIsland_"),
-                "{body}"
-            );
+            let body = &islands_page(&app, &path, &cookie, "FillInIsland").await;
             assert!(body.contains("Sign and submit"), "{body}");
             // Submitted, the same address reads the answers back, with no form to fill in.
             let mut done: sent_form::ActiveModel = form.into();
@@ -389,16 +371,7 @@ async fn billing_and_insurance_info_is_an_islands_page_with_plain_edit_links() {
             assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
             let policy = common::json(&saved.body)["policies"][0]["id"].clone();
             let base = format!("/portal/clients/{jordan}/insurance");
-            let reply = get(&app, &base, Some(&cookie), "identity").await;
-            assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-            let body = &reply.body;
-            let bundle = modules(body);
-            assert_eq!(bundle.len(), 2, "{body}");
-            assert!(bundle.iter().all(|m| m.starts_with(ISLANDS)), "{bundle:?}");
-            assert!(
-                body.contains("<leptos-island data-component=\"InsuranceIsland_"),
-                "{body}"
-            );
+            let body = &islands_page(&app, &base, &cookie, "InsuranceIsland").await;
             assert!(body.contains("action=\"/api/save_policy\""), "{body}");
             assert!(body.contains("W123456789"), "{body}");
             assert!(body.contains("Add a policy"), "{body}");
@@ -422,6 +395,22 @@ async fn billing_and_insurance_info_is_an_islands_page_with_plain_edit_links() {
         }),
     )
     .await;
+}
+
+/// Loads `path` and checks that it is an islands page showing `island`: answered 200, with the
+/// islands bundle's two modules and no other. Gives its HTML.
+async fn islands_page(app: &axum::Router, path: &str, cookie: &str, island: &str) -> String {
+    let reply = get(app, path, Some(cookie), "identity").await;
+    assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.body);
+    let bundle = modules(&reply.body);
+    assert_eq!(bundle.len(), 2, "{path}: {}", reply.body);
+    assert!(
+        bundle.iter().all(|m| m.starts_with(ISLANDS)),
+        "{path}: {bundle:?}"
+    );
+    let tag = format!("<leptos-island data-component=\"{island}_");
+    assert!(reply.body.contains(&tag), "{path}: {}", reply.body);
+    reply.body
 }
 
 /// Where an islands page's modules are: the islands bundle's folder (`islands.<hash>` after
@@ -523,14 +512,7 @@ async fn the_card_entry_page_arrives_whole_from_a_multi_threaded_server() {
                     "{body}"
                 );
             }
-            let body = get(&app, &path, Some(&cookie), "identity").await.body;
-            let bundle = modules(&body);
-            assert_eq!(bundle.len(), 2, "{body}");
-            assert!(bundle.iter().all(|m| m.starts_with(ISLANDS)), "{bundle:?}");
-            assert!(
-                body.contains("<leptos-island data-component=\"CardIsland_"),
-                "{body}"
-            );
+            let body = islands_page(&app, &path, &cookie, "CardIsland").await;
             let form = body
                 .split_once("<form novalidate class=\"stacked card-form\">")
                 .and_then(|(_, rest)| rest.split_once("</form>"))
