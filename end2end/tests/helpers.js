@@ -111,21 +111,7 @@ function bundlesOf(urls) {
   return [...new Set(urls.map(bundleOf))].sort();
 }
 
-/** Starts recording the bundle files (`/pkg/….wasm` and `.js`) that `page` requests; the
- *  returned function stops and gives the bundles they belong to, each named once. */
-function recordBundles(page) {
-  const urls = [];
-  const record = (req) => {
-    if (/\/pkg\/.+\.(wasm|js)$/.test(req.url())) urls.push(req.url());
-  };
-  page.on("request", record);
-  return () => {
-    page.off("request", record);
-    return bundlesOf(urls);
-  };
-}
-
 module.exports = {
-  bundleOf, bundlesOf, recordBundles,
+  bundleOf, bundlesOf,
   PASSWORD, signIn, expectAccessible, expectNoHorizontalScroll, expectGoodPage, waitForHydration, openSettings, orgSwitch, toggle, linkFromOutbox, totp,
 };

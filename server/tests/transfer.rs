@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use leptos::config::LeptosOptions;
 
-use common::{call, each_database, send, sign_in, Reply};
+use common::{each_database, send, sign_in, Reply};
 
 async fn get(app: &axum::Router, path: &str, cookie: Option<&str>, encoding: &str) -> Reply {
     let mut req = Request::get(path)
@@ -60,7 +60,7 @@ async fn pages_are_compressed_and_never_stored() {
 }
 
 #[tokio::test]
-async fn the_portal_home_loads_the_islands_bundle_and_a_staff_page_the_main_one() {
+async fn the_portal_home_loads_the_islands_bundle_and_other_pages_the_main_one() {
     each_database(
         true,
         body!(|t| {
@@ -92,27 +92,26 @@ async fn the_portal_home_loads_the_islands_bundle_and_a_staff_page_the_main_one(
                 "{html}"
             );
             assert!(html.contains("data-props="), "{html}");
-            // A staff page hydrates whole, with the main bundle and no island.
-            let staff = sign_in(&app, "therapist@brightpath.example").await;
-            let client_page = get(
+            // A page with a form of its own hydrates whole, with the main bundle and no island.
+            let insurance = get(
                 &app,
-                &format!("/admin/clients/{jordan}"),
-                Some(&staff),
+                &format!("{home}/insurance"),
+                Some(&cookie),
                 "identity",
             )
             .await;
-            assert_eq!(client_page.status, StatusCode::OK, "{}", client_page.body);
-            let main = modules(&client_page.body);
-            assert!(!main.is_empty(), "{}", client_page.body);
+            assert_eq!(insurance.status, StatusCode::OK, "{}", insurance.body);
+            let main = modules(&insurance.body);
+            assert!(!main.is_empty(), "{}", insurance.body);
             assert!(
                 main.iter().all(|m| m.starts_with("/pkg/client_portal")),
                 "{main:?}"
             );
-            assert!(!client_page.body.contains(ISLANDS), "{}", client_page.body);
+            assert!(!insurance.body.contains(ISLANDS), "{}", insurance.body);
             assert!(
-                !client_page.body.contains("<leptos-island"),
+                !insurance.body.contains("<leptos-island"),
                 "{}",
-                client_page.body
+                insurance.body
             );
         }),
     )
@@ -281,7 +280,16 @@ async fn the_portal_account_is_an_islands_page_whose_forms_post_without_javascri
             // Two sessions: the other device gets a "Sign out" form.
             sign_in(&app, "parent@brightpath.example").await;
             let cookie = sign_in(&app, "parent@brightpath.example").await;
-            let body = &islands_page(&app, "/portal/account", &cookie, "AccountIsland").await;
+            let reply = get(&app, "/portal/account", Some(&cookie), "identity").await;
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+            let body = &reply.body;
+            let bundle = modules(body);
+            assert_eq!(bundle.len(), 2, "{body}");
+            assert!(bundle.iter().all(|m| m.starts_with(ISLANDS)), "{bundle:?}");
+            assert!(
+                body.contains("<leptos-island data-component=\"AccountIsland_"),
+                "{body}"
+            );
             for action in ["change_password", "end_session", "set_my_reminders"] {
                 let form = format!("action=\"/api/{action}\"");
                 assert!(body.contains(&form), "{action}: {body}");
@@ -303,114 +311,6 @@ async fn the_portal_account_is_an_islands_page_whose_forms_post_without_javascri
         }),
     )
     .await;
-}
-
-/// A form to fill in is an islands page whose form is one island; submitted, it reads back
-/// without one (nothing on it is interactive but the portal's own badge and idle dialog).
-#[tokio::test]
-async fn a_form_to_fill_in_is_an_islands_page_and_its_read_back_has_no_form_island() {
-    each_database(
-        true,
-        body!(|t| {
-            use app::domain::intake::FormStatus;
-            use app::server::store::entities::sent_form;
-            use sea_orm::{ActiveModelTrait, EntityTrait, Set};
-            let app = t.app();
-            let jordan = common::client_id(&t.db, "Jordan").await;
-            let form = sent_form::Entity::find().one(&t.db).await.unwrap().unwrap();
-            let cookie = sign_in(&app, "parent@brightpath.example").await;
-            let path = format!("/portal/clients/{jordan}/forms/{}", form.id);
-            let body = &islands_page(&app, &path, &cookie, "FillInIsland").await;
-            assert!(body.contains("Sign and submit"), "{body}");
-            // Submitted, the same address reads the answers back, with no form to fill in.
-            let mut done: sent_form::ActiveModel = form.into();
-            done.status = Set(FormStatus::Completed);
-            done.answers = Set(Some("{}".into()));
-            done.submitted_at = Set(Some(chrono::Utc::now()));
-            done.update(&t.db).await.unwrap();
-            let locked = get(&app, &path, Some(&cookie), "identity").await;
-            assert_eq!(locked.status, StatusCode::OK, "{}", locked.body);
-            assert!(
-                locked.body.contains("This form is locked."),
-                "{}",
-                locked.body
-            );
-            assert!(!locked.body.contains("FillInIsland_"), "{}", locked.body);
-            assert!(modules(&locked.body).iter().all(|m| m.starts_with(ISLANDS)));
-        }),
-    )
-    .await;
-}
-
-/// Billing & Insurance Info is an islands page whose policies and form are one island. The form
-/// posts without JavaScript, and Edit and Cancel are plain links that load the page with and
-/// without `?edit=`.
-#[tokio::test]
-async fn billing_and_insurance_info_is_an_islands_page_with_plain_edit_links() {
-    each_database(
-        true,
-        body!(|t| {
-            let app = t.app();
-            let jordan = common::client_id(&t.db, "Jordan").await;
-            let cookie = sign_in(&app, "client@brightpath.example").await;
-            let args = format!("client_id={jordan}");
-            let view = common::json(&call(&app, "get_insurance", &args, Some(&cookie)).await.body);
-            let payer = &view["payers"][0]["id"];
-            let saved = call(
-                &app,
-                "save_policy",
-                &format!(
-                    "client_id={jordan}&policy_id=0&input[payer]={payer}&input[member_id]=W123456789\
-                     &input[group_number]=&input[subscriber_name]=Jordan%20Lee\
-                     &input[subscriber_dob]=2000-05-01&input[relationship]=self&input[rank]=primary\
-                     &input[effective_on]=2026-01-01&input[terminates_on]="
-                ),
-                Some(&cookie),
-            )
-            .await;
-            assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
-            let policy = common::json(&saved.body)["policies"][0]["id"].clone();
-            let base = format!("/portal/clients/{jordan}/insurance");
-            let body = &islands_page(&app, &base, &cookie, "InsuranceIsland").await;
-            assert!(body.contains("action=\"/api/save_policy\""), "{body}");
-            assert!(body.contains("W123456789"), "{body}");
-            assert!(body.contains("Add a policy"), "{body}");
-            let edit = format!("{base}?edit={policy}");
-            assert!(body.contains(&format!("<a href=\"{edit}\">Edit")), "{body}");
-            // The editor: the policy's form, with Cancel back to the list.
-            let editing = get(&app, &edit, Some(&cookie), "identity").await;
-            assert_eq!(editing.status, StatusCode::OK, "{}", editing.body);
-            let body = &editing.body;
-            assert!(body.contains("InsuranceIsland_"), "{body}");
-            assert!(body.contains("Edit policy"), "{body}");
-            assert!(!body.contains("Add a policy"), "{body}");
-            assert!(
-                body.contains(&format!("name=\"policy_id\" value=\"{policy}\"")),
-                "{body}"
-            );
-            assert!(
-                body.contains(&format!("<a href=\"{base}\" class=\"button secondary\">Cancel")),
-                "{body}"
-            );
-        }),
-    )
-    .await;
-}
-
-/// Loads `path` and checks that it is an islands page showing `island`: answered 200, with the
-/// islands bundle's two modules and no other. Gives its HTML.
-async fn islands_page(app: &axum::Router, path: &str, cookie: &str, island: &str) -> String {
-    let reply = get(app, path, Some(cookie), "identity").await;
-    assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.body);
-    let bundle = modules(&reply.body);
-    assert_eq!(bundle.len(), 2, "{path}: {}", reply.body);
-    assert!(
-        bundle.iter().all(|m| m.starts_with(ISLANDS)),
-        "{path}: {bundle:?}"
-    );
-    let tag = format!("<leptos-island data-component=\"{island}_");
-    assert!(reply.body.contains(&tag), "{path}: {}", reply.body);
-    reply.body
 }
 
 /// Where an islands page's modules are: the islands bundle's folder (`islands.<hash>` after
@@ -488,9 +388,7 @@ async fn the_hashed_bundle_is_served_precompressed_and_cached_for_a_year() {
 
 /// The card entry page arrives whole from a multi-threaded server. The browser's mounted card is
 /// a value tied to one thread; on the server it once was too, and when the streamed render ended
-/// on another worker its drop panicked and the page was cut off mid-response. It is an islands
-/// page: the card form is its one island, and its inputs have no `name` (a form sent before the
-/// island runs carries no card number).
+/// on another worker its drop panicked and the page was cut off mid-response.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_card_entry_page_arrives_whole_from_a_multi_threaded_server() {
     each_database(
@@ -512,14 +410,6 @@ async fn the_card_entry_page_arrives_whole_from_a_multi_threaded_server() {
                     "{body}"
                 );
             }
-            let body = islands_page(&app, &path, &cookie, "CardIsland").await;
-            let form = body
-                .split_once("<form novalidate class=\"stacked card-form\">")
-                .and_then(|(_, rest)| rest.split_once("</form>"))
-                .map(|(form, _)| form)
-                .unwrap_or_else(|| panic!("no card form: {body}"));
-            assert!(form.contains("id=\"card-number\""), "{form}");
-            assert!(!form.contains(" name="), "{form}");
         }),
     )
     .await;

@@ -1,10 +1,10 @@
-//! Sign-in, the pages behind its links and the portal as islands pages (the home, the account,
-//! and every page of a client: [`is_islands_path`]).
+//! Sign-in, the pages behind its links and most of the portal as islands pages (the home, the
+//! account; of a client the forms, appointments, payments, a receipt, messages, access log:
+//! [`is_islands_path`]).
 //! The server renders them whole, and the browser loads only the islands bundle
 //! (`frontend/islands`) instead of the main one: it makes the pages' interactive parts work
 //! (the sign-in form, the idle dialog, the Messages tab's unread badge, a receipt's Print
-//! button, the conversation with its reply form, the Appointments tab, the account's forms, a
-//! form to fill in, the card form of a payment, the insurance policies and their form) and
+//! button, the conversation with its reply form, the Appointments tab, the account's forms) and
 //! nothing else, so a parent's phone downloads no router and no other page. Islands shown by one
 //! page only are lazy: each is a WASM file of its own, loaded only by a page that shows it.
 //! Every link loads a page. Other pages hydrate whole with the main bundle; when its router
@@ -13,19 +13,14 @@
 use leptos::prelude::*;
 
 use super::idle::IdleGuard;
-use super::insurance::InsuranceSection;
 use super::messages::Thread;
 use super::own_account::{Account, AccountActions};
 use super::portal_appointments::{AppointmentActions, AppointmentsSections};
-use crate::api::insurance::SavePolicy;
 use crate::api::messages::SendMessage;
 use crate::api::own_account::RevokeCalendarFeed;
 use crate::domain::account::LinkInfo;
-use crate::domain::forms::{Answers, FormDefinition};
-use crate::domain::insurance::InsuranceView;
 use crate::domain::messages::Conversation;
 use crate::domain::own_account::AccountView;
-use crate::domain::payments::PayPage;
 use crate::domain::schedule::AppointmentsTab;
 
 /// An island's data that the island also loads again through a server function, carried in
@@ -62,11 +57,11 @@ pub fn is_islands_page() -> bool {
 
 /// Whether the page at `path` is served as islands: the sign-in page, the portal's home
 /// (`/portal`: the clients a login acts for) and its account (`/portal/account`), and of a
-/// client (`/portal/clients/:id/…`) every page: the home, the list of forms and a form to fill
-/// in, Appointments, the Payments tab, paying one and a receipt, Billing & Insurance Info,
-/// Messages and "Who has seen my information"; and the pages behind sign-in's links (a
-/// forgotten password, a welcome or reset link, unlock). Their interactive parts are islands;
-/// the second sign-in step and the staff admin hydrate whole with the main bundle.
+/// client (`/portal/clients/:id/…`) the home, the list of forms, Appointments, the Payments tab,
+/// a receipt, Messages and "Who has seen my information", and the pages behind sign-in's links
+/// (a forgotten password, a welcome or reset link, unlock). Their interactive parts are islands;
+/// the other portal pages (a form to fill in, card entry, insurance), the second sign-in step
+/// and the staff admin hydrate whole with the main bundle.
 pub fn is_islands_path(path: &str) -> bool {
     let parts: Vec<&str> = path.trim_end_matches('/').split('/').collect();
     let is_id = |id: &str| id.parse::<i32>().is_ok();
@@ -75,12 +70,10 @@ pub fn is_islands_path(path: &str) -> bool {
         | ["", "portal"]
         | ["", "portal", "account"] => true,
         ["", "portal", "clients", id] => is_id(id),
-        ["", "portal", "clients", id, "forms" | "appointments" | "payments" | "insurance" | "messages" | "access-log"] => {
+        ["", "portal", "clients", id, "forms" | "appointments" | "payments" | "messages" | "access-log"] => {
             is_id(id)
         }
-        ["", "portal", "clients", id, "receipts" | "payments" | "forms", n] => {
-            is_id(id) && is_id(n)
-        }
+        ["", "portal", "clients", id, "receipts", payment] => is_id(id) && is_id(payment),
         _ => false,
     }
 }
@@ -221,53 +214,6 @@ pub fn account(
         return view! { <AccountIsland view/> }.into_any();
     }
     view! { <Account view actions revoke/> }.into_any()
-}
-
-/// A payment's card form: an island on an islands page, else a component of the hydrated page.
-pub fn card_form(page: PayPage, client: i32, booking: i32) -> AnyView {
-    #[cfg(any(feature = "ssr", not(feature = "routes")))]
-    if is_islands_page() {
-        use super::portal_payments::CardIsland;
-        let page = Reloadable(page);
-        return view! { <CardIsland page client booking/> }.into_any();
-    }
-    view! { <super::portal_payments::CardForm page client booking/> }.into_any()
-}
-
-/// A form to fill in: an island on an islands page, else a component of the hydrated page, whose
-/// resource reloads the form when `submitted` changes.
-pub fn fill_in(
-    client: i32,
-    form_id: i32,
-    definition: FormDefinition,
-    answers: Answers,
-    submitted: RwSignal<usize>,
-) -> AnyView {
-    #[cfg(any(feature = "ssr", not(feature = "routes")))]
-    if is_islands_page() {
-        use super::portal_forms::FillInIsland;
-        return view! { <FillInIsland client form_id definition answers/> }.into_any();
-    }
-    view! { <super::portal_forms::FillIn client form_id definition answers submitted/> }.into_any()
-}
-
-/// The portal's insurance policies and the form to add or edit one: an island on an islands
-/// page, else the hydrated page's section, which `action` and the page's resource keep current.
-pub fn insurance(
-    client_id: i32,
-    view: InsuranceView,
-    action: ServerAction<SavePolicy>,
-    editing: Option<i32>,
-) -> AnyView {
-    let base = format!("/portal/clients/{client_id}/insurance");
-    #[cfg(any(feature = "ssr", not(feature = "routes")))]
-    if is_islands_page() {
-        use super::portal_insurance::InsuranceIsland;
-        let _ = action;
-        let view = Reloadable(view);
-        return view! { <InsuranceIsland client_id view base editing/> }.into_any();
-    }
-    view! { <InsuranceSection client_id view action base editing/> }.into_any()
 }
 
 /// What the Messages tab says in place of the reply form when the person may not send.
@@ -506,9 +452,6 @@ mod tests {
             "/portal/clients/7/appointments",
             "/portal/clients/7/payments/",
             "/portal/clients/7/receipts/12",
-            "/portal/clients/7/payments/3",
-            "/portal/clients/7/forms/3",
-            "/portal/clients/7/insurance",
             "/portal/clients/7/messages",
             "/portal/clients/7/access-log",
             "/portal/account",
@@ -523,12 +466,11 @@ mod tests {
             "/portal/account/x",
             "/portal/clients",
             "/portal/clients/x",
-            "/portal/clients/7/forms/x",
+            "/portal/clients/7/forms/3",
             "/portal/clients/7/messages/2",
             "/portal/clients/7/appointments/3/ics",
-            "/portal/clients/7/insurance/2",
-            "/portal/clients/x/insurance",
-            "/portal/clients/7/payments/x",
+            "/portal/clients/7/insurance",
+            "/portal/clients/7/payments/3",
             "/portal/clients/x/forms",
             "/portal/clients/7/receipts/x",
             "/admin/clients/7",
