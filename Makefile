@@ -23,6 +23,7 @@ lint:
 	cargo clippy -p app -p server -p migrations --all-targets --features app/ssr -- -D warnings
 	cargo clippy -p frontend -p app --target wasm32-unknown-unknown --features app/hydrate -- -D warnings
 	cargo clippy -p portal-islands --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p portal-islands --target wasm32-unknown-unknown --features tasks -- -D warnings
 
 unit:
 	cargo test -p app --features ssr

@@ -9,9 +9,9 @@ use leptos_router::{path, Lazy, SsrMode};
 use crate::pages::islands::IslandScripts;
 use crate::pages::{lazy, portal, sign_in::SignInPage, Home, NotFound};
 
-/// The HTML document around the app, rendered on the server. Sign-in, the portal home and a
-/// client's pages of links and Messages are islands pages ([`crate::pages::islands`]): they load
-/// the small islands bundle instead of the main one.
+/// The HTML document around the app, rendered on the server. Sign-in and most portal pages are
+/// islands pages ([`crate::pages::islands`]): they load a small islands bundle instead of the
+/// main one.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // The page's Content-Security-Policy, with the nonce of its inline hydration script.
     #[cfg(feature = "ssr")]

@@ -1,8 +1,9 @@
 // What a browser downloads on a first visit to each page, with an empty cache: the portal never
 // loads the staff admin's code, every page hydrates without an error, the islands pages (the
 // portal home, the account, the forms list, appointments, payments, messages) load only the islands bundle (its
-// entry and the files of the islands they show), and every other page the main module plus the
-// lazily loaded views of its route. Each portal page also passes axe and fits a 360 px wide
+// entry and the files of the islands they show), a form to fill in only the task pages' islands
+// bundle (card entry is checked in payments.spec.js, where card processing is on), and every other
+// page the main module plus the lazily loaded views of its route. Each portal page also passes axe and fits a 360 px wide
 // screen.
 const { test, expect } = require("@playwright/test");
 const { PASSWORD, waitForHydration, expectGoodPage, bundlesOf } = require("./helpers");
@@ -95,6 +96,20 @@ test("portal pages hydrate from their own chunks and never load staff code", asy
       expect(load.brotli, `${path} adds its view to the main bundle`).toBeGreaterThan(home.brotli);
     }
   }
+});
+
+test("a form to fill in loads only the task pages' islands bundle, within budget", async ({ browser }) => {
+  const { state, landing } = await session(browser, "client@brightpath.example");
+  const context = await browser.newContext({ storageState: state });
+  const list = await (await context.request.get(`${landing}/forms`)).text();
+  await context.close();
+  const form = (list.match(/href="(\/portal\/clients\/\d+\/forms\/\d+)"/) || [])[1];
+  expect(form, "the forms list links to a form").toBeTruthy();
+  const load = await firstLoad(browser, state, form, 200, expectGoodPage);
+  console.log(`first load of ${form}: ${(load.brotli / 1000).toFixed(1)} KB brotli in ${load.files.length} files`);
+  expect(load.errors, `console errors on ${form}`).toEqual([]);
+  expect(bundlesOf(load.files), `${form} loads only the task bundle`).toEqual(["islands-tasks"]);
+  expect(load.brotli, `${form}'s budget`).toBeLessThanOrEqual(PAGE_BUDGET);
 });
 
 test("a contact's client list and account are islands pages and pass the page checks", async ({ browser }) => {

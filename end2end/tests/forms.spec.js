@@ -2,7 +2,7 @@
 // half, reloads and finds the draft, is stopped by a required field, signs and submits, and
 // staff read the submission. Serial: each step builds on the one before.
 const { test, expect } = require("@playwright/test");
-const { signIn, expectGoodPage, waitForHydration } = require("./helpers");
+const { signIn, expectGoodPage, waitForHydration, recordBundles } = require("./helpers");
 
 test.describe.configure({ mode: "serial" });
 
@@ -36,10 +36,14 @@ test("the parent fills half, reloads, keeps the draft, is stopped by a required 
   await expect(page.getByRole("heading", { level: 1, name: "Forms" })).toBeVisible();
   await expectGoodPage(page);
   const outstanding = page.getByRole("region", { name: "Outstanding" });
+  // Filling in is a task islands page: only its bundle, and the form is its island.
+  const bundles = recordBundles(page);
   await outstanding.getByRole("link", { name: "Client Intake Form" }).first().click();
   await expect(page.getByRole("heading", { level: 1, name: "Client Intake Form" })).toBeVisible();
   await expect(page.getByText("125 Harbor Street, Portland, ME 04101")).toBeVisible();
   await waitForHydration(page);
+  expect(bundles(), "the form page loads only the task pages' islands bundle").toEqual(["islands-tasks"]);
+  await expect(page.locator('leptos-island[data-component^="FillInIsland_"]')).toHaveCount(1);
 
   await page.getByLabel("Client's full name").fill("Jordan Lee");
   await page.getByLabel("Date of birth").fill("2012-04-02");
@@ -65,6 +69,7 @@ test("the parent fills half, reloads, keeps the draft, is stopped by a required 
   await page.getByLabel("Your full name").fill("Alex Lee");
   await page.getByLabel("I agree that typing my name is my signature on this form.").check();
   await page.getByRole("button", { name: "Sign and submit" }).click();
+  // Accepted, the page loads again and reads the form back, locked.
   await expect(page.getByText(/This form is locked\./)).toBeVisible();
   await expect(page.getByRole("button", { name: "Sign and submit" })).toHaveCount(0);
   await expect(page.getByText("Signed: Alex Lee")).toBeVisible();

@@ -98,12 +98,28 @@ async function toggle(sw) {
   return after;
 }
 
-/** The bundle a file under `/pkg` belongs to: `islands` (anything in the islands bundle's folder,
- *  `islands.<hash>/`: its entry module and each lazy island's file), `client_portal` (the main
- *  module), or the name of a lazily loaded view's or shared chunk's file. */
+/** The bundle a file under `/pkg` belongs to: `islands` or `islands-tasks` (anything in an islands
+ *  bundle's folder, `islands.<hash>/` or `islands-tasks.<hash>/`: its entry module and each lazy
+ *  island's file), `client_portal` (the main module), or the name of a lazily loaded view's or
+ *  shared chunk's file. */
 function bundleOf(url) {
   const parts = new URL(url).pathname.split("/");
-  return parts[2].startsWith("islands.") ? "islands" : parts.pop().split(".")[0];
+  const folder = parts[2].match(/^(islands|islands-tasks)\./);
+  return folder ? folder[1] : parts.pop().split(".")[0];
+}
+
+/** Starts recording the bundle files (`/pkg/….wasm` and `.js`) that `page` requests; the
+ *  returned function stops and gives the bundles they belong to, each named once. */
+function recordBundles(page) {
+  const urls = [];
+  const record = (req) => {
+    if (/\/pkg\/.+\.(wasm|js)$/.test(req.url())) urls.push(req.url());
+  };
+  page.on("request", record);
+  return () => {
+    page.off("request", record);
+    return bundlesOf(urls);
+  };
 }
 
 /** The bundles that the files at `urls` belong to, each named once. */
@@ -112,6 +128,6 @@ function bundlesOf(urls) {
 }
 
 module.exports = {
-  bundleOf, bundlesOf,
+  bundleOf, bundlesOf, recordBundles,
   PASSWORD, signIn, expectAccessible, expectNoHorizontalScroll, expectGoodPage, waitForHydration, openSettings, orgSwitch, toggle, linkFromOutbox, totp,
 };

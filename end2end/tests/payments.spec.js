@@ -2,7 +2,7 @@
 // paying with 4242… and the receipt, a declined card's reason, a staff refund, and card
 // processing turned off again. Serial: these tests change the demo organization and put it back.
 const { test, expect } = require("@playwright/test");
-const { signIn, expectGoodPage, waitForHydration, openSettings, orgSwitch, toggle } = require("./helpers");
+const { signIn, expectGoodPage, waitForHydration, openSettings, orgSwitch, toggle, recordBundles } = require("./helpers");
 
 test.describe.configure({ mode: "serial" });
 
@@ -54,9 +54,13 @@ test("with the sandbox enabled, Jordan pays with 4242… and sees the receipt; s
   await expect(client.getByText("You owe $240.00 for 2 appointments.")).toBeVisible();
   await expectGoodPage(client);
 
+  // The payment page is a task islands page: only its bundle and the card form's island.
+  const bundles = recordBundles(client);
   await client.getByRole("link", { name: /^Pay \$120\.00/ }).first().click();
   await expect(client.getByRole("heading", { level: 1, name: "Pay for an appointment" })).toBeVisible();
   await waitForHydration(client);
+  expect(bundles(), "the payment page loads only the task pages' islands bundle").toEqual(["islands-tasks"]);
+  await expect(client.locator('leptos-island[data-component^="CardIsland_"]')).toHaveCount(1);
   await expectGoodPage(client);
   await fillCard(client, "4242 4242 4242 4242", "12/34", "123");
   // A double click is one payment: the button locks, and the server keys the attempt.

@@ -107,7 +107,11 @@ async fn the_portal_home_loads_the_islands_bundle_and_other_pages_the_main_one()
                 main.iter().all(|m| m.starts_with("/pkg/client_portal")),
                 "{main:?}"
             );
-            assert!(!insurance.body.contains(ISLANDS), "{}", insurance.body);
+            assert!(
+                !insurance.body.contains("/pkg/islands"),
+                "{}",
+                insurance.body
+            );
             assert!(
                 !insurance.body.contains("<leptos-island"),
                 "{}",
@@ -315,7 +319,107 @@ async fn the_portal_account_is_an_islands_page_whose_forms_post_without_javascri
 
 /// Where an islands page's modules are: the islands bundle's folder (`islands.<hash>` after
 /// `make build`, `islands` here, where the tests' server has no `islands-hash.txt`).
-const ISLANDS: &str = "/pkg/islands";
+const ISLANDS: &str = "/pkg/islands/";
+/// Where a task page's modules are (`islands-tasks.<hash>` after `make build`).
+const TASK_ISLANDS: &str = "/pkg/islands-tasks/";
+
+/// A form to fill in is a task islands page whose form is one island; submitted, it reads back
+/// with no form island, still with the task bundle.
+#[tokio::test]
+async fn a_form_to_fill_in_loads_the_task_bundle_and_its_read_back_has_no_form_island() {
+    each_database(
+        true,
+        body!(|t| {
+            use app::domain::intake::FormStatus;
+            use app::server::store::entities::sent_form;
+            use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+            let app = t.app();
+            let jordan = common::client_id(&t.db, "Jordan").await;
+            let form = sent_form::Entity::find().one(&t.db).await.unwrap().unwrap();
+            let cookie = sign_in(&app, "parent@brightpath.example").await;
+            let path = format!("/portal/clients/{jordan}/forms/{}", form.id);
+            let body = &islands_page(&app, &path, &cookie, TASK_ISLANDS, "FillInIsland").await;
+            assert!(body.contains("Sign and submit"), "{body}");
+            // Submitted, the same address reads the answers back, with no form to fill in.
+            let mut done: sent_form::ActiveModel = form.into();
+            done.status = Set(FormStatus::Completed);
+            done.answers = Set(Some("{}".into()));
+            done.submitted_at = Set(Some(chrono::Utc::now()));
+            done.update(&t.db).await.unwrap();
+            let locked = get(&app, &path, Some(&cookie), "identity").await;
+            assert_eq!(locked.status, StatusCode::OK, "{}", locked.body);
+            assert!(
+                locked.body.contains("This form is locked."),
+                "{}",
+                locked.body
+            );
+            assert!(!locked.body.contains("FillInIsland_"), "{}", locked.body);
+            let bundle = modules(&locked.body);
+            assert!(!bundle.is_empty(), "{}", locked.body);
+            assert!(
+                bundle.iter().all(|m| m.starts_with(TASK_ISLANDS)),
+                "{bundle:?}"
+            );
+        }),
+    )
+    .await;
+}
+
+/// Paying an appointment is a task islands page whose card form is one island. Its inputs have
+/// no `name`, so that nothing of a card is ever posted to this server.
+#[tokio::test]
+async fn card_entry_loads_the_task_bundle_and_its_inputs_post_nothing() {
+    each_database(
+        true,
+        body!(|t| {
+            let app = t.app();
+            let jordan = common::client_id(&t.db, "Jordan").await;
+            common::enable_payments(&t.db, jordan).await;
+            let booking = common::owed_bookings(&t.db, jordan).await[0];
+            let cookie = sign_in(&app, "client@brightpath.example").await;
+            let path = format!("/portal/clients/{jordan}/payments/{booking}");
+            let body = &islands_page(&app, &path, &cookie, TASK_ISLANDS, "CardIsland").await;
+            assert!(
+                body.contains("<form novalidate class=\"stacked card-form\""),
+                "{body}"
+            );
+            assert!(body.contains("Card number"), "{body}");
+            let form = body.split("card-form").nth(1).unwrap_or_default();
+            let form = form.split("</form>").next().unwrap_or_default();
+            assert!(!form.contains(" name="), "{form}");
+            // The Payments tab it comes from stays with the other islands bundle.
+            let tab = format!("/portal/clients/{jordan}/payments");
+            let reply = get(&app, &tab, Some(&cookie), "identity").await;
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+            let bundle = modules(&reply.body);
+            assert!(!bundle.is_empty(), "{}", reply.body);
+            assert!(bundle.iter().all(|m| m.starts_with(ISLANDS)), "{bundle:?}");
+        }),
+    )
+    .await;
+}
+
+/// Loads `path` and checks that it is an islands page of the bundle in `folder` showing
+/// `island`: answered 200, with that bundle's two modules and no other. Gives its HTML.
+async fn islands_page(
+    app: &axum::Router,
+    path: &str,
+    cookie: &str,
+    folder: &str,
+    island: &str,
+) -> String {
+    let reply = get(app, path, Some(cookie), "identity").await;
+    assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.body);
+    let bundle = modules(&reply.body);
+    assert_eq!(bundle.len(), 2, "{path}: {}", reply.body);
+    assert!(
+        bundle.iter().all(|m| m.starts_with(folder)),
+        "{path}: {bundle:?}"
+    );
+    let tag = format!("<leptos-island data-component=\"{island}_");
+    assert!(reply.body.contains(&tag), "{path}: {}", reply.body);
+    reply.body
+}
 
 /// The JS modules a page preloads.
 fn modules(html: &str) -> Vec<&str> {

@@ -1,12 +1,13 @@
 //! Sign-in, the pages behind its links and most of the portal as islands pages (the home, the
-//! account; of a client the forms, appointments, payments, a receipt, messages, access log:
-//! [`is_islands_path`]).
-//! The server renders them whole, and the browser loads only the islands bundle
+//! account; of a client the forms, a form to fill in, appointments, payments, paying one, a
+//! receipt, messages, access log: [`islands_bundle`]).
+//! The server renders them whole, and the browser loads only an islands bundle
 //! (`frontend/islands`) instead of the main one: it makes the pages' interactive parts work
 //! (the sign-in form, the idle dialog, the Messages tab's unread badge, a receipt's Print
-//! button, the conversation with its reply form, the Appointments tab, the account's forms) and
-//! nothing else, so a parent's phone downloads no router and no other page. Islands shown by one
-//! page only are lazy: each is a WASM file of its own, loaded only by a page that shows it.
+//! button, the conversation with its reply form, the Appointments tab, the account's forms; in
+//! the task pages' bundle, a form to fill in and the card form) and nothing else, so a parent's
+//! phone downloads no router and no other page. Islands shown by one page only are lazy: each is
+//! a WASM file of its own, loaded only by a page that shows it.
 //! Every link loads a page. Other pages hydrate whole with the main bundle; when its router
 //! shows one of these pages after a navigation, it renders the same views as components.
 
@@ -19,8 +20,10 @@ use super::portal_appointments::{AppointmentActions, AppointmentsSections};
 use crate::api::messages::SendMessage;
 use crate::api::own_account::RevokeCalendarFeed;
 use crate::domain::account::LinkInfo;
+use crate::domain::forms::{Answers, FormDefinition};
 use crate::domain::messages::Conversation;
 use crate::domain::own_account::AccountView;
+use crate::domain::payments::PayPage;
 use crate::domain::schedule::AppointmentsTab;
 
 /// An island's data that the island also loads again through a server function, carried in
@@ -46,26 +49,40 @@ impl<'de, T: serde::de::DeserializeOwned> serde::Deserialize<'de> for Reloadable
     }
 }
 
+/// The two islands bundles. Each lazy island grows the code its bundle's islands share (the
+/// entry module and the shared chunks), so the portal's task pages, whose islands are large
+/// forms, have a bundle of their own and leave the other pages' files as they were.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IslandsBundle {
+    /// Sign-in and the pages behind its links, the portal's home, account and pages of links,
+    /// Appointments and Messages (`frontend/islands` as built by default).
+    Pages,
+    /// A form to fill in and card entry (`frontend/islands` with its `tasks` feature, which
+    /// turns on this crate's `task-islands`).
+    Tasks,
+}
+
 /// Provided by the shell on the server when this request's page is served as islands.
 #[derive(Clone, Copy, Debug)]
-pub struct IslandsPage;
+pub struct IslandsPage(pub IslandsBundle);
 
 /// Whether this page is being rendered as islands (never in the browser's router).
 pub fn is_islands_page() -> bool {
     use_context::<IslandsPage>().is_some()
 }
 
-/// Whether the page at `path` is served as islands: the sign-in page, the portal's home
-/// (`/portal`: the clients a login acts for) and its account (`/portal/account`), and of a
-/// client (`/portal/clients/:id/…`) the home, the list of forms, Appointments, the Payments tab,
-/// a receipt, Messages and "Who has seen my information", and the pages behind sign-in's links
-/// (a forgotten password, a welcome or reset link, unlock). Their interactive parts are islands;
-/// the other portal pages (a form to fill in, card entry, insurance), the second sign-in step
-/// and the staff admin hydrate whole with the main bundle.
-pub fn is_islands_path(path: &str) -> bool {
+/// Whether the page at `path` is served as islands, and with which bundle: the sign-in page,
+/// the portal's home (`/portal`: the clients a login acts for) and its account
+/// (`/portal/account`), and of a client (`/portal/clients/:id/…`) the home, the list of forms,
+/// Appointments, the Payments tab, a receipt, Messages and "Who has seen my information", and
+/// the pages behind sign-in's links (a forgotten password, a welcome or reset link, unlock);
+/// with the task bundle, a form to fill in and paying an appointment by card. Their interactive
+/// parts are islands; Billing & Insurance Info, the second sign-in step and the staff admin
+/// hydrate whole with the main bundle.
+pub fn islands_bundle(path: &str) -> Option<IslandsBundle> {
     let parts: Vec<&str> = path.trim_end_matches('/').split('/').collect();
     let is_id = |id: &str| id.parse::<i32>().is_ok();
-    match parts.as_slice() {
+    let pages = match parts.as_slice() {
         ["", "sign-in" | "forgot-password" | "welcome" | "reset-password" | "unlock"]
         | ["", "portal"]
         | ["", "portal", "account"] => true,
@@ -74,25 +91,34 @@ pub fn is_islands_path(path: &str) -> bool {
             is_id(id)
         }
         ["", "portal", "clients", id, "receipts", payment] => is_id(id) && is_id(payment),
+        ["", "portal", "clients", id, "forms" | "payments", n] if is_id(id) && is_id(n) => {
+            return Some(IslandsBundle::Tasks);
+        }
         _ => false,
-    }
+    };
+    pages.then_some(IslandsBundle::Pages)
+}
+
+/// Whether the page at `path` is served as islands ([`islands_bundle`]).
+pub fn is_islands_path(path: &str) -> bool {
+    islands_bundle(path).is_some()
 }
 
 /// Decides, from the request, whether its page is served as islands, and tells the views.
 #[cfg(feature = "ssr")]
 pub fn serve_as_islands() -> bool {
-    let islands = use_context::<http::request::Parts>()
-        .is_some_and(|parts| is_islands_path(parts.uri.path()));
-    if islands {
-        provide_context(IslandsPage);
+    let bundle =
+        use_context::<http::request::Parts>().and_then(|parts| islands_bundle(parts.uri.path()));
+    if let Some(bundle) = bundle {
+        provide_context(IslandsPage(bundle));
     }
-    islands
+    bundle.is_some()
 }
 
 /// The idle dialog of a page: an island on an islands page, else a component that follows the
 /// router's navigations.
 pub fn idle_watch(idle_seconds: u32) -> AnyView {
-    #[cfg(any(feature = "ssr", not(feature = "routes")))]
+    #[cfg(feature = "ssr")]
     if is_islands_page() {
         return view! { <IdleIsland idle_seconds/> }.into_any();
     }
@@ -106,7 +132,7 @@ pub fn messages_badge(
     initial: u32,
     unread: impl Fn() -> u32 + Send + Sync + 'static,
 ) -> AnyView {
-    #[cfg(any(feature = "ssr", not(feature = "routes")))]
+    #[cfg(feature = "ssr")]
     if is_islands_page() {
         return view! { <UnreadIsland client initial/> }.into_any();
     }
@@ -117,7 +143,7 @@ pub fn messages_badge(
 /// The sign-in form: an island on an islands page (after it, the browser loads the person's
 /// home), else a component of the hydrated page.
 pub fn sign_in_form() -> AnyView {
-    #[cfg(any(feature = "ssr", not(feature = "routes")))]
+    #[cfg(feature = "ssr")]
     if is_islands_page() {
         return view! { <SignInIsland/> }.into_any();
     }
@@ -127,7 +153,7 @@ pub fn sign_in_form() -> AnyView {
 /// The form of `/welcome` and `/reset-password` (a new password for a valid link): an island on
 /// an islands page, else a component of the hydrated page.
 pub fn password_form(info: LinkInfo, token: String) -> AnyView {
-    #[cfg(any(feature = "ssr", not(feature = "routes")))]
+    #[cfg(feature = "ssr")]
     if is_islands_page() {
         use super::account::PasswordIsland;
         return view! { <PasswordIsland info token/> }.into_any();
@@ -137,7 +163,7 @@ pub fn password_form(info: LinkInfo, token: String) -> AnyView {
 
 /// The form of `/forgot-password`: an island on an islands page, else a component.
 pub fn forgot_password_form() -> AnyView {
-    #[cfg(any(feature = "ssr", not(feature = "routes")))]
+    #[cfg(feature = "ssr")]
     if is_islands_page() {
         use super::account::ForgotPasswordIsland;
         return view! { <ForgotPasswordIsland/> }.into_any();
@@ -147,7 +173,7 @@ pub fn forgot_password_form() -> AnyView {
 
 /// The button of `/unlock`: an island on an islands page, else a component.
 pub fn unlock_form(token: String) -> AnyView {
-    #[cfg(any(feature = "ssr", not(feature = "routes")))]
+    #[cfg(feature = "ssr")]
     if is_islands_page() {
         use super::account::UnlockIsland;
         return view! { <UnlockIsland token/> }.into_any();
@@ -157,7 +183,7 @@ pub fn unlock_form(token: String) -> AnyView {
 
 /// A receipt's Print button: an island on an islands page, else a component of the hydrated page.
 pub fn print_button() -> AnyView {
-    #[cfg(any(feature = "ssr", not(feature = "routes")))]
+    #[cfg(feature = "ssr")]
     if is_islands_page() {
         return view! { <PrintIsland/> }.into_any();
     }
@@ -167,14 +193,11 @@ pub fn print_button() -> AnyView {
 /// The portal's conversation: an island on an islands page, else the hydrated page's thread,
 /// which `send` and the page's resource keep current.
 pub fn thread(conversation: Conversation, send: ServerAction<SendMessage>) -> AnyView {
-    #[cfg(any(feature = "ssr", not(feature = "routes")))]
+    #[cfg(feature = "ssr")]
     if is_islands_page() {
-        #[cfg(feature = "ssr")]
         let path = use_context::<http::request::Parts>()
             .map(|parts| parts.uri.path().to_owned())
             .unwrap_or_default();
-        #[cfg(not(feature = "ssr"))]
-        let path = String::new();
         let _ = send;
         let conversation = Reloadable(conversation);
         return view! { <ConversationIsland conversation path/> }.into_any();
@@ -190,7 +213,7 @@ pub fn appointments(
     offered: Option<String>,
     actions: AppointmentActions,
 ) -> AnyView {
-    #[cfg(any(feature = "ssr", not(feature = "routes")))]
+    #[cfg(feature = "ssr")]
     if is_islands_page() {
         use super::portal_appointments::AppointmentsIsland;
         let tab = Reloadable(tab);
@@ -206,7 +229,7 @@ pub fn account(
     actions: AccountActions,
     revoke: ServerAction<RevokeCalendarFeed>,
 ) -> AnyView {
-    #[cfg(any(feature = "ssr", not(feature = "routes")))]
+    #[cfg(feature = "ssr")]
     if is_islands_page() {
         use super::own_account::AccountIsland;
         let _ = (actions, revoke);
@@ -216,12 +239,43 @@ pub fn account(
     view! { <Account view actions revoke/> }.into_any()
 }
 
+/// A payment's card form: an island on an islands page, else a component of the hydrated page.
+pub fn card_form(page: PayPage, client: i32, booking: i32) -> AnyView {
+    #[cfg(feature = "ssr")]
+    if is_islands_page() {
+        use super::portal_payments::CardIsland;
+        let page = Reloadable(page);
+        return view! { <CardIsland page client booking/> }.into_any();
+    }
+    view! { <super::portal_payments::CardForm page client booking/> }.into_any()
+}
+
+/// A form to fill in: an island on an islands page, else a component of the hydrated page, whose
+/// resource reloads the form when `submitted` changes.
+pub fn fill_in(
+    client: i32,
+    form_id: i32,
+    definition: FormDefinition,
+    answers: Answers,
+    submitted: RwSignal<usize>,
+) -> AnyView {
+    #[cfg(feature = "ssr")]
+    if is_islands_page() {
+        use super::portal_forms::FillInIsland;
+        return view! { <FillInIsland client form_id definition answers/> }.into_any();
+    }
+    view! { <super::portal_forms::FillIn client form_id definition answers submitted/> }.into_any()
+}
+
 /// What the Messages tab says in place of the reply form when the person may not send.
 const MESSAGING_OFF: &str = "Messaging is not available right now.";
 
 // The islands themselves are compiled for the server, which renders them, and for the islands
-// bundle, which hydrates them, but not into the main bundle, whose router never shows an islands
-// page: each island's entry point would be one more export kept in it.
+// bundle that hydrates them, but not into the main bundle, whose router never shows an islands
+// page: each island's entry point would be one more export kept in it. The idle dialog and the
+// unread badge are in both islands bundles; the other pages' islands only in the default one
+// (`not(feature = "task-islands")`), and the task pages' (`FillInIsland`, `CardIsland`) only in
+// the task bundle.
 
 /// The idle dialog on an islands page, where every navigation loads a page (and restarts it).
 #[cfg(any(feature = "ssr", not(feature = "routes")))]
@@ -247,14 +301,20 @@ pub fn UnreadIsland(client: i32, initial: u32) -> impl IntoView {
 }
 
 /// The sign-in form on the islands sign-in page.
-#[cfg(any(feature = "ssr", not(feature = "routes")))]
+#[cfg(any(
+    feature = "ssr",
+    all(not(feature = "routes"), not(feature = "task-islands"))
+))]
 #[island(lazy)]
 pub fn SignInIsland() -> impl IntoView {
     view! { <super::sign_in::SignInForm/> }
 }
 
 /// A receipt's Print button on an islands page.
-#[cfg(any(feature = "ssr", not(feature = "routes")))]
+#[cfg(any(
+    feature = "ssr",
+    all(not(feature = "routes"), not(feature = "task-islands"))
+))]
 #[island]
 pub fn PrintIsland() -> impl IntoView {
     view! { <super::receipt::PrintButton/> }
@@ -263,7 +323,10 @@ pub fn PrintIsland() -> impl IntoView {
 /// The portal's conversation on an islands page: the messages and the reply form. It reloads the
 /// conversation after each message sent and whenever it changes live (a message or a read, from
 /// anyone); the reply box empties after a send and keeps what is typed while a message arrives.
-#[cfg(any(feature = "ssr", not(feature = "routes")))]
+#[cfg(any(
+    feature = "ssr",
+    all(not(feature = "routes"), not(feature = "task-islands"))
+))]
 #[island(lazy)]
 pub fn ConversationIsland(conversation: Reloadable<Conversation>, path: String) -> impl IntoView {
     use super::form::successes;
@@ -333,7 +396,8 @@ pub fn IslandScripts(options: LeptosOptions) -> impl IntoView {
         if let Some(context) = Owner::current_shared_context() {
             context.set_is_hydrating(false);
         }
-        let folder = format!("/{}/{}", options.site_pkg_dir, bundle::folder());
+        let which = use_context::<IslandsPage>().map_or(IslandsBundle::Pages, |page| page.0);
+        let folder = format!("/{}/{}", options.site_pkg_dir, bundle::folder(which));
         let (js, wasm) = (bundle::ENTRY_JS, bundle::ENTRY_WASM);
         let script = format!(
             "{}({folder:?}, {js:?}, {wasm:?});",
@@ -354,74 +418,12 @@ pub fn IslandScripts(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The islands bundle's folder, from `islands-hash.txt` beside the server's executable
-/// (written by `frontend/islands/build`, as cargo-leptos writes `hash.txt`).
 #[cfg(feature = "ssr")]
-mod bundle {
-    use std::sync::OnceLock;
-
-    /// The file beside the executable that names the hashed folder.
-    pub const HASH_FILE: &str = "islands-hash.txt";
-    /// The folder of an unhashed build (only where the build script did not run).
-    const UNHASHED: &str = "islands";
-
-    /// The entry module and its WASM, in the bundle's folder.
-    pub const ENTRY_JS: &str = "portal_islands.js";
-    pub const ENTRY_WASM: &str = "portal_islands_bg.wasm";
-    /// The module that loads an island's own WASM file (and the chunks it shares) when a page
-    /// hydrates that island; the entry module imports it.
-    pub const LOADER_JS: &str = "__wasm_split.js";
-
-    /// The bundle's folder under `/pkg`.
-    pub fn folder() -> &'static str {
-        static FOLDER: OnceLock<String> = OnceLock::new();
-        FOLDER.get_or_init(|| {
-            let hashes = std::env::current_exe()
-                .ok()
-                .and_then(|exe| std::fs::read_to_string(exe.parent()?.join(HASH_FILE)).ok());
-            hashes.as_deref().and_then(folder_of).unwrap_or_else(|| {
-                tracing::warn!(
-                    "no {HASH_FILE} beside the server: islands pages load an unhashed bundle (run `make build`)"
-                );
-                UNHASHED.to_owned()
-            })
-        })
-    }
-
-    /// The folder named by the hash file's `folder: islands.<hash>` line.
-    pub fn folder_of(text: &str) -> Option<String> {
-        text.lines()
-            .filter_map(|line| line.split_once(':'))
-            .find(|(key, _)| key.trim() == "folder")
-            .map(|(_, folder)| folder.trim().to_owned())
-            .filter(|folder| {
-                folder.strip_prefix("islands.").is_some_and(|hash| {
-                    !hash.is_empty()
-                        && hash
-                            .chars()
-                            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-                })
-            })
-    }
-
-    #[cfg(test)]
-    mod tests {
-        #[test]
-        fn the_hash_file_names_the_hashed_folder() {
-            assert_eq!(
-                super::folder_of("folder: islands.abc123\n").as_deref(),
-                Some("islands.abc123")
-            );
-            assert_eq!(super::folder_of(""), None);
-            assert_eq!(super::folder_of("folder: ../etc"), None);
-            assert_eq!(super::folder_of("js: abc\nwasm: def\n"), None);
-        }
-    }
-}
+mod bundle;
 
 #[cfg(test)]
 mod tests {
-    use super::{is_islands_path, Reloadable};
+    use super::{is_islands_path, islands_bundle, IslandsBundle, Reloadable};
 
     #[test]
     fn reloadable_data_travels_as_json_text_and_comes_back_whole() {
@@ -466,11 +468,12 @@ mod tests {
             "/portal/account/x",
             "/portal/clients",
             "/portal/clients/x",
-            "/portal/clients/7/forms/3",
+            "/portal/clients/7/forms/x",
+            "/portal/clients/x/forms/3",
+            "/portal/clients/7/payments/x",
             "/portal/clients/7/messages/2",
             "/portal/clients/7/appointments/3/ics",
             "/portal/clients/7/insurance",
-            "/portal/clients/7/payments/3",
             "/portal/clients/x/forms",
             "/portal/clients/7/receipts/x",
             "/admin/clients/7",
@@ -479,5 +482,29 @@ mod tests {
         ] {
             assert!(!is_islands_path(path), "{path}");
         }
+    }
+
+    #[test]
+    fn a_form_to_fill_in_and_card_entry_load_the_task_bundle_and_the_rest_the_other() {
+        for path in [
+            "/portal/clients/7/forms/3",
+            "/portal/clients/7/forms/3/",
+            "/portal/clients/7/payments/12",
+        ] {
+            assert_eq!(islands_bundle(path), Some(IslandsBundle::Tasks), "{path}");
+        }
+        for path in [
+            "/sign-in",
+            "/portal",
+            "/portal/account",
+            "/portal/clients/7",
+            "/portal/clients/7/forms",
+            "/portal/clients/7/payments",
+            "/portal/clients/7/receipts/12",
+            "/portal/clients/7/messages",
+        ] {
+            assert_eq!(islands_bundle(path), Some(IslandsBundle::Pages), "{path}");
+        }
+        assert_eq!(islands_bundle("/portal/clients/7/insurance"), None);
     }
 }

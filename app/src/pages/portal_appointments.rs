@@ -108,7 +108,10 @@ pub fn AppointmentsSections(
 }
 
 /// The tab on an islands page: its sections, loaded again after each action that succeeds.
-#[cfg(any(feature = "ssr", not(feature = "routes")))]
+#[cfg(any(
+    feature = "ssr",
+    all(not(feature = "routes"), not(feature = "task-islands"))
+))]
 #[island(lazy)]
 pub fn AppointmentsIsland(
     client: i32,

@@ -123,7 +123,7 @@ fn FormView(form: PortalForm, client: i32, submitted: RwSignal<usize>) -> impl I
         } else {
             view! {
                 <p>"Due " {form.due_on.format("%Y-%m-%d").to_string()} ". Your answers are saved as a draft as you go."</p>
-                <FillIn form client submitted/>
+                {super::islands::fill_in(client, form.id, form.definition, form.answers, submitted)}
             }.into_any()
         }}
     }
@@ -178,11 +178,17 @@ pub fn describe(answer: Option<&Answer>) -> String {
     }
 }
 
-/// The fillable form: answers in a signal, a draft saved shortly after each change.
+/// The fillable form: answers in a signal, a draft saved shortly after each change;
+/// `submitted` counts the submissions the server accepted.
 #[component]
-fn FillIn(form: PortalForm, client: i32, submitted: RwSignal<usize>) -> impl IntoView {
-    let form_id = form.id;
-    let answers = RwSignal::new(form.answers.clone());
+pub fn FillIn(
+    client: i32,
+    form_id: i32,
+    definition: FormDefinition,
+    answers: Answers,
+    submitted: RwSignal<usize>,
+) -> impl IntoView {
+    let answers = RwSignal::new(answers);
     let errors = RwSignal::new(BTreeMap::<String, String>::new());
     let save = Action::new(move |json: &String| {
         let json = json.clone();
@@ -215,7 +221,7 @@ fn FillIn(form: PortalForm, client: i32, submitted: RwSignal<usize>) -> impl Int
             submitted.update(|n| *n += 1);
         }
     });
-    let fields = form.definition.fields().cloned().collect::<Vec<_>>();
+    let fields = definition.fields().cloned().collect::<Vec<_>>();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if let Some(handle) = pending_save.get_value() {
@@ -249,7 +255,7 @@ fn FillIn(form: PortalForm, client: i32, submitted: RwSignal<usize>) -> impl Int
     };
     view! {
         <form class="intake" on:submit=on_submit novalidate=true>
-            {form.definition.sections.into_iter().map(|s| view! {
+            {definition.sections.into_iter().map(|s| view! {
                 <section class="form-section">
                     <h2>{s.title}</h2>
                     {s.fields.into_iter().map(|f| view! { <Question field=f answers errors on_change=schedule_save/> }).collect_view()}
@@ -262,6 +268,25 @@ fn FillIn(form: PortalForm, client: i32, submitted: RwSignal<usize>) -> impl Int
             </button>
         </form>
     }
+}
+
+/// The fillable form on an islands page. Once the server accepts it, the browser loads the page
+/// again, which reads the form back, locked.
+#[cfg(any(feature = "ssr", feature = "task-islands"))]
+#[island(lazy)]
+pub fn FillInIsland(
+    client: i32,
+    form_id: i32,
+    definition: FormDefinition,
+    answers: Answers,
+) -> impl IntoView {
+    let submitted = RwSignal::new(0usize);
+    Effect::new(move |_| {
+        if submitted.get() > 0 {
+            let _ = window().location().reload();
+        }
+    });
+    view! { <FillIn client form_id definition answers submitted/> }
 }
 
 /// What every kind of question shares: its element id, what describes it (help and error),

@@ -9,7 +9,7 @@ use leptos_router::components::A;
 use super::card_entry::{
     mount_stripe, sandbox_token, stripe_payment_method, CardError, StripeCard,
 };
-use super::islands::print_button;
+use super::islands::{card_form, print_button};
 use super::receipt::ReceiptView;
 use super::{route_id, ErrorNotice};
 use crate::api::payments::{get_billing, get_pay_page, get_receipt, pay_appointment};
@@ -101,7 +101,8 @@ fn Billing(billing: PortalBilling, client: i32) -> impl IntoView {
     }
 }
 
-/// `/portal/clients/:id/payments/:booking`: pay one appointment by card.
+/// `/portal/clients/:id/payments/:booking`: pay one appointment by card. Loaded afresh, as the
+/// Pay buttons load it, it is an islands page whose card form is one island (`CardIsland`).
 #[component]
 pub fn PayAppointmentPage() -> impl IntoView {
     let client = route_id("id");
@@ -114,7 +115,7 @@ pub fn PayAppointmentPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(p) => view! { <CardForm page=p client=client() booking=booking()/> }.into_any(),
+                    Ok(p) => card_form(p, client(), booking()),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 }
             })}
@@ -123,9 +124,10 @@ pub fn PayAppointmentPage() -> impl IntoView {
 }
 
 /// The card form. The inputs have no `name`, so that a form submitted before the page is
-/// interactive sends nothing; the card goes only to the processor, from the browser.
+/// interactive sends nothing; the card goes only to the processor, from the browser. Once paid,
+/// the browser loads the receipt (an islands page).
 #[component]
-fn CardForm(page: PayPage, client: i32, booking: i32) -> impl IntoView {
+pub fn CardForm(page: PayPage, client: i32, booking: i32) -> impl IntoView {
     let amount = money(page.item.amount_cents.into());
     let attempt = RwSignal::new(page.attempt_key.clone());
     let (number, expiry, cvc) = (
@@ -162,7 +164,6 @@ fn CardForm(page: PayPage, client: i32, booking: i32) -> impl IntoView {
             }
         }),
     });
-    let navigate = leptos_router::hooks::use_navigate();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() || !ready.get_untracked() {
@@ -182,7 +183,6 @@ fn CardForm(page: PayPage, client: i32, booking: i32) -> impl IntoView {
         }
         errors.set(FieldErrors::default());
         busy.set(true);
-        let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             let token = if is_stripe {
                 match stripe.with_value(Clone::clone) {
@@ -208,10 +208,13 @@ fn CardForm(page: PayPage, client: i32, booking: i32) -> impl IntoView {
                 }
             };
             match outcome {
-                Ok(payment) => navigate(
-                    &format!("/portal/clients/{client}/receipts/{payment}"),
-                    Default::default(),
-                ),
+                Ok(payment) => {
+                    let receipt = format!("/portal/clients/{client}/receipts/{payment}");
+                    // The button stays busy while the receipt loads.
+                    if window().location().assign(&receipt).is_ok() {
+                        return;
+                    }
+                }
                 Err(Some(e)) => {
                     if matches!(e, AppError::Declined(_)) {
                         // Nothing was charged: the next try is a new attempt, with a new key.
@@ -260,6 +263,18 @@ fn CardForm(page: PayPage, client: i32, booking: i32) -> impl IntoView {
             </button>
         </form>
     }
+}
+
+/// The card form on an islands page. The page it is given also comes back from `get_pay_page`
+/// after a decline (for the next attempt's key), hence `Reloadable`.
+#[cfg(any(feature = "ssr", feature = "task-islands"))]
+#[island(lazy)]
+pub fn CardIsland(
+    page: super::islands::Reloadable<PayPage>,
+    client: i32,
+    booking: i32,
+) -> impl IntoView {
+    view! { <CardForm page=page.0 client booking/> }
 }
 
 #[component]
