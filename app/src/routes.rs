@@ -17,7 +17,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::server::csp::set_for_page();
     #[cfg(feature = "ssr")]
-    let islands = crate::pages::islands::serve_as_islands();
+    let islands = crate::pages::islands::serve_as_islands(&options);
     #[cfg(not(feature = "ssr"))]
     let islands = false;
     let scripts = if islands {

@@ -399,6 +399,54 @@ async fn card_entry_loads_the_task_bundle_and_its_inputs_post_nothing() {
     .await;
 }
 
+/// A lazy island's files arrive with its page: the page's head preloads the island's own file
+/// and the chunks it shares, as the bundle's split loader names them, and nothing of an island
+/// the page does not show.
+#[tokio::test]
+async fn an_islands_page_preloads_the_files_of_its_lazy_islands() {
+    each_database(
+        true,
+        body!(|t| {
+            let root = std::env::temp_dir().join(format!("cp-site-{}", rand::random::<u64>()));
+            let folder = root.join("pkg").join("islands");
+            std::fs::create_dir_all(&folder).unwrap();
+            let loader = "export const __wasm_split_load_account_island_loader_7 = wrapAsyncCb(makeLoad(() => {\n    \
+                const src = fetch(new URL(\"./split_account_island_loader_7.wasm\", import.meta.url));\n}\n\
+                , [__chunk_8, __chunk_9]));\n\
+                export const __wasm_split_load_conversation_island_loader_5 = wrapAsyncCb(makeLoad(() => {\n    \
+                const src = fetch(new URL(\"./split_conversation_island_loader_5.wasm\", import.meta.url));\n}\n\
+                , [__chunk_9]));\n";
+            std::fs::write(folder.join("__wasm_split.js"), loader).unwrap();
+            let app = t.app_with(
+                LeptosOptions::builder()
+                    .output_name("client_portal")
+                    .site_root(root.display().to_string())
+                    .build(),
+            );
+            let cookie = sign_in(&app, "parent@brightpath.example").await;
+            let reply = get(&app, "/portal/account", Some(&cookie), "identity").await;
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+            let head = reply.body.split("</head>").next().unwrap();
+            let preloads: Vec<&str> = head
+                .split("<link ")
+                .filter(|tag| tag.contains("rel=\"preload\"") && tag.contains("as=\"fetch\""))
+                .filter_map(|tag| tag.split("href=\"").nth(1)?.split('"').next())
+                .collect();
+            for file in [
+                "split_account_island_loader_7.wasm",
+                "chunk_8.wasm",
+                "chunk_9.wasm",
+            ] {
+                let href = format!("/pkg/islands/{file}");
+                assert!(preloads.contains(&href.as_str()), "{href}: {head}");
+            }
+            assert!(!head.contains("split_conversation_island"), "{head}");
+            let _ = std::fs::remove_dir_all(&root);
+        }),
+    )
+    .await;
+}
+
 /// Loads `path` and checks that it is an islands page of the bundle in `folder` showing
 /// `island`: answered 200, with that bundle's two modules and no other. Gives its HTML.
 async fn islands_page(

@@ -104,15 +104,34 @@ pub fn is_islands_path(path: &str) -> bool {
     islands_bundle(path).is_some()
 }
 
-/// Decides, from the request, whether its page is served as islands, and tells the views.
+/// Decides, from the request, whether its page is served as islands, and tells the views
+/// (and where that page's bundle is).
 #[cfg(feature = "ssr")]
-pub fn serve_as_islands() -> bool {
+pub fn serve_as_islands(options: &LeptosOptions) -> bool {
     let bundle =
         use_context::<http::request::Parts>().and_then(|parts| islands_bundle(parts.uri.path()));
     if let Some(bundle) = bundle {
         provide_context(IslandsPage(bundle));
+        provide_context(bundle::Served::new(bundle, options));
     }
     bundle.is_some()
+}
+
+/// A lazy island's files (`island`: its name in snake case without `_island`), preloaded in the
+/// page's head: the browser fetches them alongside the bundle's entry instead of only once the
+/// entry runs and hydrates the island.
+#[cfg(feature = "ssr")]
+fn preload(island: &str) -> impl IntoView {
+    use leptos_meta::Link;
+    let files = use_context::<bundle::Served>()
+        .map(|served| served.island_files(island))
+        .unwrap_or_default();
+    files
+        .into_iter()
+        .map(|href| {
+            view! { <Link rel="preload" href as_="fetch" type_="application/wasm" crossorigin="anonymous"/> }
+        })
+        .collect_view()
 }
 
 /// The idle dialog of a page: an island on an islands page, else a component that follows the
@@ -145,7 +164,7 @@ pub fn messages_badge(
 pub fn sign_in_form() -> AnyView {
     #[cfg(feature = "ssr")]
     if is_islands_page() {
-        return view! { <SignInIsland/> }.into_any();
+        return view! { {preload("sign_in")} <SignInIsland/> }.into_any();
     }
     view! { <super::sign_in::SignInForm/> }.into_any()
 }
@@ -156,7 +175,7 @@ pub fn password_form(info: LinkInfo, token: String) -> AnyView {
     #[cfg(feature = "ssr")]
     if is_islands_page() {
         use super::account::PasswordIsland;
-        return view! { <PasswordIsland info token/> }.into_any();
+        return view! { {preload("password")} <PasswordIsland info token/> }.into_any();
     }
     view! { <super::account::PasswordForm info token/> }.into_any()
 }
@@ -166,7 +185,7 @@ pub fn forgot_password_form() -> AnyView {
     #[cfg(feature = "ssr")]
     if is_islands_page() {
         use super::account::ForgotPasswordIsland;
-        return view! { <ForgotPasswordIsland/> }.into_any();
+        return view! { {preload("forgot_password")} <ForgotPasswordIsland/> }.into_any();
     }
     view! { <super::account::ForgotPasswordForm/> }.into_any()
 }
@@ -176,7 +195,7 @@ pub fn unlock_form(token: String) -> AnyView {
     #[cfg(feature = "ssr")]
     if is_islands_page() {
         use super::account::UnlockIsland;
-        return view! { <UnlockIsland token/> }.into_any();
+        return view! { {preload("unlock")} <UnlockIsland token/> }.into_any();
     }
     view! { <super::account::UnlockForm token/> }.into_any()
 }
@@ -200,7 +219,8 @@ pub fn thread(conversation: Conversation, send: ServerAction<SendMessage>) -> An
             .unwrap_or_default();
         let _ = send;
         let conversation = Reloadable(conversation);
-        return view! { <ConversationIsland conversation path/> }.into_any();
+        return view! { {preload("conversation")} <ConversationIsland conversation path/> }
+            .into_any();
     }
     view! { <Thread conversation action=send off_notice=MESSAGING_OFF/> }.into_any()
 }
@@ -217,7 +237,8 @@ pub fn appointments(
     if is_islands_page() {
         use super::portal_appointments::AppointmentsIsland;
         let tab = Reloadable(tab);
-        return view! { <AppointmentsIsland client tab offered/> }.into_any();
+        return view! { {preload("appointments")} <AppointmentsIsland client tab offered/> }
+            .into_any();
     }
     view! { <AppointmentsSections client tab offered actions/> }.into_any()
 }
@@ -234,7 +255,7 @@ pub fn account(
         use super::own_account::AccountIsland;
         let _ = (actions, revoke);
         let view = Reloadable(view);
-        return view! { <AccountIsland view/> }.into_any();
+        return view! { {preload("account")} <AccountIsland view/> }.into_any();
     }
     view! { <Account view actions revoke/> }.into_any()
 }
@@ -245,7 +266,7 @@ pub fn card_form(page: PayPage, client: i32, booking: i32) -> AnyView {
     if is_islands_page() {
         use super::portal_payments::CardIsland;
         let page = Reloadable(page);
-        return view! { <CardIsland page client booking/> }.into_any();
+        return view! { {preload("card")} <CardIsland page client booking/> }.into_any();
     }
     view! { <super::portal_payments::CardForm page client booking/> }.into_any()
 }
@@ -262,7 +283,8 @@ pub fn fill_in(
     #[cfg(feature = "ssr")]
     if is_islands_page() {
         use super::portal_forms::FillInIsland;
-        return view! { <FillInIsland client form_id definition answers/> }.into_any();
+        return view! { {preload("fill_in")} <FillInIsland client form_id definition answers/> }
+            .into_any();
     }
     view! { <super::portal_forms::FillIn client form_id definition answers submitted/> }.into_any()
 }
@@ -396,8 +418,9 @@ pub fn IslandScripts(options: LeptosOptions) -> impl IntoView {
         if let Some(context) = Owner::current_shared_context() {
             context.set_is_hydrating(false);
         }
-        let which = use_context::<IslandsPage>().map_or(IslandsBundle::Pages, |page| page.0);
-        let folder = format!("/{}/{}", options.site_pkg_dir, bundle::folder(which));
+        let folder = use_context::<bundle::Served>()
+            .unwrap_or_else(|| bundle::Served::new(IslandsBundle::Pages, &options))
+            .url;
         let (js, wasm) = (bundle::ENTRY_JS, bundle::ENTRY_WASM);
         let script = format!(
             "{}({folder:?}, {js:?}, {wasm:?});",
