@@ -373,11 +373,7 @@ async fn card_entry_loads_the_task_bundle_and_its_inputs_post_nothing() {
         true,
         body!(|t| {
             let app = t.app();
-            let jordan = common::client_id(&t.db, "Jordan").await;
-            common::enable_payments(&t.db, jordan).await;
-            let booking = common::owed_bookings(&t.db, jordan).await[0];
-            let cookie = sign_in(&app, "client@brightpath.example").await;
-            let path = format!("/portal/clients/{jordan}/payments/{booking}");
+            let (path, cookie) = card_entry(&t.db, &app).await;
             let body = &islands_page(&app, &path, &cookie, TASK_ISLANDS, "CardIsland").await;
             assert!(
                 body.contains("<form novalidate class=\"stacked card-form\""),
@@ -388,8 +384,8 @@ async fn card_entry_loads_the_task_bundle_and_its_inputs_post_nothing() {
             let form = form.split("</form>").next().unwrap_or_default();
             assert!(!form.contains(" name="), "{form}");
             // The Payments tab it comes from stays with the other islands bundle.
-            let tab = format!("/portal/clients/{jordan}/payments");
-            let reply = get(&app, &tab, Some(&cookie), "identity").await;
+            let tab = path.rsplit_once('/').unwrap().0;
+            let reply = get(&app, tab, Some(&cookie), "identity").await;
             assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
             let bundle = modules(&reply.body);
             assert!(!bundle.is_empty(), "{}", reply.body);
@@ -445,6 +441,18 @@ async fn an_islands_page_preloads_the_files_of_its_lazy_islands() {
         }),
     )
     .await;
+}
+
+/// With card processing on, the address of Jordan's first payment page and a client's cookie.
+async fn card_entry(db: &sea_orm::DatabaseConnection, app: &axum::Router) -> (String, String) {
+    let jordan = common::client_id(db, "Jordan").await;
+    common::enable_payments(db, jordan).await;
+    let booking = common::owed_bookings(db, jordan).await[0];
+    let cookie = sign_in(app, "client@brightpath.example").await;
+    (
+        format!("/portal/clients/{jordan}/payments/{booking}"),
+        cookie,
+    )
 }
 
 /// Loads `path` and checks that it is an islands page of the bundle in `folder` showing
@@ -547,11 +555,7 @@ async fn the_card_entry_page_arrives_whole_from_a_multi_threaded_server() {
         true,
         body!(|t| {
             let app = t.app();
-            let jordan = common::client_id(&t.db, "Jordan").await;
-            common::enable_payments(&t.db, jordan).await;
-            let booking = common::owed_bookings(&t.db, jordan).await[0];
-            let cookie = sign_in(&app, "client@brightpath.example").await;
-            let path = format!("/portal/clients/{jordan}/payments/{booking}");
+            let (path, cookie) = card_entry(&t.db, &app).await;
             for _ in 0..20 {
                 let reply = get(&app, &path, Some(&cookie), "identity").await;
                 assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
