@@ -24,6 +24,7 @@ lint:
 	cargo clippy -p frontend -p app --target wasm32-unknown-unknown --features app/hydrate -- -D warnings
 	cargo clippy -p portal-islands --target wasm32-unknown-unknown -- -D warnings
 	cargo clippy -p portal-islands --target wasm32-unknown-unknown --features tasks -- -D warnings
+	cargo clippy -p portal-islands --target wasm32-unknown-unknown --features insurance -- -D warnings
 
 unit:
 	cargo test -p app --features ssr

@@ -2,8 +2,9 @@
 // loads the staff admin's code, every page hydrates without an error, the islands pages (the
 // portal home, the account, the forms list, appointments, payments, messages) load only the islands bundle (its
 // entry and the files of the islands they show), a form to fill in only the task pages' islands
-// bundle (card entry is checked in payments.spec.js, where card processing is on), and every other
-// page the main module plus the lazily loaded views of its route. Each portal page also passes axe and fits a 360 px wide
+// bundle (card entry is checked in payments.spec.js, where card processing is on), Billing &
+// Insurance Info only its own, and staff pages the main module plus the lazily loaded views of
+// their route. Each portal page also passes axe and fits a 360 px wide
 // screen.
 const { test, expect } = require("@playwright/test");
 const { PASSWORD, waitForHydration, expectGoodPage, bundlesOf } = require("./helpers");
@@ -19,8 +20,10 @@ const viewOf = (url) => (url.match(/\/split___([a-z_]+?)_view_\d+\./) || [])[1];
 const HOME_BUDGET = 200_000;
 /** Any other portal page's budget. */
 const PAGE_BUDGET = 250_000;
-/** The client's pages, of those checked below, served as islands pages. */
-const ISLANDS_PAGES = ["", "/forms", "/appointments", "/payments", "/messages"];
+/** The client's pages checked below, each an islands page, and its bundle (the portal's other
+ *  pages, a form to fill in and card entry, load the task bundle, checked below and in
+ *  payments.spec.js). */
+const BUNDLE_OF = { "/insurance": "islands-insurance" };
 
 /** Signs in with a fresh context and returns its cookies and landing address. */
 async function session(browser, email) {
@@ -68,7 +71,7 @@ async function firstLoad(browser, state, path, status = 200, checks = async () =
   return { files: [...files], brotli, errors };
 }
 
-test("portal pages hydrate from their own chunks and never load staff code", async ({ browser }) => {
+test("a client's portal pages are islands pages within budget that never load staff code", async ({ browser }) => {
   // Six pages, each with a fresh cache, axe and the 360 px check.
   test.setTimeout(120_000);
   const { state, landing } = await session(browser, "client@brightpath.example");
@@ -76,7 +79,6 @@ test("portal pages hydrate from their own chunks and never load staff code", asy
   // Payments are switched off in the demo (no card processing): that page says "Not available".
   const pages = [["", 200], ["/forms", 200], ["/appointments", 200], ["/payments", 403], ["/insurance", 200], ["/messages", 200]]
     .map(([p, status]) => [landing + p, status]);
-  let home = null;
   for (const [path, status] of pages) {
     // Each portal page also passes axe and has no sideways scroll at 360 px.
     const load = await firstLoad(browser, state, path, status, expectGoodPage);
@@ -84,17 +86,10 @@ test("portal pages hydrate from their own chunks and never load staff code", asy
     expect(load.errors, `console errors on ${path}`).toEqual([]);
     const staff = load.files.map(viewOf).filter((v) => ADMIN_VIEWS.includes(v));
     expect(staff, `staff views loaded by ${path}`).toEqual([]);
-    if (path === landing) {
-      home = load;
-      expect(bundlesOf(load.files), "the portal home loads only the islands bundle").toEqual(["islands"]);
-      expect(load.brotli, "the portal home's budget").toBeLessThanOrEqual(HOME_BUDGET);
-    } else if (ISLANDS_PAGES.includes(path.slice(landing.length))) {
-      expect(bundlesOf(load.files), `${path} loads only the islands bundle`).toEqual(["islands"]);
-      expect(load.brotli, `${path}'s budget`).toBeLessThanOrEqual(PAGE_BUDGET);
-    } else {
-      expect(load.files.some((f) => viewOf(f)), `${path} loads its own view`).toBe(true);
-      expect(load.brotli, `${path} adds its view to the main bundle`).toBeGreaterThan(home.brotli);
-    }
+    const bundle = BUNDLE_OF[path.slice(landing.length)] || "islands";
+    expect(bundlesOf(load.files), `${path} loads only the ${bundle} bundle`).toEqual([bundle]);
+    const budget = path === landing ? HOME_BUDGET : PAGE_BUDGET;
+    expect(load.brotli, `${path}'s budget`).toBeLessThanOrEqual(budget);
   }
 });
 

@@ -98,13 +98,13 @@ async function toggle(sw) {
   return after;
 }
 
-/** The bundle a file under `/pkg` belongs to: `islands` or `islands-tasks` (anything in an islands
- *  bundle's folder, `islands.<hash>/` or `islands-tasks.<hash>/`: its entry module and each lazy
- *  island's file), `client_portal` (the main module), or the name of a lazily loaded view's or
+/** The bundle a file under `/pkg` belongs to: `islands`, `islands-tasks` or `islands-insurance`
+ *  (anything in an islands bundle's folder, such as `islands.<hash>/`: its entry module and each
+ *  lazy island's file), `client_portal` (the main module), or the name of a lazily loaded view's or
  *  shared chunk's file. */
 function bundleOf(url) {
   const parts = new URL(url).pathname.split("/");
-  const folder = parts[2].match(/^(islands|islands-tasks)\./);
+  const folder = parts[2].match(/^(islands|islands-tasks|islands-insurance)\./);
   return folder ? folder[1] : parts.pop().split(".")[0];
 }
 

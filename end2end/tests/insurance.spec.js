@@ -1,18 +1,24 @@
-// Billing & Insurance Info: Jordan adds a policy and a payer that is not listed, staff see that
-// payer in the review queue, turning Display Insurance Info off for Jordan removes the tab (a
-// direct address says it is not available), and staff still edit Jordan's insurance.
+// Billing & Insurance Info (an islands page): Jordan adds a policy and edits it, adds a payer
+// that is not listed, staff see that payer in the review queue, turning Display Insurance Info
+// off for Jordan removes the tab (a direct address says it is not available), and staff still
+// edit Jordan's insurance.
 // Serial: the tests build on each other and change a client-level setting, which they put back.
 const { test, expect } = require("@playwright/test");
-const { signIn, expectGoodPage, waitForHydration, openSettings, toggle } = require("./helpers");
+const { signIn, expectGoodPage, waitForHydration, openSettings, toggle, recordBundles } = require("./helpers");
 
 test.describe.configure({ mode: "serial" });
 
+/** Opens Jordan's Billing & Insurance Info: an islands page whose policies and form are one
+ *  island, loaded with the islands bundle alone. */
 async function openInsurance(page) {
   await signIn(page, "client@brightpath.example", "/portal/clients");
   await expect(page.getByRole("heading", { level: 1, name: "Jordan Lee" })).toBeVisible();
+  const bundles = recordBundles(page);
   await page.getByRole("navigation", { name: "Jordan Lee in the portal" }).getByRole("link", { name: "Billing & Insurance Info" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Billing & Insurance Info" })).toBeVisible();
   await waitForHydration(page);
+  expect(bundles(), "Billing & Insurance Info loads only its islands bundle").toEqual(["islands-insurance"]);
+  await expect(page.locator('leptos-island[data-component^="InsuranceIsland_"]')).toHaveCount(1);
 }
 
 async function fillPolicy(page, { member, rank, effective }) {
@@ -40,6 +46,20 @@ test("Jordan adds a policy, picking the payer from a searchable list", async ({ 
   await form.getByRole("button", { name: "Save policy" }).click();
   await expect(page.getByRole("heading", { name: "Primary — Aetna" })).toBeVisible();
   await expect(page.getByRole("list").filter({ hasText: "W123456789" })).toBeVisible();
+  await expectGoodPage(page);
+  // Edit is a link that loads the page with the policy's form; saved, the form closes, the
+  // address loses `?edit=` and the list shows the change.
+  await page.getByRole("link", { name: "Edit Primary — Aetna" }).click();
+  await expect(page).toHaveURL(/\/insurance\?edit=\d+$/);
+  await waitForHydration(page);
+  const edit = page.getByRole("region", { name: "Edit policy" });
+  await expect(edit.getByLabel("Member ID")).toHaveValue("W123456789");
+  await edit.getByLabel("Group number (optional)").fill("GRP-100");
+  await edit.getByRole("button", { name: "Save policy" }).click();
+  await expect(page.getByRole("region", { name: "Add a policy" }).getByText("Saved.")).toBeVisible();
+  await expect(edit).toHaveCount(0);
+  await expect(page).toHaveURL(/\/insurance$/);
+  await expect(page.getByRole("list").filter({ hasText: "GRP-100" })).toBeVisible();
   await expectGoodPage(page);
 });
 

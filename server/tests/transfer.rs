@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use leptos::config::LeptosOptions;
 
-use common::{each_database, send, sign_in, Reply};
+use common::{call, each_database, send, sign_in, Reply};
 
 async fn get(app: &axum::Router, path: &str, cookie: Option<&str>, encoding: &str) -> Reply {
     let mut req = Request::get(path)
@@ -60,7 +60,7 @@ async fn pages_are_compressed_and_never_stored() {
 }
 
 #[tokio::test]
-async fn the_portal_home_loads_the_islands_bundle_and_other_pages_the_main_one() {
+async fn the_portal_home_loads_the_islands_bundle_and_a_staff_page_the_main_one() {
     each_database(
         true,
         body!(|t| {
@@ -92,30 +92,31 @@ async fn the_portal_home_loads_the_islands_bundle_and_other_pages_the_main_one()
                 "{html}"
             );
             assert!(html.contains("data-props="), "{html}");
-            // A page with a form of its own hydrates whole, with the main bundle and no island.
-            let insurance = get(
+            // A staff page hydrates whole, with the main bundle and no island.
+            let staff = sign_in(&app, "therapist@brightpath.example").await;
+            let client_page = get(
                 &app,
-                &format!("{home}/insurance"),
-                Some(&cookie),
+                &format!("/admin/clients/{jordan}"),
+                Some(&staff),
                 "identity",
             )
             .await;
-            assert_eq!(insurance.status, StatusCode::OK, "{}", insurance.body);
-            let main = modules(&insurance.body);
-            assert!(!main.is_empty(), "{}", insurance.body);
+            assert_eq!(client_page.status, StatusCode::OK, "{}", client_page.body);
+            let main = modules(&client_page.body);
+            assert!(!main.is_empty(), "{}", client_page.body);
             assert!(
                 main.iter().all(|m| m.starts_with("/pkg/client_portal")),
                 "{main:?}"
             );
             assert!(
-                !insurance.body.contains("/pkg/islands"),
+                !client_page.body.contains("/pkg/islands"),
                 "{}",
-                insurance.body
+                client_page.body
             );
             assert!(
-                !insurance.body.contains("<leptos-island"),
+                !client_page.body.contains("<leptos-island"),
                 "{}",
-                insurance.body
+                client_page.body
             );
         }),
     )
@@ -322,6 +323,62 @@ async fn the_portal_account_is_an_islands_page_whose_forms_post_without_javascri
 const ISLANDS: &str = "/pkg/islands/";
 /// Where a task page's modules are (`islands-tasks.<hash>` after `make build`).
 const TASK_ISLANDS: &str = "/pkg/islands-tasks/";
+/// Where Billing & Insurance Info's modules are (`islands-insurance.<hash>`).
+const INSURANCE_ISLANDS: &str = "/pkg/islands-insurance/";
+
+/// Billing & Insurance Info is an islands page of its own bundle, whose policies and form are
+/// one island. The form posts without JavaScript, and Edit and Cancel are plain links that load
+/// the page with and without `?edit=`.
+#[tokio::test]
+async fn billing_and_insurance_info_is_an_islands_page_with_plain_edit_links() {
+    each_database(
+        true,
+        body!(|t| {
+            let app = t.app();
+            let jordan = common::client_id(&t.db, "Jordan").await;
+            let cookie = sign_in(&app, "client@brightpath.example").await;
+            let args = format!("client_id={jordan}");
+            let view = common::json(&call(&app, "get_insurance", &args, Some(&cookie)).await.body);
+            let payer = &view["payers"][0]["id"];
+            let saved = call(
+                &app,
+                "save_policy",
+                &format!(
+                    "client_id={jordan}&policy_id=0&input[payer]={payer}&input[member_id]=W123456789\
+                     &input[group_number]=&input[subscriber_name]=Jordan%20Lee\
+                     &input[subscriber_dob]=2000-05-01&input[relationship]=self&input[rank]=primary\
+                     &input[effective_on]=2026-01-01&input[terminates_on]="
+                ),
+                Some(&cookie),
+            )
+            .await;
+            assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+            let policy = common::json(&saved.body)["policies"][0]["id"].clone();
+            let base = format!("/portal/clients/{jordan}/insurance");
+            let body =
+                &islands_page(&app, &base, &cookie, INSURANCE_ISLANDS, "InsuranceIsland").await;
+            assert!(body.contains("action=\"/api/save_policy\""), "{body}");
+            assert!(body.contains("W123456789"), "{body}");
+            assert!(body.contains("Add a policy"), "{body}");
+            let edit = format!("{base}?edit={policy}");
+            assert!(body.contains(&format!("<a href=\"{edit}\">Edit")), "{body}");
+            // The editor: the policy's form, with Cancel back to the list.
+            let body =
+                &islands_page(&app, &edit, &cookie, INSURANCE_ISLANDS, "InsuranceIsland").await;
+            assert!(body.contains("Edit policy"), "{body}");
+            assert!(!body.contains("Add a policy"), "{body}");
+            assert!(
+                body.contains(&format!("name=\"policy_id\" value=\"{policy}\"")),
+                "{body}"
+            );
+            assert!(
+                body.contains(&format!("<a href=\"{base}\" class=\"button secondary\">Cancel")),
+                "{body}"
+            );
+        }),
+    )
+    .await;
+}
 
 /// A form to fill in is a task islands page whose form is one island; submitted, it reads back
 /// with no form island, still with the task bundle.

@@ -163,7 +163,11 @@ pub fn UnlockForm(token: String) -> impl IntoView {
 /// The new-password form on an islands page.
 #[cfg(any(
     feature = "ssr",
-    all(not(feature = "routes"), not(feature = "task-islands"))
+    all(
+        not(feature = "routes"),
+        not(feature = "task-islands"),
+        not(feature = "insurance-island")
+    )
 ))]
 #[island(lazy)]
 pub fn PasswordIsland(info: LinkInfo, token: String) -> impl IntoView {
@@ -173,7 +177,11 @@ pub fn PasswordIsland(info: LinkInfo, token: String) -> impl IntoView {
 /// The reset-link form on an islands page.
 #[cfg(any(
     feature = "ssr",
-    all(not(feature = "routes"), not(feature = "task-islands"))
+    all(
+        not(feature = "routes"),
+        not(feature = "task-islands"),
+        not(feature = "insurance-island")
+    )
 ))]
 #[island(lazy)]
 pub fn ForgotPasswordIsland() -> impl IntoView {
@@ -183,7 +191,11 @@ pub fn ForgotPasswordIsland() -> impl IntoView {
 /// The unlock button on an islands page.
 #[cfg(any(
     feature = "ssr",
-    all(not(feature = "routes"), not(feature = "task-islands"))
+    all(
+        not(feature = "routes"),
+        not(feature = "task-islands"),
+        not(feature = "insurance-island")
+    )
 ))]
 #[island(lazy)]
 pub fn UnlockIsland(token: String) -> impl IntoView {

@@ -1,10 +1,10 @@
 //! Insurance policies on a page: the list, and the add or edit form with a searchable payer list
 //! and, where allowed, "My insurance is not listed". The form runs the shared policy rule in the
 //! browser as the user types (the server runs it again). Used by the portal's Billing &
-//! Insurance Info tab and by the staff client page.
+//! Insurance Info tab (also as an island) and by the staff client page. Its links are plain
+//! links: the router follows them on a hydrated page, and an islands page loads them.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::insurance::SavePolicy;
@@ -91,7 +91,7 @@ fn PolicyItem(policy: PolicyView, base: String) -> impl IntoView {
                     <dt>"Coverage"</dt><dd>{period}</dd>
                 </dl>
             </div>
-            <A href=format!("{base}?edit={}", policy.id)>"Edit"<span class="sr-only">{format!(" {title}")}</span></A>
+            <a href=format!("{base}?edit={}", policy.id)>"Edit"<span class="sr-only">{format!(" {title}")}</span></a>
         </li>
     }
 }
@@ -299,7 +299,7 @@ fn PolicyForm(
                 <ActionMessage value=action.value() success="Saved."/>
                 <div class="button-row">
                     <Submit label="Save policy" pending_label="Saving…" pending=action.pending()/>
-                    {cancel.map(|href| view! { <A href=href attr:class="button secondary">"Cancel"</A> })}
+                    {cancel.map(|href| view! { <a href=href class="button secondary">"Cancel"</a> })}
                 </div>
             </ActionForm>
         </section>

@@ -1,26 +1,30 @@
 //! Sign-in, the pages behind its links and most of the portal as islands pages (the home, the
-//! account; of a client the forms, a form to fill in, appointments, payments, paying one, a
-//! receipt, messages, access log: [`islands_bundle`]).
+//! account; of a client every page: the forms, a form to fill in, appointments, payments, paying
+//! one, a receipt, insurance, messages, access log: [`islands_bundle`]).
 //! The server renders them whole, and the browser loads only an islands bundle
 //! (`frontend/islands`) instead of the main one: it makes the pages' interactive parts work
 //! (the sign-in form, the idle dialog, the Messages tab's unread badge, a receipt's Print
 //! button, the conversation with its reply form, the Appointments tab, the account's forms; in
-//! the task pages' bundle, a form to fill in and the card form) and nothing else, so a parent's
-//! phone downloads no router and no other page. Islands shown by one page only are lazy: each is
-//! a WASM file of its own, loaded only by a page that shows it.
+//! the task pages' bundle, a form to fill in and the card form; in the insurance bundle, the
+//! policies and their form) and nothing else, so a parent's phone downloads no router and no
+//! other page. Islands shown by one page only are lazy: each is a WASM file of its own, loaded
+//! only by a page that shows it.
 //! Every link loads a page. Other pages hydrate whole with the main bundle; when its router
 //! shows one of these pages after a navigation, it renders the same views as components.
 
 use leptos::prelude::*;
 
 use super::idle::IdleGuard;
+use super::insurance::InsuranceSection;
 use super::messages::Thread;
 use super::own_account::{Account, AccountActions};
 use super::portal_appointments::{AppointmentActions, AppointmentsSections};
+use crate::api::insurance::SavePolicy;
 use crate::api::messages::SendMessage;
 use crate::api::own_account::RevokeCalendarFeed;
 use crate::domain::account::LinkInfo;
 use crate::domain::forms::{Answers, FormDefinition};
+use crate::domain::insurance::InsuranceView;
 use crate::domain::messages::Conversation;
 use crate::domain::own_account::AccountView;
 use crate::domain::payments::PayPage;
@@ -49,9 +53,10 @@ impl<'de, T: serde::de::DeserializeOwned> serde::Deserialize<'de> for Reloadable
     }
 }
 
-/// The two islands bundles. Each lazy island grows the code its bundle's islands share (the
-/// entry module and the shared chunks), so the portal's task pages, whose islands are large
-/// forms, have a bundle of their own and leave the other pages' files as they were.
+/// The islands bundles. Each lazy island grows the code its bundle's islands share (the entry
+/// module and the shared chunks), so the portal's task pages and Billing & Insurance Info, whose
+/// islands are large forms, have bundles of their own and leave the other pages' files as they
+/// were.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum IslandsBundle {
     /// Sign-in and the pages behind its links, the portal's home, account and pages of links,
@@ -60,6 +65,9 @@ pub enum IslandsBundle {
     /// A form to fill in and card entry (`frontend/islands` with its `tasks` feature, which
     /// turns on this crate's `task-islands`).
     Tasks,
+    /// Billing & Insurance Info (`frontend/islands` with its `insurance` feature, which turns on
+    /// this crate's `insurance-island`).
+    Insurance,
 }
 
 /// Provided by the shell on the server when this request's page is served as islands.
@@ -76,9 +84,9 @@ pub fn is_islands_page() -> bool {
 /// (`/portal/account`), and of a client (`/portal/clients/:id/…`) the home, the list of forms,
 /// Appointments, the Payments tab, a receipt, Messages and "Who has seen my information", and
 /// the pages behind sign-in's links (a forgotten password, a welcome or reset link, unlock);
-/// with the task bundle, a form to fill in and paying an appointment by card. Their interactive
-/// parts are islands; Billing & Insurance Info, the second sign-in step and the staff admin
-/// hydrate whole with the main bundle.
+/// with the task bundle, a form to fill in and paying an appointment by card; with a bundle of
+/// its own, Billing & Insurance Info. Their interactive parts are islands; the second sign-in
+/// step and the staff admin hydrate whole with the main bundle.
 pub fn islands_bundle(path: &str) -> Option<IslandsBundle> {
     let parts: Vec<&str> = path.trim_end_matches('/').split('/').collect();
     let is_id = |id: &str| id.parse::<i32>().is_ok();
@@ -93,6 +101,9 @@ pub fn islands_bundle(path: &str) -> Option<IslandsBundle> {
         ["", "portal", "clients", id, "receipts", payment] => is_id(id) && is_id(payment),
         ["", "portal", "clients", id, "forms" | "payments", n] if is_id(id) && is_id(n) => {
             return Some(IslandsBundle::Tasks);
+        }
+        ["", "portal", "clients", id, "insurance"] if is_id(id) => {
+            return Some(IslandsBundle::Insurance);
         }
         _ => false,
     };
@@ -289,15 +300,35 @@ pub fn fill_in(
     view! { <super::portal_forms::FillIn client form_id definition answers submitted/> }.into_any()
 }
 
+/// The portal's insurance policies and the form to add or edit one: an island on an islands
+/// page, else the hydrated page's section, which `action` and the page's resource keep current.
+pub fn insurance(
+    client_id: i32,
+    view: InsuranceView,
+    action: ServerAction<SavePolicy>,
+    editing: Option<i32>,
+) -> AnyView {
+    let base = format!("/portal/clients/{client_id}/insurance");
+    #[cfg(feature = "ssr")]
+    if is_islands_page() {
+        use super::portal_insurance::InsuranceIsland;
+        let _ = action;
+        let view = Reloadable(view);
+        return view! { {preload("insurance")} <InsuranceIsland client_id view base editing/> }
+            .into_any();
+    }
+    view! { <InsuranceSection client_id view action base editing/> }.into_any()
+}
+
 /// What the Messages tab says in place of the reply form when the person may not send.
 const MESSAGING_OFF: &str = "Messaging is not available right now.";
 
 // The islands themselves are compiled for the server, which renders them, and for the islands
 // bundle that hydrates them, but not into the main bundle, whose router never shows an islands
 // page: each island's entry point would be one more export kept in it. The idle dialog and the
-// unread badge are in both islands bundles; the other pages' islands only in the default one
-// (`not(feature = "task-islands")`), and the task pages' (`FillInIsland`, `CardIsland`) only in
-// the task bundle.
+// unread badge are in every islands bundle; the other pages' islands only in the default one
+// (neither `task-islands` nor `insurance-island`), the task pages' (`FillInIsland`, `CardIsland`)
+// only in the task bundle, and `InsuranceIsland` only in the insurance bundle.
 
 /// The idle dialog on an islands page, where every navigation loads a page (and restarts it).
 #[cfg(any(feature = "ssr", not(feature = "routes")))]
@@ -325,7 +356,11 @@ pub fn UnreadIsland(client: i32, initial: u32) -> impl IntoView {
 /// The sign-in form on the islands sign-in page.
 #[cfg(any(
     feature = "ssr",
-    all(not(feature = "routes"), not(feature = "task-islands"))
+    all(
+        not(feature = "routes"),
+        not(feature = "task-islands"),
+        not(feature = "insurance-island")
+    )
 ))]
 #[island(lazy)]
 pub fn SignInIsland() -> impl IntoView {
@@ -335,7 +370,11 @@ pub fn SignInIsland() -> impl IntoView {
 /// A receipt's Print button on an islands page.
 #[cfg(any(
     feature = "ssr",
-    all(not(feature = "routes"), not(feature = "task-islands"))
+    all(
+        not(feature = "routes"),
+        not(feature = "task-islands"),
+        not(feature = "insurance-island")
+    )
 ))]
 #[island]
 pub fn PrintIsland() -> impl IntoView {
@@ -347,7 +386,11 @@ pub fn PrintIsland() -> impl IntoView {
 /// anyone); the reply box empties after a send and keeps what is typed while a message arrives.
 #[cfg(any(
     feature = "ssr",
-    all(not(feature = "routes"), not(feature = "task-islands"))
+    all(
+        not(feature = "routes"),
+        not(feature = "task-islands"),
+        not(feature = "insurance-island")
+    )
 ))]
 #[island(lazy)]
 pub fn ConversationIsland(conversation: Reloadable<Conversation>, path: String) -> impl IntoView {
@@ -462,7 +505,7 @@ mod tests {
     }
 
     #[test]
-    fn sign_in_the_portal_home_and_a_clients_pages_of_links_are_islands_pages() {
+    fn sign_in_the_portal_home_and_every_page_of_a_client_are_islands_pages() {
         for path in [
             "/sign-in",
             "/forgot-password",
@@ -479,6 +522,9 @@ mod tests {
             "/portal/clients/7/receipts/12",
             "/portal/clients/7/messages",
             "/portal/clients/7/access-log",
+            "/portal/clients/7/forms/3",
+            "/portal/clients/7/payments/3",
+            "/portal/clients/7/insurance",
             "/portal/account",
         ] {
             assert!(is_islands_path(path), "{path}");
@@ -496,7 +542,8 @@ mod tests {
             "/portal/clients/7/payments/x",
             "/portal/clients/7/messages/2",
             "/portal/clients/7/appointments/3/ics",
-            "/portal/clients/7/insurance",
+            "/portal/clients/7/insurance/2",
+            "/portal/clients/x/insurance",
             "/portal/clients/x/forms",
             "/portal/clients/7/receipts/x",
             "/admin/clients/7",
@@ -508,7 +555,7 @@ mod tests {
     }
 
     #[test]
-    fn a_form_to_fill_in_and_card_entry_load_the_task_bundle_and_the_rest_the_other() {
+    fn each_islands_page_loads_its_bundle() {
         for path in [
             "/portal/clients/7/forms/3",
             "/portal/clients/7/forms/3/",
@@ -528,6 +575,10 @@ mod tests {
         ] {
             assert_eq!(islands_bundle(path), Some(IslandsBundle::Pages), "{path}");
         }
-        assert_eq!(islands_bundle("/portal/clients/7/insurance"), None);
+        assert_eq!(
+            islands_bundle("/portal/clients/7/insurance/"),
+            Some(IslandsBundle::Insurance)
+        );
+        assert_eq!(islands_bundle("/portal/clients/7/insurance/2"), None);
     }
 }

@@ -92,7 +92,11 @@ pub fn Account(
 /// sections, loaded again after each action that succeeds.
 #[cfg(any(
     feature = "ssr",
-    all(not(feature = "routes"), not(feature = "task-islands"))
+    all(
+        not(feature = "routes"),
+        not(feature = "task-islands"),
+        not(feature = "insurance-island")
+    )
 ))]
 #[island(lazy)]
 pub fn AccountIsland(view: super::islands::Reloadable<AccountView>) -> impl IntoView {

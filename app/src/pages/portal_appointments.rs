@@ -110,7 +110,11 @@ pub fn AppointmentsSections(
 /// The tab on an islands page: its sections, loaded again after each action that succeeds.
 #[cfg(any(
     feature = "ssr",
-    all(not(feature = "routes"), not(feature = "task-islands"))
+    all(
+        not(feature = "routes"),
+        not(feature = "task-islands"),
+        not(feature = "insurance-island")
+    )
 ))]
 #[island(lazy)]
 pub fn AppointmentsIsland(

@@ -91,17 +91,23 @@ pub fn key(bundle: IslandsBundle) -> &'static str {
     match bundle {
         IslandsBundle::Pages => "islands",
         IslandsBundle::Tasks => "islands-tasks",
+        IslandsBundle::Insurance => "islands-insurance",
     }
 }
 
 /// A bundle's folder under `/pkg`.
 pub fn folder(bundle: IslandsBundle) -> &'static str {
-    static FOLDERS: OnceLock<[String; 2]> = OnceLock::new();
+    static FOLDERS: OnceLock<[String; 3]> = OnceLock::new();
     let folders = FOLDERS.get_or_init(|| {
         let hashes = std::env::current_exe()
             .ok()
             .and_then(|exe| std::fs::read_to_string(exe.parent()?.join(HASH_FILE)).ok());
-        [IslandsBundle::Pages, IslandsBundle::Tasks].map(|bundle| {
+        [
+            IslandsBundle::Pages,
+            IslandsBundle::Tasks,
+            IslandsBundle::Insurance,
+        ]
+        .map(|bundle| {
             hashes
                 .as_deref()
                 .and_then(|text| folder_of(text, key(bundle)))
