@@ -81,8 +81,11 @@ test("on the islands home the badge rises live, and on the islands Messages page
   client.on("request", (req) => {
     if (/\/pkg\/.+\.(wasm|js)$/.test(req.url())) bundle.push(req.url());
   });
+  // The badge's live stream: once its answer has begun, the server delivers every change to it.
+  const stream = client.waitForResponse((res) => new URL(res.url()).pathname === "/events");
   await client.reload();
   await waitForHydration(client);
+  expect((await stream).status(), "the home's live stream is open").toBe(200);
   expect(bundlesOf(bundle)).toEqual(["islands"]);
   const tabs = client.getByRole("navigation", { name: "Jordan Lee in the portal" });
   await expect(tabs.getByRole("link", { name: "Messages", exact: true })).toBeVisible();
