@@ -161,42 +161,21 @@ pub fn UnlockForm(token: String) -> impl IntoView {
 // The forms as islands, for the islands pages (not compiled into the main bundle).
 
 /// The new-password form on an islands page.
-#[cfg(any(
-    feature = "ssr",
-    all(
-        not(feature = "routes"),
-        not(feature = "task-islands"),
-        not(feature = "insurance-island")
-    )
-))]
+#[cfg(pages_islands)]
 #[island(lazy)]
 pub fn PasswordIsland(info: LinkInfo, token: String) -> impl IntoView {
     view! { <PasswordForm info token/> }
 }
 
 /// The reset-link form on an islands page.
-#[cfg(any(
-    feature = "ssr",
-    all(
-        not(feature = "routes"),
-        not(feature = "task-islands"),
-        not(feature = "insurance-island")
-    )
-))]
+#[cfg(pages_islands)]
 #[island(lazy)]
 pub fn ForgotPasswordIsland() -> impl IntoView {
     view! { <ForgotPasswordForm/> }
 }
 
 /// The unlock button on an islands page.
-#[cfg(any(
-    feature = "ssr",
-    all(
-        not(feature = "routes"),
-        not(feature = "task-islands"),
-        not(feature = "insurance-island")
-    )
-))]
+#[cfg(pages_islands)]
 #[island(lazy)]
 pub fn UnlockIsland(token: String) -> impl IntoView {
     view! { <UnlockForm token/> }

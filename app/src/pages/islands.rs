@@ -327,8 +327,9 @@ const MESSAGING_OFF: &str = "Messaging is not available right now.";
 // bundle that hydrates them, but not into the main bundle, whose router never shows an islands
 // page: each island's entry point would be one more export kept in it. The idle dialog and the
 // unread badge are in every islands bundle; the other pages' islands only in the default one
-// (neither `task-islands` nor `insurance-island`), the task pages' (`FillInIsland`, `CardIsland`)
-// only in the task bundle, and `InsuranceIsland` only in the insurance bundle.
+// (`pages_islands`, from build.rs: neither `task-islands` nor `insurance-island`), the task
+// pages' (`FillInIsland`, `CardIsland`) only in the task bundle, and `InsuranceIsland` only in
+// the insurance bundle.
 
 /// The idle dialog on an islands page, where every navigation loads a page (and restarts it).
 #[cfg(any(feature = "ssr", not(feature = "routes")))]
@@ -354,28 +355,14 @@ pub fn UnreadIsland(client: i32, initial: u32) -> impl IntoView {
 }
 
 /// The sign-in form on the islands sign-in page.
-#[cfg(any(
-    feature = "ssr",
-    all(
-        not(feature = "routes"),
-        not(feature = "task-islands"),
-        not(feature = "insurance-island")
-    )
-))]
+#[cfg(pages_islands)]
 #[island(lazy)]
 pub fn SignInIsland() -> impl IntoView {
     view! { <super::sign_in::SignInForm/> }
 }
 
 /// A receipt's Print button on an islands page.
-#[cfg(any(
-    feature = "ssr",
-    all(
-        not(feature = "routes"),
-        not(feature = "task-islands"),
-        not(feature = "insurance-island")
-    )
-))]
+#[cfg(pages_islands)]
 #[island]
 pub fn PrintIsland() -> impl IntoView {
     view! { <super::receipt::PrintButton/> }
@@ -384,14 +371,7 @@ pub fn PrintIsland() -> impl IntoView {
 /// The portal's conversation on an islands page: the messages and the reply form. It reloads the
 /// conversation after each message sent and whenever it changes live (a message or a read, from
 /// anyone); the reply box empties after a send and keeps what is typed while a message arrives.
-#[cfg(any(
-    feature = "ssr",
-    all(
-        not(feature = "routes"),
-        not(feature = "task-islands"),
-        not(feature = "insurance-island")
-    )
-))]
+#[cfg(pages_islands)]
 #[island(lazy)]
 pub fn ConversationIsland(conversation: Reloadable<Conversation>, path: String) -> impl IntoView {
     use super::form::successes;

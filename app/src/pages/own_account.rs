@@ -90,14 +90,7 @@ pub fn Account(
 
 /// The portal's Account page on an islands page (staff never see the portal): every login's
 /// sections, loaded again after each action that succeeds.
-#[cfg(any(
-    feature = "ssr",
-    all(
-        not(feature = "routes"),
-        not(feature = "task-islands"),
-        not(feature = "insurance-island")
-    )
-))]
+#[cfg(pages_islands)]
 #[island(lazy)]
 pub fn AccountIsland(view: super::islands::Reloadable<AccountView>) -> impl IntoView {
     let actions = AccountActions::new();

@@ -108,14 +108,7 @@ pub fn AppointmentsSections(
 }
 
 /// The tab on an islands page: its sections, loaded again after each action that succeeds.
-#[cfg(any(
-    feature = "ssr",
-    all(
-        not(feature = "routes"),
-        not(feature = "task-islands"),
-        not(feature = "insurance-island")
-    )
-))]
+#[cfg(pages_islands)]
 #[island(lazy)]
 pub fn AppointmentsIsland(
     client: i32,
