@@ -99,9 +99,10 @@ async fn a_connection_closed_while_idle_is_replaced_before_use() {
 /// The embedded SQLite is built (`.cargo/config.toml`) without memory statistics, which count
 /// every allocation under one global mutex, and without memory management, which makes all
 /// connections take their page-cache memory from one shared group behind another: each
-/// connection's cache is its own.
+/// connection's cache is its own. And with the query planner stability guarantee, so that a
+/// cached statement with `LIMIT ?` (every `.one()`) is not parsed and planned again each run.
 #[tokio::test]
-async fn the_embedded_sqlite_takes_no_global_lock_to_allocate_or_cache_pages() {
+async fn the_embedded_sqlite_takes_no_global_lock_and_keeps_its_prepared_statements() {
     each_database(false, |t| {
         Box::pin(async move {
             if t.kind != "sqlite" {
@@ -124,6 +125,10 @@ async fn the_embedded_sqlite_takes_no_global_lock_to_allocate_or_cache_pages() {
             assert!(
                 !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
                 "connections share one page cache: {options:?}"
+            );
+            assert!(
+                options.iter().any(|o| o == "ENABLE_QPSG"),
+                "statements with a bound LIMIT are prepared again on every run: {options:?}"
             );
         })
     })
