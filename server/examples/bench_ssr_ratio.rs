@@ -4,7 +4,7 @@
 //! drives each with 1, 16 and 64 keep-alive connections for 10 seconds (after a 1-second warm-up)
 //! and prints requests per second, median, p99, p99.9 and the slowest request, and the portal
 //! home's share of the bare handler's throughput. Goal: ≥ 40 %, with p99 ≤ 50 ms at 64 connections.
-//! A third handler reads six rows one after the other and returns the same small page: the
+//! A third handler reads one row six times, one after the other, and returns the same page: the
 //! portal home's statement budget with no session, no rule and no rendering, so its share is the
 //! most that any page of six statements could reach on this database.
 //! Usage: `bench/ssr-ratio [DATABASE_URL]` (default: a scratch SQLite file); `BENCH_SECONDS` changes
@@ -40,7 +40,8 @@ async fn bare(State(db): State<DatabaseConnection>) -> Result<Html<String>, Stat
     Ok(page(organization_name(&db).await?))
 }
 
-/// Six rows read one after the other (the portal home's budget of statements), the same page.
+/// One row read six times, one after the other (the portal home's budget of statements), the
+/// same page.
 async fn six_reads(State(db): State<DatabaseConnection>) -> Result<Html<String>, StatusCode> {
     let mut name = String::new();
     for _ in 0..6 {
